@@ -1,0 +1,181 @@
+"""The admin HTTP API under ``/_awsmock/`` (JSON), and the drop-in aliases of other mocks."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+
+import falcon
+
+from awsmock import __version__, catalog
+from awsmock.snapshots import SnapshotError, Snapshots, check_name
+from awsmock.store import Store, known_services
+
+MAX_SNAPSHOT_UPLOAD = 2 * 1024 * 1024 * 1024
+
+
+def _fail(status: int, message: str) -> falcon.HTTPError:
+    return falcon.HTTPError(falcon.code_to_http_status(status), title=message)
+
+
+class AdminContext:
+    """What every admin resource needs: the store, its snapshots and the enabled services."""
+
+    def __init__(self, store: Store, services: tuple[str, ...]) -> None:
+        self.store = store
+        self.snapshots = Snapshots(store)
+        self.services = services
+
+    def health(self) -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "version": __version__,
+            "backend": self.store.backend,
+            "schema_revision": self.store.current_revision(),
+            "services": list(self.services) or [s.name for s in catalog.SERVICES],
+        }
+
+    def reset(self, names: list[str]) -> list[str]:
+        if not names:
+            return self.store.reset(None)
+        valid = set(known_services()) | set(catalog.BY_NAME) | set(catalog.ALIASES)
+        bad = [n for n in names if n not in valid]
+        if bad:
+            raise _fail(400, f"unknown service(s): {', '.join(bad)}")
+        return self.store.reset(sorted({catalog.ALIASES.get(n, n) for n in names}))
+
+
+class TokenGuard:
+    """Falcon middleware: with a token configured, admin paths need ``Authorization: Bearer <token>``."""
+
+    PREFIXES = ("/_awsmock/", "/moto-api/", "/_localstack/")
+
+    def __init__(self, token: str | None) -> None:
+        self.token = token
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        if not self.token or not req.path.startswith(self.PREFIXES):
+            return
+        given = req.get_header("Authorization") or ""
+        if given.startswith("Bearer "):
+            given = given[7:]
+        else:
+            given = req.get_header("X-Awsmock-Admin-Token") or ""
+        if not hmac.compare_digest(given.encode(), self.token.encode()):
+            raise falcon.HTTPUnauthorized(title="admin token required", challenges=["Bearer"])
+
+
+def _snapshot_errors(fn):  # type: ignore[no-untyped-def]
+    def wrapper(self, req, resp, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return fn(self, req, resp, *args, **kwargs)
+        except SnapshotError as exc:
+            raise _fail(exc.status, str(exc)) from exc
+
+    return wrapper
+
+
+class Health:
+    def __init__(self, admin: AdminContext) -> None:
+        self.admin = admin
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = self.admin.health()
+
+
+class Reset:
+    def __init__(self, admin: AdminContext) -> None:
+        self.admin = admin
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        names = req.get_param_as_list("service") or []
+        resp.media = {"reset": self.admin.reset(names)}
+
+
+class LocalstackHealth(Health):
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        health = self.admin.health()
+        resp.media = {
+            "services": {name: "available" for name in health["services"]},
+            "edition": "awsmock",
+            "version": health["version"],
+        }
+
+
+class SnapshotCollection:
+    def __init__(self, admin: AdminContext) -> None:
+        self.admin = admin
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = {"snapshots": [s.as_dict() for s in self.admin.snapshots.list()]}
+
+    @_snapshot_errors
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        try:
+            body = json.loads(req.bounded_stream.read(64 * 1024) or b"null")
+        except ValueError as exc:
+            raise _fail(400, 'the body must be JSON: {"name": NAME}') from exc
+        name = body.get("name") if isinstance(body, dict) else None
+        check_name(name)  # type: ignore[arg-type]
+        resp.media = self.admin.snapshots.save(name).as_dict()  # type: ignore[arg-type]
+        resp.status = falcon.HTTP_201
+
+
+class SnapshotItem:
+    def __init__(self, admin: AdminContext) -> None:
+        self.admin = admin
+
+    @_snapshot_errors
+    def on_get(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
+        resp.media = self.admin.snapshots.info(name).as_dict()
+
+    @_snapshot_errors
+    def on_delete(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
+        self.admin.snapshots.delete(name)
+        resp.status = falcon.HTTP_204
+
+    @_snapshot_errors
+    def on_put(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
+        check_name(name)
+        if self.admin.snapshots.exists(name):
+            raise _fail(409, f"a snapshot named {name!r} exists")
+        length = req.content_length or 0
+        if length <= 0 or length > MAX_SNAPSHOT_UPLOAD:
+            raise _fail(400, "the body must be an exported snapshot file")
+        data = req.bounded_stream.read(length)
+        resp.media = self.admin.snapshots.import_bytes(name, data).as_dict()
+        resp.status = falcon.HTTP_201
+
+
+class SnapshotRestore:
+    def __init__(self, admin: AdminContext) -> None:
+        self.admin = admin
+
+    @_snapshot_errors
+    def on_post(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
+        self.admin.snapshots.restore(name)
+        resp.media = {"restored": name}
+
+
+class SnapshotExport:
+    def __init__(self, admin: AdminContext) -> None:
+        self.admin = admin
+
+    @_snapshot_errors
+    def on_get(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
+        resp.data = self.admin.snapshots.export_bytes(name)
+        resp.content_type = "application/vnd.sqlite3"
+        resp.downloadable_as = f"{name}.awsmock"
+
+
+def add_admin_routes(app: falcon.App, admin: AdminContext) -> None:
+    app.add_route("/_awsmock/health", Health(admin))
+    app.add_route("/_awsmock/reset", Reset(admin))
+    app.add_route("/_awsmock/snapshots", SnapshotCollection(admin))
+    app.add_route("/_awsmock/snapshots/{name}", SnapshotItem(admin))
+    app.add_route("/_awsmock/snapshots/{name}/restore", SnapshotRestore(admin))
+    app.add_route("/_awsmock/snapshots/{name}/export", SnapshotExport(admin))
+    app.add_route("/moto-api/reset", Reset(admin))
+    app.add_route("/_localstack/health", LocalstackHealth(admin))
+    app.add_route("/_localstack/state/reset", Reset(admin))

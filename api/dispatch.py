@@ -1,0 +1,175 @@
+"""The AWS dispatcher: detect service, pick protocol, parse, run the handler in one
+transaction, serialize the result or the error. Server mode and in-process mode both end here.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+
+from awsmock import registry
+from awsmock.api import protocols, specs
+from awsmock.api.detect import detect
+from awsmock.api.protocols.base import Protocol
+from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
+from awsmock.context import DEFAULT_ACCOUNT, RequestContext, new_request_id, utcnow
+from awsmock.errors import AwsError, InternalError, NotImplementedOperation, ServiceUnavailable, UnknownOperation
+from awsmock.store import Store
+from awsmock.waiting import WaitAndRetry
+
+log = logging.getLogger("awsmock.dispatch")
+
+#: hooks run before the handler (authentication/authorization); raise AwsError to refuse.
+RequestHook = Callable[[RequestContext, WireRequest, Any, dict[str, Any]], None]
+
+LOCK_RETRIES = 5
+
+
+def account_for_access_key(access_key_id: str | None) -> str:
+    """A 12-digit access key id names its account; anything else is the default account."""
+    if access_key_id and len(access_key_id) == 12 and access_key_id.isdigit():
+        return access_key_id
+    return DEFAULT_ACCOUNT
+
+
+class EntityTooLarge(AwsError):
+    code = "EntityTooLarge"
+    status = 413
+    default_message = "Your proposed upload exceeds the maximum allowed size"
+
+
+class Dispatcher:
+    def __init__(self, store: Store, *, services: set[str] | None = None) -> None:
+        self.store = store
+        self.services = services  # None: every service
+        self.hooks: list[RequestHook] = []
+        self.account_resolver: Callable[[Store, str | None], str] = lambda _s, akid: account_for_access_key(akid)
+
+    # -- protocol selection -----------------------------------------------------------
+
+    @staticmethod
+    def protocol_for(req: WireRequest, model: specs.ServiceModel) -> Protocol:
+        available = []
+        for name in specs.protocols_of(model):
+            try:
+                available.append(protocols.get(name))
+            except (ImportError, AttributeError, KeyError):
+                continue
+        if not available:
+            raise RuntimeError(f"no protocol implementation for {model.service_name}")
+        if len(available) > 1:
+            for proto in available:
+                if proto.matches(req, model):
+                    return proto
+        return available[0]
+
+    # -- the request --------------------------------------------------------------------
+
+    def __call__(self, req: WireRequest) -> WireResponse:
+        request_id = new_request_id()
+        target = detect(req)
+        if target.service is None or target.service not in specs.all_service_names():
+            return _generic_error(NotImplementedOperation(target.signing_name or "unknown", None), request_id)
+        model = specs.service_model(target.service)
+        try:
+            proto = self.protocol_for(req, model)
+        except RuntimeError:
+            return _generic_error(NotImplementedOperation(target.service, None), request_id)
+        operation = None
+        try:
+            op_name = proto.operation_name(req, model)
+            if op_name is None or op_name not in model.operation_names:
+                raise UnknownOperation(f"Unknown operation for service {target.service}", status=400)
+            operation = model.operation_model(op_name)
+            if self.services is not None and target.service not in self.services:
+                raise NotImplementedOperation(target.service, op_name)
+            reg = registry.lookup(target.service, op_name)
+            if reg is None:
+                raise NotImplementedOperation(target.service, op_name)
+            params = proto.parse(req, operation)
+            result, ctx = self._run(reg, req, target, params, operation, request_id, proto)
+            response = proto.serialize(operation, result or {}, request_id)
+            if ctx.response_headers:
+                response.headers.update(ctx.response_headers)
+            return response
+        except AwsError as err:
+            return proto.serialize_error(model, operation, err, request_id)
+        except BodyTooLarge:
+            return proto.serialize_error(model, operation, EntityTooLarge(), request_id)
+        except Exception:
+            log.exception("internal error in %s %s", target.service, operation.name if operation else "?")
+            return proto.serialize_error(model, operation, InternalError(), request_id)
+
+    def _run(self, reg: registry.Registration, req: WireRequest, target: Any, params: dict[str, Any],
+             operation: Any, request_id: str, proto: Protocol) -> tuple[Any, RequestContext]:
+        attempt = 0
+        final = False
+        while True:
+            ctx = None
+            try:
+                with self.store.session(write=reg.write) as session:
+                    ctx = RequestContext(
+                        service=reg.service,
+                        operation=reg.operation,
+                        session=session,
+                        store=self.store,
+                        account_id=self.account_resolver(self.store, target.access_key_id),
+                        region=target.region,
+                        request_id=request_id,
+                        now=utcnow(),
+                        endpoint=req.endpoint,
+                        host=req.host,
+                        access_key_id=target.access_key_id,
+                        source_ip=req.remote_addr,
+                        protocol=proto.name,
+                        headers=req.headers,
+                        final_attempt=final,
+                    )
+                    for hook in self.hooks:
+                        hook(ctx, req, operation, params)
+                    result = reg.fn(ctx, params)
+                for fn in ctx._after_commit:
+                    try:
+                        fn()
+                    except Exception:
+                        log.exception("after-commit hook failed")
+                return result, ctx
+            except WaitAndRetry as wait:
+                left = wait.deadline - time.monotonic()
+                if left <= 0:
+                    final = True
+                    continue
+                notifier = self.store.notifier
+                notifier.wait(wait.topic, notifier.version(wait.topic), min(left, wait.poll))
+                continue
+            except OperationalError as exc:
+                attempt += 1
+                if attempt > LOCK_RETRIES or not _is_transient(exc):
+                    log.error("database error in %s %s: %s", reg.service, reg.operation, exc)
+                    raise ServiceUnavailable() from exc
+                time.sleep(0.01 * attempt)
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return "locked" in text or "busy" in text or "deadlock" in text or "could not serialize" in text
+
+
+def _generic_error(err: AwsError, request_id: str) -> WireResponse:
+    """An error for a request whose service could not be told (query-style XML)."""
+    from xml.sax.saxutils import escape
+
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type>'
+        f"<Code>{escape(err.code)}</Code><Message>{escape(err.message)}</Message></Error>"
+        f"<RequestId>{request_id}</RequestId></ErrorResponse>"
+    ).encode()
+    return WireResponse(
+        status=err.status,
+        headers={"Content-Type": "text/xml", "x-amzn-RequestId": request_id},
+        body=body,
+    )

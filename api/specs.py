@@ -1,0 +1,90 @@
+"""The one module that talks to botocore's model API.
+
+Everything else in awsmock asks this module for service and operation models, so a change in
+botocore's loader or model classes touches one file. Models are loaded once and cached.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+
+import botocore.loaders
+import botocore.model
+from botocore.model import OperationModel, ServiceModel, Shape  # noqa: F401  (re-exported)
+
+__all__ = [
+    "OperationModel",
+    "ServiceModel",
+    "Shape",
+    "all_service_names",
+    "operation_model",
+    "protocols_of",
+    "service_model",
+    "services_by_endpoint_prefix",
+    "services_by_signing_name",
+    "services_by_target_prefix",
+]
+
+_lock = threading.Lock()
+_loader = botocore.loaders.create_loader()
+
+
+@cache
+def all_service_names() -> tuple[str, ...]:
+    return tuple(sorted(_loader.list_available_services("service-2")))
+
+
+@cache
+def service_model(name: str) -> ServiceModel:
+    """botocore's model of service ``name`` (``KeyError`` when botocore has none)."""
+    if name not in all_service_names():
+        raise KeyError(name)
+    with _lock:
+        data = _loader.load_service_model(name, "service-2")
+    return ServiceModel(data, service_name=name)
+
+
+@cache
+def operation_model(service: str, operation: str) -> OperationModel:
+    return service_model(service).operation_model(operation)
+
+
+def protocols_of(model: ServiceModel) -> tuple[str, ...]:
+    """Every wire protocol the service speaks, preferred first."""
+    protocols = model.metadata.get("protocols") or [model.metadata["protocol"]]
+    return tuple(protocols)
+
+
+@cache
+def _raw_metadata(name: str) -> dict:
+    with _lock:
+        data = _loader.load_service_model(name, "service-2")
+    return dict(data.get("metadata", {}))
+
+
+def _index(key: str) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for name in all_service_names():
+        md = _raw_metadata(name)
+        value = md.get(key)
+        if key == "signingName" and not value:
+            value = md.get("endpointPrefix")
+        if value:
+            out.setdefault(value, []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def services_by_signing_name() -> dict[str, tuple[str, ...]]:
+    return _index("signingName")
+
+
+@cache
+def services_by_target_prefix() -> dict[str, tuple[str, ...]]:
+    return _index("targetPrefix")
+
+
+@cache
+def services_by_endpoint_prefix() -> dict[str, tuple[str, ...]]:
+    return _index("endpointPrefix")

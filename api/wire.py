@@ -1,0 +1,137 @@
+"""Protocol-neutral views of an HTTP request and response.
+
+The dispatcher builds a :class:`WireRequest` from the WSGI environ (server mode and in-process
+mode alike); protocols parse it and return a :class:`WireResponse`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import IO, Any
+from urllib.parse import parse_qsl, unquote
+
+MAX_BUFFERED_BODY = 64 * 1024 * 1024  # requests parsed in memory (not streamed) are capped here
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+@dataclass
+class WireRequest:
+    method: str
+    path: str  # percent-encoded, as sent (no query string)
+    query_string: str
+    headers: dict[str, str]  # lower-cased names
+    stream: IO[bytes]
+    content_length: int | None
+    scheme: str = "http"
+    host: str = "localhost"
+    remote_addr: str = "127.0.0.1"
+    _body: bytes | None = None
+
+    @classmethod
+    def from_environ(cls, env: dict[str, Any]) -> WireRequest:
+        headers: dict[str, str] = {}
+        for key, value in env.items():
+            if key.startswith("HTTP_"):
+                headers[key[5:].replace("_", "-").lower()] = value
+        if env.get("CONTENT_TYPE"):
+            headers["content-type"] = env["CONTENT_TYPE"]
+        length = env.get("CONTENT_LENGTH")
+        if length:
+            headers["content-length"] = length
+        raw_uri = env.get("RAW_URI") or env.get("REQUEST_URI")
+        if raw_uri:
+            path = raw_uri.split("?", 1)[0]
+            if "://" in path:  # absolute-form request target
+                path = "/" + path.split("://", 1)[1].partition("/")[2]
+        else:
+            from urllib.parse import quote
+
+            path = quote(env.get("PATH_INFO", "/").encode("latin-1"), safe="/~!$&'()*+,;=:@")
+        host = headers.get("host") or env.get("SERVER_NAME", "localhost")
+        try:
+            clen = int(length) if length else None
+        except ValueError:
+            clen = None
+        return cls(
+            method=env.get("REQUEST_METHOD", "GET").upper(),
+            path=path or "/",
+            query_string=env.get("QUERY_STRING", ""),
+            headers=headers,
+            stream=env["wsgi.input"],
+            content_length=clen,
+            scheme=env.get("wsgi.url_scheme", "http"),
+            host=host,
+            remote_addr=env.get("REMOTE_ADDR", "127.0.0.1"),
+        )
+
+    @property
+    def body(self) -> bytes:
+        """The whole body, read once (capped at :data:`MAX_BUFFERED_BODY`)."""
+        if self._body is None:
+            n = self.content_length
+            if n is None:
+                if self.headers.get("transfer-encoding", "").lower() == "chunked":
+                    data = self.stream.read(MAX_BUFFERED_BODY + 1)
+                    if len(data) > MAX_BUFFERED_BODY:
+                        raise BodyTooLarge()
+                    self._body = data
+                else:
+                    self._body = b""
+            else:
+                if n > MAX_BUFFERED_BODY:
+                    raise BodyTooLarge()
+                self._body = self.stream.read(n) if n > 0 else b""
+        return self._body
+
+    @cached_property
+    def decoded_path(self) -> str:
+        return unquote(self.path)
+
+    @cached_property
+    def query(self) -> list[tuple[str, str]]:
+        return parse_qsl(self.query_string, keep_blank_values=True)
+
+    @cached_property
+    def query_dict(self) -> dict[str, str]:
+        return dict(self.query)
+
+    @cached_property
+    def form(self) -> dict[str, str]:
+        """``application/x-www-form-urlencoded`` body fields (query and ec2 protocols)."""
+        ctype = self.headers.get("content-type", "")
+        if self.method == "POST" and (not ctype or ctype.startswith("application/x-www-form-urlencoded")):
+            try:
+                return dict(parse_qsl(self.body.decode("utf-8"), keep_blank_values=True))
+            except UnicodeDecodeError:
+                return {}
+        return {}
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.scheme}://{self.host}"
+
+
+@dataclass
+class WireResponse:
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | Iterable[bytes] | IO[bytes] = b""
+    content_length: int | None = None  # for streamed bodies, when known
+
+    def iter_body(self) -> Iterator[bytes]:
+        body = self.body
+        if isinstance(body, bytes | bytearray):
+            yield bytes(body)
+        elif hasattr(body, "read"):
+            while True:
+                chunk = body.read(1024 * 1024)  # type: ignore[union-attr]
+                if not chunk:
+                    break
+                yield chunk
+        else:
+            yield from body  # type: ignore[misc]

@@ -1,0 +1,3 @@
+from awsmock.cli import main
+
+raise SystemExit(main())

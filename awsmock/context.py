@@ -1,0 +1,62 @@
+"""The request context a handler receives: who, where, when, and the database session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from awsmock.store import Store
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class RequestContext:
+    """What a handler knows about its request (never the HTTP request itself).
+
+    ``endpoint`` is the scheme and host the client used (``http://localhost:4566``), for
+    resources whose identifiers are URLs (SQS queue URLs, S3 locations).
+    """
+
+    service: str
+    operation: str
+    session: Session
+    store: Store
+    account_id: str = DEFAULT_ACCOUNT
+    region: str = DEFAULT_REGION
+    request_id: str = field(default_factory=new_request_id)
+    now: dt.datetime = field(default_factory=utcnow)
+    endpoint: str = "http://localhost:4566"
+    host: str = "localhost"
+    access_key_id: str | None = None
+    principal_arn: str | None = None
+    source_ip: str = "127.0.0.1"
+    protocol: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    response_headers: dict[str, str] = field(default_factory=dict)
+    final_attempt: bool = False
+    _after_commit: list[Callable[[], Any]] = field(default_factory=list)
+
+    def after_commit(self, fn: Callable[[], Any]) -> None:
+        """Run ``fn`` once the request's transaction has committed (e.g. to wake long pollers)."""
+        self._after_commit.append(fn)
+
+    def arn(self, service: str, resource: str, *, region: str | None = None, account: str | None = None) -> str:
+        reg = self.region if region is None else region
+        acct = self.account_id if account is None else account
+        return f"arn:aws:{service}:{reg}:{acct}:{resource}"

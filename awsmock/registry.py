@@ -1,0 +1,87 @@
+"""The handler registry: one plain function per ``(service, operation)``.
+
+    @handler("sqs", "CreateQueue")
+    def create_queue(ctx: RequestContext, params: dict) -> dict: ...
+
+``service`` is botocore's service name (``s3``, ``sqs``, ``dynamodb``, ``cognito-idp``...).
+A handler receives the request context (``ctx.session`` is the request's database session; the
+dispatcher owns the transaction) and the parsed input as a dict shaped like the operation's
+input shape. It returns a dict shaped like the output shape, or raises
+:class:`awsmock.errors.AwsError`.
+
+Operations that only read state are detected by name (``Get``/``List``/``Describe``/``Head``/
+``Query``/``Scan``/``BatchGet``…) and run in a read transaction; pass ``write=True`` or
+``write=False`` to override.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Handler = Callable[..., Any]
+
+READ_PREFIXES = ("Get", "List", "Describe", "Head", "Query", "Scan", "BatchGet", "Lookup", "Select",
+                 "Search", "Check", "Decode", "Test", "Simulate", "Filter", "Validate", "Preview")
+
+
+@dataclass(frozen=True)
+class Registration:
+    service: str
+    operation: str
+    fn: Handler
+    write: bool
+
+
+_HANDLERS: dict[tuple[str, str], Registration] = {}
+_loaded = False
+
+
+def is_read_operation(operation: str) -> bool:
+    return operation.startswith(READ_PREFIXES)
+
+
+def handler(service: str, operation: str, *, write: bool | None = None) -> Callable[[Handler], Handler]:
+    """Register ``fn`` as the implementation of ``service``'s ``operation``."""
+
+    def register(fn: Handler) -> Handler:
+        key = (service, operation)
+        if key in _HANDLERS and _HANDLERS[key].fn is not fn:
+            raise RuntimeError(f"two handlers for {service} {operation}")
+        w = (not is_read_operation(operation)) if write is None else write
+        _HANDLERS[key] = Registration(service, operation, fn, w)
+        return fn
+
+    return register
+
+
+def load_all() -> None:
+    """Import every module of ``awsmock.services`` so their handlers register."""
+    global _loaded
+    if _loaded:
+        return
+    from awsmock import services
+
+    for info in pkgutil.walk_packages(services.__path__, services.__name__ + "."):
+        importlib.import_module(info.name)
+    _loaded = True
+
+
+def lookup(service: str, operation: str) -> Registration | None:
+    load_all()
+    return _HANDLERS.get((service, operation))
+
+
+def registrations() -> list[Registration]:
+    load_all()
+    return list(_HANDLERS.values())
+
+
+def implemented_services() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for reg in registrations():
+        out.setdefault(reg.service, set()).add(reg.operation)
+    return out

@@ -1,0 +1,277 @@
+"""The state store: engines, sessions and transactions, migrations, reset.
+
+One :class:`Store` per database. SQLite files run in WAL mode with a busy timeout and foreign
+keys on; write transactions start with ``BEGIN IMMEDIATE`` (SQLAlchemy's pysqlite recipe), read
+transactions with a plain ``BEGIN``, so processes sharing one file never deadlock on a lock
+upgrade. An in-memory store is a private SQLite database copied from a per-process template
+(schema built once), so a fresh state costs well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from awsmock.models import Base, load_all, tables_of
+from awsmock.waiting import Notifier
+
+log = logging.getLogger("awsmock.store")
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+if not (MIGRATIONS_DIR / "env.py").exists():  # installed: awsmock/migrations
+    MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+SQLITE_PRAGMAS = (
+    "PRAGMA busy_timeout=30000",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def alembic_config(url: str | None = None) -> Any:
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+@cache
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError("no Alembic revision found")
+    return head
+
+
+def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+    for pragma in SQLITE_PRAGMAS:
+        dbapi_conn.execute(pragma)
+
+
+def _begin_with(statement: str):  # type: ignore[no-untyped-def]
+    def on_begin(conn: Any) -> None:
+        conn.exec_driver_sql(statement)
+
+    return on_begin
+
+
+_template_lock = threading.Lock()
+_template: sqlite3.Connection | None = None
+
+
+def _memory_template() -> sqlite3.Connection:
+    """An in-memory database with the full schema at head, built once per process."""
+    global _template
+    with _template_lock:
+        if _template is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            eng = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+            load_all()
+            Base.metadata.create_all(eng)
+            conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                         "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
+            conn.execute("INSERT INTO alembic_version VALUES (?)", (head_revision(),))
+            conn.commit()
+            _template = conn
+        return _template
+
+
+class Store:
+    """One database holding the whole awsmock state."""
+
+    def __init__(self, url: str, *, snapshot_dir: Path | None = None, pool_size: int = 8) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.backend = "sqlite" if parsed.get_backend_name() == "sqlite" else parsed.get_backend_name()
+        self.in_memory = self.backend == "sqlite" and parsed.database in (None, "", ":memory:")
+        self.path: Path | None = None
+        self._lock: threading.RLock | None = None
+        self._tmpdir: Any = None
+        self.notifier = Notifier()
+        if self.in_memory:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            _memory_template().backup(conn)
+            _sqlite_on_connect(conn, None)
+            self._memory_conn = conn
+            engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+            event.listen(engine, "begin", _begin_with("BEGIN"))
+            self._lock = threading.RLock()
+            self.write_engine = self.read_engine = engine
+        elif self.backend == "sqlite":
+            self.path = Path(parsed.database or "").resolve()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.write_engine = self._sqlite_engine("BEGIN IMMEDIATE", pool_size)
+            self.read_engine = self._sqlite_engine("BEGIN", pool_size)
+            with self.write_engine.connect() as c:
+                c.exec_driver_sql("PRAGMA journal_mode=WAL")
+        else:
+            engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            self.write_engine = self.read_engine = engine
+        self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False, autoflush=True)
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False, autoflush=True)
+        if snapshot_dir is None:
+            if self.path is not None:
+                snapshot_dir = self.path.parent / "snapshots"
+            else:
+                import tempfile
+
+                self._tmpdir = tempfile.TemporaryDirectory(prefix="awsmock-snapshots-")
+                snapshot_dir = Path(self._tmpdir.name)
+        self.snapshot_dir = snapshot_dir
+
+    def _sqlite_engine(self, begin: str, pool_size: int) -> Engine:
+        engine = create_engine(
+            self.url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=pool_size,
+            max_overflow=pool_size * 2,
+        )
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _begin_with(begin))
+        return engine
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def session(self, write: bool = True) -> Iterator[Session]:
+        """A session inside one transaction: committed when the block ends, rolled back on error."""
+        lock = self._lock
+        if lock is not None:
+            lock.acquire()
+        try:
+            factory = self._write_sessions if write else self._read_sessions
+            with factory() as session, session.begin():
+                yield session
+        finally:
+            if lock is not None:
+                lock.release()
+
+    @contextlib.contextmanager
+    def raw_connection(self) -> Iterator[Any]:
+        """The DB-API connection, for backup/restore (held under the in-memory lock)."""
+        lock = self._lock
+        if lock is not None:
+            lock.acquire()
+        try:
+            if self.in_memory:
+                yield self._memory_conn
+            else:
+                conn = self.write_engine.raw_connection()
+                try:
+                    yield conn.driver_connection
+                finally:
+                    conn.close()
+        finally:
+            if lock is not None:
+                lock.release()
+
+    # -- schema -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        if self.path is None:
+            yield
+            return
+        lock_path = self.path.parent / ".awsmock-migrate.lock"
+        with open(lock_path, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def current_revision(self) -> str | None:
+        with self.read_engine.connect() as conn:
+            try:
+                row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+            except Exception:
+                return None
+            finally:
+                conn.rollback()
+        return row[0] if row else None
+
+    def migrate(self) -> str:
+        """Bring the schema to head (no-op when it is there already)."""
+        if self.in_memory:
+            return head_revision()
+        head = head_revision()
+        if self.current_revision() == head:
+            return head
+        with self._migration_lock():
+            if self.current_revision() != head:
+                upgrade_database(self.write_engine)
+        return head
+
+    # -- reset --------------------------------------------------------------------------
+
+    def reset(self, services: list[str] | None = None) -> list[str]:
+        """Delete every row of the named services (all when None) in one transaction."""
+        tables = tables_of(services)
+        with self.session(write=True) as session:
+            for table in tables:
+                session.execute(table.delete())
+        if services is not None:
+            return sorted(services)
+        return known_services()
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()
+        if self.in_memory:
+            self._memory_conn.close()
+        if self._tmpdir is not None:
+            self._tmpdir.cleanup()
+            self._tmpdir = None
+
+
+def upgrade_database(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def known_services() -> list[str]:
+    """Services that have state (tables) or handlers."""
+    from awsmock import registry
+
+    names = {t.info.get("service") for t in tables_of(None)}
+    names.update(registry.implemented_services())
+    return sorted(n for n in names if n)
+
+
+def open_store(config: Any, *, migrate: bool = True) -> Store:
+    """The store for a :class:`awsmock.config.Config`, migrated to head."""
+    pool = max(4, int(getattr(config, "threads", 8)) + 2)
+    store = Store(config.url, pool_size=pool)
+    if migrate:
+        store.migrate()
+    return store
+
+
+def ensure_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path

@@ -1,0 +1,1 @@
+"""Alembic environment and versions for the awsmock schema (shipped as package data)."""

@@ -1,0 +1,92 @@
+"""The declarative base every awsmock table derives from.
+
+Conventions (see DESIGN.md, State):
+
+* every row carries ``account_id`` and, where AWS scopes the resource by region, ``region``
+  (use :class:`AccountScoped` / :class:`RegionScoped`);
+* the table belongs to the service named by its module (``awsmock.models.sqs`` -> ``sqs``),
+  recorded in ``Table.info["service"]``; reset and the dashboard rely on it;
+* constraints are named by a convention, so Alembic batch migrations on SQLite work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC timestamp on every backend (SQLite stores naive values)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime()}
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        table = cls.__dict__.get("__table__")
+        if table is not None:
+            table.info.setdefault("service", service_of_module(cls.__module__))
+
+
+def service_of_module(module: str) -> str:
+    return module.rsplit(".", 1)[-1]
+
+
+class AccountScoped:
+    """Mixin: the owning account."""
+
+    account_id: Mapped[str] = mapped_column(String(12), index=True)
+
+
+class RegionScoped(AccountScoped):
+    """Mixin: the owning account and region."""
+
+    region: Mapped[str] = mapped_column(String(32))
+
+
+def tables_of(services: list[str] | None = None) -> list[Any]:
+    """The tables of the named services (all service tables when ``services`` is None).
+
+    Tables of the ``awsmock`` pseudo-service (settings kept across resets) are never included.
+    Ordered so that children come before parents (safe for DELETE).
+    """
+    from awsmock import models
+
+    models.load_all()
+    out = []
+    for table in reversed(Base.metadata.sorted_tables):
+        svc = table.info.get("service")
+        if svc == "awsmock":
+            continue
+        if services is None or svc in services:
+            out.append(table)
+    return out

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def test_unimplemented_operation_is_a_clean_501(aws_client):
+    client = aws_client("xray")
+    with pytest.raises(ClientError) as exc:
+        client.get_sampling_rules()
+    err = exc.value.response
+    assert err["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert err["Error"]["Code"] == "NotImplemented"
+    assert "GetSamplingRules" in err["Error"]["Message"]
