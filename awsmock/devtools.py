@@ -72,11 +72,29 @@ def _indent(code: str) -> str:
     return body if body.strip() else "    pass"
 
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+TABLE_START = "<!-- services:start -->"
+TABLE_END = "<!-- services:end -->"
+
+
+def readme_with_table(text: str) -> str:
+    """``text`` (the README) with its service table regenerated from the measured coverage."""
+    from awsmock.coverage import coverage_rows, readme_table
+
+    head, _, rest = text.partition(TABLE_START)
+    _, _, tail = rest.partition(TABLE_END)
+    return f"{head}{TABLE_START}\n{readme_table(coverage_rows())}\n{TABLE_END}{tail}"
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["regen-migration"]:
         print(f"wrote {regen_migration()}")
         return 0
-    print("usage: python -m awsmock.devtools regen-migration", file=sys.stderr)
+    if argv[:1] == ["readme-table"]:
+        README.write_text(readme_with_table(README.read_text()))
+        print(f"updated the service table in {README}")
+        return 0
+    print("usage: python -m awsmock.devtools regen-migration | readme-table", file=sys.stderr)
     return 2
 
 

@@ -30,9 +30,9 @@ from awsmock.waiting import Notifier
 
 log = logging.getLogger("awsmock.store")
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-if not (MIGRATIONS_DIR / "env.py").exists():  # installed: awsmock/migrations
-    MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"  # installed: awsmock/migrations
+if not (MIGRATIONS_DIR / "env.py").exists():  # a source checkout: migrations/ beside awsmock/
+    MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 SQLITE_PRAGMAS = (
     "PRAGMA busy_timeout=30000",
@@ -65,6 +65,11 @@ def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
     for pragma in SQLITE_PRAGMAS:
         dbapi_conn.execute(pragma)
+
+
+def _sqlite_file_on_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
+    _sqlite_on_connect(dbapi_conn, record)
+    dbapi_conn.execute("PRAGMA journal_mode=WAL")  # persistent; a no-op once the file is in WAL
 
 
 def _begin_with(statement: str):  # type: ignore[no-untyped-def]
@@ -121,8 +126,6 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.write_engine = self._sqlite_engine("BEGIN IMMEDIATE", pool_size)
             self.read_engine = self._sqlite_engine("BEGIN", pool_size)
-            with self.write_engine.connect() as c:
-                c.exec_driver_sql("PRAGMA journal_mode=WAL")
         else:
             engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
             self.write_engine = self.read_engine = engine
@@ -145,7 +148,7 @@ class Store:
             pool_size=pool_size,
             max_overflow=pool_size * 2,
         )
-        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "connect", _sqlite_file_on_connect)
         event.listen(engine, "begin", _begin_with(begin))
         return engine
 

@@ -1,0 +1,105 @@
+"""The state store: SQLite settings, transactions, multi-process writers."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from awsmock.config import Config
+from awsmock.models.awsmock import Setting
+from awsmock.store import Store, head_revision, open_store
+
+
+def _increment(url: str, key: str, times: int, errors: multiprocessing.Queue) -> None:
+    store = Store(url)
+    try:
+        for _ in range(times):
+            with store.session(write=True) as s:
+                row = s.get(Setting, key)
+                if row is None:
+                    s.add(Setting(key=key, value="1"))
+                else:
+                    row.value = str(int(row.value) + 1)
+    except Exception as exc:  # reported to the parent, which fails the test
+        errors.put(repr(exc))
+    finally:
+        store.dispose()
+
+
+def test_sqlite_file_runs_in_wal_with_busy_timeout_and_foreign_keys(data_dir: Path) -> None:
+    store = open_store(Config(data_dir=data_dir))
+    try:
+        with store.session(write=False) as s:
+            conn = s.connection()
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() in (1, 2)  # NORMAL or FULL
+        assert store.current_revision() == head_revision()
+    finally:
+        store.dispose()
+
+
+def test_a_failing_transaction_leaves_nothing(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.session(write=True) as s:
+        s.add(Setting(key="half", value="written"))
+        s.flush()
+        raise RuntimeError("handler failed")
+    with store.session(write=False) as s:
+        assert s.get(Setting, "half") is None
+
+
+def test_in_memory_stores_are_private(store: Store) -> None:
+    other = Store("sqlite://")
+    try:
+        with store.session() as s:
+            s.add(Setting(key="mine", value="1"))
+        with other.session(write=False) as s:
+            assert s.scalars(select(Setting)).all() == []
+        assert other.current_revision() == head_revision()
+    finally:
+        other.dispose()
+
+
+def test_concurrent_processes_never_lose_a_write_nor_see_database_locked(data_dir: Path) -> None:
+    url = Config(data_dir=data_dir).url
+    open_store(Config(data_dir=data_dir)).dispose()  # migrate once
+    ctx = multiprocessing.get_context("spawn")
+    errors: multiprocessing.Queue = ctx.Queue()
+    procs = [ctx.Process(target=_increment, args=(url, "counter", 150, errors)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    problems = []
+    while not errors.empty():
+        problems.append(errors.get())
+    assert problems == []
+    store = Store(url)
+    try:
+        with store.session(write=False) as s:
+            assert s.get(Setting, "counter").value == "600"
+            assert s.connection().exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    finally:
+        store.dispose()
+
+
+def test_two_stores_on_one_file_see_each_others_writes_at_once(data_dir: Path) -> None:
+    a = open_store(Config(data_dir=data_dir))
+    b = open_store(Config(data_dir=data_dir))
+    try:
+        with a.session() as s:
+            s.add(Setting(key="from-a", value="1"))
+        with b.session(write=False) as s:
+            assert s.get(Setting, "from-a") is not None
+        with b.session() as s:
+            s.execute(text("UPDATE awsmock_setting SET value = '2' WHERE key = 'from-a'"))
+        with a.session(write=False) as s:
+            assert s.get(Setting, "from-a").value == "2"
+    finally:
+        a.dispose()
+        b.dispose()
