@@ -17,7 +17,9 @@ Operations that only read state are detected by name (``Get``/``List``/``Describ
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +39,8 @@ class Registration:
 
 
 _HANDLERS: dict[tuple[str, str], Registration] = {}
+_import_errors: dict[str, BaseException] = {}
+log = logging.getLogger("awsmock.registry")
 _loaded = False
 
 
@@ -65,9 +69,23 @@ def load_all() -> None:
         return
     from awsmock import services
 
-    for info in pkgutil.walk_packages(services.__path__, services.__name__ + "."):
-        importlib.import_module(info.name)
+    def failed(name: str) -> None:
+        log.error("cannot import %s", name, exc_info=True)
+        _import_errors[name] = sys.exc_info()[1]  # type: ignore[assignment]
+
+    for info in pkgutil.walk_packages(services.__path__, services.__name__ + ".", onerror=failed):
+        try:
+            importlib.import_module(info.name)
+        except Exception:
+            # one broken service must not take every other one down; tests assert none is broken
+            failed(info.name)
     _loaded = True
+
+
+def import_errors() -> dict[str, BaseException]:
+    """Service modules that failed to import (empty in a healthy install)."""
+    load_all()
+    return dict(_import_errors)
 
 
 def lookup(service: str, operation: str) -> Registration | None:

@@ -247,11 +247,16 @@ class Store:
             self._tmpdir = None
 
 
+MIGRATION_LOCK_ID = 0x61_77_73_6D  # "awsm": PostgreSQL advisory lock serializing migrations
+
+
 def upgrade_database(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     cfg = alembic_config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
