@@ -63,7 +63,7 @@ def _lookup(known: dict[str, tuple[str, ...]], full: object, key: str) -> tuple[
         return known[key]
     if key in specs.all_service_names():
         return (key,)
-    return full()[key] if key in full() else ()  # type: ignore[operator]
+    return full().get(key, ())  # type: ignore[operator,no-any-return]
 
 
 def services_for_signing_name(name: str) -> tuple[str, ...]:

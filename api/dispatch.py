@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from awsmock import registry
 from awsmock.api import protocols, specs
@@ -18,7 +18,13 @@ from awsmock.api.detect import detect
 from awsmock.api.protocols.base import Protocol
 from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
 from awsmock.context import DEFAULT_ACCOUNT, RequestContext, new_request_id, utcnow
-from awsmock.errors import AwsError, InternalError, NotImplementedOperation, ServiceUnavailable, UnknownOperation
+from awsmock.errors import (
+    AwsError,
+    InternalError,
+    NotImplementedOperation,
+    ServiceUnavailable,
+    UnknownOperation,
+)
 from awsmock.store import Store
 from awsmock.waiting import WaitAndRetry
 
@@ -27,7 +33,7 @@ log = logging.getLogger("awsmock.dispatch")
 #: hooks run before the handler (authentication/authorization); raise AwsError to refuse.
 RequestHook = Callable[[RequestContext, WireRequest, Any, dict[str, Any]], None]
 
-LOCK_RETRIES = 5
+LOCK_RETRIES = 8
 
 
 def account_for_access_key(access_key_id: str | None) -> str:
@@ -148,6 +154,7 @@ class Dispatcher:
                         source_ip=req.remote_addr,
                         protocol=proto.name,
                         headers=req.headers,
+                        query=req.query,
                         final_attempt=final,
                     )
                     for hook in self.hooks:
@@ -174,17 +181,25 @@ class Dispatcher:
                     if self.gate is not None:
                         self.gate.acquire()
                 continue
-            except OperationalError as exc:
+            except DBAPIError as exc:
+                # Lock timeouts, PostgreSQL serialization failures and unique-key races between
+                # concurrent writers: run the request again on the newer state.
                 attempt += 1
-                if attempt > LOCK_RETRIES or not _is_transient(exc):
-                    log.error("database error in %s %s: %s", reg.service, reg.operation, exc)
+                if not _is_transient(exc):
+                    raise
+                if attempt > LOCK_RETRIES:
+                    log.error("database busy in %s %s: %s", reg.service, reg.operation, exc)
                     raise ServiceUnavailable() from exc
-                time.sleep(0.01 * attempt)
+                time.sleep(0.005 * attempt)
 
 
-def _is_transient(exc: OperationalError) -> bool:
+def _is_transient(exc: DBAPIError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
     text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-    return "locked" in text or "busy" in text or "deadlock" in text or "could not serialize" in text
+    return any(w in text for w in ("locked", "busy", "deadlock", "could not serialize", "serialization failure"))
 
 
 def _generic_error(err: AwsError, request_id: str) -> WireResponse:

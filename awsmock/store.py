@@ -127,8 +127,13 @@ class Store:
             self.write_engine = self._sqlite_engine("BEGIN IMMEDIATE", pool_size)
             self.read_engine = self._sqlite_engine("BEGIN", pool_size)
         else:
+            # Writers are SERIALIZABLE (the dispatcher retries serialization failures), so
+            # read-modify-write handlers get the same guarantees SQLite's single writer gives;
+            # readers see one consistent snapshot.
             engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
-            self.write_engine = self.read_engine = engine
+            self.write_engine = engine.execution_options(isolation_level="SERIALIZABLE")
+            self.read_engine = engine.execution_options(isolation_level="REPEATABLE READ")
+            self._base_engine = engine
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False, autoflush=True)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False, autoflush=True)
         if snapshot_dir is None:
@@ -237,9 +242,13 @@ class Store:
         return known_services()
 
     def dispose(self) -> None:
-        self.write_engine.dispose()
-        if self.read_engine is not self.write_engine:
-            self.read_engine.dispose()
+        base = getattr(self, "_base_engine", None)
+        if base is not None:
+            base.dispose()
+        else:
+            self.write_engine.dispose()
+            if self.read_engine is not self.write_engine:
+                self.read_engine.dispose()
         if self.in_memory:
             self._memory_conn.close()
         if self._tmpdir is not None:

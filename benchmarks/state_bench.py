@@ -54,7 +54,7 @@ def main() -> int:
             snaps.restore(f"s{i}")
             restore.append(time.perf_counter() - t)
         assert count_rows(store) == rows
-        for i in range(args.repeat):
+        for _ in range(args.repeat):
             snaps.restore("s0")
             t = time.perf_counter()
             store.reset(None)
