@@ -3,8 +3,10 @@
 * ``store`` / ``app``: a private in-memory state and the WSGI app serving it.
 * ``server``: one real ``awsmock server`` subprocess per test session (per xdist worker),
   with a temp data dir; its state is reset before each test that uses ``aws_client``.
-* ``aws_client``: a factory ``aws_client("sqs")`` of boto3 clients, parametrized over both
-  modes (``inprocess`` and ``server``), so one test covers both.
+* ``aws_client``: a factory ``aws_client("sqs")`` of boto3 clients, parametrized over the
+  modes (``inprocess``, ``server``, and ``postgres``: in-process on a PostgreSQL store), so one
+  test covers all. ``postgres`` runs when ``AWSMOCK_TEST_DATABASE_URL`` is set or a local
+  PostgreSQL answers on 127.0.0.1:5432 (database ``test``), and skips with a message otherwise.
 """
 
 from __future__ import annotations
@@ -51,11 +53,53 @@ def inprocess_client(app: AwsmockApp) -> Callable[..., Any]:
     return inprocess_client_factory(app)
 
 
-@pytest.fixture(params=["inprocess", "server"])
+def _pg_admin_url() -> str:
+    return os.environ.get("AWSMOCK_TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A private PostgreSQL database for this test session (per xdist worker), dropped after."""
+    try:
+        import psycopg  # noqa: F401
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+    except ImportError:
+        pytest.skip("psycopg is not installed: PostgreSQL runs skipped")
+    admin_url = make_url(_pg_admin_url())
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    name = f"awsmock_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except Exception as exc:
+        engine.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {admin_url.render_as_string(hide_password=True)}: "
+                    f"{type(exc).__name__}; set AWSMOCK_TEST_DATABASE_URL to run the PostgreSQL suite")
+    yield admin_url.set(database=name).render_as_string(hide_password=False)
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_store(pg_url: str) -> Iterator[Store]:
+    s = Store(pg_url)
+    s.migrate()
+    yield s
+    s.dispose()
+
+
+@pytest.fixture(params=["inprocess", "server", "postgres"])
 def aws_client(request: pytest.FixtureRequest) -> Callable[..., Any]:
     """``aws_client(service, region=…)`` -> a boto3 client, for each mode in turn."""
     if request.param == "inprocess":
         return inprocess_client_factory(request.getfixturevalue("app"))
+    if request.param == "postgres":
+        pg: Store = request.getfixturevalue("pg_store")
+        pg.reset(None)
+        return inprocess_client_factory(create_app(Config(database_url=pg.url), pg))
     srv: ServerProcess = request.getfixturevalue("server")
     status, body = srv.admin("POST", "/_awsmock/reset")
     assert status == 200, body
