@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--database-url")
     g.add_argument("--in-memory", action="store_true", help="keep the state in memory only")
     srv.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    srv.add_argument("--concurrency", type=int, default=None,
+                     help="requests running at once per process (default: 1 on SQLite, unbounded otherwise)")
     srv.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     srv.add_argument("--admin-token", help="require this bearer token on /_awsmock/ (or $AWSMOCK_ADMIN_TOKEN)")
 
@@ -82,7 +84,7 @@ def _run(args: argparse.Namespace) -> int:
         config = Config.from_env(
             data_dir=args.data_dir, database_url=args.database_url, in_memory=args.in_memory or None,
             host=args.host, port=args.port, threads=args.threads, services=tuple(args.services),
-            log_level=args.log_level, admin_token=args.admin_token,
+            log_level=args.log_level, admin_token=args.admin_token, concurrency=args.concurrency,
         )
         return serve(config)
     if args.command == "coverage":

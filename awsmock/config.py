@@ -33,6 +33,7 @@ class Config:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     threads: int = 8
+    concurrency: int | None = None  # requests doing Python work at once (None: 1 on SQLite)
     services: tuple[str, ...] = ()
     log_level: str = "info"
     admin_token: str | None = None

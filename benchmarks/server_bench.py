@@ -78,11 +78,11 @@ class Server:
             self.proc.kill()
 
 
-def start_awsmock(threads: int, data_dir: str) -> tuple[Server, float]:
+def start_awsmock(threads: int, data_dir: str, extra: list[str]) -> tuple[Server, float]:
     port = free_port()
     t0 = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "awsmock", "server", "-p", str(port), "--data-dir", data_dir,
-                             "--threads", str(threads), "--log-level", "error"],
+                             "--threads", str(threads), "--log-level", "error", *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_port(port)
     import urllib.request
@@ -297,12 +297,14 @@ def main() -> int:
     ap.add_argument("--workloads", default="all")
     ap.add_argument("--no-moto", action="store_true")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--concurrency", type=int, default=None, help="awsmock server --concurrency")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         print("wrk is required (apt-get install wrk)", file=sys.stderr)
         return 2
     data_dir = tempfile.mkdtemp(prefix="awsmock-bench-")
-    awsmock, startup = start_awsmock(args.threads, data_dir)
+    extra = [] if args.concurrency is None else ["--concurrency", str(args.concurrency)]
+    awsmock, startup = start_awsmock(args.threads, data_dir, extra)
     idle_rss = awsmock.rss_mib()
     moto = None if args.no_moto else start_moto()
     ceiling = start_ceiling(args.threads)
