@@ -36,7 +36,7 @@ class Target:
 def _index_known(key: str) -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
     for name in catalog.BOTOCORE_NAMES:
-        md = specs.service_model(name).metadata
+        md = specs.service_metadata(name)
         value = md.get(key) or (md.get("endpointPrefix") if key == "signingName" else None)
         if value:
             out.setdefault(value, []).append(name)
@@ -115,12 +115,12 @@ def _pick(candidates: tuple[str, ...], req: WireRequest) -> str | None:
     if target:
         prefix = target.split(".", 1)[0]
         for c in candidates:
-            if specs.service_model(c).metadata.get("targetPrefix") == prefix:
+            if specs.service_metadata(c).get("targetPrefix") == prefix:
                 return c
     version = req.query_dict.get("Version") or (req.form.get("Version") if req.method == "POST" else None)
     if version:
         for c in candidates:
-            if specs.service_model(c).api_version == version:
+            if specs.service_metadata(c).get("apiVersion") == version:
                 return c
     if "s3control" in candidates:
         if "s3-control" in req.host or req.path.startswith("/v20180820/"):

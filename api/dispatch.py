@@ -5,6 +5,7 @@ transaction, serialize the result or the error. Server mode and in-process mode 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -122,6 +123,8 @@ class Dispatcher:
             response = proto.serialize(operation, result or {}, request_id)
             if ctx.response_headers:
                 response.headers.update(ctx.response_headers)
+            if ctx.response_status is not None:
+                response.status = ctx.response_status
             return response
         except AwsError as err:
             return proto.serialize_error(model, operation, err, request_id)
@@ -181,7 +184,19 @@ class Dispatcher:
                     if self.gate is not None:
                         self.gate.acquire()
                 continue
+            except sqlite3.OperationalError as exc:  # raw driver calls (blob streaming, backups)
+                if (trouble := storage_trouble(exc)) is None:
+                    raise
+                log.error("database write failed in %s %s: %s (%s); requests resume once it is fixed",
+                          reg.service, reg.operation, trouble, exc)
+                raise ServiceUnavailable(f"awsmock cannot write its database: {trouble}") from exc
             except DBAPIError as exc:
+                # Reliability: a full disk or a read-only/failing data dir is the operator's problem,
+                # not a bug: answer a clean 503 (SDKs retry it) and log one clear line, no traceback.
+                if (trouble := storage_trouble(exc)) is not None:
+                    log.error("database write failed in %s %s: %s (%s); requests resume once it is fixed",
+                              reg.service, reg.operation, trouble, exc.orig)
+                    raise ServiceUnavailable(f"awsmock cannot write its database: {trouble}") from exc
                 # Lock timeouts, PostgreSQL serialization failures and unique-key races between
                 # concurrent writers: run the request again on the newer state.
                 attempt += 1
@@ -191,6 +206,26 @@ class Dispatcher:
                     log.error("database busy in %s %s: %s", reg.service, reg.operation, exc)
                     raise ServiceUnavailable() from exc
                 time.sleep(0.005 * attempt)
+
+
+STORAGE_TROUBLE = (  # (words of the driver's message, what the operator should know)
+    ("database or disk is full", "the disk is full"),
+    ("disk full", "the disk is full"),
+    ("no space left", "the disk is full"),
+    ("readonly database", "the data dir is read-only"),
+    ("read-only", "the data dir is read-only"),
+    ("disk i/o error", "a disk I/O error"),
+    ("unable to open database file", "the database file cannot be opened"),
+)
+
+
+def storage_trouble(exc: BaseException) -> str | None:
+    """What is wrong with the storage when ``exc`` says the database cannot be written, else None."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    for words, meaning in STORAGE_TROUBLE:
+        if words in text:
+            return meaning
+    return None
 
 
 def _is_transient(exc: DBAPIError) -> bool:
@@ -204,7 +239,7 @@ def _is_transient(exc: DBAPIError) -> bool:
 
 def _generic_error(err: AwsError, request_id: str) -> WireResponse:
     """An error for a request whose service could not be told (query-style XML)."""
-    from xml.sax.saxutils import escape
+    from awsmock.api.protocols.xml import escape_text as escape  # drops what XML cannot carry
 
     body = (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type>'

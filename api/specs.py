@@ -11,7 +11,7 @@ from functools import cache
 
 import botocore.loaders
 import botocore.model
-from botocore.model import OperationModel, ServiceModel, Shape  # noqa: F401  (re-exported)
+from botocore.model import OperationModel, ServiceModel, Shape
 
 __all__ = [
     "OperationModel",
@@ -28,6 +28,7 @@ __all__ = [
 
 _lock = threading.Lock()
 _loader = botocore.loaders.create_loader()
+_models: dict[str, ServiceModel] = {}  # the models service_model() has loaded
 
 
 @cache
@@ -42,7 +43,9 @@ def service_model(name: str) -> ServiceModel:
         raise KeyError(name)
     with _lock:
         data = _loader.load_service_model(name, "service-2")
-    return ServiceModel(data, service_name=name)
+    model = ServiceModel(data, service_name=name)
+    _models[name] = model
+    return model
 
 
 @cache
@@ -52,21 +55,32 @@ def operation_model(service: str, operation: str) -> OperationModel:
 
 def protocols_of(model: ServiceModel) -> tuple[str, ...]:
     """Every wire protocol the service speaks, preferred first."""
-    protocols = model.metadata.get("protocols") or [model.metadata["protocol"]]
+    protocols = list(model.metadata.get("protocols") or [model.metadata["protocol"]])
+    if "awsQueryCompatible" in model.metadata and "query" not in protocols:
+        # services that moved from query to JSON (SQS) still answer older SDKs' query requests
+        protocols.append("query")
     return tuple(protocols)
 
 
 @cache
-def _raw_metadata(name: str) -> dict:
-    with _lock:
-        data = _loader.load_service_model(name, "service-2")
-    return dict(data.get("metadata", {}))
+def service_metadata(name: str) -> dict:
+    """A service's ``metadata`` block, without keeping its whole model in memory.
+
+    Detection indexes need only metadata; botocore's loader caches every model it loads (tens of
+    MiB for all services), so metadata is read through a throwaway loader unless the model is
+    loaded already.
+    """
+    model = _models.get(name)
+    if model is not None:
+        return dict(model.metadata)
+    loader = botocore.loaders.create_loader()
+    return dict(loader.load_service_model(name, "service-2").get("metadata", {}))
 
 
 def _index(key: str) -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
     for name in all_service_names():
-        md = _raw_metadata(name)
+        md = service_metadata(name)
         value = md.get(key)
         if key == "signingName" and not value:
             value = md.get("endpointPrefix")

@@ -48,7 +48,11 @@ class RequestContext:
     source_ip: str = "127.0.0.1"
     protocol: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    #: the request's decoded query parameters, in order (e.g. presigned-URL X-Amz-Date/X-Amz-Expires)
+    query: list[tuple[str, str]] = field(default_factory=list)
     response_headers: dict[str, str] = field(default_factory=dict)
+    #: overrides the success status the protocol chose (S3 206 Partial Content, 202 Accepted)
+    response_status: int | None = None
     final_attempt: bool = False
     _after_commit: list[Callable[[], Any]] = field(default_factory=list)
 

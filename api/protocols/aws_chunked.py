@@ -1,0 +1,236 @@
+"""Streaming decoders for request bodies: S3's ``aws-chunked`` encoding and plain bounded bodies.
+
+``aws-chunked`` (``Content-Encoding: aws-chunked`` and/or ``x-amz-content-sha256:
+STREAMING-...``) frames the payload as::
+
+    <hex size>[;chunk-signature=<sig>]\\r\\n<data>\\r\\n ... 0[;chunk-signature=<sig>]\\r\\n
+    [<trailer-name>:<value>\\r\\n ...]\\r\\n
+
+Variants: ``STREAMING-UNSIGNED-PAYLOAD-TRAILER`` (no signatures, trailing checksum headers such
+as ``x-amz-checksum-crc32``), ``STREAMING-AWS4-HMAC-SHA256-PAYLOAD`` (signed chunks, no
+trailer) and ``STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER``. Chunk signatures are read and kept
+(:attr:`AwsChunkedReader.signatures` is not stored: they are skipped for now).
+
+:class:`AwsChunkedReader` is a file-like object (``read(n)``, ``readinto``, iteration) that
+decodes on the fly with bounded memory (a small line buffer, chunk data passed through in
+pieces no larger than what the caller asks for). Trailing headers are in
+:attr:`AwsChunkedReader.trailers` (lower-cased names) once the stream has been read to the end.
+:class:`BoundedReader` caps a raw WSGI input at its Content-Length. :func:`request_body_stream`
+picks the right one for a request.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import IO, Any
+
+from awsmock.api.wire import WireRequest
+from awsmock.errors import AwsError
+
+__all__ = ["AwsChunkedReader", "BoundedReader", "is_aws_chunked", "request_body_stream"]
+
+_READ_BLOCK = 64 * 1024
+_MAX_LINE = 8 * 1024
+_MAX_CHUNK = 1 << 40
+
+
+class _StreamReader(io.RawIOBase):
+    """Shared file-like plumbing: subclasses implement :meth:`read`."""
+
+    trailers: dict[str, str]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def readall(self) -> bytes:
+        parts: list[bytes] = []
+        while True:
+            data = self.read(_READ_BLOCK * 16)
+            if not data:
+                return b"".join(parts)
+            parts.append(data)
+
+    def __iter__(self) -> Any:
+        while True:
+            data = self.read(_READ_BLOCK)
+            if not data:
+                return
+            yield data
+
+
+class BoundedReader(_StreamReader):
+    """At most ``length`` bytes of ``raw`` (``None``: until EOF)."""
+
+    def __init__(self, raw: IO[bytes], length: int | None) -> None:
+        super().__init__()
+        self._raw = raw
+        self._left = length
+        self.trailers = {}
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self._left is not None:
+            if self._left <= 0:
+                return b""
+            n = self._left if size is None or size < 0 else min(size, self._left)
+            data = self._raw.read(n)
+            self._left -= len(data)
+            if not data and self._left > 0:
+                raise AwsError(
+                    "You did not provide the number of bytes specified by the Content-Length HTTP header.",
+                    code="IncompleteBody",
+                    status=400,
+                )
+            return data
+        if size is None or size < 0:
+            return self._raw.read()
+        return self._raw.read(size)
+
+
+class AwsChunkedReader(_StreamReader):
+    """Decode an ``aws-chunked`` body from ``raw`` (already capped at its Content-Length)."""
+
+    def __init__(self, raw: IO[bytes] | io.RawIOBase, decoded_length: int | None = None) -> None:
+        super().__init__()
+        self._raw: Any = raw
+        self._buf = bytearray()
+        self._chunk_left = 0
+        self._need_crlf = False
+        self._done = False
+        self._decoded = 0
+        self.decoded_length = decoded_length
+        self.trailers = {}
+
+    # -- low level ------------------------------------------------------------------------------
+
+    def _fill(self) -> bool:
+        data = self._raw.read(_READ_BLOCK)
+        if not data:
+            return False
+        self._buf += data
+        return True
+
+    def _line(self) -> bytes | None:
+        """The next line without its line end; None at EOF with nothing buffered."""
+        while True:
+            i = self._buf.find(b"\n")
+            if i >= 0:
+                line = bytes(self._buf[:i])
+                del self._buf[: i + 1]
+                return line[:-1] if line.endswith(b"\r") else line
+            if len(self._buf) > _MAX_LINE:
+                raise _malformed("chunk header line too long")
+            if not self._fill():
+                if self._buf:
+                    line = bytes(self._buf)
+                    self._buf.clear()
+                    return line
+                return None
+
+    def _next_header(self) -> None:
+        if self._need_crlf:
+            line = self._line()
+            if line is None or line != b"":
+                raise _incomplete() if line is None else _malformed("chunk data not followed by CRLF")
+            self._need_crlf = False
+        line = self._line()
+        if line is None:
+            raise _incomplete()
+        size_text = line.split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            raise _malformed(f"invalid chunk size {size_text[:32]!r}") from None
+        if size < 0 or size > _MAX_CHUNK:
+            raise _malformed("invalid chunk size")
+        if size == 0:
+            self._read_trailers()
+            self._done = True
+            if self.decoded_length is not None and self._decoded != self.decoded_length:
+                raise _incomplete()
+            return
+        self._chunk_left = size
+
+    def _read_trailers(self) -> None:
+        while True:
+            line = self._line()
+            if line is None or line.strip() == b"":
+                return
+            name, sep, value = line.partition(b":")
+            if not sep:
+                raise _malformed("invalid trailer line")
+            self.trailers[name.decode("latin-1").strip().lower()] = value.decode("latin-1").strip()
+
+    # -- file-like ------------------------------------------------------------------------------
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return self.readall()
+        out = bytearray()
+        while len(out) < size and not self._done:
+            if self._chunk_left == 0:
+                self._next_header()
+                continue
+            want = min(self._chunk_left, size - len(out))
+            if self._buf:
+                piece = bytes(self._buf[:want])
+                del self._buf[: len(piece)]
+            else:
+                piece = self._raw.read(want)
+                if not piece:
+                    raise _incomplete()
+            out += piece
+            self._chunk_left -= len(piece)
+            self._decoded += len(piece)
+            if self._chunk_left == 0:
+                self._need_crlf = True
+        return bytes(out)
+
+    @property
+    def done(self) -> bool:
+        """Whether the final chunk (and any trailer) has been read."""
+        return self._done
+
+
+def _incomplete() -> AwsError:
+    return AwsError("The request body terminated unexpectedly", code="IncompleteBody", status=400)
+
+
+def _malformed(detail: str) -> AwsError:
+    return AwsError(f"Invalid aws-chunked request body: {detail}", code="InvalidRequest", status=400)
+
+
+def is_aws_chunked(headers: dict[str, str]) -> bool:
+    """Whether lower-cased request ``headers`` announce an ``aws-chunked`` body."""
+    if "aws-chunked" in headers.get("content-encoding", "").lower():
+        return True
+    return headers.get("x-amz-content-sha256", "").startswith("STREAMING-")
+
+
+def request_body_stream(req: WireRequest) -> _StreamReader:
+    """A streaming reader over ``req``'s body, decoded from aws-chunked when announced.
+
+    Uses the already-buffered body when something read it; never buffers it otherwise.
+    """
+    if req._body is not None:
+        raw: IO[bytes] = io.BytesIO(req._body)
+        length: int | None = len(req._body)
+    else:
+        raw = req.stream
+        length = req.content_length
+        if length is None and req.headers.get("transfer-encoding", "").lower() != "chunked":
+            length = 0
+    bounded = BoundedReader(raw, length)
+    if is_aws_chunked(req.headers):
+        decoded = req.headers.get("x-amz-decoded-content-length")
+        try:
+            decoded_length = int(decoded) if decoded else None
+        except ValueError:
+            decoded_length = None
+        return AwsChunkedReader(bounded, decoded_length)
+    return bounded
