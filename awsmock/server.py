@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
+import re
 import signal
 import sys
 from types import FrameType
@@ -23,6 +25,37 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+_META_HEADER = re.compile(rb"^X-Amz-Meta-[^:\r\n]*:", re.MULTILINE)
+
+
+def _waitress_channel_fixes() -> type:
+    """waitress 3.0.x hangs on ``Expect: 100-continue`` with ``Content-Length: 0``: it sends the
+    100 and marks the (complete) request incomplete, waiting for a body that never comes.
+    botocore sends exactly that for an empty S3 PUT, and needs the 100 (as S3 sends it). This
+    channel sends the 100 and keeps a bodiless request complete. (Added by the S3 helper.)"""
+    from waitress.channel import HTTPChannel
+    from waitress.task import WSGITask
+
+    class Task(WSGITask):
+        def build_response_header(self) -> bytes:
+            # waitress capitalizes header names; S3 user metadata names are lower case and
+            # SDKs hand them back as sent ("x-amz-meta-color" -> {"color": ...}), so keep those
+            head = super().build_response_header()
+            return _META_HEADER.sub(lambda m: m.group(0).lower(), head)
+
+    class Channel(HTTPChannel):
+        task_class = Task
+
+        def send_continue(self) -> None:
+            request = self.request
+            bodiless = request.completed and not request.chunked and request.content_length == 0
+            super().send_continue()
+            if bodiless:
+                request.completed = True
+
+    return Channel
 
 
 def describe_database(config: Config) -> str:
@@ -49,7 +82,21 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if config.data_dir is not None and not config.database_url and not config.in_memory:
         config.data_dir.mkdir(parents=True, exist_ok=True)
-    store = open_store(config)
+    try:
+        store = open_store(config)
+    except Exception as exc:
+        # Reliability: a data dir that is read-only, full or unreadable is the operator's to fix;
+        # say so in one line instead of a traceback (exit status 1).
+        from awsmock.api.dispatch import storage_trouble
+
+        trouble = storage_trouble(exc)
+        if trouble is None:
+            raise
+        if config.data_dir is not None and not os.access(config.data_dir, os.W_OK):
+            trouble = "the data dir is read-only"
+        print(f"awsmock: cannot open the database ({describe_database(config)}): {trouble}: "
+              f"{getattr(exc, 'orig', None) or exc}", file=sys.stderr, flush=True)
+        return 1
     app = create_app(config, store)
     server = waitress.create_server(
         app,
@@ -63,6 +110,7 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
         connection_limit=1000,
         clear_untrusted_proxy_headers=True,
     )
+    server.channel_class = _waitress_channel_fixes()  # type: ignore[union-attr]
     port = server.effective_port  # type: ignore[union-attr]
     host = config.host if ":" not in config.host else f"[{config.host}]"
     if not is_loopback(config.host):
@@ -72,8 +120,8 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
             file=sys.stderr,
             flush=True,
         )
-    print(f"awsmock {__version__} listening on http://{host}:{port}", file=out, flush=True)
     print(f"database: {describe_database(config)}", file=out, flush=True)
+    print(f"awsmock {__version__} listening on http://{host}:{port}", file=out, flush=True)  # last: "ready"
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         raise SystemExit(0)

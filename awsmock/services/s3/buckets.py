@@ -1,0 +1,265 @@
+"""Buckets: create (name and location rules), head, delete, list, location; lookups shared by
+every S3 module (bucket by name, stored sub-resource documents)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import ipaddress
+import re
+from typing import Any
+
+from sqlalchemy import delete, exists, select
+
+from awsmock.context import RequestContext
+from awsmock.models.s3 import S3Bucket, S3BucketConfig, S3Object, S3Upload
+from awsmock.registry import handler
+
+from . import acl, storage
+from .errors import (
+    AccessDenied,
+    BucketAlreadyExists,
+    BucketAlreadyOwnedByYou,
+    BucketNotEmpty,
+    IllegalLocationConstraint,
+    InvalidArgument,
+    InvalidBucketName,
+    InvalidLocationConstraint,
+    NoSuchBucket,
+)
+
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$")
+_BAD_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_BAD_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+LEGACY_LOCATIONS = {"EU": "eu-west-1"}
+
+
+# -- JSON documents with timestamps and bytes -------------------------------------------------
+
+
+def to_json(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"__dt__": value.astimezone(dt.UTC).isoformat()}
+    if isinstance(value, bytes | bytearray):
+        return {"__b64__": base64.b64encode(bytes(value)).decode()}
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    return value
+
+
+def from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and "__dt__" in value:
+            return dt.datetime.fromisoformat(value["__dt__"])
+        if len(value) == 1 and "__b64__" in value:
+            return base64.b64decode(value["__b64__"])
+        return {k: from_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_json(v) for v in value]
+    return value
+
+
+# -- lookups ----------------------------------------------------------------------------------
+
+
+def get_bucket(ctx: RequestContext, name: str) -> S3Bucket:
+    """The bucket ``name`` (NoSuchBucket; AccessDenied when another account owns it)."""
+    bucket = ctx.session.execute(select(S3Bucket).where(S3Bucket.name == name)).scalar_one_or_none()
+    if bucket is None:
+        raise NoSuchBucket(BucketName=name)
+    if bucket.account_id != ctx.account_id:
+        raise AccessDenied()
+    return bucket
+
+
+def get_config(ctx: RequestContext, bucket: S3Bucket, name: str) -> Any:
+    row = ctx.session.get(S3BucketConfig, (bucket.id, name))
+    return None if row is None else from_json(row.value)
+
+
+def set_config(ctx: RequestContext, bucket: S3Bucket, name: str, value: Any) -> None:
+    row = ctx.session.get(S3BucketConfig, (bucket.id, name))
+    if row is None:
+        ctx.session.add(S3BucketConfig(bucket_id=bucket.id, name=name, value=to_json(value)))
+    else:
+        row.value = to_json(value)
+
+
+def delete_config(ctx: RequestContext, bucket: S3Bucket, name: str) -> None:
+    ctx.session.execute(
+        delete(S3BucketConfig).where(S3BucketConfig.bucket_id == bucket.id, S3BucketConfig.name == name)
+    )
+
+
+def bucket_grants(ctx: RequestContext, bucket: S3Bucket) -> list[dict[str, Any]]:
+    grants = get_config(ctx, bucket, "acl")
+    return grants if grants is not None else acl.canned("private", bucket.account_id)
+
+
+def acls_enforced_off(ctx: RequestContext, bucket: S3Bucket) -> bool:
+    """Whether the bucket disables ACLs (ObjectOwnership BucketOwnerEnforced set explicitly)."""
+    controls = get_config(ctx, bucket, "ownership")
+    if not controls:
+        return False
+    return any(r.get("ObjectOwnership") == "BucketOwnerEnforced" for r in controls.get("Rules", []))
+
+
+# -- names and locations ---------------------------------------------------------------------
+
+
+def valid_bucket_name(name: str) -> bool:
+    if not _BUCKET_NAME.match(name) or ".." in name or ".-" in name or "-." in name:
+        return False
+    if name.startswith(_BAD_PREFIXES) or name.endswith(_BAD_SUFFIXES):
+        return False
+    try:
+        ipaddress.IPv4Address(name)
+        return False
+    except ValueError:
+        return True
+
+
+def _region_for_create(ctx: RequestContext, constraint: str | None) -> str:
+    if (
+        constraint is not None
+        and constraint != ""
+        and not (_REGION.match(constraint) or constraint in LEGACY_LOCATIONS)
+    ):
+        raise InvalidLocationConstraint()
+    if ctx.region == "us-east-1":
+        if constraint == "us-east-1":
+            raise InvalidLocationConstraint()
+        return LEGACY_LOCATIONS.get(constraint or "", constraint or "us-east-1")
+    if not constraint:
+        raise IllegalLocationConstraint(
+            "The unspecified location constraint is incompatible for the region specific endpoint "
+            "this request was sent to."
+        )
+    if LEGACY_LOCATIONS.get(constraint, constraint) != ctx.region:
+        raise IllegalLocationConstraint(
+            f"The {constraint} location constraint is incompatible for the region specific endpoint "
+            "this request was sent to."
+        )
+    return ctx.region
+
+
+# -- handlers ---------------------------------------------------------------------------------
+
+
+@handler("s3", "CreateBucket")
+def create_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = params["Bucket"]
+    if not valid_bucket_name(name):
+        raise InvalidBucketName(BucketName=name)
+    config = params.get("CreateBucketConfiguration") or {}
+    constraint = config.get("LocationConstraint")
+    region = _region_for_create(ctx, constraint)
+    existing = ctx.session.execute(select(S3Bucket).where(S3Bucket.name == name)).scalar_one_or_none()
+    if existing is not None:
+        if existing.account_id != ctx.account_id:
+            raise BucketAlreadyExists(BucketName=name)
+        if existing.region == "us-east-1" and region == "us-east-1":
+            return {"Location": f"/{name}"}
+        raise BucketAlreadyOwnedByYou(BucketName=name)
+    bucket = S3Bucket(
+        name=name,
+        account_id=ctx.account_id,
+        region=region,
+        created=ctx.now,
+        versioning=None,
+        object_lock=bool(params.get("ObjectLockEnabledForBucket")),
+    )
+    ctx.session.add(bucket)
+    ctx.session.flush()
+    grants = acl.from_params(params, ctx.account_id, default=False)
+    if grants is not None:
+        set_config(ctx, bucket, "acl", grants)
+    if params.get("ObjectOwnership"):
+        set_config(ctx, bucket, "ownership", {"Rules": [{"ObjectOwnership": params["ObjectOwnership"]}]})
+    if bucket.object_lock:
+        bucket.versioning = "Enabled"
+        set_config(ctx, bucket, "versioning", {"Status": "Enabled"})
+        set_config(ctx, bucket, "object_lock", {"ObjectLockEnabled": "Enabled"})
+    if region == "us-east-1":
+        return {"Location": f"/{name}"}
+    return {"Location": f"http://{name}.s3.{region}.amazonaws.com/"}
+
+
+@handler("s3", "HeadBucket")
+def head_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = get_bucket(ctx, params["Bucket"])
+    return {"BucketRegion": bucket.region, "AccessPointAlias": False}
+
+
+@handler("s3", "DeleteBucket")
+def delete_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = get_bucket(ctx, params["Bucket"])
+    if ctx.session.execute(select(exists().where(S3Object.bucket_id == bucket.id))).scalar():
+        raise BucketNotEmpty(BucketName=bucket.name)
+    from awsmock.models.s3 import S3Part
+
+    uploads = ctx.session.execute(select(S3Upload.id).where(S3Upload.bucket_id == bucket.id)).scalars().all()
+    if uploads:
+        blobs = (
+            ctx.session.execute(select(S3Part.blob_id).where(S3Part.upload_pk.in_(uploads))).scalars().all()
+        )
+        ctx.session.execute(delete(S3Part).where(S3Part.upload_pk.in_(uploads)))
+        ctx.session.execute(delete(S3Upload).where(S3Upload.id.in_(uploads)))
+        storage.release(ctx.session, blobs)
+    ctx.session.execute(delete(S3BucketConfig).where(S3BucketConfig.bucket_id == bucket.id))
+    ctx.session.delete(bucket)
+    return {}
+
+
+def _token(name: str) -> str:
+    return base64.urlsafe_b64encode(name.encode()).decode()
+
+
+def _untoken(token: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(token.encode()).decode()
+    except Exception as exc:
+        raise InvalidArgument(
+            "The continuation token provided is incorrect", ArgumentName="continuation-token"
+        ) from exc
+
+
+@handler("s3", "ListBuckets")
+def list_buckets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    limit = params.get("MaxBuckets")
+    if limit is not None and not 1 <= limit <= 10000:
+        raise InvalidArgument(
+            "The value of max-buckets is invalid", ArgumentName="max-buckets", ArgumentValue=str(limit)
+        )
+    q = select(S3Bucket).where(S3Bucket.account_id == ctx.account_id)
+    prefix = params.get("Prefix")
+    if prefix:
+        q = q.where(S3Bucket.name >= prefix, S3Bucket.name < prefix + "\U0010ffff")
+    if params.get("BucketRegion"):
+        q = q.where(S3Bucket.region == params["BucketRegion"])
+    if params.get("ContinuationToken"):
+        q = q.where(S3Bucket.name > _untoken(params["ContinuationToken"]))
+    page = limit or 10000
+    rows = ctx.session.execute(q.order_by(S3Bucket.name).limit(page + 1)).scalars().all()
+    out: dict[str, Any] = {
+        "Buckets": [
+            {"Name": b.name, "CreationDate": b.created, "BucketRegion": b.region} for b in rows[:page]
+        ],
+        "Owner": acl.owner(ctx.account_id),
+    }
+    if prefix is not None:
+        out["Prefix"] = prefix
+    if len(rows) > page:
+        out["ContinuationToken"] = _token(rows[page - 1].name)
+    return out
+
+
+@handler("s3", "GetBucketLocation")
+def get_bucket_location(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = get_bucket(ctx, params["Bucket"])
+    if bucket.region == "us-east-1":
+        return {}
+    return {"LocationConstraint": bucket.region}

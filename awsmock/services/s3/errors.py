@@ -1,0 +1,172 @@
+"""S3's errors, with the codes, statuses and messages AWS answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from awsmock.errors import AwsError
+
+
+class NoSuchBucket(AwsError):
+    code = "NoSuchBucket"
+    status = 404
+    default_message = "The specified bucket does not exist"
+
+
+class NoSuchKey(AwsError):
+    code = "NoSuchKey"
+    status = 404
+    default_message = "The specified key does not exist."
+
+
+class NoSuchVersion(AwsError):
+    code = "NoSuchVersion"
+    status = 404
+    default_message = "The specified version does not exist."
+
+
+class NoSuchUpload(AwsError):
+    code = "NoSuchUpload"
+    status = 404
+    default_message = (
+        "The specified upload does not exist. The upload ID may be invalid, or the upload "
+        "may have been aborted or completed."
+    )
+
+
+class BucketAlreadyExists(AwsError):
+    code = "BucketAlreadyExists"
+    status = 409
+    default_message = (
+        "The requested bucket name is not available. The bucket namespace is shared by all "
+        "users of the system. Please select a different name and try again."
+    )
+
+
+class BucketAlreadyOwnedByYou(AwsError):
+    code = "BucketAlreadyOwnedByYou"
+    status = 409
+    default_message = "Your previous request to create the named bucket succeeded and you already own it."
+
+
+class BucketNotEmpty(AwsError):
+    code = "BucketNotEmpty"
+    status = 409
+    default_message = "The bucket you tried to delete is not empty"
+
+
+class InvalidBucketName(AwsError):
+    code = "InvalidBucketName"
+    default_message = "The specified bucket is not valid."
+
+
+class IllegalLocationConstraint(AwsError):
+    code = "IllegalLocationConstraintException"
+
+
+class InvalidLocationConstraint(AwsError):
+    code = "InvalidLocationConstraint"
+    default_message = "The specified location-constraint is not valid"
+
+
+class InvalidArgument(AwsError):
+    code = "InvalidArgument"
+
+
+class InvalidRequest(AwsError):
+    code = "InvalidRequest"
+
+
+class MalformedXML(AwsError):
+    code = "MalformedXML"
+    default_message = (
+        "The XML you provided was not well-formed or did not validate against our published schema"
+    )
+
+
+class InvalidPart(AwsError):
+    code = "InvalidPart"
+    default_message = (
+        "One or more of the specified parts could not be found.  The part may not have been "
+        "uploaded, or the specified entity tag may not match the part's entity tag."
+    )
+
+
+class InvalidPartOrder(AwsError):
+    code = "InvalidPartOrder"
+    default_message = "The list of parts was not in ascending order. Parts must be ordered by part number."
+
+
+class EntityTooSmall(AwsError):
+    code = "EntityTooSmall"
+    default_message = "Your proposed upload is smaller than the minimum allowed size"
+
+
+class InvalidRange(AwsError):
+    code = "InvalidRange"
+    status = 416
+    default_message = "The requested range is not satisfiable"
+
+
+class PreconditionFailed(AwsError):
+    code = "PreconditionFailed"
+    status = 412
+    default_message = "At least one of the pre-conditions you specified did not hold"
+
+
+class NotModified(AwsError):
+    code = "NotModified"
+    status = 304
+    default_message = "Not Modified"
+
+
+class BadDigest(AwsError):
+    code = "BadDigest"
+    default_message = "The Content-MD5 you specified did not match what we received."
+
+
+class InvalidDigest(AwsError):
+    code = "InvalidDigest"
+    default_message = "The Content-MD5 you specified was invalid."
+
+
+class AccessDenied(AwsError):
+    code = "AccessDenied"
+    status = 403
+    default_message = "Access Denied"
+
+
+class MethodNotAllowed(AwsError):
+    code = "MethodNotAllowed"
+    status = 405
+    default_message = "The specified method is not allowed against this resource."
+
+
+class InvalidObjectState(AwsError):
+    code = "InvalidObjectState"
+    status = 403
+    default_message = "The operation is not valid for the object's storage class"
+
+
+class KeyTooLong(AwsError):
+    code = "KeyTooLongError"
+    default_message = "Your key is too long"
+
+
+class InvalidStorageClass(AwsError):
+    code = "InvalidStorageClass"
+    default_message = "The storage class you specified is not valid"
+
+
+class AccessControlListNotSupported(AwsError):
+    code = "AccessControlListNotSupported"
+    default_message = "The bucket does not allow ACLs"
+
+
+class InvalidTag(AwsError):
+    code = "InvalidTag"
+
+
+def not_found(code: str, message: str, **fields: Any) -> AwsError:
+    """A 404 for an absent bucket sub-resource (``NoSuchTagSet``, ``NoSuchCORSConfiguration``...)."""
+    return AwsError(message, code=code, status=404, **fields)

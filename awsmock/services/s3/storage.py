@@ -1,0 +1,313 @@
+"""The chunked blob store behind object and part bodies.
+
+Bytes go in through :func:`write_stream` (read from a file-like in ``CHUNK_SIZE`` pieces, one
+``s3_chunk`` row per piece, memory bounded by one chunk) and come out through
+:func:`read_bytes` (small ranges, inside the request's transaction) or :class:`LazyBody` (an
+iterator that opens one short read session per batch of chunks, after the handler returned).
+:func:`concat` builds a blob from other blobs by linking their chunks; :func:`release` drops
+blobs nobody references and the chunks no blob links any more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy.orm import Session
+
+from awsmock.models.s3 import S3Blob, S3BlobChunk, S3Chunk, S3Object, S3Part
+
+CHUNK_SIZE = 1024 * 1024
+#: bodies up to this size are read inside the handler's transaction and returned as bytes
+INLINE_LIMIT = 4 * CHUNK_SIZE
+#: chunks fetched per short read session by :class:`LazyBody`
+BATCH = 4
+
+
+@dataclass(frozen=True)
+class Segment:
+    pos: int
+    length: int
+    chunk_id: int
+
+
+def _read_source(body: Any) -> Callable[[int], bytes]:
+    if body is None:
+        return lambda _n: b""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if isinstance(body, bytes | bytearray | memoryview):
+        data = memoryview(bytes(body))
+        offset = 0
+
+        def read_bytes_(n: int) -> bytes:
+            nonlocal offset
+            piece = bytes(data[offset : offset + n])
+            offset += len(piece)
+            return piece
+
+        return read_bytes_
+    if hasattr(body, "read"):
+        return body.read  # type: ignore[no-any-return]
+    it = iter(body)
+    buf = bytearray()
+
+    def read_iter(n: int) -> bytes:
+        while len(buf) < n:
+            try:
+                buf.extend(next(it))
+            except StopIteration:
+                break
+        piece = bytes(buf[:n])
+        del buf[:n]
+        return piece
+
+    return read_iter
+
+
+class _Replay:
+    """A request body that can be read again from the start: what a first attempt read is kept
+    (in memory up to 8 MiB, then in a temp file), so a transaction retried after a
+    serialization failure (PostgreSQL) stores the same bytes."""
+
+    def __init__(self, source: Any) -> None:
+        import tempfile
+
+        self._source = source
+        self._spool = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK_SIZE)  # noqa: SIM115
+        self._pos = 0
+        self._done = False
+        self.trailers: dict[str, str] = getattr(source, "trailers", {})
+
+    def rewind(self) -> None:
+        self._pos = 0
+
+    def read(self, n: int = -1) -> bytes:
+        self._spool.seek(0, 2)
+        end = self._spool.tell()
+        if self._pos < end:
+            self._spool.seek(self._pos)
+            data = self._spool.read(n if n >= 0 else -1)
+            self._pos += len(data)
+            return data
+        if self._done:
+            return b""
+        data = self._source.read(n)
+        if not data:
+            self._done = True
+            self.trailers = getattr(self._source, "trailers", self.trailers)
+            return b""
+        self._spool.write(data)
+        self._pos += len(data)
+        return data  # type: ignore[no-any-return]
+
+
+def replayable(params: dict[str, Any], backend: str) -> Any:
+    """``params["Body"]``, made re-readable when a retried transaction may read it twice."""
+    body = params.get("Body")
+    if isinstance(body, _Replay):
+        body.rewind()
+        return body
+    if backend == "sqlite" or body is None or not hasattr(body, "read"):
+        return body
+    wrapped = _Replay(body)
+    params["Body"] = wrapped
+    return wrapped
+
+
+def write_stream(
+    session: Session, body: Any, observers: Iterable[Callable[[bytes], Any]] = ()
+) -> tuple[int, int]:
+    """Store ``body`` (bytes, file-like or iterable of bytes) as a new blob.
+
+    Every piece read is passed to each observer (hash updates). Returns ``(blob_id, size)``.
+    """
+    read = _read_source(body)
+    watchers = list(observers)
+    blob_id = _insert(session, insert(S3Blob).values(size=0))
+    pos = 0
+    buf = bytearray()
+    while True:
+        piece = read(CHUNK_SIZE - len(buf))
+        if piece:
+            for w in watchers:
+                w(piece)
+            buf.extend(piece)
+        if len(buf) >= CHUNK_SIZE or (not piece and buf):
+            _append_chunk(session, blob_id, pos, bytes(buf))
+            pos += len(buf)
+            buf.clear()
+        if not piece:
+            break
+    if pos:
+        session.execute(S3Blob.__table__.update().where(S3Blob.id == blob_id).values(size=pos))
+    return blob_id, pos
+
+
+def _append_chunk(session: Session, blob_id: int, pos: int, data: bytes) -> None:
+    chunk_id = _insert(session, insert(S3Chunk).values(data=data))
+    session.execute(insert(S3BlobChunk).values(blob_id=blob_id, pos=pos, length=len(data), chunk_id=chunk_id))
+
+
+def _insert(session: Session, stmt: Any) -> int:
+    result: Any = session.execute(stmt)
+    return int(result.inserted_primary_key[0])
+
+
+def empty_blob(session: Session) -> int:
+    return _insert(session, insert(S3Blob).values(size=0))
+
+
+def concat(session: Session, blob_ids: list[int]) -> tuple[int, int]:
+    """A new blob whose bytes are the given blobs' bytes in order, sharing their chunks."""
+    new_id = empty_blob(session)
+    offset = 0
+    for bid in blob_ids:
+        rows = session.execute(
+            select(S3BlobChunk.pos, S3BlobChunk.length, S3BlobChunk.chunk_id)
+            .where(S3BlobChunk.blob_id == bid)
+            .order_by(S3BlobChunk.pos)
+        ).all()
+        if rows:
+            session.execute(
+                insert(S3BlobChunk),
+                [
+                    {"blob_id": new_id, "pos": offset + r.pos, "length": r.length, "chunk_id": r.chunk_id}
+                    for r in rows
+                ],
+            )
+            offset += rows[-1].pos + rows[-1].length
+    session.execute(S3Blob.__table__.update().where(S3Blob.id == new_id).values(size=offset))
+    return new_id, offset
+
+
+def segments(session: Session, blob_id: int, start: int = 0, end: int | None = None) -> list[Segment]:
+    """The chunks of ``blob_id`` overlapping bytes ``start..end`` (inclusive), in order."""
+    q = select(S3BlobChunk.pos, S3BlobChunk.length, S3BlobChunk.chunk_id).where(
+        S3BlobChunk.blob_id == blob_id
+    )
+    if end is not None:
+        q = q.where(S3BlobChunk.pos <= end)
+    if start > 0:
+        q = q.where(S3BlobChunk.pos > start - CHUNK_SIZE - 1)
+    rows = session.execute(q.order_by(S3BlobChunk.pos)).all()
+    return [Segment(r.pos, r.length, r.chunk_id) for r in rows if r.pos + r.length > start]
+
+
+def _slice(seg: Segment, data: bytes, start: int, end: int) -> bytes:
+    lo = max(start - seg.pos, 0)
+    hi = min(end - seg.pos + 1, seg.length)
+    return data if lo == 0 and hi == seg.length else data[lo:hi]
+
+
+def read_bytes(session: Session, blob_id: int | None, start: int = 0, end: int | None = None) -> bytes:
+    """Bytes ``start..end`` (inclusive; ``end=None``: to the end) of a blob, read now."""
+    if blob_id is None:
+        return b""
+    segs = segments(session, blob_id, start, end)
+    if not segs:
+        return b""
+    last = segs[-1].pos + segs[-1].length - 1 if end is None else end
+    data: dict[int, bytes] = dict(
+        session.execute(
+            select(S3Chunk.id, S3Chunk.data).where(S3Chunk.id.in_([s.chunk_id for s in segs]))
+        ).all()
+    )
+    return b"".join(_slice(s, data[s.chunk_id], start, last) for s in segs)
+
+
+def iter_blob(session: Session, blob_id: int) -> Iterator[bytes]:
+    """Every chunk of a blob, in order, read in the given session one chunk at a time."""
+    for seg in segments(session, blob_id):
+        yield session.execute(select(S3Chunk.data).where(S3Chunk.id == seg.chunk_id)).scalar_one()
+
+
+class LazyBody:
+    """A response body that reads its chunks after the handler returned, one short read
+    transaction per :data:`BATCH` chunks, so memory stays bounded by a few chunks."""
+
+    def __init__(self, store: Any, segs: list[Segment], start: int, end: int) -> None:
+        self._store = store
+        self._segs = segs
+        self._start = start
+        self._end = end
+        self._iter: Iterator[bytes] | None = None
+        self._buf = b""
+
+    def __iter__(self) -> Iterator[bytes]:
+        for i in range(0, len(self._segs), BATCH):
+            batch = self._segs[i : i + BATCH]
+            with self._store.session(write=False) as session:
+                data = dict(
+                    session.execute(
+                        select(S3Chunk.id, S3Chunk.data).where(S3Chunk.id.in_([s.chunk_id for s in batch]))
+                    ).all()
+                )
+            for seg in batch:
+                piece = data.get(seg.chunk_id)
+                if piece is None:  # the object was deleted meanwhile
+                    return
+                yield _slice(seg, piece, self._start, self._end)
+            del data
+
+    def read(self, n: int = -1) -> bytes:
+        if self._iter is None:
+            self._iter = iter(self)
+        if n is None or n < 0:
+            out = self._buf + b"".join(self._iter)
+            self._buf = b""
+            return out
+        while len(self._buf) < n:
+            try:
+                self._buf += next(self._iter)
+            except StopIteration:
+                break
+        out, self._buf = self._buf[:n], self._buf[n:]
+        return out
+
+    def close(self) -> None:
+        self._iter = None
+        self._buf = b""
+
+
+def body_for(ctx: Any, blob_id: int | None, start: int, end: int) -> bytes | LazyBody:
+    """The response body for bytes ``start..end`` (inclusive) of a blob."""
+    if blob_id is None or end < start:
+        return b""
+    if end - start + 1 <= INLINE_LIMIT:
+        return read_bytes(ctx.session, blob_id, start, end)
+    return LazyBody(ctx.store, segments(ctx.session, blob_id, start, end), start, end)
+
+
+_MINE = S3BlobChunk.__table__.alias("mine")
+_OTHER = S3BlobChunk.__table__.alias("other")
+
+
+def release(session: Session, blob_ids: Iterable[int | None]) -> None:
+    """Drop the blobs no object or part references, and chunks no blob links any more.
+
+    Three statements per blob: the reference check, the delete of the chunks only this blob
+    links, the delete of the blob (its ``s3_blob_chunk`` rows go by ``ON DELETE CASCADE``)."""
+    for bid in {b for b in blob_ids if b is not None}:
+        used = session.execute(
+            select(exists().where(S3Object.blob_id == bid) | exists().where(S3Part.blob_id == bid))
+        ).scalar()
+        if used:
+            continue
+        mine, other = _MINE, _OTHER
+        only_here = (
+            select(mine.c.chunk_id)
+            .where(mine.c.blob_id == bid)
+            .where(~exists().where(other.c.chunk_id == mine.c.chunk_id, other.c.blob_id != bid))
+        )
+        session.execute(delete(S3Chunk).where(S3Chunk.id.in_(only_here)))
+        session.execute(delete(S3BlobChunk).where(S3BlobChunk.blob_id == bid))
+        session.execute(delete(S3Blob).where(S3Blob.id == bid))
+
+
+def total_size(session: Session, blob_id: int) -> int:
+    return int(
+        session.execute(select(func.coalesce(S3Blob.size, 0)).where(S3Blob.id == blob_id)).scalar() or 0
+    )
