@@ -1,0 +1,269 @@
+"""Queue lifecycle: create, find, list, delete, purge, attributes, tags, permissions."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from awsmock.context import RequestContext
+from awsmock.models.sqs import Deduplication, Message, Queue, ReceiveAttempt
+from awsmock.registry import handler
+
+from . import attributes
+from .errors import (
+    InvalidParameterValue,
+    PurgeQueueInProgress,
+    QueueDoesNotExist,
+    QueueNameExists,
+    invalid_value,
+)
+from .lookup import find_queue, get_queue, queue_arn, queue_url
+
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+_FIFO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,75}\.fifo$")
+MAX_TAGS = 50
+PURGE_INTERVAL = dt.timedelta(seconds=60)
+
+
+def _check_name(name: str, fifo: bool) -> None:
+    if fifo:
+        if not _FIFO_NAME.match(name):
+            raise InvalidParameterValue(
+                "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, "
+                "must end with .fifo suffix and be 1 to 80 in length."
+            )
+    elif not _NAME.match(name):
+        raise InvalidParameterValue(
+            "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"
+        )
+
+
+@handler("sqs", "CreateQueue")
+def create_queue(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = params["QueueName"]
+    given = dict(params.get("Attributes") or {})
+    fifo = str(given.get("FifoQueue", "false")).lower() == "true"
+    _check_name(name, fifo)
+    values = attributes.normalize(ctx, given, fifo=fifo, creating=True)
+    if not fifo:
+        values.pop("FifoQueue", None)
+    existing = find_queue(ctx, ctx.account_id, name)
+    if existing is not None:
+        current = existing.attributes or {}
+        for key, value in values.items():
+            if current.get(key, "") != value:
+                raise QueueNameExists(
+                    f"A queue already exists with the same name and a different value for attribute {key}"
+                )
+        return {"QueueUrl": queue_url(ctx, existing)}
+    tags = dict(params.get("tags") or {})
+    _check_tags(name, tags)
+    queue = Queue(
+        account_id=ctx.account_id,
+        region=ctx.region,
+        name=name,
+        fifo=fifo,
+        attributes=attributes.defaults(fifo),
+        tags=tags,
+        created_at=ctx.now,
+        modified_at=ctx.now,
+    )
+    attributes.apply(queue, values)
+    ctx.session.add(queue)
+    ctx.session.flush()
+    return {"QueueUrl": queue_url(ctx, queue)}
+
+
+@handler("sqs", "GetQueueUrl")
+def get_queue_url(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    account = params.get("QueueOwnerAWSAccountId") or ctx.account_id
+    queue = find_queue(ctx, account, params["QueueName"])
+    if queue is None:
+        raise QueueDoesNotExist()
+    return {"QueueUrl": queue_url(ctx, queue)}
+
+
+def _token(after: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode()
+
+
+def _after(token: str | None) -> str | None:
+    if not token:
+        return None
+    try:
+        return str(json.loads(base64.urlsafe_b64decode(token.encode()))["after"])
+    except (ValueError, KeyError, TypeError):
+        raise InvalidParameterValue("Invalid NextToken value.") from None
+
+
+def _max_results(params: dict[str, Any]) -> int | None:
+    n = params.get("MaxResults")
+    if n is not None and not 1 <= n <= 1000:
+        raise invalid_value("MaxResults", n, "MaxResults must be an integer between 1 and 1000")
+    return n
+
+
+def _page(ctx: RequestContext, stmt: Any, params: dict[str, Any]) -> dict[str, Any]:
+    limit = _max_results(params)
+    after = _after(params.get("NextToken"))
+    if after is not None:
+        stmt = stmt.where(Queue.name > after)
+    stmt = stmt.order_by(Queue.name).limit((limit or 1000) + 1)
+    queues = list(ctx.session.execute(stmt).scalars())
+    out: dict[str, Any] = {}
+    page = queues[: limit or 1000]
+    if page:
+        out["QueueUrls"] = [queue_url(ctx, q) for q in page]
+    if limit is not None and len(queues) > limit:
+        out["NextToken"] = _token(page[-1].name)
+    return out
+
+
+@handler("sqs", "ListQueues")
+def list_queues(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    stmt = select(Queue).where(Queue.account_id == ctx.account_id, Queue.region == ctx.region)
+    prefix = params.get("QueueNamePrefix")
+    if prefix:
+        stmt = stmt.where(Queue.name.startswith(prefix, autoescape=True))
+    return _page(ctx, stmt, params)
+
+
+@handler("sqs", "ListDeadLetterSourceQueues")
+def list_dead_letter_source_queues(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    queue = get_queue(ctx, params["QueueUrl"])
+    stmt = select(Queue).where(Queue.dead_letter_target_arn == queue_arn(queue))
+    out = _page(ctx, stmt, params)
+    out.setdefault("queueUrls", out.pop("QueueUrls", []))
+    return out
+
+
+def delete_messages(ctx: RequestContext, queue: Queue) -> None:
+    ctx.session.execute(delete(Message).where(Message.queue_id == queue.id))
+
+
+@handler("sqs", "DeleteQueue")
+def delete_queue(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    queue = get_queue(ctx, params["QueueUrl"])
+    delete_messages(ctx, queue)
+    ctx.session.execute(delete(Deduplication).where(Deduplication.queue_id == queue.id))
+    ctx.session.execute(delete(ReceiveAttempt).where(ReceiveAttempt.queue_id == queue.id))
+    ctx.session.delete(queue)
+    return {}
+
+
+@handler("sqs", "PurgeQueue")
+def purge_queue(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    queue = get_queue(ctx, params["QueueUrl"])
+    if queue.purged_at is not None and ctx.now - queue.purged_at < PURGE_INTERVAL:
+        raise PurgeQueueInProgress(
+            f"Only one PurgeQueue operation on {queue.name} is allowed every 60 seconds."
+        )
+    delete_messages(ctx, queue)
+    queue.purged_at = ctx.now
+    return {}
+
+
+@handler("sqs", "GetQueueAttributes")
+def get_queue_attributes(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    queue = get_queue(ctx, params["QueueUrl"])
+    attrs = attributes.render(ctx, queue, params.get("AttributeNames"))
+    return {"Attributes": attrs} if attrs else {}
+
+
+@handler("sqs", "SetQueueAttributes")
+def set_queue_attributes(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    queue = get_queue(ctx, params["QueueUrl"])
+    values = attributes.normalize(ctx, params.get("Attributes") or {}, fifo=queue.fifo, creating=False)
+    attributes.apply(queue, values)
+    queue.modified_at = ctx.now
+    return {}
+
+
+def _check_tags(name: str, tags: dict[str, str]) -> None:
+    if len(tags) > MAX_TAGS:
+        raise InvalidParameterValue(f"Too many tags added for queue {name}.")
+
+
+@handler("sqs", "TagQueue")
+def tag_queue(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    queue = get_queue(ctx, params["QueueUrl"])
+    tags = {**(queue.tags or {}), **(params.get("Tags") or {})}
+    _check_tags(queue.name, tags)
+    queue.tags = tags
+    return {}
+
+
+@handler("sqs", "UntagQueue")
+def untag_queue(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    queue = get_queue(ctx, params["QueueUrl"])
+    drop = set(params.get("TagKeys") or [])
+    queue.tags = {k: v for k, v in (queue.tags or {}).items() if k not in drop}
+    return {}
+
+
+@handler("sqs", "ListQueueTags")
+def list_queue_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    queue = get_queue(ctx, params["QueueUrl"])
+    return {"Tags": dict(queue.tags)} if queue.tags else {}
+
+
+def _policy(queue: Queue) -> dict[str, Any]:
+    raw = (queue.attributes or {}).get("Policy")
+    if raw:
+        doc = json.loads(raw)
+        doc.setdefault("Statement", [])
+        return doc
+    return {"Version": "2012-10-17", "Id": f"{queue_arn(queue)}/SQSDefaultPolicy", "Statement": []}
+
+
+def _set_policy(ctx: RequestContext, queue: Queue, doc: dict[str, Any]) -> None:
+    attrs = dict(queue.attributes or {})
+    if doc["Statement"]:
+        attrs["Policy"] = json.dumps(doc, separators=(",", ":"))
+    else:
+        attrs.pop("Policy", None)
+    queue.attributes = attrs
+    queue.modified_at = ctx.now
+
+
+@handler("sqs", "AddPermission")
+def add_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    queue = get_queue(ctx, params["QueueUrl"])
+    label = params["Label"]
+    doc = _policy(queue)
+    if any(s.get("Sid") == label for s in doc["Statement"]):
+        raise invalid_value("Label", label, "Already exists")
+    accounts = params.get("AWSAccountIds") or []
+    actions = params.get("Actions") or []
+    if not accounts or not actions:
+        raise InvalidParameterValue("AWSAccountIds and Actions must each contain at least one value.")
+    principals = [f"arn:aws:iam::{a}:root" for a in accounts]
+    doc["Statement"].append(
+        {
+            "Sid": label,
+            "Effect": "Allow",
+            "Principal": {"AWS": principals[0] if len(principals) == 1 else principals},
+            "Action": f"SQS:{actions[0]}" if len(actions) == 1 else [f"SQS:{a}" for a in actions],
+            "Resource": queue_arn(queue),
+        }
+    )
+    _set_policy(ctx, queue, doc)
+    return {}
+
+
+@handler("sqs", "RemovePermission")
+def remove_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    queue = get_queue(ctx, params["QueueUrl"])
+    label = params["Label"]
+    doc = _policy(queue)
+    kept = [s for s in doc["Statement"] if s.get("Sid") != label]
+    if len(kept) == len(doc["Statement"]):
+        raise invalid_value("Label", label, "can't find label on existing policy")
+    doc["Statement"] = kept
+    _set_policy(ctx, queue, doc)
+    return {}
