@@ -1,0 +1,515 @@
+"""Query and Scan: index seeks and keyset pagination over the item (or index-entry) rows.
+
+A Query on the table reads ``dynamodb_items`` by ``(table_id, h, pk)`` with a range on the encoded
+sort key; a Query on an index reads ``dynamodb_index_entries`` by ``(table_id, index_name, ih,
+ipk)`` with a range on ``isk``, joined to the items. Pages stop at ``Limit`` evaluated items or
+at 1 MB; ``LastEvaluatedKey`` is the next page's ``ExclusiveStartKey``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import or_, select, tuple_
+
+from awsmock.context import RequestContext
+from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
+from awsmock.registry import handler
+
+from . import legacy
+from .capacity import consumed, read_units
+from .errors import DynamoValidation, invalid
+from .expressions import ExpressionContext, evaluate, parse_condition, parse_projection, project
+from .expressions.parser import Node, Path
+from .items import expression_context
+from .schema import IndexInfo, TableInfo, get_table
+from .storage import now_epoch
+from .types import (
+    AV,
+    HASH_SPACE,
+    Item,
+    item_size,
+    load_item,
+    partition_hash,
+    partition_text,
+    sort_bytes,
+    type_of,
+    validate_value,
+    values_equal,
+)
+
+ITEMS = DynamoItem.__table__
+ENTRIES = DynamoIndexEntry.__table__
+PAGE_BYTES = 1024 * 1024
+CHUNK = 256
+SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
+
+
+class Target:
+    """The table or one of its indexes, as a Query/Scan sees it."""
+
+    def __init__(self, table: TableInfo, index: IndexInfo | None) -> None:
+        self.table = table
+        self.index = index
+        if index is None:
+            self.hash_key, self.hash_type = table.hash_key, table.hash_type
+            self.range_key, self.range_type = table.range_key, table.range_type
+        else:
+            self.hash_key, self.hash_type = index.hash_key, index.hash_type
+            self.range_key, self.range_type = index.range_key, index.range_type
+
+    @property
+    def start_key_names(self) -> list[str]:
+        names = list(self.table.key_names)
+        if self.index is not None:
+            names += [n for n in self.index.key_names if n not in names]
+        return names
+
+    def projected(self, item: Item) -> Item:
+        """The item as the index stores it (all of it for the table and ALL projections)."""
+        if self.index is None or self.index.projection == "ALL":
+            return item
+        keep = set(self.start_key_names)
+        if self.index.projection == "INCLUDE":
+            keep.update(self.index.non_key)
+        return {k: v for k, v in item.items() if k in keep}
+
+    def last_key(self, item: Item) -> Item:
+        return {k: item[k] for k in self.start_key_names if k in item}
+
+
+def _bad_start_key() -> DynamoValidation:
+    return DynamoValidation(
+        "The provided starting key is invalid: The provided key element does not match the schema"
+    )
+
+
+def _start_key(target: Target, raw: dict[str, Any] | None) -> Item | None:
+    if not raw:
+        return None
+    key = {k: validate_value(v) for k, v in raw.items()}
+    names = target.start_key_names
+    if set(key) != set(names):
+        raise _bad_start_key()
+    types = dict(target.table.key_types())
+    if target.index is not None:
+        types[target.index.hash_key] = target.index.hash_type
+        if target.index.range_key and target.index.range_type:
+            types[target.index.range_key] = target.index.range_type
+    for name, av in key.items():
+        if type_of(av) != types[name]:
+            raise _bad_start_key()
+    return key
+
+
+def _select_and_projection(
+    params: dict[str, Any], target: Target, ectx: ExpressionContext
+) -> tuple[str, list[Path] | None]:
+    select_ = params.get("Select")
+    paths: list[Path] | None = None
+    if params.get("ProjectionExpression") is not None:
+        paths = parse_projection(params["ProjectionExpression"], ectx)
+    elif params.get("AttributesToGet"):
+        paths = legacy.projection(params["AttributesToGet"])
+    if select_ is None:
+        select_ = (
+            "SPECIFIC_ATTRIBUTES"
+            if paths
+            else ("ALL_ATTRIBUTES" if target.index is None else "ALL_PROJECTED_ATTRIBUTES")
+        )
+    elif select_ not in SELECTS:
+        raise DynamoValidation(
+            f"1 validation error detected: Value '{select_}' at 'select' failed to satisfy constraint: Member must "
+            "satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]"
+        )
+    if paths and select_ != "SPECIFIC_ATTRIBUTES":
+        what = "ProjectionExpression" if params.get("ProjectionExpression") is not None else "AttributesToGet"
+        raise DynamoValidation(f"Cannot specify the {what} when choosing to get {select_}")
+    if select_ == "ALL_PROJECTED_ATTRIBUTES" and target.index is None:
+        raise DynamoValidation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+    if (
+        select_ == "ALL_ATTRIBUTES"
+        and target.index is not None
+        and target.index.kind == "GSI"
+        and target.index.projection != "ALL"
+    ):
+        raise invalid(
+            f"Select type ALL_ATTRIBUTES is not supported for global secondary index "
+            f"{target.index.name} because its projection type is not ALL"
+        )
+    return select_, paths
+
+
+def _target(table: TableInfo, params: dict[str, Any]) -> Target:
+    name = params.get("IndexName")
+    if name is None:
+        return Target(table, None)
+    index = table.indexes.get(name)
+    if index is None:
+        raise DynamoValidation(f"The table does not have the specified index: {name}")
+    if params.get("ConsistentRead") and index.kind == "GSI":
+        raise DynamoValidation("Consistent reads are not supported on global secondary indexes")
+    return Target(table, index)
+
+
+# -- key conditions ---------------------------------------------------------------------------
+
+
+def _flatten_and(node: Node) -> list[Node]:
+    if node[0] == "and":
+        return _flatten_and(node[1]) + _flatten_and(node[2])
+    return [node]
+
+
+_OPERATOR_NAMES = {"or": "OR", "not": "NOT", "in": "IN"}
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}
+
+
+def key_conditions(node: Node, target: Target) -> tuple[AV, tuple[str, list[AV]] | None]:
+    """``(hash value, (range operator, values) or None)`` from a key condition."""
+    parts = _flatten_and(node)
+    if len(parts) > 2:
+        raise DynamoValidation("Conditions can be of length 1 or 2 only")
+    hash_value: AV | None = None
+    range_cond: tuple[str, list[AV]] | None = None
+    for part in parts:
+        kind = part[0]
+        if kind in _OPERATOR_NAMES:
+            raise DynamoValidation(
+                f"Invalid operator used in KeyConditionExpression: {_OPERATOR_NAMES[kind]}"
+            )
+        if kind == "cmp":
+            op, left, right = part[1], part[2], part[3]
+            if left[0] == "value" and right[0] == "path":
+                left, right, op = right, left, _FLIP.get(op, op)
+            if op == "<>":
+                raise DynamoValidation("Unsupported operator in KeyConditionExpression: <>")
+            if left[0] != "path" or right[0] != "value" or len(left[1]) != 1:
+                raise DynamoValidation("Query key condition not supported")
+            name, values = left[1][0], [right[1]]
+        elif kind == "between":
+            if part[1][0] != "path" or part[2][0] != "value" or part[3][0] != "value":
+                raise DynamoValidation("Query key condition not supported")
+            op, name, values = "between", part[1][1][0], [part[2][1], part[3][1]]
+        elif kind == "func" and part[1] == "begins_with":
+            if part[2][1][0] != "value":
+                raise DynamoValidation("Query key condition not supported")
+            op, name, values = "begins_with", part[2][0][1][0], [part[2][1][1]]
+        elif kind == "func":
+            raise DynamoValidation(f"Invalid operator used in KeyConditionExpression: {part[1]}")
+        else:
+            raise DynamoValidation("Query key condition not supported")
+        if name == target.hash_key:
+            if op != "=":
+                raise DynamoValidation("Query key condition not supported")
+            if hash_value is not None:
+                raise DynamoValidation("Query key condition not supported")
+            _check_type(values, target.hash_type)
+            hash_value = values[0]
+        elif name == target.range_key:
+            if range_cond is not None:
+                raise DynamoValidation("Query key condition not supported")
+            assert target.range_type is not None
+            _check_type(values, target.range_type)
+            if op == "begins_with" and target.range_type == "N":
+                raise DynamoValidation(
+                    "Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
+                    "operator or function: begins_with, operand type: N"
+                )
+            range_cond = (op, values)
+        else:
+            raise DynamoValidation(
+                f"Query condition missed key schema element: {target.hash_key}"
+                if hash_value is None and len(parts) == 1
+                else "Query condition missed key schema element"
+            )
+    if hash_value is None:
+        raise DynamoValidation(f"Query condition missed key schema element: {target.hash_key}")
+    return hash_value, range_cond
+
+
+def _check_type(values: list[AV], typ: str) -> None:
+    for v in values:
+        if type_of(v) != typ:
+            raise invalid("Condition parameter type does not match schema type")
+
+
+def _prefix_end(prefix: bytes) -> bytes | None:
+    stripped = prefix.rstrip(b"\xff")
+    if not stripped:
+        return None
+    return stripped[:-1] + bytes([stripped[-1] + 1])
+
+
+def _range_clauses(column: Any, cond: tuple[str, list[AV]] | None) -> list[Any]:
+    if cond is None:
+        return []
+    op, values = cond
+    enc = [sort_bytes(v) for v in values]
+    if op == "=":
+        return [column == enc[0]]
+    if op == "<":
+        return [column < enc[0]]
+    if op == "<=":
+        return [column <= enc[0]]
+    if op == ">":
+        return [column > enc[0]]
+    if op == ">=":
+        return [column >= enc[0]]
+    if op == "between":
+        if enc[0] > enc[1]:
+            raise DynamoValidation(
+                "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or "
+                "equal to lower bound"
+            )
+        return [column >= enc[0], column <= enc[1]]
+    end = _prefix_end(enc[0])
+    return [column >= enc[0]] + ([column < end] if end is not None else [])
+
+
+def _alive(ctx: RequestContext) -> Any:
+    return or_(ITEMS.c.expires.is_(None), ITEMS.c.expires > now_epoch(ctx))
+
+
+def _join() -> Any:
+    return ENTRIES.join(
+        ITEMS,
+        (ITEMS.c.table_id == ENTRIES.c.table_id)
+        & (ITEMS.c.h == ENTRIES.c.h)
+        & (ITEMS.c.pk == ENTRIES.c.pk)
+        & (ITEMS.c.sk == ENTRIES.c.sk),
+    )
+
+
+def _storage_start(target: Target, start: Item) -> tuple[Any, ...]:
+    """The ordering tuple of an ExclusiveStartKey."""
+    table = target.table
+    h, pk, sk = table.storage_key(start)
+    if target.index is None:
+        return (h, pk, sk)
+    ipk = partition_text(start[target.index.hash_key])
+    isk = sort_bytes(start[target.index.range_key]) if target.index.range_key else b""
+    return (partition_hash(ipk), ipk, isk, h, pk, sk)
+
+
+def _rows(
+    ctx: RequestContext,
+    target: Target,
+    where: list[Any],
+    order_cols: list[Any],
+    forward: bool,
+    after: tuple[Any, ...] | None,
+    limit: int | None,
+) -> Iterator[Item]:
+    """Items in order, after ``after``, fetched in chunks (at most ``limit`` + 1 rows)."""
+    session = ctx.session
+    fetched = 0
+    order = order_cols if forward else [c.desc() for c in order_cols]
+    while True:
+        n = CHUNK if limit is None else min(CHUNK, limit + 1 - fetched)
+        if n <= 0:
+            return
+        base = select(ITEMS.c.data, *order_cols)
+        if target.index is not None:
+            base = base.select_from(_join())
+        stmt = base.where(*where, _alive(ctx))
+        if after is not None:
+            cols = tuple_(*order_cols)
+            stmt = stmt.where(cols > tuple_(*after) if forward else cols < tuple_(*after))
+        rows = session.execute(stmt.order_by(*order).limit(n)).all()
+        for row in rows:
+            yield load_item(row[0])
+        fetched += len(rows)
+        if len(rows) < n:
+            return
+        after = tuple(rows[-1][1:])
+
+
+def _page(
+    ctx: RequestContext,
+    params: dict[str, Any],
+    target: Target,
+    items: Iterator[Item],
+    filter_node: Node | None,
+    select_: str,
+    paths: list[Path] | None,
+    limit: int | None,
+) -> dict[str, Any]:
+    out_items: list[Item] = []
+    count = scanned = size = 0
+    last: Item | None = None
+    more = False
+    # an LSI fetches the attributes it does not project from the table; a GSI cannot
+    fetch_all = (
+        target.index is not None
+        and target.index.kind == "LSI"
+        and select_ in ("ALL_ATTRIBUTES", "SPECIFIC_ATTRIBUTES")
+    )
+    for item in items:
+        if limit is not None and scanned >= limit:
+            more = True
+            break
+        if size >= PAGE_BYTES:
+            more = True
+            break
+        view = item if fetch_all else target.projected(item)
+        scanned += 1
+        size += item_size(item)
+        last = view
+        if filter_node is not None and not evaluate(filter_node, view):
+            continue
+        count += 1
+        if select_ != "COUNT":
+            out_items.append(project(view, paths) if paths else view)
+    out: dict[str, Any] = {"Count": count, "ScannedCount": scanned}
+    if select_ != "COUNT":
+        out["Items"] = out_items
+    if more and last is not None:
+        out["LastEvaluatedKey"] = target.last_key(last)
+    cc = consumed(
+        target.table,
+        params.get("ReturnConsumedCapacity"),
+        read=read_units(size, bool(params.get("ConsistentRead"))),
+        index=target.index.name if target.index else None,
+    )
+    if cc:
+        out["ConsumedCapacity"] = cc
+    return out
+
+
+def _limit(params: dict[str, Any]) -> int | None:
+    limit = params.get("Limit")
+    if limit is None:
+        return None
+    if int(limit) < 1:
+        raise DynamoValidation(
+            f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must "
+            "have value greater than or equal to 1"
+        )
+    return int(limit)
+
+
+def _filter(params: dict[str, Any], ectx: ExpressionContext, target: Target, legacy_name: str) -> Node | None:
+    if params.get("FilterExpression") is not None:
+        node = parse_condition(params["FilterExpression"], ectx, "FilterExpression")
+        keys = [target.hash_key] + ([target.range_key] if target.range_key else [])
+        used = _paths_in(node)
+        for key in keys:
+            if (key,) in used and legacy_name == "QueryFilter":
+                raise DynamoValidation(
+                    f"Filter Expression can only contain non-primary key attributes: Primary key attribute: {key}"
+                )
+        return node
+    return legacy.filter_condition(params.get(legacy_name), params.get("ConditionalOperator"))
+
+
+def _paths_in(node: Any) -> set[Path]:
+    out: set[Path] = set()
+    if isinstance(node, tuple):
+        if node and node[0] == "path":
+            out.add(node[1])
+            return out
+        for x in node:
+            out |= _paths_in(x)
+    elif isinstance(node, list):
+        for x in node:
+            out |= _paths_in(x)
+    return out
+
+
+@handler("dynamodb", "Query")
+def query(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    table = get_table(ctx, params.get("TableName"))
+    target = _target(table, params)
+    ectx = expression_context(params)
+    node: Node | None
+    if params.get("KeyConditionExpression") is not None:
+        node = parse_condition(params["KeyConditionExpression"], ectx, "KeyConditionExpression")
+    elif params.get("KeyConditions"):
+        node = legacy.filter_condition(params["KeyConditions"], None)
+        assert node is not None
+    else:
+        raise DynamoValidation(
+            "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
+        )
+    hash_value, range_cond = key_conditions(node, target)
+    filter_node = _filter(params, ectx, target, "QueryFilter")
+    select_, paths = _select_and_projection(params, target, ectx)
+    ectx.check_unused()
+    limit = _limit(params)
+    start = _start_key(target, params.get("ExclusiveStartKey"))
+    forward = params.get("ScanIndexForward", True) is not False
+    if start is not None and not values_equal(start.get(target.hash_key), hash_value):
+        raise DynamoValidation(
+            "The provided starting key is outside query boundaries based on provided conditions"
+        )
+    ipk = partition_text(hash_value)
+    if target.index is None:
+        where = [
+            ITEMS.c.table_id == table.id,
+            ITEMS.c.h == partition_hash(ipk),
+            ITEMS.c.pk == ipk,
+            *_range_clauses(ITEMS.c.sk, range_cond),
+        ]
+        order_cols = [ITEMS.c.sk]
+        after = (table.storage_key(start)[2],) if start else None
+    else:
+        where = [
+            ENTRIES.c.table_id == table.id,
+            ENTRIES.c.index_name == target.index.name,
+            ENTRIES.c.ih == partition_hash(ipk),
+            ENTRIES.c.ipk == ipk,
+            *_range_clauses(ENTRIES.c.isk, range_cond),
+        ]
+        order_cols = [ENTRIES.c.isk, ENTRIES.c.h, ENTRIES.c.pk, ENTRIES.c.sk]
+        after = _storage_start(target, start)[2:] if start else None
+    rows = _rows(ctx, target, where, order_cols, forward, after, limit)
+    return _page(ctx, params, target, rows, filter_node, select_, paths, limit)
+
+
+@handler("dynamodb", "Scan")
+def scan(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    table = get_table(ctx, params.get("TableName"))
+    target = _target(table, params)
+    ectx = expression_context(params)
+    filter_node = _filter(params, ectx, target, "ScanFilter")
+    select_, paths = _select_and_projection(params, target, ectx)
+    ectx.check_unused()
+    limit = _limit(params)
+    segment, total = params.get("Segment"), params.get("TotalSegments")
+    if total is not None and segment is None:
+        raise DynamoValidation(
+            "The Segment parameter is required but was not present in the request when "
+            "parameter TotalSegments is present"
+        )
+    if segment is not None and total is None:
+        raise DynamoValidation(
+            "The TotalSegments parameter is required but was not present in the request when "
+            "parameter Segment is present"
+        )
+    start = _start_key(target, params.get("ExclusiveStartKey"))
+    if target.index is None:
+        where = [ITEMS.c.table_id == table.id]
+        order_cols = [ITEMS.c.h, ITEMS.c.pk, ITEMS.c.sk]
+        hash_col = ITEMS.c.h
+    else:
+        where = [ENTRIES.c.table_id == table.id, ENTRIES.c.index_name == target.index.name]
+        order_cols = [ENTRIES.c.ih, ENTRIES.c.ipk, ENTRIES.c.isk, ENTRIES.c.h, ENTRIES.c.pk, ENTRIES.c.sk]
+        hash_col = ENTRIES.c.ih
+    after = _storage_start(target, start) if start else None
+    if total is not None and segment is not None:
+        if segment >= total:
+            raise DynamoValidation(
+                f"The Segment parameter is zero-based and must be less than parameter "
+                f"TotalSegments: Segment: {segment} is not less than TotalSegments: {total}"
+            )
+        lo, hi = segment * HASH_SPACE // total, (segment + 1) * HASH_SPACE // total
+        where += [hash_col >= lo, hash_col < hi]
+        if after is not None and not (lo <= after[0] < hi):
+            raise DynamoValidation(
+                "The provided Exclusive start key does not map to the provided Segment and "
+                "TotalSegments values."
+            )
+    rows = _rows(ctx, target, where, order_cols, True, after, limit)
+    return _page(ctx, params, target, rows, filter_node, select_, paths, limit)

@@ -1,0 +1,240 @@
+"""A table's definition as the item engine needs it, loaded once per request."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import bindparam, select
+
+from awsmock.context import RequestContext
+from awsmock.models.dynamodb import DynamoTable
+
+from . import fastpath
+from .errors import DynamoValidation, ResourceNotFound, invalid
+from .types import AV, Item, partition_hash, partition_text, sort_bytes, type_of
+
+TABLES = DynamoTable.__table__
+_FIND = select(TABLES.c.id, TABLES.c.spec).where(
+    TABLES.c.account_id == bindparam("b_account"),
+    TABLES.c.region == bindparam("b_region"),
+    TABLES.c.name == bindparam("b_name"),
+)
+MAX_HASH_KEY = 2048
+MAX_RANGE_KEY = 1024
+
+
+@dataclass
+class IndexInfo:
+    name: str
+    kind: str  # "GSI" | "LSI"
+    hash_key: str
+    hash_type: str
+    range_key: str | None
+    range_type: str | None
+    projection: str  # ALL | KEYS_ONLY | INCLUDE
+    non_key: list[str] = field(default_factory=list)
+
+    @property
+    def key_names(self) -> list[str]:
+        return [self.hash_key] + ([self.range_key] if self.range_key else [])
+
+
+@dataclass
+class TableInfo:
+    id: int
+    name: str
+    spec: dict[str, Any]
+    arn: str
+    hash_key: str
+    hash_type: str
+    range_key: str | None
+    range_type: str | None
+    indexes: dict[str, IndexInfo]
+    stream_arn: str | None
+    stream_view: str | None
+    ttl_attribute: str | None
+
+    @property
+    def key_names(self) -> list[str]:
+        return [self.hash_key] + ([self.range_key] if self.range_key else [])
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def key_of(self, item: Item) -> Item:
+        return {k: item[k] for k in self.key_names if k in item}
+
+    def storage_key(self, key: Item) -> tuple[int, str, bytes]:
+        """``(h, pk, sk)`` of a validated key."""
+        pk = partition_text(key[self.hash_key])
+        sk = sort_bytes(key[self.range_key]) if self.range_key else b""
+        return partition_hash(pk), pk, sk
+
+    def check_key(self, key: Item) -> None:
+        """A Key parameter (GetItem, DeleteItem, UpdateItem...): exactly the schema's attributes."""
+        names = self.key_names
+        if len(key) != len(names) or any(n not in key for n in names):
+            raise DynamoValidation("The provided key element does not match the schema")
+        for name, typ in self.key_types():
+            av = key[name]
+            if type_of(av) != typ:
+                raise DynamoValidation("The provided key element does not match the schema")
+            self._check_key_value(name, typ, av)
+
+    def check_item_keys(self, item: Item) -> None:
+        """An item to put: has the key attributes, of the right types; index keys typed too."""
+        for name, typ in self.key_types():
+            av = item.get(name)
+            if av is None:
+                raise invalid(f"Missing the key {name} in the item")
+            actual = type_of(av)
+            if actual != typ:
+                raise invalid(f"Type mismatch for key {name} expected: {typ} actual: {actual}")
+            self._check_key_value(name, typ, av)
+        for index in self.indexes.values():
+            for iname, ityp in ((index.hash_key, index.hash_type), (index.range_key, index.range_type)):
+                if iname is None or ityp is None or iname not in item:
+                    continue
+                av = item[iname]
+                actual = type_of(av)
+                if actual != ityp:
+                    raise invalid(
+                        f"Type mismatch for Index Key {iname} Expected: {ityp} Actual: {actual} IndexName: {index.name}"
+                    )
+                if ityp in ("S", "B") and len(av[ityp]) == 0:
+                    raise DynamoValidation(
+                        "One or more parameter values are not valid. A value specified for a secondary index key "
+                        "is not supported. The AttributeValue for a key attribute cannot contain an empty "
+                        f"string value. IndexName: {index.name}, IndexKey: {iname}"
+                    )
+
+    def _check_key_value(self, name: str, typ: str, av: AV) -> None:
+        value = av[typ]
+        if typ in ("S", "B") and len(value) == 0:
+            word = "string" if typ == "S" else "binary"
+            raise DynamoValidation(
+                "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
+                f"contain an empty {word} value. Key: {name}"
+            )
+        size = len(value.encode("utf-8")) if typ == "S" else len(value) if typ == "B" else 0
+        if name == self.hash_key and size > MAX_HASH_KEY:
+            raise invalid("Size of hashkey has exceeded the maximum size limit of 2048 bytes")
+        if name == self.range_key and size > MAX_RANGE_KEY:
+            raise invalid("Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
+
+    def key_types(self) -> list[tuple[str, str]]:
+        out = [(self.hash_key, self.hash_type)]
+        if self.range_key and self.range_type:
+            out.append((self.range_key, self.range_type))
+        return out
+
+    def index(self, name: str) -> IndexInfo:
+        index = self.indexes.get(name)
+        if index is None:
+            raise DynamoValidation(f"The table does not have the specified index: {name}")
+        return index
+
+    def ttl_of(self, item: Item) -> float | None:
+        if not self.ttl_attribute:
+            return None
+        av = item.get(self.ttl_attribute)
+        if av is None or "N" not in av:
+            return None
+        try:
+            return float(av["N"])
+        except (ValueError, OverflowError):
+            return None
+
+
+def key_schema_names(schema: list[dict[str, str]]) -> tuple[str, str | None]:
+    hash_key = next(k["AttributeName"] for k in schema if k["KeyType"] == "HASH")
+    range_key = next((k["AttributeName"] for k in schema if k["KeyType"] == "RANGE"), None)
+    return hash_key, range_key
+
+
+def info_from_spec(table_id: int, spec: dict[str, Any]) -> TableInfo:
+    types = {a["AttributeName"]: a["AttributeType"] for a in spec["AttributeDefinitions"]}
+    hash_key, range_key = key_schema_names(spec["KeySchema"])
+    indexes: dict[str, IndexInfo] = {}
+    for kind, key in (("LSI", "LocalSecondaryIndexes"), ("GSI", "GlobalSecondaryIndexes")):
+        for ix in spec.get(key) or []:
+            ih, ir = key_schema_names(ix["KeySchema"])
+            proj = ix.get("Projection") or {}
+            indexes[ix["IndexName"]] = IndexInfo(
+                ix["IndexName"],
+                kind,
+                ih,
+                types[ih],
+                ir,
+                types.get(ir) if ir else None,
+                proj.get("ProjectionType", "ALL"),
+                list(proj.get("NonKeyAttributes") or []),
+            )
+    stream = spec.get("StreamSpecification") or {}
+    ttl = spec.get("TTL") or {}
+    return TableInfo(
+        id=table_id,
+        name=spec["TableName"],
+        spec=spec,
+        arn=spec["TableArn"],
+        hash_key=hash_key,
+        hash_type=types[hash_key],
+        range_key=range_key,
+        range_type=types.get(range_key) if range_key else None,
+        indexes=indexes,
+        stream_arn=spec.get("LatestStreamArn") if stream.get("StreamEnabled") else None,
+        stream_view=stream.get("StreamViewType") if stream.get("StreamEnabled") else None,
+        ttl_attribute=ttl.get("AttributeName") if ttl.get("Enabled") else None,
+    )
+
+
+@lru_cache(maxsize=256)
+def _parsed(table_id: int, spec_text: str) -> TableInfo:
+    """The TableInfo of a stored spec; keyed by the spec text itself, so never stale."""
+    return info_from_spec(table_id, json.loads(spec_text))
+
+
+def table_name_of(name: str) -> str:
+    """A TableName parameter may be the table's ARN."""
+    if name.startswith("arn:") and ":table/" in name:
+        return name.split(":table/", 1)[1].split("/", 1)[0]
+    return name
+
+
+def find_table(ctx: RequestContext, name: str) -> TableInfo | None:
+    name = table_name_of(name)
+    cache: dict[str, TableInfo] | None = ctx.__dict__.get("_ddb_tables")
+    if cache is None:
+        cache = {}
+        ctx.__dict__["_ddb_tables"] = cache
+    info = cache.get(name)
+    if info is not None:
+        return info
+    row = fastpath.execute(
+        ctx.session, _FIND, {"b_account": ctx.account_id, "b_region": ctx.region, "b_name": name}
+    ).fetchone()
+    if row is None:
+        return None
+    info = _parsed(row[0], row[1])
+    cache[name] = info
+    return info
+
+
+def get_table(ctx: RequestContext, name: str | None) -> TableInfo:
+    if not name:
+        raise DynamoValidation(
+            "1 validation error detected: Value null at 'tableName' failed to satisfy "
+            "constraint: Member must not be null"
+        )
+    info = find_table(ctx, name)
+    if info is None:
+        raise ResourceNotFound()
+    return info
+
+
+def forget_table(ctx: RequestContext, name: str) -> None:
+    cache = ctx.__dict__.get("_ddb_tables")
+    if cache is not None:
+        cache.pop(table_name_of(name), None)

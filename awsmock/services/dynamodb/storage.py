@@ -1,0 +1,250 @@
+"""Item rows, secondary-index entries and stream records: every write goes through here.
+
+One item write is one upsert (or delete) of its row, plus (for tables with secondary indexes) a
+refresh of its index entries, plus (for tables with a stream) one stream record, all inside the
+request's transaction. Reads treat items whose TTL has passed as absent; writes purge them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from awsmock.context import RequestContext
+from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
+
+from . import fastpath
+from .schema import TableInfo
+from .streams import emit_record
+from .types import (
+    Item,
+    dump_item,
+    item_size,
+    items_equal,
+    load_item,
+    partition_hash,
+    partition_text,
+    sort_bytes,
+)
+
+ITEMS = DynamoItem.__table__
+ENTRIES = DynamoIndexEntry.__table__
+
+_KEY_MATCH = and_(
+    ITEMS.c.table_id == bindparam("b_t"),
+    ITEMS.c.h == bindparam("b_h"),
+    ITEMS.c.pk == bindparam("b_pk"),
+    ITEMS.c.sk == bindparam("b_sk"),
+)
+_GET = select(ITEMS.c.data, ITEMS.c.expires).where(_KEY_MATCH)
+_DELETE = delete(ITEMS).where(_KEY_MATCH)
+_DELETE_ENTRIES = delete(ENTRIES).where(
+    ENTRIES.c.table_id == bindparam("b_t"),
+    ENTRIES.c.h == bindparam("b_h"),
+    ENTRIES.c.pk == bindparam("b_pk"),
+    ENTRIES.c.sk == bindparam("b_sk"),
+)
+_UPDATE = (
+    update(ITEMS)
+    .where(_KEY_MATCH)
+    .values(data=bindparam("b_data"), size=bindparam("b_size"), expires=bindparam("b_expires"))
+)
+_INSERT = insert(ITEMS).values(
+    table_id=bindparam("b_t"),
+    h=bindparam("b_h"),
+    pk=bindparam("b_pk"),
+    sk=bindparam("b_sk"),
+    data=bindparam("b_data"),
+    size=bindparam("b_size"),
+    expires=bindparam("b_expires"),
+)
+
+
+@cache
+def _upsert_statement(dialect: str) -> Any:
+    dialect_insert: Any
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert  # type: ignore[no-redef]
+    else:
+        return None
+    stmt = dialect_insert(ITEMS).values(
+        table_id=bindparam("b_t"),
+        h=bindparam("b_h"),
+        pk=bindparam("b_pk"),
+        sk=bindparam("b_sk"),
+        data=bindparam("b_data"),
+        size=bindparam("b_size"),
+        expires=bindparam("b_expires"),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[ITEMS.c.table_id, ITEMS.c.h, ITEMS.c.pk, ITEMS.c.sk],
+        set_={"data": stmt.excluded.data, "size": stmt.excluded.size, "expires": stmt.excluded.expires},
+    )
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def now_epoch(ctx: RequestContext) -> float:
+    return ctx.now.timestamp()
+
+
+def read_item(ctx: RequestContext, table: TableInfo, key: tuple[int, str, bytes]) -> Item | None:
+    h, pk, sk = key
+    row = fastpath.execute(ctx.session, _GET, {"b_t": table.id, "b_h": h, "b_pk": pk, "b_sk": sk}).fetchone()
+    if row is None:
+        return None
+    if row[1] is not None and row[1] <= now_epoch(ctx):
+        return None
+    return load_item(row[0])
+
+
+def write_item(
+    ctx: RequestContext,
+    table: TableInfo,
+    key: tuple[int, str, bytes],
+    old: Item | None,
+    new: Item | None,
+    *,
+    old_known: bool = True,
+    data: str | None = None,
+    size: int | None = None,
+) -> None:
+    """Store ``new`` (None: delete) under ``key``; ``old`` is what was there (when ``old_known``)."""
+    session = ctx.session
+    h, pk, sk = key
+    params: dict[str, Any] = {"b_t": table.id, "b_h": h, "b_pk": pk, "b_sk": sk}
+    if new is None:
+        if old_known and old is None:
+            return
+        fastpath.execute(session, _DELETE, params)  # index entries follow by ON DELETE CASCADE
+    else:
+        params["b_data"] = data if data is not None else dump_item(new)
+        params["b_size"] = size if size is not None else item_size(new)
+        params["b_expires"] = table.ttl_of(new)
+        if old_known and old is None:
+            fastpath.execute(session, _INSERT, params)
+        elif old_known:
+            fastpath.execute(session, _UPDATE, params)
+        else:
+            stmt = _upsert_statement(_dialect(session))
+            if stmt is not None:
+                fastpath.execute(session, stmt, params)
+            elif session.execute(_UPDATE, params).rowcount == 0:  # type: ignore[attr-defined]
+                session.execute(_INSERT, params)
+        if table.indexes:
+            _refresh_entries(session, table, key, old, new, old_known)
+    if table.stream_arn and (not old_known or not items_equal(old, new)):
+        emit_record(ctx, table, old, new)
+
+
+def index_entries(table: TableInfo, key: tuple[int, str, bytes], item: Item) -> list[dict[str, Any]]:
+    h, pk, sk = key
+    out = []
+    for index in table.indexes.values():
+        hv = item.get(index.hash_key)
+        if hv is None or next(iter(hv)) != index.hash_type:
+            continue
+        if index.range_key:
+            rv = item.get(index.range_key)
+            if rv is None or next(iter(rv)) != index.range_type:
+                continue
+            isk = sort_bytes(rv)
+        else:
+            isk = b""
+        ipk = partition_text(hv)
+        out.append(
+            {
+                "table_id": table.id,
+                "index_name": index.name,
+                "ih": partition_hash(ipk),
+                "ipk": ipk,
+                "isk": isk,
+                "h": h,
+                "pk": pk,
+                "sk": sk,
+            }
+        )
+    return out
+
+
+def _refresh_entries(
+    session: Session,
+    table: TableInfo,
+    key: tuple[int, str, bytes],
+    old: Item | None,
+    new: Item,
+    old_known: bool,
+) -> None:
+    fresh = index_entries(table, key, new)
+    if old_known:
+        if old is None:
+            if fresh:
+                session.execute(insert(ENTRIES), fresh)
+            return
+        if index_entries(table, key, old) == fresh:
+            return
+    h, pk, sk = key
+    session.execute(_DELETE_ENTRIES, {"b_t": table.id, "b_h": h, "b_pk": pk, "b_sk": sk})
+    if fresh:
+        session.execute(insert(ENTRIES), fresh)
+
+
+def rebuild_index(ctx: RequestContext, table: TableInfo, index_name: str) -> None:
+    """Backfill one (new) index from every item of the table."""
+    session = ctx.session
+    only = {index_name: table.indexes[index_name]}
+    probe = TableInfo(**{**table.__dict__, "indexes": only})
+    rows = session.execute(
+        select(ITEMS.c.h, ITEMS.c.pk, ITEMS.c.sk, ITEMS.c.data).where(ITEMS.c.table_id == table.id)
+    )
+    batch: list[dict[str, Any]] = []
+    for h, pk, sk, data in rows:
+        batch.extend(index_entries(probe, (h, pk, sk), load_item(data)))
+        if len(batch) >= 500:
+            session.execute(insert(ENTRIES), batch)
+            batch = []
+    if batch:
+        session.execute(insert(ENTRIES), batch)
+
+
+def drop_index(ctx: RequestContext, table: TableInfo, index_name: str) -> None:
+    ctx.session.execute(
+        delete(ENTRIES).where(ENTRIES.c.table_id == table.id, ENTRIES.c.index_name == index_name)
+    )
+
+
+def purge_expired(ctx: RequestContext, table: TableInfo) -> None:
+    """Delete the table's items whose TTL has passed (with REMOVE stream records from the service)."""
+    if not table.ttl_attribute:
+        return
+    now = now_epoch(ctx)
+    rows = ctx.session.execute(
+        select(ITEMS.c.h, ITEMS.c.pk, ITEMS.c.sk, ITEMS.c.data).where(
+            ITEMS.c.table_id == table.id, ITEMS.c.expires.is_not(None), ITEMS.c.expires <= now
+        )
+    ).all()
+    for h, pk, sk, data in rows:
+        ctx.session.execute(_DELETE, {"b_t": table.id, "b_h": h, "b_pk": pk, "b_sk": sk})
+        if table.stream_arn:
+            emit_record(ctx, table, load_item(data), None, ttl=True)
+
+
+def refresh_expiry(ctx: RequestContext, table: TableInfo) -> None:
+    """Recompute every item's expiry after the TTL setting changed."""
+    session = ctx.session
+    rows = session.execute(
+        select(ITEMS.c.h, ITEMS.c.pk, ITEMS.c.sk, ITEMS.c.data).where(ITEMS.c.table_id == table.id)
+    ).all()
+    for h, pk, sk, data in rows:
+        session.execute(
+            update(ITEMS)
+            .where(ITEMS.c.table_id == table.id, ITEMS.c.h == h, ITEMS.c.pk == pk, ITEMS.c.sk == sk)
+            .values(expires=table.ttl_of(load_item(data)))
+        )

@@ -1,0 +1,623 @@
+"""Table operations: Create/Describe/Update/Delete/ListTables, TTL, tags, limits, endpoints,
+continuous backups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+
+from awsmock.context import RequestContext
+from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
+from awsmock.registry import handler
+
+from . import storage
+from .errors import DynamoValidation, ResourceInUse, ResourceNotFound, invalid
+from .schema import TABLES, TableInfo, find_table, forget_table, info_from_spec, table_name_of
+from .streams import VIEW_TYPES, create_stream, disable_stream
+
+ITEMS = DynamoItem.__table__
+ENTRIES = DynamoIndexEntry.__table__
+MAX_GSI = 20
+MAX_LSI = 5
+
+
+def _not_found(name: str) -> ResourceNotFound:
+    return ResourceNotFound(f"Requested resource not found: Table: {name} not found")
+
+
+def _load(ctx: RequestContext, name: str) -> TableInfo:
+    info = find_table(ctx, name)
+    if info is None:
+        raise _not_found(table_name_of(name))
+    return info
+
+
+def _save(ctx: RequestContext, info: TableInfo, spec: dict[str, Any]) -> TableInfo:
+    ctx.session.execute(update(TABLES).where(TABLES.c.id == info.id).values(spec=json.dumps(spec)))
+    forget_table(ctx, info.name)
+    return info_from_spec(info.id, spec)
+
+
+# -- validation of definitions -----------------------------------------------------------------
+
+
+def _check_key_schema(schema: list[dict[str, str]], what: str = "") -> None:
+    if not schema or len(schema) > 2:
+        raise DynamoValidation(
+            f"1 validation error detected: Value '{schema}' at 'keySchema' failed to satisfy constraint: "
+            "Member must have length less than or equal to 2"
+        )
+    if schema[0].get("KeyType") != "HASH":
+        raise DynamoValidation(f"Invalid KeySchema: The first KeySchemaElement is not a HASH key type{what}")
+    if len(schema) == 2:
+        if schema[1].get("KeyType") != "RANGE":
+            raise DynamoValidation(
+                f"Invalid KeySchema: The second KeySchemaElement is not a RANGE key type{what}"
+            )
+        if schema[0]["AttributeName"] == schema[1]["AttributeName"]:
+            raise invalid("Both the Hash Key and the Range Key element in the KeySchema have the same name")
+
+
+def _check_projection(index: dict[str, Any]) -> dict[str, Any]:
+    proj = dict(index.get("Projection") or {})
+    ptype = proj.get("ProjectionType") or "ALL"
+    nka = proj.get("NonKeyAttributes")
+    if ptype != "INCLUDE" and nka:
+        raise invalid(f"ProjectionType is {ptype}, but NonKeyAttributes is specified")
+    if ptype == "INCLUDE" and not nka:
+        raise invalid("NonKeyAttributes must be specified when ProjectionType is INCLUDE")  # pragma: no cover
+    proj["ProjectionType"] = ptype
+    return proj
+
+
+def _check_throughput(
+    tp: dict[str, Any] | None, billing: str, index: str | None = None
+) -> dict[str, Any] | None:
+    if billing == "PAY_PER_REQUEST":
+        if tp and (tp.get("ReadCapacityUnits") or tp.get("WriteCapacityUnits")):
+            raise invalid(
+                "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode "
+                "is PAY_PER_REQUEST"
+            )
+        return None
+    if not tp:
+        if index:
+            raise invalid(f"ProvisionedThroughput must be specified for index: {index}")
+        raise invalid(
+            "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"
+        )
+    for k in ("ReadCapacityUnits", "WriteCapacityUnits"):
+        if int(tp.get(k) or 0) < 1:
+            raise DynamoValidation(
+                f"1 validation error detected: Value '{tp.get(k)}' at 'provisionedThroughput.{k[0].lower() + k[1:]}' "
+                "failed to satisfy constraint: Member must have value greater than or equal to 1"
+            )
+    return {
+        "ReadCapacityUnits": int(tp["ReadCapacityUnits"]),
+        "WriteCapacityUnits": int(tp["WriteCapacityUnits"]),
+    }
+
+
+def _check_stream_spec(spec: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not spec:
+        return None
+    if spec.get("StreamEnabled"):
+        if spec.get("StreamViewType") not in VIEW_TYPES:
+            raise invalid("You must specify a StreamViewType when enabling streams")
+        return {"StreamEnabled": True, "StreamViewType": spec["StreamViewType"]}
+    if spec.get("StreamViewType"):
+        raise invalid("You cannot modify the StreamViewType when disabling streams")
+    return {"StreamEnabled": False}
+
+
+def _check_definitions(params: dict[str, Any]) -> dict[str, str]:
+    defs = params.get("AttributeDefinitions") or []
+    types: dict[str, str] = {}
+    for d in defs:
+        name, typ = d["AttributeName"], d["AttributeType"]
+        if typ not in ("S", "N", "B"):
+            raise DynamoValidation(
+                f"1 validation error detected: Value '{typ}' at 'attributeDefinitions.member.attributeType' "
+                "failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]"
+            )
+        if name in types:
+            raise invalid(
+                f"Duplicate AttributeName found in AttributeDefinitions: {name}"
+            )  # pragma: no cover
+        types[name] = typ
+    return types
+
+
+def _key_names(schema: list[dict[str, str]]) -> list[str]:
+    return [k["AttributeName"] for k in schema]
+
+
+def _check_index_keys(used: list[str], types: dict[str, str], defs: list[dict[str, str]]) -> None:
+    missing = [n for n in used if n not in types]
+    if missing:
+        shown_defs = ", ".join(d["AttributeName"] for d in defs)
+        raise invalid(
+            "Some index key attributes are not defined in AttributeDefinitions. "
+            f"Keys: [{', '.join(missing)}], AttributeDefinitions: [{shown_defs}]"
+        )
+
+
+# -- descriptions -------------------------------------------------------------------------------
+
+
+def _throughput_out(tp: dict[str, Any] | None) -> dict[str, Any]:
+    tp = tp or {}
+    return {
+        "NumberOfDecreasesToday": 0,
+        "ReadCapacityUnits": int(tp.get("ReadCapacityUnits") or 0),
+        "WriteCapacityUnits": int(tp.get("WriteCapacityUnits") or 0),
+    }
+
+
+def describe(ctx: RequestContext, info: TableInfo, status: str = "ACTIVE") -> dict[str, Any]:
+    spec = info.spec
+    session = ctx.session
+    count, size = session.execute(
+        select(func.count(), func.coalesce(func.sum(ITEMS.c.size), 0)).where(ITEMS.c.table_id == info.id)
+    ).one()
+    index_counts: dict[str, tuple[int, int]] = {}
+    if info.indexes:
+        rows = session.execute(
+            select(ENTRIES.c.index_name, func.count(), func.coalesce(func.sum(ITEMS.c.size), 0))
+            .select_from(
+                ENTRIES.join(
+                    ITEMS,
+                    (ITEMS.c.table_id == ENTRIES.c.table_id)
+                    & (ITEMS.c.h == ENTRIES.c.h)
+                    & (ITEMS.c.pk == ENTRIES.c.pk)
+                    & (ITEMS.c.sk == ENTRIES.c.sk),
+                )
+            )
+            .where(ENTRIES.c.table_id == info.id)
+            .group_by(ENTRIES.c.index_name)
+        ).all()
+        index_counts = {name: (c, s) for name, c, s in rows}
+    created = dt.datetime.fromisoformat(spec["Created"])
+    out: dict[str, Any] = {
+        "AttributeDefinitions": spec["AttributeDefinitions"],
+        "TableName": info.name,
+        "KeySchema": spec["KeySchema"],
+        "TableStatus": status,
+        "CreationDateTime": created,
+        "ProvisionedThroughput": _throughput_out(spec.get("ProvisionedThroughput")),
+        "TableSizeBytes": int(size),
+        "ItemCount": int(count),
+        "TableArn": info.arn,
+        "TableId": spec["TableId"],
+        "DeletionProtectionEnabled": bool(spec.get("DeletionProtectionEnabled")),
+    }
+    if spec.get("BillingMode") == "PAY_PER_REQUEST" or spec.get("BillingModeUpdated"):
+        summary: dict[str, Any] = {"BillingMode": spec.get("BillingMode", "PROVISIONED")}
+        if spec.get("BillingMode") == "PAY_PER_REQUEST":
+            summary["LastUpdateToPayPerRequestDateTime"] = dt.datetime.fromisoformat(
+                spec.get("BillingModeUpdated") or spec["Created"]
+            )
+        out["BillingModeSummary"] = summary
+    for key in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes"):
+        described = []
+        for ix in spec.get(key) or []:
+            c, s = index_counts.get(ix["IndexName"], (0, 0))
+            d: dict[str, Any] = {
+                "IndexName": ix["IndexName"],
+                "KeySchema": ix["KeySchema"],
+                "Projection": ix["Projection"],
+                "IndexSizeBytes": int(s),
+                "ItemCount": int(c),
+                "IndexArn": f"{info.arn}/index/{ix['IndexName']}",
+            }
+            if key == "GlobalSecondaryIndexes":
+                d["IndexStatus"] = "ACTIVE"
+                d["ProvisionedThroughput"] = _throughput_out(ix.get("ProvisionedThroughput"))
+            described.append(d)
+        if described:
+            out[key] = described
+    stream = spec.get("StreamSpecification")
+    if stream:
+        out["StreamSpecification"] = stream
+    if spec.get("LatestStreamArn"):
+        out["LatestStreamArn"] = spec["LatestStreamArn"]
+        out["LatestStreamLabel"] = spec["LatestStreamLabel"]
+    sse = spec.get("SSESpecification")
+    if sse and sse.get("Enabled"):
+        key_arn = sse.get("KMSMasterKeyId") or ctx.arn("kms", "key/" + spec["TableId"])
+        if not key_arn.startswith("arn:"):
+            key_arn = ctx.arn("kms", "key/" + key_arn)
+        out["SSEDescription"] = {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key_arn}
+    if spec.get("TableClass"):
+        out["TableClassSummary"] = {"TableClass": spec["TableClass"]}
+    return out
+
+
+# -- handlers -----------------------------------------------------------------------------------
+
+
+@handler("dynamodb", "CreateTable")
+def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = params["TableName"]
+    schema = params["KeySchema"]
+    _check_key_schema(schema)
+    types = _check_definitions(params)
+    defs = params.get("AttributeDefinitions") or []
+    billing = params.get("BillingMode") or "PROVISIONED"
+    used = list(_key_names(schema))
+    _check_index_keys(_key_names(schema), types, defs)
+    spec: dict[str, Any] = {
+        "TableName": name,
+        "KeySchema": schema,
+        "AttributeDefinitions": defs,
+        "BillingMode": billing,
+        "TableArn": ctx.arn("dynamodb", f"table/{name}"),
+        "TableId": str(uuid.uuid4()),
+        "Created": ctx.now.isoformat(),
+    }
+    names: set[str] = set()
+    lsis = params.get("LocalSecondaryIndexes") or []
+    if lsis:
+        if len(schema) < 2:
+            raise invalid(
+                "Table KeySchema does not have a range key, which is required when specifying a "
+                "LocalSecondaryIndex"
+            )
+        if len(lsis) > MAX_LSI:
+            raise invalid("Number of LocalSecondaryIndexes exceeds per-table limit of 5")
+    gsis = params.get("GlobalSecondaryIndexes") or []
+    if len(gsis) > MAX_GSI:
+        raise invalid(f"GlobalSecondaryIndex count exceeds the per-table limit of {MAX_GSI}")
+    out_lsis = []
+    for ix in lsis:
+        iname = ix["IndexName"]
+        if iname in names:
+            raise invalid(f"Duplicate index name: {iname}")
+        names.add(iname)
+        _check_key_schema(ix["KeySchema"])
+        if len(ix["KeySchema"]) != 2:
+            raise invalid(f"Index KeySchema does not have a range key for index: {iname}")
+        if ix["KeySchema"][0]["AttributeName"] != schema[0]["AttributeName"]:
+            raise invalid(
+                f"Index KeySchema does not have the same leading hash key as table KeySchema for index: {iname}. "
+                f"index hash key: {ix['KeySchema'][0]['AttributeName']}, table hash key: "
+                f"{schema[0]['AttributeName']}"
+            )
+        _check_index_keys(_key_names(ix["KeySchema"]), types, defs)
+        used += _key_names(ix["KeySchema"])
+        out_lsis.append(
+            {"IndexName": iname, "KeySchema": ix["KeySchema"], "Projection": _check_projection(ix)}
+        )
+    out_gsis = []
+    for ix in gsis:
+        iname = ix["IndexName"]
+        if iname in names:
+            raise invalid(f"Duplicate index name: {iname}")
+        names.add(iname)
+        _check_key_schema(ix["KeySchema"])
+        _check_index_keys(_key_names(ix["KeySchema"]), types, defs)
+        used += _key_names(ix["KeySchema"])
+        g: dict[str, Any] = {
+            "IndexName": iname,
+            "KeySchema": ix["KeySchema"],
+            "Projection": _check_projection(ix),
+        }
+        gtp = _check_throughput(ix.get("ProvisionedThroughput"), billing, iname)
+        if gtp:
+            g["ProvisionedThroughput"] = gtp
+        out_gsis.append(g)
+    unused = [d["AttributeName"] for d in defs if d["AttributeName"] not in used]
+    if unused:
+        raise invalid(
+            "Number of attributes in KeySchema does not exactly match number of attributes defined "
+            "in AttributeDefinitions"
+        )
+    tp = _check_throughput(params.get("ProvisionedThroughput"), billing)
+    if tp:
+        spec["ProvisionedThroughput"] = tp
+    if out_lsis:
+        spec["LocalSecondaryIndexes"] = out_lsis
+    if out_gsis:
+        spec["GlobalSecondaryIndexes"] = out_gsis
+    sse = params.get("SSESpecification")
+    if sse:
+        spec["SSESpecification"] = sse
+    if params.get("TableClass"):
+        spec["TableClass"] = params["TableClass"]
+    spec["DeletionProtectionEnabled"] = bool(params.get("DeletionProtectionEnabled"))
+    spec["Tags"] = list(params.get("Tags") or [])
+    if find_table(ctx, name) is not None:
+        raise ResourceInUse(f"Table already exists: {name}")
+    stream = _check_stream_spec(params.get("StreamSpecification"))
+    if stream and stream["StreamEnabled"]:
+        arn, label = create_stream(ctx, name, schema, stream["StreamViewType"], spec["TableArn"])
+        spec["StreamSpecification"] = stream
+        spec["LatestStreamArn"], spec["LatestStreamLabel"] = arn, label
+    result = ctx.session.execute(
+        insert(TABLES).values(
+            account_id=ctx.account_id, region=ctx.region, name=name, spec=json.dumps(spec), created=ctx.now
+        )
+    )
+    table_id = result.inserted_primary_key[0]  # type: ignore[attr-defined]
+    info = info_from_spec(table_id, spec)
+    desc = describe(ctx, info, "ACTIVE")
+    return {"TableDescription": desc}
+
+
+@handler("dynamodb", "DescribeTable")
+def describe_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Table": describe(ctx, _load(ctx, params["TableName"]))}
+
+
+@handler("dynamodb", "DeleteTable")
+def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    info = _load(ctx, params["TableName"])
+    if info.spec.get("DeletionProtectionEnabled"):
+        raise DynamoValidation(
+            "Resource cannot be deleted as it is currently protected against deletion. "
+            "Disable deletion protection first."
+        )
+    desc = describe(ctx, info, "DELETING")
+    if info.stream_arn:
+        disable_stream(ctx, info.stream_arn)
+    session = ctx.session
+    session.execute(delete(ENTRIES).where(ENTRIES.c.table_id == info.id))
+    session.execute(delete(ITEMS).where(ITEMS.c.table_id == info.id))
+    session.execute(delete(TABLES).where(TABLES.c.id == info.id))
+    forget_table(ctx, info.name)
+    return {"TableDescription": desc}
+
+
+@handler("dynamodb", "ListTables")
+def list_tables(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    limit = int(params.get("Limit") or 100)
+    stmt = (
+        select(TABLES.c.name)
+        .where(TABLES.c.account_id == ctx.account_id, TABLES.c.region == ctx.region)
+        .order_by(TABLES.c.name)
+    )
+    if params.get("ExclusiveStartTableName"):
+        stmt = stmt.where(TABLES.c.name > params["ExclusiveStartTableName"])
+    names = list(ctx.session.execute(stmt.limit(limit + 1)).scalars())
+    out: dict[str, Any] = {"TableNames": names[:limit]}
+    if len(names) > limit:
+        out["LastEvaluatedTableName"] = names[limit - 1]
+    return out
+
+
+@handler("dynamodb", "UpdateTable")
+def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    info = _load(ctx, params["TableName"])
+    spec = json.loads(json.dumps(info.spec))
+    billing = params.get("BillingMode") or spec.get("BillingMode", "PROVISIONED")
+    if params.get("BillingMode") and params["BillingMode"] != spec.get("BillingMode"):
+        spec["BillingMode"] = billing
+        spec["BillingModeUpdated"] = ctx.now.isoformat()
+        if billing == "PAY_PER_REQUEST":
+            spec.pop("ProvisionedThroughput", None)
+            for g in spec.get("GlobalSecondaryIndexes") or []:
+                g.pop("ProvisionedThroughput", None)
+        elif not params.get("ProvisionedThroughput"):
+            raise invalid(
+                "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is "
+                "PROVISIONED"
+            )
+    if params.get("ProvisionedThroughput"):
+        spec["ProvisionedThroughput"] = _check_throughput(params["ProvisionedThroughput"], billing)
+    if params.get("AttributeDefinitions"):
+        merged = {d["AttributeName"]: d for d in spec["AttributeDefinitions"]}
+        for d in params["AttributeDefinitions"]:
+            merged[d["AttributeName"]] = d
+        spec["AttributeDefinitions"] = list(merged.values())
+    types = {d["AttributeName"]: d["AttributeType"] for d in spec["AttributeDefinitions"]}
+    created_indexes: list[str] = []
+    dropped_indexes: list[str] = []
+    for change in params.get("GlobalSecondaryIndexUpdates") or []:
+        gsis = spec.setdefault("GlobalSecondaryIndexes", [])
+        if "Create" in change:
+            ix = change["Create"]
+            iname = ix["IndexName"]
+            if iname in info.indexes or any(g["IndexName"] == iname for g in gsis):
+                raise invalid(f"Attempting to create an index which already exists: {iname}")
+            _check_key_schema(ix["KeySchema"])
+            _check_index_keys(_key_names(ix["KeySchema"]), types, spec["AttributeDefinitions"])
+            g = {"IndexName": iname, "KeySchema": ix["KeySchema"], "Projection": _check_projection(ix)}
+            gtp = _check_throughput(ix.get("ProvisionedThroughput"), billing, iname)
+            if gtp:
+                g["ProvisionedThroughput"] = gtp
+            gsis.append(g)
+            created_indexes.append(iname)
+        elif "Delete" in change:
+            iname = change["Delete"]["IndexName"]
+            if not any(g["IndexName"] == iname for g in gsis):
+                raise ResourceNotFound(
+                    f"Requested resource not found: Index: {iname} not found"
+                )  # AWS wording
+            spec["GlobalSecondaryIndexes"] = [g for g in gsis if g["IndexName"] != iname]
+            dropped_indexes.append(iname)
+        elif "Update" in change:
+            iname = change["Update"]["IndexName"]
+            for g in gsis:
+                if g["IndexName"] == iname:
+                    g["ProvisionedThroughput"] = _check_throughput(
+                        change["Update"].get("ProvisionedThroughput"), billing, iname
+                    )
+                    break
+            else:
+                raise ResourceNotFound(f"Requested resource not found: Index: {iname} not found")
+        if not spec.get("GlobalSecondaryIndexes"):
+            spec.pop("GlobalSecondaryIndexes", None)
+    used = set(_key_names(spec["KeySchema"]))
+    for key in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes"):
+        for ix in spec.get(key) or []:
+            used.update(_key_names(ix["KeySchema"]))
+    spec["AttributeDefinitions"] = [d for d in spec["AttributeDefinitions"] if d["AttributeName"] in used]
+    if "StreamSpecification" in params:
+        stream = _check_stream_spec(params["StreamSpecification"])
+        current = spec.get("StreamSpecification") or {}
+        if stream and stream["StreamEnabled"]:
+            if current.get("StreamEnabled"):
+                raise DynamoValidation(f"Table already has an enabled stream: {spec.get('LatestStreamArn')}")
+            arn, label = create_stream(ctx, info.name, spec["KeySchema"], stream["StreamViewType"], info.arn)
+            spec["StreamSpecification"] = stream
+            spec["LatestStreamArn"], spec["LatestStreamLabel"] = arn, label
+        elif stream is not None:
+            if not current.get("StreamEnabled"):
+                raise DynamoValidation("Table already has no enabled stream")  # pragma: no cover
+            if spec.get("LatestStreamArn"):
+                disable_stream(ctx, spec["LatestStreamArn"])
+            spec["StreamSpecification"] = {"StreamEnabled": False}
+    if "SSESpecification" in params:
+        spec["SSESpecification"] = params["SSESpecification"]
+    if params.get("TableClass"):
+        spec["TableClass"] = params["TableClass"]
+    if "DeletionProtectionEnabled" in params:
+        spec["DeletionProtectionEnabled"] = bool(params["DeletionProtectionEnabled"])
+    new_info = _save(ctx, info, spec)
+    for iname in dropped_indexes:
+        storage.drop_index(ctx, new_info, iname)
+    for iname in created_indexes:
+        storage.rebuild_index(ctx, new_info, iname)
+    return {"TableDescription": describe(ctx, new_info)}
+
+
+# -- TTL ----------------------------------------------------------------------------------------
+
+
+@handler("dynamodb", "DescribeTimeToLive")
+def describe_ttl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    info = _load(ctx, params["TableName"])
+    ttl = info.spec.get("TTL") or {}
+    if not ttl.get("Enabled"):
+        return {"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}
+    return {"TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED", "AttributeName": ttl["AttributeName"]}}
+
+
+@handler("dynamodb", "UpdateTimeToLive")
+def update_ttl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    info = _load(ctx, params["TableName"])
+    wanted = params["TimeToLiveSpecification"]
+    enabled, attr = bool(wanted["Enabled"]), wanted["AttributeName"]
+    current = info.spec.get("TTL") or {}
+    if enabled and current.get("Enabled"):
+        raise DynamoValidation("TimeToLive is already enabled")
+    if not enabled and not current.get("Enabled"):
+        raise DynamoValidation("TimeToLive is already disabled")
+    if not enabled and current.get("AttributeName") != attr:
+        raise DynamoValidation(
+            "TimeToLive is active on a different AttributeName: current AttributeName is "
+            f"{current.get('AttributeName')}"
+        )
+    spec = dict(info.spec)
+    spec["TTL"] = {"Enabled": enabled, "AttributeName": attr}
+    new_info = _save(ctx, info, spec)
+    storage.refresh_expiry(ctx, new_info)
+    return {"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attr}}
+
+
+# -- tags ---------------------------------------------------------------------------------------
+
+
+def _by_arn(ctx: RequestContext, arn: str) -> TableInfo:
+    prefix = ctx.arn("dynamodb", "table/")
+    info = (
+        find_table(ctx, arn[len(prefix) :])
+        if arn.startswith(prefix) and "/" not in arn[len(prefix) :]
+        else None
+    )
+    if info is None:
+        raise ResourceNotFound(f"Requested resource not found: ResourcArn: {arn} not found")
+    return info
+
+
+@handler("dynamodb", "TagResource")
+def tag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    info = _by_arn(ctx, params["ResourceArn"])
+    tags = {t["Key"]: t["Value"] for t in info.spec.get("Tags") or []}
+    for t in params["Tags"]:
+        tags[t["Key"]] = t["Value"]
+    if len(tags) > 50:
+        raise DynamoValidation(
+            "One or more parameter values were invalid: The number of tags exceeds the limit of 50"
+        )  # pragma: no cover
+    _save(ctx, info, {**info.spec, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]})
+    return {}
+
+
+@handler("dynamodb", "UntagResource")
+def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    info = _by_arn(ctx, params["ResourceArn"])
+    drop = set(params["TagKeys"])
+    tags = [t for t in info.spec.get("Tags") or [] if t["Key"] not in drop]
+    _save(ctx, info, {**info.spec, "Tags": tags})
+    return {}
+
+
+@handler("dynamodb", "ListTagsOfResource")
+def list_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    info = _by_arn(ctx, params["ResourceArn"])
+    tags = list(info.spec.get("Tags") or [])
+    start = int(params["NextToken"]) if str(params.get("NextToken") or "").isdigit() else 0
+    page = tags[start : start + 100]
+    out: dict[str, Any] = {"Tags": page}
+    if start + 100 < len(tags):
+        out["NextToken"] = str(start + 100)
+    return out
+
+
+# -- account-level descriptions -------------------------------------------------------------------
+
+
+@handler("dynamodb", "DescribeLimits")
+def describe_limits(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "AccountMaxReadCapacityUnits": 80000,
+        "AccountMaxWriteCapacityUnits": 80000,
+        "TableMaxReadCapacityUnits": 40000,
+        "TableMaxWriteCapacityUnits": 40000,
+    }
+
+
+@handler("dynamodb", "DescribeEndpoints")
+def describe_endpoints(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Endpoints": [{"Address": f"dynamodb.{ctx.region}.amazonaws.com", "CachePeriodInMinutes": 1440}]}
+
+
+def _backups(ctx: RequestContext, info: TableInfo) -> dict[str, Any]:
+    pitr = info.spec.get("PITR") or {}
+    desc: dict[str, Any] = {"PointInTimeRecoveryStatus": "ENABLED" if pitr.get("Enabled") else "DISABLED"}
+    if pitr.get("Enabled"):
+        desc["EarliestRestorableDateTime"] = dt.datetime.fromisoformat(pitr["Since"])
+        desc["LatestRestorableDateTime"] = ctx.now
+        desc["RecoveryPeriodInDays"] = int(pitr.get("Days") or 35)
+    return {"ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": desc}
+
+
+@handler("dynamodb", "DescribeContinuousBackups")
+def describe_continuous_backups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    info = find_table(ctx, params["TableName"])
+    if info is None:
+        raise ResourceNotFound(
+            f"Table not found: {table_name_of(params['TableName'])}", code="TableNotFoundException"
+        )
+    return {"ContinuousBackupsDescription": _backups(ctx, info)}
+
+
+@handler("dynamodb", "UpdateContinuousBackups")
+def update_continuous_backups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    info = find_table(ctx, params["TableName"])
+    if info is None:
+        raise ResourceNotFound(
+            f"Table not found: {table_name_of(params['TableName'])}", code="TableNotFoundException"
+        )
+    want = params["PointInTimeRecoverySpecification"]
+    pitr: dict[str, Any] = {"Enabled": bool(want["PointInTimeRecoveryEnabled"])}
+    if pitr["Enabled"]:
+        pitr["Since"] = ctx.now.isoformat()
+        pitr["Days"] = int(want.get("RecoveryPeriodInDays") or 35)
+    info = _save(ctx, info, {**info.spec, "PITR": pitr})
+    return {"ContinuousBackupsDescription": _backups(ctx, info)}
