@@ -1,0 +1,257 @@
+"""The dispatcher hook: who is calling, and (once authentication is on) may they.
+
+:func:`install` registers :func:`enforce` on a :class:`~awsmock.api.dispatch.Dispatcher`.
+For every request the hook maps an IAM access key or STS temporary credentials to its account
+(``ctx.account_id``) and principal (``ctx.principal_arn``). When
+:mod:`awsmock.auth.settings` says the request must be authenticated, it verifies the SigV4
+signature against the key's stored secret, checks the session token and its expiry, and
+authorizes the action with :mod:`awsmock.auth.policy`. Refusals are :class:`AwsError`\\ s in the
+service's dialect (:mod:`awsmock.auth.errors`), rendered by the protocol layer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from awsmock.api.wire import WireRequest
+from awsmock.auth import identity as identities
+from awsmock.auth import policy, resources, settings, sigv2, sigv4
+from awsmock.auth.errors import auth_error
+from awsmock.context import RequestContext
+from awsmock.models.iam import IamAccessKey
+
+#: operations AWS serves without a signature
+UNSIGNED = {
+    ("sts", "AssumeRoleWithWebIdentity"),
+    ("sts", "AssumeRoleWithSAML"),
+    ("cognito-identity", "GetId"),
+    ("cognito-identity", "GetOpenIdToken"),
+    ("cognito-identity", "GetCredentialsForIdentity"),
+    ("cognito-idp", "InitiateAuth"),
+    ("cognito-idp", "RespondToAuthChallenge"),
+    ("cognito-idp", "SignUp"),
+    ("cognito-idp", "ConfirmSignUp"),
+}
+
+#: operations every authenticated caller may call
+ALWAYS_ALLOWED = {("sts", "GetCallerIdentity")}
+
+LAST_USED_REFRESH = dt.timedelta(seconds=60)
+
+#: set on the request context when the request is authenticated (see :func:`is_enforced`)
+ENFORCED = "_awsmock_auth_enforced"
+
+
+def is_enforced(ctx: RequestContext) -> bool:
+    """Whether this request is being authenticated and authorized (for handlers of unsigned
+    operations that check a trust policy themselves, e.g. AssumeRoleWithWebIdentity)."""
+    return bool(getattr(ctx, ENFORCED, False))
+
+
+def install(dispatcher: Any) -> None:
+    from awsmock.auth.service_policies import register_defaults
+
+    register_defaults()
+    if enforce not in dispatcher.hooks:
+        dispatcher.hooks.append(enforce)
+
+
+def enforce(ctx: RequestContext, req: WireRequest, operation: Any, params: dict[str, Any]) -> None:
+    ident = None
+    if identities.looks_like_key(ctx.access_key_id):
+        ident = identities.resolve(ctx.session, ctx.access_key_id)
+        if ident is not None:
+            ctx.account_id = ident.account_id
+            ctx.principal_arn = ident.arn
+    if not settings.must_authenticate(ctx.session, ctx.store.url):
+        return
+    setattr(ctx, ENFORCED, True)
+    if (ctx.service, ctx.operation) in UNSIGNED:
+        return
+    if ctx.service == "s3" and not sigv4.is_signed(req) and sigv2.parse(req) is None:
+        authorize_anonymous(ctx, req, params)
+        return
+    authenticate(ctx, req, operation, ident)
+    if (ctx.service, ctx.operation) in ALWAYS_ALLOWED:
+        return
+    assert ident is not None
+    authorize(ctx, req, params, ident)
+
+
+def _fail(ctx: RequestContext, kind: str, message: str | None = None) -> Exception:
+    return auth_error(kind, ctx.service, ctx.protocol, message)
+
+
+def _body_hash(req: WireRequest, operation: Any, *, s3: bool) -> str | None:
+    if req._body is not None:
+        return hashlib.sha256(req._body).hexdigest()
+    if s3 or (operation is not None and getattr(operation, "has_streaming_input", False)):
+        return None  # the body is being streamed to the handler; it cannot be read twice
+    return hashlib.sha256(req.body).hexdigest()
+
+
+def authenticate(
+    ctx: RequestContext, req: WireRequest, operation: Any, ident: identities.Identity | None
+) -> None:
+    try:
+        sig = sigv4.parse(req)
+    except sigv4.MalformedSignature as exc:
+        raise _fail(ctx, "malformed") from exc
+    if sig is None:
+        if ctx.service == "s3":
+            legacy = sigv2.parse(req)
+            if legacy is not None:
+                return _authenticate_v2(ctx, req, legacy, ident)
+        raise _fail(ctx, "missing")
+    if ident is None or ident.secret is None or not ident.active:
+        raise _fail(ctx, "invalid_key")
+    if ident.temporary and sig.security_token != ident.session_token:
+        raise _fail(ctx, "invalid_token")
+    s3 = ctx.service == "s3"
+    if not sigv4.verify(req, sig, ident.secret, s3=s3, body_hash=lambda: _body_hash(req, operation, s3=s3)):
+        raise _fail(ctx, "signature")
+    if ident.expiration is not None and ident.expiration <= ctx.now:
+        raise _fail(ctx, "expired")
+    if sigv4.presigned_expired(sig, ctx.now):
+        raise _fail(ctx, "denied", "Request has expired")
+    if not ident.temporary and ident.access_key_id:
+        _record_last_used(ctx, ident.access_key_id)
+
+
+def _authenticate_v2(
+    ctx: RequestContext, req: WireRequest, sig: sigv2.Signature, ident: identities.Identity | None
+) -> None:
+    if ident is None or ident.secret is None or not ident.active:
+        raise _fail(ctx, "invalid_key")
+    if ident.temporary and sig.security_token != ident.session_token:
+        raise _fail(ctx, "invalid_token")
+    if not sigv2.verify(req, sig, ident.secret):
+        raise _fail(ctx, "signature")
+    if ident.expiration is not None and ident.expiration <= ctx.now:
+        raise _fail(ctx, "expired")
+    if sigv2.expired(sig, ctx.now):
+        raise _fail(ctx, "denied", "Request has expired")
+    if not ident.temporary and ident.access_key_id:
+        _record_last_used(ctx, ident.access_key_id)
+
+
+def _record_last_used(ctx: RequestContext, access_key_id: str) -> None:
+    key = ctx.session.get(IamAccessKey, access_key_id)
+    if key is None:
+        return
+    stale = key.last_used_date is None or ctx.now - key.last_used_date > LAST_USED_REFRESH
+    if stale or key.last_used_service != ctx.service or key.last_used_region != ctx.region:
+        key.last_used_date = ctx.now
+        key.last_used_service = ctx.service
+        key.last_used_region = ctx.region
+
+
+def condition_context(
+    ctx: RequestContext, req: WireRequest, ident: identities.Identity, params: dict[str, Any]
+) -> dict[str, policy.ContextValue]:
+    now = ctx.now.astimezone(dt.UTC)
+    out: dict[str, policy.ContextValue] = {
+        "aws:CurrentTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "aws:EpochTime": str(int(now.timestamp())),
+        "aws:SourceIp": req.remote_addr,
+        "aws:SecureTransport": "true" if req.scheme == "https" else "false",
+        "aws:RequestedRegion": ctx.region,
+        "aws:PrincipalAccount": ident.account_id,
+        "aws:PrincipalType": ident.principal_type,
+        "aws:userid": ident.user_id,
+        "aws:PrincipalArn": ident.source_arn
+        if ident.kind == "assumed-role" and ident.source_arn
+        else ident.arn,
+        "aws:ViaAWSService": "false",
+    }
+    if ident.username and ident.kind == "user":
+        out["aws:username"] = ident.username
+    if ident.temporary and ident.token_issued is not None:
+        out["aws:TokenIssueTime"] = ident.token_issued.strftime("%Y-%m-%dT%H:%M:%SZ")
+        out["aws:MultiFactorAuthPresent"] = "false"
+    if ident.source_identity:
+        out["aws:SourceIdentity"] = ident.source_identity
+    agent = req.headers.get("user-agent")
+    if agent:
+        out["aws:UserAgent"] = agent
+    if req.headers.get("referer"):
+        out["aws:Referer"] = req.headers["referer"]
+    for k, v in ident.tags.items():
+        out[f"aws:PrincipalTag/{k}"] = v
+    tags = params.get("Tags")
+    if isinstance(tags, list):
+        keys = []
+        for t in tags:
+            if isinstance(t, dict) and "Key" in t:
+                keys.append(str(t["Key"]))
+                out[f"aws:RequestTag/{t['Key']}"] = str(t.get("Value", ""))
+        out["aws:TagKeys"] = keys
+    elif isinstance(tags, dict):
+        for k, v in tags.items():
+            out[f"aws:RequestTag/{k}"] = str(v)
+        out["aws:TagKeys"] = [str(k) for k in tags]
+    if ctx.service == "s3":
+        for name, key in (("Prefix", "s3:prefix"), ("Delimiter", "s3:delimiter"), ("MaxKeys", "s3:max-keys")):
+            if params.get(name) is not None:
+                out[key] = str(params[name])
+    if ctx.service == "sts":
+        if params.get("ExternalId") is not None:
+            out["sts:ExternalId"] = str(params["ExternalId"])
+        if params.get("RoleSessionName") is not None:
+            out["sts:RoleSessionName"] = str(params["RoleSessionName"])
+        if params.get("SourceIdentity") is not None:
+            out["sts:SourceIdentity"] = str(params["SourceIdentity"])
+    return out
+
+
+def authorize(
+    ctx: RequestContext, req: WireRequest, params: dict[str, Any], ident: identities.Identity
+) -> None:
+    action = resources.action_name(ctx.service, ctx.operation)
+    arns = resources.resource_arns(ctx, ctx.operation, params)
+    found = resources.resource_policy(ctx, ctx.operation, params)
+    if ident.kind == "root" and (found is None or not found.required):
+        return
+    gathered = identities.policies_of(ctx.session, ident)
+    principal = policy.Principal(ident.account_id, ident.principal_arns)
+    request = policy.Request(action, tuple(arns), principal, condition_context(ctx, req, ident, params))
+    identity_docs: list[Any] = (
+        gathered.identity
+        if gathered is not None
+        else [{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]
+    )
+    decision = policy.decide(
+        request,
+        identity_docs,
+        resource_policy=found.document if found is not None else None,
+        resource_account=found.account_id if found is not None else None,
+        boundaries=gathered.boundaries if gathered is not None else None,
+        session_policies=gathered.session if gathered is not None else None,
+        resource_required=bool(found is not None and found.required),
+    )
+    if not decision.allowed:
+        resource = arns[0] if arns else "*"
+        message = policy.denial_message(ident.arn, action, resource, decision.reason)
+        raise _fail(ctx, "denied", message)
+
+
+def authorize_anonymous(ctx: RequestContext, req: WireRequest, params: dict[str, Any]) -> None:
+    """An unsigned S3 request: only a bucket policy granting ``"Principal": "*"`` lets it in."""
+    found = resources.resource_policy(ctx, ctx.operation, params)
+    if found is not None and found.document is not None:
+        action = resources.action_name(ctx.service, ctx.operation)
+        principal = policy.Principal("", (), kind="Anonymous")
+        context: dict[str, policy.ContextValue] = {
+            "aws:SourceIp": req.remote_addr,
+            "aws:SecureTransport": "true" if req.scheme == "https" else "false",
+            "aws:CurrentTime": ctx.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "aws:RequestedRegion": ctx.region,
+        }
+        request = policy.Request(
+            action, tuple(resources.resource_arns(ctx, ctx.operation, params)), principal, context
+        )
+        if policy.evaluate([found.document], request, resource_policy=True).decision == policy.ALLOW:
+            return
+    raise _fail(ctx, "missing")

@@ -1,0 +1,104 @@
+"""Authentication and authorization errors as each AWS service family sends them.
+
+The code, message and status depend on the service's protocol (query services say
+``InvalidClientTokenId``, JSON services ``UnrecognizedClientException``, S3
+``InvalidAccessKeyId``, EC2 ``AuthFailure``); the protocol layer renders the result.
+"""
+
+from __future__ import annotations
+
+from awsmock.errors import AwsError
+
+SIGNATURE_MESSAGE = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+)
+S3_SIGNATURE_MESSAGE = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your key and signing method."
+)
+INVALID_TOKEN_MESSAGE = "The security token included in the request is invalid."
+EXPIRED_MESSAGE = "The security token included in the request is expired"
+
+# family -> kind -> (code, status, message)
+_TABLE: dict[str, dict[str, tuple[str, int, str]]] = {
+    "s3": {
+        "invalid_key": (
+            "InvalidAccessKeyId",
+            403,
+            "The AWS Access Key Id you provided does not exist in our records.",
+        ),
+        "invalid_token": ("InvalidToken", 400, "The provided token is malformed or otherwise invalid."),
+        "signature": ("SignatureDoesNotMatch", 403, S3_SIGNATURE_MESSAGE),
+        "expired": ("ExpiredToken", 400, "The provided token has expired."),
+        "denied": ("AccessDenied", 403, "Access Denied"),
+        "missing": ("AccessDenied", 403, "Access Denied"),
+        "malformed": ("AuthorizationHeaderMalformed", 400, "The authorization header is malformed."),
+    },
+    "query": {
+        "invalid_key": ("InvalidClientTokenId", 403, INVALID_TOKEN_MESSAGE),
+        "invalid_token": ("InvalidClientTokenId", 403, INVALID_TOKEN_MESSAGE),
+        "signature": ("SignatureDoesNotMatch", 403, SIGNATURE_MESSAGE),
+        "expired": ("ExpiredToken", 403, EXPIRED_MESSAGE),
+        "denied": ("AccessDenied", 403, "Access Denied"),
+        "missing": ("MissingAuthenticationToken", 403, "Request is missing Authentication Token"),
+        "malformed": ("IncompleteSignature", 400, "The request signature does not conform to AWS standards."),
+    },
+    "ec2": {
+        "invalid_key": ("AuthFailure", 401, "AWS was not able to validate the provided access credentials"),
+        "invalid_token": ("AuthFailure", 401, "AWS was not able to validate the provided access credentials"),
+        "signature": ("AuthFailure", 401, "AWS was not able to validate the provided access credentials"),
+        "expired": ("RequestExpired", 400, "Request has expired."),
+        "denied": ("UnauthorizedOperation", 403, "You are not authorized to perform this operation."),
+        "missing": ("MissingParameter", 400, "The request must contain the parameter AWSAccessKeyId"),
+        "malformed": ("IncompleteSignature", 400, "The request signature does not conform to AWS standards."),
+    },
+    "json": {
+        "invalid_key": ("UnrecognizedClientException", 400, INVALID_TOKEN_MESSAGE),
+        "invalid_token": ("UnrecognizedClientException", 400, INVALID_TOKEN_MESSAGE),
+        "signature": ("InvalidSignatureException", 400, SIGNATURE_MESSAGE),
+        "expired": ("ExpiredTokenException", 400, EXPIRED_MESSAGE),
+        "denied": ("AccessDeniedException", 400, "Access Denied"),
+        "missing": ("MissingAuthenticationTokenException", 400, "Missing Authentication Token"),
+        "malformed": (
+            "IncompleteSignatureException",
+            400,
+            "The request signature does not conform to AWS standards.",
+        ),
+    },
+    "rest-json": {
+        "invalid_key": ("UnrecognizedClientException", 403, INVALID_TOKEN_MESSAGE),
+        "invalid_token": ("UnrecognizedClientException", 403, INVALID_TOKEN_MESSAGE),
+        "signature": ("InvalidSignatureException", 403, SIGNATURE_MESSAGE),
+        "expired": ("ExpiredTokenException", 403, EXPIRED_MESSAGE),
+        "denied": ("AccessDeniedException", 403, "Access Denied"),
+        "missing": ("MissingAuthenticationTokenException", 403, "Missing Authentication Token"),
+        "malformed": (
+            "IncompleteSignatureException",
+            403,
+            "The request signature does not conform to AWS standards.",
+        ),
+    },
+}
+
+#: services that keep their query-protocol error codes on a newer protocol (awsQueryCompatible)
+_QUERY_COMPATIBLE = {"sqs", "cloudwatch", "sns"}
+
+
+def family(service: str, protocol: str) -> str:
+    if service == "s3":
+        return "s3"
+    if service in _QUERY_COMPATIBLE or protocol in ("query", "rest-xml"):
+        return "query"
+    if protocol == "ec2":
+        return "ec2"
+    if protocol == "rest-json":
+        return "rest-json"
+    return "json"
+
+
+def auth_error(kind: str, service: str, protocol: str, message: str | None = None) -> AwsError:
+    """The error of ``kind`` (invalid_key, invalid_token, signature, expired, denied, missing,
+    malformed) in ``service``'s dialect."""
+    code, status, default = _TABLE[family(service, protocol)][kind]
+    return AwsError(default if message is None else message, code=code, status=status, sender_fault=True)

@@ -1,0 +1,169 @@
+"""When requests are authenticated: ``INITIAL_NO_AUTH_ACTION_COUNT``.
+
+The limit and the count of unauthenticated actions so far live in the database
+(:class:`awsmock.models.awsmock.Setting`), so every process on one state shares them. The
+limit comes from the ``auth.initial_no_auth_action_count`` setting when it is set (by
+:func:`set_initial_no_auth_action_count`, the ``awsmock.set_initial_no_auth_action_count``
+decorator or ``POST /_awsmock/auth``), else from the ``INITIAL_NO_AUTH_ACTION_COUNT``
+environment variable, else there is none (never authenticate). After ``n`` unauthenticated
+actions every request is authenticated and authorized.
+
+An action that fails rolls its transaction back, and its count with it: only completed actions
+use up the free allowance.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from typing import Any
+
+from sqlalchemy import String, text
+from sqlalchemy.orm import Session
+
+from awsmock.models.awsmock import Setting
+from awsmock.store import Store
+
+ENV = "INITIAL_NO_AUTH_ACTION_COUNT"
+LIMIT_KEY = "auth.initial_no_auth_action_count"
+COUNT_KEY = "auth.unauthenticated_action_count"
+
+
+def parse_limit(text: str | None) -> int | None:
+    """``"3"`` -> 3; ``""``, ``"inf"``, ``"-1"`` and nonsense -> None (never authenticate)."""
+    if text is None:
+        return None
+    text = text.strip().lower()
+    if text in ("", "inf", "infinity", "none", "null"):
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if math.isinf(value) or value < 0:
+        return None
+    return int(value)
+
+
+def env_limit() -> int | None:
+    return parse_limit(os.environ.get(ENV))
+
+
+# Read on every request: a fixed statement (no expanding IN, no ORM) keeps it to a few dozen microseconds.
+_READ = text(
+    f"SELECT key, value FROM {Setting.__tablename__} WHERE key = '{LIMIT_KEY}' OR key = '{COUNT_KEY}'"
+).columns(key=String, value=String)
+
+
+def _read(session: Session) -> dict[str, str]:
+    return {k: v for k, v in session.connection().execute(_READ)}
+
+
+def _write(session: Session, key: str, value: str | None) -> None:
+    row = session.get(Setting, key)
+    if value is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def limit_and_count(session: Session) -> tuple[int | None, int]:
+    values = _read(session)
+    limit = parse_limit(values[LIMIT_KEY]) if LIMIT_KEY in values else env_limit()
+    try:
+        count = int(values.get(COUNT_KEY, "0"))
+    except ValueError:
+        count = 0
+    return limit, count
+
+
+# The common case, no limit anywhere, is remembered for a moment so that it costs no query:
+# for OFF_CACHE_SECONDS per database, invalidated at once by any change made in this process
+# (every setter bumps _generation). A limit set by another process sharing the database (the
+# admin API of another server) is seen within OFF_CACHE_SECONDS. A set limit is never cached:
+# each request then reads and counts.
+OFF_CACHE_SECONDS = 0.5
+_generation = 0
+_off_until: dict[str, tuple[int, float]] = {}
+
+
+def _changed() -> None:
+    global _generation
+    _generation += 1
+    _off_until.clear()
+
+
+def must_authenticate(session: Session, cache_key: str | None = None) -> bool:
+    """Whether this request is authenticated; while free actions remain, use one up.
+
+    ``cache_key`` names the database (its URL) for the no-limit cache; None disables it.
+    """
+    cacheable = cache_key is not None and os.environ.get(ENV) is None
+    if cacheable:
+        hit = _off_until.get(cache_key)  # type: ignore[arg-type]
+        if hit is not None and hit[0] == _generation and hit[1] > time.monotonic():
+            return False
+    limit, count = limit_and_count(session)
+    if limit is None:
+        if cacheable:
+            _off_until[cache_key] = (_generation, time.monotonic() + OFF_CACHE_SECONDS)  # type: ignore[index]
+        return False
+    if count < limit:
+        _write(session, COUNT_KEY, str(count + 1))
+        return False
+    return True
+
+
+def is_enabled(session: Session) -> bool:
+    """Whether requests are being authenticated now (without using up a free action)."""
+    limit, count = limit_and_count(session)
+    return limit is not None and count >= limit
+
+
+def set_initial_no_auth_action_count(store: Store, n: int | float | None) -> str | None:
+    """Authenticate every request after ``n`` more unauthenticated ones (``None`` or infinity:
+    back to the environment's setting). Returns the previous setting for :func:`restore`."""
+    if n is not None and (isinstance(n, float) and math.isinf(n)):
+        value: str | None = "inf"
+    else:
+        value = None if n is None else str(int(n))
+    with store.session(write=True) as session:
+        previous = _read(session).get(LIMIT_KEY)
+        _write(session, LIMIT_KEY, value)
+        _write(session, COUNT_KEY, "0")
+    _changed()
+    return previous
+
+
+def restore(store: Store, previous: str | None) -> None:
+    """Put back the setting :func:`set_initial_no_auth_action_count` returned."""
+    with store.session(write=True) as session:
+        _write(session, LIMIT_KEY, previous)
+        _write(session, COUNT_KEY, "0")
+    _changed()
+
+
+def reset_counter(store: Store) -> None:
+    with store.session(write=True) as session:
+        _write(session, COUNT_KEY, "0")
+
+
+def status(store: Store) -> dict[str, Any]:
+    with store.session(write=False) as session:
+        limit, count = limit_and_count(session)
+    return {
+        "initial_no_auth_action_count": limit,
+        "unauthenticated_action_count": count,
+        "authenticating": limit is not None and count >= limit,
+    }
+
+
+def on_startup(store: Store) -> None:
+    """A new app on ``store``: with ``INITIAL_NO_AUTH_ACTION_COUNT`` in the environment, the free
+    actions start over."""
+    if os.environ.get(ENV) is not None:
+        reset_counter(store)

@@ -1,0 +1,126 @@
+"""S3's legacy signature (HMAC-SHA1, "SigV2"): the ``Authorization: AWS key:signature`` header
+and the presigned ``AWSAccessKeyId``/``Signature``/``Expires`` query form, which boto3 still
+produces for ``generate_presigned_url`` on S3 unless SigV4 is configured.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from awsmock.api.wire import WireRequest
+
+#: query arguments that are part of the signed resource
+SUBRESOURCES = frozenset(
+    {
+        "accelerate",
+        "acl",
+        "cors",
+        "defaultObjectAcl",
+        "location",
+        "logging",
+        "partNumber",
+        "policy",
+        "requestPayment",
+        "torrent",
+        "versioning",
+        "versionId",
+        "versions",
+        "website",
+        "uploads",
+        "uploadId",
+        "response-content-type",
+        "response-content-language",
+        "response-expires",
+        "response-cache-control",
+        "response-content-disposition",
+        "response-content-encoding",
+        "delete",
+        "lifecycle",
+        "tagging",
+        "restore",
+        "storageClass",
+        "notification",
+        "replication",
+        "analytics",
+        "metrics",
+        "inventory",
+        "select",
+        "select-type",
+        "object-lock",
+    }
+)
+_VIRTUAL_HOST = re.compile(r"^(?P<bucket>.+?)\.s3[.-]")
+
+
+@dataclass(frozen=True)
+class Signature:
+    access_key_id: str
+    signature: str
+    expires: int | None = None  # presigned: the epoch second the URL stops working
+    security_token: str | None = None
+    presigned: bool = False
+
+
+def parse(req: WireRequest) -> Signature | None:
+    auth = req.headers.get("authorization", "")
+    if auth.startswith("AWS ") and ":" in auth:
+        akid, _, sig = auth[4:].strip().rpartition(":")
+        return Signature(akid, sig, security_token=req.headers.get("x-amz-security-token"))
+    q = req.query_dict
+    if "AWSAccessKeyId" in q and "Signature" in q:
+        try:
+            expires = int(q.get("Expires", "0"))
+        except ValueError:
+            expires = 0
+        token = q.get("x-amz-security-token") or req.headers.get("x-amz-security-token")
+        return Signature(q["AWSAccessKeyId"], q["Signature"], expires, token, presigned=True)
+    return None
+
+
+def _resources(req: WireRequest) -> list[str]:
+    paths = [req.path or "/"]
+    host = req.host.rsplit(":", 1)[0].lower() if not req.host.startswith("[") else req.host
+    m = _VIRTUAL_HOST.match(host)
+    if m:
+        paths.insert(0, f"/{m.group('bucket')}{req.path or '/'}")
+    subs = []
+    for piece in req.query_string.split("&") if req.query_string else []:
+        key, eq, value = piece.partition("=")
+        if key in SUBRESOURCES:
+            subs.append((key, unquote(value) if eq else None))
+    subs.sort(key=lambda kv: kv[0])
+    suffix = ""
+    if subs:
+        suffix = "?" + "&".join(k if v is None else f"{k}={v}" for k, v in subs)
+    return [p + suffix for p in paths]
+
+
+def string_to_sign(req: WireRequest, sig: Signature, resource: str) -> str:
+    h = req.headers
+    date = str(sig.expires) if sig.presigned else h.get("date", "")
+    amz = {k: v.strip() for k, v in h.items() if k.startswith("x-amz-")}
+    if sig.presigned and sig.security_token and "x-amz-security-token" not in amz:
+        amz["x-amz-security-token"] = sig.security_token
+    lines = [req.method, h.get("content-md5", "").strip(), h.get("content-type", "").strip(), date]
+    lines += [f"{k}:{amz[k]}" for k in sorted(amz)]
+    return "\n".join([*lines, resource])
+
+
+def verify(req: WireRequest, sig: Signature, secret: str) -> bool:
+    for resource in _resources(req):
+        digest = hmac.new(
+            secret.encode(), string_to_sign(req, sig, resource).encode("utf-8"), hashlib.sha1
+        ).digest()
+        if hmac.compare_digest(base64.b64encode(digest).decode(), sig.signature):
+            return True
+    return False
+
+
+def expired(sig: Signature, now: dt.datetime) -> bool:
+    return sig.presigned and sig.expires is not None and now.timestamp() > sig.expires

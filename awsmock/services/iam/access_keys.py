@@ -1,0 +1,113 @@
+"""Access keys of IAM users (at most two per user), and when each was last used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from awsmock.auth.keys import access_key_id, secret_access_key
+from awsmock.context import RequestContext
+from awsmock.models.iam import IamAccessKey, IamUser
+from awsmock.registry import handler
+
+from .common import caller_user, paginate
+from .errors import IamValidationError, LimitExceeded, NoSuchEntity
+
+KEYS_PER_USER = 2
+
+
+def _key(ctx: RequestContext, user: IamUser, key_id: str) -> IamAccessKey:
+    key = ctx.session.get(IamAccessKey, key_id)
+    if key is None or key.user_pk != user.pk:
+        raise NoSuchEntity(f"The Access Key with id {key_id} cannot be found.")
+    return key
+
+
+@handler("iam", "CreateAccessKey")
+def create_access_key(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = caller_user(ctx, params.get("UserName"))
+    count = (
+        ctx.session.scalar(
+            select(func.count()).select_from(IamAccessKey).where(IamAccessKey.user_pk == user.pk)
+        )
+        or 0
+    )
+    if count >= KEYS_PER_USER:
+        raise LimitExceeded(f"Cannot exceed quota for AccessKeysPerUser: {KEYS_PER_USER}")
+    key = IamAccessKey(
+        access_key_id=access_key_id(ctx.account_id),
+        account_id=ctx.account_id,
+        user_pk=user.pk,
+        secret=secret_access_key(),
+        status="Active",
+        create_date=ctx.now,
+    )
+    ctx.session.add(key)
+    return {
+        "AccessKey": {
+            "UserName": user.name,
+            "AccessKeyId": key.access_key_id,
+            "Status": key.status,
+            "SecretAccessKey": key.secret,
+            "CreateDate": key.create_date,
+        }
+    }
+
+
+@handler("iam", "ListAccessKeys")
+def list_access_keys(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = caller_user(ctx, params.get("UserName"))
+    keys = list(
+        ctx.session.scalars(
+            select(IamAccessKey).where(IamAccessKey.user_pk == user.pk).order_by(IamAccessKey.create_date)
+        )
+    )
+    page, meta = paginate(keys, params)
+    return {
+        "AccessKeyMetadata": [
+            {
+                "UserName": user.name,
+                "AccessKeyId": k.access_key_id,
+                "Status": k.status,
+                "CreateDate": k.create_date,
+            }
+            for k in page
+        ],
+        **meta,
+    }
+
+
+@handler("iam", "UpdateAccessKey")
+def update_access_key(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = caller_user(ctx, params.get("UserName"))
+    if params["Status"] not in ("Active", "Inactive"):
+        raise IamValidationError(
+            f"1 validation error detected: Value '{params['Status']}' at 'status' failed to satisfy constraint: "
+            "Member must satisfy enum value set: [Active, Inactive]"
+        )
+    _key(ctx, user, params["AccessKeyId"]).status = params["Status"]
+    return {}
+
+
+@handler("iam", "DeleteAccessKey")
+def delete_access_key(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = caller_user(ctx, params.get("UserName"))
+    ctx.session.delete(_key(ctx, user, params["AccessKeyId"]))
+    return {}
+
+
+@handler("iam", "GetAccessKeyLastUsed")
+def get_access_key_last_used(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    key = ctx.session.get(IamAccessKey, params["AccessKeyId"])
+    if key is None or key.account_id != ctx.account_id:
+        raise NoSuchEntity(f"The Access Key with id {params['AccessKeyId']} cannot be found.")
+    user = ctx.session.get(IamUser, key.user_pk)
+    last: dict[str, Any] = {"ServiceName": "N/A", "Region": "N/A"}
+    if key.last_used_date is not None:
+        last = {
+            "LastUsedDate": key.last_used_date,
+            "ServiceName": key.last_used_service or "N/A",
+            "Region": key.last_used_region or "N/A",
+        }
+    return {"UserName": user.name if user else "", "AccessKeyLastUsed": last}

@@ -1,0 +1,219 @@
+"""MFA devices: virtual devices (CreateVirtualMFADevice) and any device enabled for a user."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import struct
+import zlib
+from typing import Any
+
+from sqlalchemy import select
+
+from awsmock.context import RequestContext
+from awsmock.models.iam import IamMfaDevice, IamUser
+from awsmock.registry import handler
+
+from .common import (
+    check_new_tags,
+    check_path,
+    get_user,
+    merge_tags,
+    paginate,
+    remove_tags,
+    tag_page,
+    user_out,
+)
+from .errors import DeleteConflict, EntityAlreadyExists, InvalidAuthenticationCode, NoSuchEntity
+
+
+def _png() -> bytes:
+    """A tiny valid PNG standing in for the QR code image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _device(ctx: RequestContext, serial: str) -> IamMfaDevice:
+    row = ctx.session.get(IamMfaDevice, serial)
+    if row is None or row.account_id != ctx.account_id:
+        raise NoSuchEntity(f"VirtualMFADevice with serial number {serial} doesn't exist.")
+    return row
+
+
+def _check_code(code: str) -> None:
+    if not (isinstance(code, str) and len(code) == 6 and code.isdigit()):
+        raise InvalidAuthenticationCode("Authentication code for device is not valid.")
+
+
+@handler("iam", "CreateVirtualMFADevice")
+def create_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    path = check_path(params.get("Path"))
+    serial = f"arn:aws:iam::{ctx.account_id}:mfa{path}{params['VirtualMFADeviceName']}"
+    if ctx.session.get(IamMfaDevice, serial) is not None:
+        raise EntityAlreadyExists("MFADevice entity at the same path and name already exists.")
+    seed = base64.b32encode(secrets.token_bytes(40)).decode("ascii")
+    row = IamMfaDevice(
+        serial_number=serial,
+        account_id=ctx.account_id,
+        virtual=True,
+        path=path,
+        seed=seed,
+        tags=check_new_tags(params.get("Tags")),
+    )
+    ctx.session.add(row)
+    out: dict[str, Any] = {
+        "SerialNumber": serial,
+        "Base32StringSeed": seed.encode("ascii"),
+        "QRCodePNG": _png(),
+    }
+    if row.tags:
+        out["Tags"] = list(row.tags)
+    return {"VirtualMFADevice": out}
+
+
+@handler("iam", "EnableMFADevice")
+def enable_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = get_user(ctx, params["UserName"])
+    _check_code(params["AuthenticationCode1"])
+    _check_code(params["AuthenticationCode2"])
+    serial = params["SerialNumber"]
+    row = ctx.session.get(IamMfaDevice, serial)
+    if row is None:
+        if serial.startswith("arn:"):
+            raise NoSuchEntity(f"VirtualMFADevice with serial number {serial} doesn't exist.")
+        row = IamMfaDevice(serial_number=serial, account_id=ctx.account_id, virtual=False, path="/", tags=[])
+        ctx.session.add(row)
+    elif row.user_pk is not None:
+        raise EntityAlreadyExists("MFA device is already in use.")
+    row.user_pk = user.pk
+    row.enable_date = ctx.now
+    return {}
+
+
+@handler("iam", "DeactivateMFADevice")
+def deactivate_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = get_user(ctx, params["UserName"]) if params.get("UserName") else None
+    row = ctx.session.get(IamMfaDevice, params["SerialNumber"])
+    if row is None or row.user_pk is None or (user is not None and row.user_pk != user.pk):
+        raise NoSuchEntity(f"MFA Device with serial number {params['SerialNumber']} does not exist.")
+    if row.virtual:
+        row.user_pk = None
+        row.enable_date = None
+    else:
+        ctx.session.delete(row)
+    return {}
+
+
+@handler("iam", "ResyncMFADevice")
+def resync_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = get_user(ctx, params["UserName"])
+    _check_code(params["AuthenticationCode1"])
+    _check_code(params["AuthenticationCode2"])
+    row = ctx.session.get(IamMfaDevice, params["SerialNumber"])
+    if row is None or row.user_pk != user.pk:
+        raise NoSuchEntity(f"MFA Device with serial number {params['SerialNumber']} does not exist.")
+    return {}
+
+
+@handler("iam", "DeleteVirtualMFADevice")
+def delete_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    row = _device(ctx, params["SerialNumber"])
+    if row.user_pk is not None:
+        raise DeleteConflict("MFA device is still in use")
+    ctx.session.delete(row)
+    return {}
+
+
+@handler("iam", "ListMFADevices")
+def list_mfa_devices(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    from .common import caller_user
+
+    user = caller_user(ctx, params.get("UserName"))
+    rows = list(
+        ctx.session.scalars(
+            select(IamMfaDevice).where(IamMfaDevice.user_pk == user.pk).order_by(IamMfaDevice.enable_date)
+        )
+    )
+    page, meta = paginate(rows, params)
+    return {
+        "MFADevices": [
+            {"UserName": user.name, "SerialNumber": r.serial_number, "EnableDate": r.enable_date}
+            for r in page
+        ],
+        **meta,
+    }
+
+
+@handler("iam", "GetMFADevice")
+def get_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    row = ctx.session.get(IamMfaDevice, params["SerialNumber"])
+    if row is None or row.account_id != ctx.account_id:
+        raise NoSuchEntity(f"MFA Device with serial number {params['SerialNumber']} does not exist.")
+    out: dict[str, Any] = {"SerialNumber": row.serial_number}
+    user = ctx.session.get(IamUser, row.user_pk) if row.user_pk is not None else None
+    if user is not None:
+        out["UserName"] = user.name
+    if row.enable_date is not None:
+        out["EnableDate"] = row.enable_date
+    return out
+
+
+@handler("iam", "ListVirtualMFADevices")
+def list_virtual_mfa_devices(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    status = params.get("AssignmentStatus") or "Any"
+    rows = list(
+        ctx.session.scalars(
+            select(IamMfaDevice)
+            .where(IamMfaDevice.account_id == ctx.account_id, IamMfaDevice.virtual.is_(True))
+            .order_by(IamMfaDevice.serial_number)
+        )
+    )
+    if status == "Assigned":
+        rows = [r for r in rows if r.user_pk is not None]
+    elif status == "Unassigned":
+        rows = [r for r in rows if r.user_pk is None]
+    page, meta = paginate(rows, params)
+    devices = []
+    for r in page:
+        d: dict[str, Any] = {"SerialNumber": r.serial_number}
+        user = ctx.session.get(IamUser, r.user_pk) if r.user_pk is not None else None
+        if user is not None:
+            d["User"] = user_out(user)
+            d["EnableDate"] = r.enable_date
+        if r.tags:
+            d["Tags"] = list(r.tags)
+        devices.append(d)
+    return {"VirtualMFADevices": devices, **meta}
+
+
+@handler("iam", "TagMFADevice")
+def tag_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    row = _device(ctx, params["SerialNumber"])
+    row.tags = merge_tags(row.tags, params.get("Tags"))
+    return {}
+
+
+@handler("iam", "UntagMFADevice")
+def untag_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    row = _device(ctx, params["SerialNumber"])
+    row.tags = remove_tags(row.tags, params.get("TagKeys"))
+    return {}
+
+
+@handler("iam", "ListMFADeviceTags")
+def list_mfa_device_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return tag_page(_device(ctx, params["SerialNumber"]).tags, params)

@@ -1,0 +1,394 @@
+"""Managed policies: versions, the default version, attachments to users/groups/roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from awsmock.context import RequestContext
+from awsmock.models.iam import (
+    IamGroup,
+    IamPolicy,
+    IamPolicyAttachment,
+    IamPolicyVersion,
+    IamRole,
+    IamUser,
+)
+from awsmock.registry import handler
+
+from .aws_managed import AWS_ACCOUNT, ensure_all, ensure_aws_managed
+from .common import (
+    check_new_tags,
+    check_path,
+    encode_document,
+    find,
+    get_group,
+    get_role,
+    get_user,
+    iam_arn,
+    merge_tags,
+    new_id,
+    paginate,
+    remove_tags,
+    tag_page,
+)
+from .documents import validate_identity_policy
+from .errors import DeleteConflict, EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity
+
+MAX_VERSIONS = 5
+ATTACHED_PER_PRINCIPAL = 10
+PRINCIPAL_QUOTA = {"user": "PoliciesPerUser", "group": "PoliciesPerGroup", "role": "PoliciesPerRole"}
+
+
+def find_policy(ctx: RequestContext, arn: str) -> IamPolicy | None:
+    if arn.startswith("arn:aws:iam::aws:policy/"):
+        return ensure_aws_managed(ctx.session, arn)
+    return ctx.session.scalar(
+        select(IamPolicy).where(IamPolicy.account_id == ctx.account_id, IamPolicy.arn == arn)
+    )
+
+
+def get_policy(ctx: RequestContext, arn: str) -> IamPolicy:
+    policy = find_policy(ctx, arn)
+    if policy is None:
+        raise NoSuchEntity(f"Policy {arn} was not found.")
+    return policy
+
+
+def attachable_policy(ctx: RequestContext, arn: str) -> IamPolicy:
+    policy = find_policy(ctx, arn)
+    if policy is None:
+        raise NoSuchEntity(f"Policy {arn} does not exist or is not attachable.")
+    return policy
+
+
+def _attachment_count(ctx: RequestContext, policy: IamPolicy) -> int:
+    return (
+        ctx.session.scalar(
+            select(func.count())
+            .select_from(IamPolicyAttachment)
+            .where(IamPolicyAttachment.policy_pk == policy.pk)
+        )
+        or 0
+    )
+
+
+def _boundary_count(ctx: RequestContext, policy: IamPolicy) -> int:
+    users = (
+        ctx.session.scalar(
+            select(func.count()).select_from(IamUser).where(IamUser.permissions_boundary == policy.arn)
+        )
+        or 0
+    )
+    roles = (
+        ctx.session.scalar(
+            select(func.count()).select_from(IamRole).where(IamRole.permissions_boundary == policy.arn)
+        )
+        or 0
+    )
+    return users + roles
+
+
+def policy_out(ctx: RequestContext, policy: IamPolicy, *, full: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "PolicyName": policy.name,
+        "PolicyId": policy.unique_id,
+        "Arn": policy.arn,
+        "Path": policy.path,
+        "DefaultVersionId": policy.default_version,
+        "AttachmentCount": _attachment_count(ctx, policy),
+        "PermissionsBoundaryUsageCount": _boundary_count(ctx, policy),
+        "IsAttachable": True,
+        "CreateDate": policy.create_date,
+        "UpdateDate": policy.update_date,
+    }
+    if full and policy.description:
+        out["Description"] = policy.description
+    if full and policy.tags:
+        out["Tags"] = list(policy.tags)
+    return out
+
+
+def _versions(ctx: RequestContext, policy: IamPolicy) -> list[IamPolicyVersion]:
+    q = select(IamPolicyVersion).where(IamPolicyVersion.policy_pk == policy.pk)
+    return sorted(ctx.session.scalars(q), key=lambda v: int(v.version_id[1:]), reverse=True)
+
+
+def version_out(policy: IamPolicy, version: IamPolicyVersion, *, document: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "VersionId": version.version_id,
+        "IsDefaultVersion": version.version_id == policy.default_version,
+        "CreateDate": version.create_date,
+    }
+    if document:
+        out["Document"] = encode_document(version.document)
+    return out
+
+
+@handler("iam", "CreatePolicy")
+def create_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = params["PolicyName"]
+    path = check_path(params.get("Path"))
+    document = validate_identity_policy(params["PolicyDocument"])
+    if find(ctx.session, IamPolicy, ctx.account_id, name) is not None:
+        raise EntityAlreadyExists(f"A policy called {name} already exists. Duplicate names are not allowed.")
+    policy = IamPolicy(
+        account_id=ctx.account_id,
+        name=name,
+        name_lower=name.lower(),
+        path=path,
+        arn=iam_arn(ctx.account_id, "policy", path, name),
+        unique_id=new_id("ANPA"),
+        create_date=ctx.now,
+        update_date=ctx.now,
+        tags=check_new_tags(params.get("Tags")),
+        description=params.get("Description"),
+        default_version="v1",
+        next_version=2,
+    )
+    ctx.session.add(policy)
+    ctx.session.flush()
+    ctx.session.add(
+        IamPolicyVersion(policy_pk=policy.pk, version_id="v1", document=document, create_date=ctx.now)
+    )
+    out = policy_out(ctx, policy)
+    out.pop("Description", None)
+    return {"Policy": out}
+
+
+@handler("iam", "GetPolicy")
+def get_policy_op(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Policy": policy_out(ctx, get_policy(ctx, params["PolicyArn"]))}
+
+
+@handler("iam", "ListPolicies")
+def list_policies(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    scope = params.get("Scope") or "All"
+    accounts = {"All": [ctx.account_id, AWS_ACCOUNT], "AWS": [AWS_ACCOUNT], "Local": [ctx.account_id]}[scope]
+    if AWS_ACCOUNT in accounts:
+        ensure_all(ctx.session)
+    q = select(IamPolicy).where(
+        IamPolicy.account_id.in_(accounts), IamPolicy.path.startswith(params.get("PathPrefix") or "/")
+    )
+    policies = list(ctx.session.scalars(q.order_by(IamPolicy.name_lower)))
+    if params.get("OnlyAttached"):
+        policies = [p for p in policies if _attachment_count(ctx, p) > 0]
+    if params.get("PolicyUsageFilter") == "PermissionsBoundary":
+        policies = [p for p in policies if _boundary_count(ctx, p) > 0]
+    page, meta = paginate(policies, params)
+    return {"Policies": [policy_out(ctx, p, full=False) for p in page], **meta}
+
+
+def _local(ctx: RequestContext, arn: str) -> IamPolicy:
+    policy = get_policy(ctx, arn)
+    if policy.account_id == AWS_ACCOUNT:
+        raise InvalidInput(f"Policy {arn} is an AWS managed policy and cannot be modified.")
+    return policy
+
+
+@handler("iam", "DeletePolicy")
+def delete_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    policy = _local(ctx, params["PolicyArn"])
+    if _attachment_count(ctx, policy):
+        raise DeleteConflict("Cannot delete a policy attached to entities.")
+    if len(_versions(ctx, policy)) > 1:
+        raise DeleteConflict(
+            "This policy has more than one version. Before you delete a policy, you must delete "
+            "the policy's versions. The default version is deleted with the policy."
+        )
+    ctx.session.execute(delete(IamPolicyVersion).where(IamPolicyVersion.policy_pk == policy.pk))
+    ctx.session.delete(policy)
+    return {}
+
+
+@handler("iam", "CreatePolicyVersion")
+def create_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    policy = _local(ctx, params["PolicyArn"])
+    document = validate_identity_policy(params["PolicyDocument"])
+    if len(_versions(ctx, policy)) >= MAX_VERSIONS:
+        raise LimitExceeded(
+            "A managed policy can have up to 5 versions. Before you create a new version, you "
+            "must delete an existing version."
+        )
+    version = IamPolicyVersion(
+        policy_pk=policy.pk, version_id=f"v{policy.next_version}", document=document, create_date=ctx.now
+    )
+    policy.next_version += 1
+    ctx.session.add(version)
+    if params.get("SetAsDefault"):
+        policy.default_version = version.version_id
+    policy.update_date = ctx.now
+    return {"PolicyVersion": version_out(policy, version, document=False)}
+
+
+def _version(ctx: RequestContext, policy: IamPolicy, version_id: str) -> IamPolicyVersion:
+    version = ctx.session.get(IamPolicyVersion, (policy.pk, version_id))
+    if version is None:
+        raise NoSuchEntity(f"Policy {policy.arn} version {version_id} does not exist or is not attachable.")
+    return version
+
+
+@handler("iam", "GetPolicyVersion")
+def get_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    policy = get_policy(ctx, params["PolicyArn"])
+    return {"PolicyVersion": version_out(policy, _version(ctx, policy, params["VersionId"]))}
+
+
+@handler("iam", "ListPolicyVersions")
+def list_policy_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    policy = get_policy(ctx, params["PolicyArn"])
+    page, meta = paginate(_versions(ctx, policy), params)
+    return {"Versions": [version_out(policy, v, document=False) for v in page], **meta}
+
+
+@handler("iam", "DeletePolicyVersion")
+def delete_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    policy = _local(ctx, params["PolicyArn"])
+    version = _version(ctx, policy, params["VersionId"])
+    if version.version_id == policy.default_version:
+        raise DeleteConflict("Cannot delete the default version of a policy.")
+    ctx.session.delete(version)
+    return {}
+
+
+@handler("iam", "SetDefaultPolicyVersion")
+def set_default_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    policy = _local(ctx, params["PolicyArn"])
+    policy.default_version = _version(ctx, policy, params["VersionId"]).version_id
+    policy.update_date = ctx.now
+    return {}
+
+
+@handler("iam", "TagPolicy")
+def tag_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    policy = _local(ctx, params["PolicyArn"])
+    policy.tags = merge_tags(policy.tags, params.get("Tags"))
+    return {}
+
+
+@handler("iam", "UntagPolicy")
+def untag_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    policy = _local(ctx, params["PolicyArn"])
+    policy.tags = remove_tags(policy.tags, params.get("TagKeys"))
+    return {}
+
+
+@handler("iam", "ListPolicyTags")
+def list_policy_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return tag_page(get_policy(ctx, params["PolicyArn"]).tags, params)
+
+
+# -- attachments ------------------------------------------------------------------------------
+
+
+def _principal(ctx: RequestContext, kind: str, params: dict[str, Any]) -> IamUser | IamGroup | IamRole:
+    if kind == "user":
+        return get_user(ctx, params["UserName"])
+    if kind == "group":
+        return get_group(ctx, params["GroupName"])
+    return get_role(ctx, params["RoleName"])
+
+
+def _attach(ctx: RequestContext, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    principal = _principal(ctx, kind, params)
+    policy = attachable_policy(ctx, params["PolicyArn"])
+    key = (policy.pk, kind, principal.pk)
+    if ctx.session.get(IamPolicyAttachment, key) is None:
+        count = (
+            ctx.session.scalar(
+                select(func.count())
+                .select_from(IamPolicyAttachment)
+                .where(
+                    IamPolicyAttachment.principal_type == kind,
+                    IamPolicyAttachment.principal_pk == principal.pk,
+                )
+            )
+            or 0
+        )
+        if count >= ATTACHED_PER_PRINCIPAL:
+            raise LimitExceeded(f"Cannot exceed quota for {PRINCIPAL_QUOTA[kind]}: {ATTACHED_PER_PRINCIPAL}")
+        ctx.session.add(
+            IamPolicyAttachment(policy_pk=policy.pk, principal_type=kind, principal_pk=principal.pk)
+        )
+    return {}
+
+
+def _detach(ctx: RequestContext, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    principal = _principal(ctx, kind, params)
+    arn = params["PolicyArn"]
+    policy = find_policy(ctx, arn)
+    row = (
+        ctx.session.get(IamPolicyAttachment, (policy.pk, kind, principal.pk)) if policy is not None else None
+    )
+    if row is None:
+        raise NoSuchEntity(f"Policy {arn} was not found.")
+    ctx.session.delete(row)
+    return {}
+
+
+def _attached(ctx: RequestContext, kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    principal = _principal(ctx, kind, params)
+    q = (
+        select(IamPolicy)
+        .join(IamPolicyAttachment, IamPolicyAttachment.policy_pk == IamPolicy.pk)
+        .where(
+            IamPolicyAttachment.principal_type == kind,
+            IamPolicyAttachment.principal_pk == principal.pk,
+            IamPolicy.path.startswith(params.get("PathPrefix") or "/"),
+        )
+        .order_by(IamPolicy.name_lower)
+    )
+    page, meta = paginate(list(ctx.session.scalars(q)), params)
+    return {"AttachedPolicies": [{"PolicyName": p.name, "PolicyArn": p.arn} for p in page], **meta}
+
+
+for _kind, _title in (("user", "User"), ("group", "Group"), ("role", "Role")):
+
+    def _make(kind: str) -> tuple[Any, Any, Any]:
+        def attach(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+            return _attach(ctx, kind, params)
+
+        def detach(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+            return _detach(ctx, kind, params)
+
+        def attached(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+            return _attached(ctx, kind, params)
+
+        return attach, detach, attached
+
+    _a, _d, _l = _make(_kind)
+    handler("iam", f"Attach{_title}Policy")(_a)
+    handler("iam", f"Detach{_title}Policy")(_d)
+    handler("iam", f"ListAttached{_title}Policies")(_l)
+
+
+@handler("iam", "ListEntitiesForPolicy")
+def list_entities_for_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    policy = get_policy(ctx, params["PolicyArn"])
+    wanted = params.get("EntityFilter")
+    prefix = params.get("PathPrefix") or "/"
+    rows = ctx.session.execute(
+        select(IamPolicyAttachment.principal_type, IamPolicyAttachment.principal_pk).where(
+            IamPolicyAttachment.policy_pk == policy.pk
+        )
+    ).all()
+    models = {"user": IamUser, "group": IamGroup, "role": IamRole}
+    entities: list[tuple[str, Any]] = []
+    for kind, pk in rows:
+        if wanted and wanted.lower() != kind:
+            continue
+        entity = ctx.session.get(models[kind], pk)  # type: ignore[arg-type]
+        if entity is not None and entity.path.startswith(prefix):
+            entities.append((kind, entity))
+    entities.sort(key=lambda e: (e[0], e[1].name_lower))
+    page, meta = paginate(entities, params)
+    out: dict[str, Any] = {"PolicyGroups": [], "PolicyUsers": [], "PolicyRoles": [], **meta}
+    for kind, e in page:
+        if kind == "user":
+            out["PolicyUsers"].append({"UserName": e.name, "UserId": e.unique_id})
+        elif kind == "group":
+            out["PolicyGroups"].append({"GroupName": e.name, "GroupId": e.unique_id})
+        else:
+            out["PolicyRoles"].append({"RoleName": e.name, "RoleId": e.unique_id})
+    return out

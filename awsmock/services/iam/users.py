@@ -1,0 +1,261 @@
+"""IAM users and their login profiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, select
+
+from awsmock.context import RequestContext
+from awsmock.models.iam import (
+    IamAccessKey,
+    IamGroupMember,
+    IamInlinePolicy,
+    IamLoginProfile,
+    IamMfaDevice,
+    IamPolicyAttachment,
+    IamServiceCredential,
+    IamSigningCertificate,
+    IamSshPublicKey,
+    IamUser,
+)
+from awsmock.registry import handler
+
+from .common import (
+    caller_user,
+    check_new_tags,
+    check_path,
+    find,
+    get_user,
+    iam_arn,
+    merge_tags,
+    new_id,
+    paginate,
+    remove_tags,
+    tag_page,
+    user_out,
+)
+from .errors import DeleteConflict, EntityAlreadyExists, IamValidationError, NoSuchEntity, already_exists
+
+
+@handler("iam", "CreateUser")
+def create_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = params["UserName"]
+    path = check_path(params.get("Path"))
+    if find(ctx.session, IamUser, ctx.account_id, name) is not None:
+        raise already_exists("User", name)
+    user = IamUser(
+        account_id=ctx.account_id,
+        name=name,
+        name_lower=name.lower(),
+        path=path,
+        arn=iam_arn(ctx.account_id, "user", path, name),
+        unique_id=new_id("AIDA"),
+        create_date=ctx.now,
+        tags=check_new_tags(params.get("Tags")),
+        permissions_boundary=params.get("PermissionsBoundary"),
+    )
+    ctx.session.add(user)
+    ctx.session.flush()
+    return {"User": user_out(user, full=True)}
+
+
+@handler("iam", "GetUser")
+def get_user_op(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    name = params.get("UserName")
+    if not name and ctx.principal_arn is not None and ":user/" not in ctx.principal_arn:
+        raise IamValidationError("Must specify userName when calling with non-User credentials")
+    if not name and ctx.principal_arn is None:
+        # the account root: IAM answers with the root user
+        arn = f"arn:aws:iam::{ctx.account_id}:root"
+        return {
+            "User": {
+                "Path": "/",
+                "UserName": "root",
+                "UserId": ctx.account_id,
+                "Arn": arn,
+                "CreateDate": ctx.now,
+            }
+        }
+    return {"User": user_out(caller_user(ctx, name), full=True)}
+
+
+@handler("iam", "ListUsers")
+def list_users(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    q = select(IamUser).where(
+        IamUser.account_id == ctx.account_id, IamUser.path.startswith(params.get("PathPrefix") or "/")
+    )
+    users = list(ctx.session.scalars(q.order_by(IamUser.name_lower)))
+    page, meta = paginate(users, params)
+    return {"Users": [user_out(u) for u in page], **meta}
+
+
+@handler("iam", "UpdateUser")
+def update_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = get_user(ctx, params["UserName"])
+    new_name = params.get("NewUserName")
+    if (
+        new_name
+        and new_name.lower() != user.name_lower
+        and find(ctx.session, IamUser, ctx.account_id, new_name) is not None
+    ):
+        raise already_exists("User", new_name)
+    if new_name:
+        user.name = new_name
+        user.name_lower = new_name.lower()
+    if params.get("NewPath"):
+        user.path = check_path(params["NewPath"])
+    user.arn = iam_arn(ctx.account_id, "user", user.path, user.name)
+    return {}
+
+
+@handler("iam", "DeleteUser")
+def delete_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = get_user(ctx, params["UserName"])
+    s = ctx.session
+    checks = (
+        (IamLoginProfile, IamLoginProfile.user_pk == user.pk, "must delete login profile first."),
+        (IamAccessKey, IamAccessKey.user_pk == user.pk, "must delete access keys first."),
+        (
+            IamSigningCertificate,
+            IamSigningCertificate.user_pk == user.pk,
+            "must delete signing certificates first.",
+        ),
+        (IamMfaDevice, IamMfaDevice.user_pk == user.pk, "must delete MFA device first."),
+        (IamSshPublicKey, IamSshPublicKey.user_pk == user.pk, "must delete SSH public keys first."),
+        (
+            IamServiceCredential,
+            IamServiceCredential.user_pk == user.pk,
+            "must delete service specific credentials first.",
+        ),
+        (
+            IamInlinePolicy,
+            (IamInlinePolicy.principal_type == "user") & (IamInlinePolicy.principal_pk == user.pk),
+            "must delete policies first.",
+        ),
+        (
+            IamPolicyAttachment,
+            (IamPolicyAttachment.principal_type == "user") & (IamPolicyAttachment.principal_pk == user.pk),
+            "must detach all policies first.",
+        ),
+        (IamGroupMember, IamGroupMember.user_pk == user.pk, "must remove user from all groups first."),
+    )
+    for _model, cond, message in checks:
+        if s.scalar(select(exists().where(cond))):
+            raise DeleteConflict(f"Cannot delete entity, {message}")
+    s.delete(user)
+    return {}
+
+
+@handler("iam", "TagUser")
+def tag_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = get_user(ctx, params["UserName"])
+    user.tags = merge_tags(user.tags, params.get("Tags"))
+    return {}
+
+
+@handler("iam", "UntagUser")
+def untag_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = get_user(ctx, params["UserName"])
+    user.tags = remove_tags(user.tags, params.get("TagKeys"))
+    return {}
+
+
+@handler("iam", "ListUserTags")
+def list_user_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return tag_page(get_user(ctx, params["UserName"]).tags, params)
+
+
+@handler("iam", "PutUserPermissionsBoundary")
+def put_user_boundary(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    from .policies import attachable_policy
+
+    user = get_user(ctx, params["UserName"])
+    user.permissions_boundary = attachable_policy(ctx, params["PermissionsBoundary"]).arn
+    return {}
+
+
+@handler("iam", "DeleteUserPermissionsBoundary")
+def delete_user_boundary(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    get_user(ctx, params["UserName"]).permissions_boundary = None
+    return {}
+
+
+# -- login profiles ---------------------------------------------------------------------------
+
+
+def _profile(ctx: RequestContext, user: IamUser) -> IamLoginProfile:
+    profile = ctx.session.get(IamLoginProfile, user.pk)
+    if profile is None:
+        raise NoSuchEntity(f"Login Profile for User {user.name} cannot be found.")
+    return profile
+
+
+def _profile_out(user: IamUser, profile: IamLoginProfile) -> dict[str, Any]:
+    return {
+        "LoginProfile": {
+            "UserName": user.name,
+            "CreateDate": profile.create_date,
+            "PasswordResetRequired": profile.password_reset_required,
+        }
+    }
+
+
+@handler("iam", "CreateLoginProfile")
+def create_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    from .account import check_password
+
+    user = caller_user(ctx, params.get("UserName"))
+    if ctx.session.get(IamLoginProfile, user.pk) is not None:
+        raise EntityAlreadyExists(f"Login Profile for user {user.name} already exists.")
+    check_password(ctx, params.get("Password") or "")
+    profile = IamLoginProfile(
+        user_pk=user.pk,
+        password=params.get("Password") or "",
+        password_reset_required=bool(params.get("PasswordResetRequired")),
+        create_date=ctx.now,
+    )
+    ctx.session.add(profile)
+    return _profile_out(user, profile)
+
+
+@handler("iam", "GetLoginProfile")
+def get_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = caller_user(ctx, params.get("UserName"))
+    return _profile_out(user, _profile(ctx, user))
+
+
+@handler("iam", "UpdateLoginProfile")
+def update_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    from .account import check_password
+
+    user = get_user(ctx, params["UserName"])
+    profile = _profile(ctx, user)
+    if params.get("Password") is not None:
+        check_password(ctx, params["Password"])
+        profile.password = params["Password"]
+    if params.get("PasswordResetRequired") is not None:
+        profile.password_reset_required = bool(params["PasswordResetRequired"])
+    return {}
+
+
+@handler("iam", "DeleteLoginProfile")
+def delete_login_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    user = caller_user(ctx, params.get("UserName"))
+    ctx.session.delete(_profile(ctx, user))
+    return {}
+
+
+@handler("iam", "ChangePassword")
+def change_password(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    from .account import check_password
+    from .errors import InvalidInput
+
+    user = caller_user(ctx, None)
+    profile = _profile(ctx, user)
+    if profile.password != params["OldPassword"]:
+        raise InvalidInput("The old password was incorrect.")
+    check_password(ctx, params["NewPassword"])
+    profile.password = params["NewPassword"]
+    profile.password_reset_required = False
+    return {}
