@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os as _os
+from typing import Any as _Any
 
 __version__ = "0.1.0"
 
@@ -15,7 +16,7 @@ if _os.path.exists(_os.path.join(_root, "models", "base.py")) and _root not in _
 _PUBLIC = ("mock_aws", "reset", "restore", "snapshot", "set_initial_no_auth_action_count")
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> _Any:
     # Lazy, so `import awsmock` (the CLI, the server) does not pay for botocore patching code.
     if name in _PUBLIC or name.startswith("mock_"):
         from awsmock import mocking

@@ -1,7 +1,9 @@
-"""In-process transport: botocore requests handed to the WSGI app without a socket.
+"""In-process transport: HTTP requests handed to the WSGI app without a socket.
 
 :func:`wsgi_call` turns a URL, method, headers and body into a WSGI call of the awsmock app and
-returns status, headers and a streaming body; :func:`botocore_response` wraps that for botocore.
+returns status, headers and a streaming body. :func:`botocore_response` wraps that for botocore
+(an ``AWSResponse``), :func:`urllib3_response` for urllib3/requests (an ``HTTPResponse``).
+:func:`is_aws_host` tells the hosts that in-process mode must never let through.
 """
 
 from __future__ import annotations
@@ -9,10 +11,37 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Iterable, Iterator
+from http import HTTPStatus
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
+
+#: DNS suffixes of AWS endpoints in every partition (commercial, China, GovCloud, ISO, EU).
+AWS_HOST_SUFFIXES = (
+    ".amazonaws.com",
+    ".amazonaws.com.cn",
+    ".api.aws",
+    ".amazonaws.eu",
+    ".c2s.ic.gov",
+    ".sc2s.sgov.gov",
+    ".cloud.adc-e.uk",
+    ".csp.hci.ic.gov",
+)
+
+
+def host_of(netloc_or_host: str) -> str:
+    """The lower-cased host name of ``host``, ``host:port`` or ``[v6]:port``."""
+    host = netloc_or_host.rpartition("@")[2].lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.partition(":")[0]
+
+
+def is_aws_host(host: str) -> bool:
+    """Whether ``host`` (with or without a port) is an AWS endpoint."""
+    h = host_of(host).rstrip(".")
+    return h in ("amazonaws.com", "amazonaws.com.cn", "api.aws") or h.endswith(AWS_HOST_SUFFIXES)
 
 
 class _Body:
@@ -52,6 +81,10 @@ class _Body:
             if close:
                 close()
 
+    @property
+    def closed(self) -> bool:
+        return self._done and not self._buf
+
     def close(self) -> None:
         self._finish()
 
@@ -64,22 +97,27 @@ def _as_stream(body: Any) -> tuple[IO[bytes], int | None]:
         return io.BytesIO(b""), 0
     if isinstance(body, str):
         body = body.encode("utf-8")
-    if isinstance(body, bytes | bytearray):
-        return io.BytesIO(bytes(body)), len(body)
+    if isinstance(body, bytes | bytearray | memoryview):
+        data = bytes(body)
+        return io.BytesIO(data), len(data)
     if hasattr(body, "read"):
         return body, None
-    data = b"".join(body)
+    data = b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
     return io.BytesIO(data), len(data)
 
 
-def wsgi_call(app: Any, method: str, url: str, headers: dict[str, str], body: Any) -> tuple[int, list[tuple[str, str]], _Body]:
+def wsgi_call(
+    app: Any, method: str, url: str, headers: Any, body: Any
+) -> tuple[int, list[tuple[str, str]], _Body]:
+    """Call the WSGI ``app`` for one HTTP request; (status, headers, body)."""
     parts = urlsplit(url)
     stream, length = _as_stream(body)
+    path = parts.path or "/"
     environ: dict[str, Any] = {
         "REQUEST_METHOD": method.upper(),
         "SCRIPT_NAME": "",
-        "PATH_INFO": unquote(parts.path or "/").encode("utf-8").decode("latin-1"),
-        "RAW_URI": (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+        "PATH_INFO": unquote(path).encode("utf-8").decode("latin-1"),
+        "RAW_URI": path + (f"?{parts.query}" if parts.query else ""),
         "QUERY_STRING": parts.query,
         "SERVER_NAME": parts.hostname or "localhost",
         "SERVER_PORT": str(parts.port or (443 if parts.scheme == "https" else 80)),
@@ -101,14 +139,22 @@ def wsgi_call(app: Any, method: str, url: str, headers: dict[str, str], body: An
         if key == "CONTENT_TYPE":
             environ["CONTENT_TYPE"] = value
         elif key == "CONTENT_LENGTH":
-            environ["CONTENT_LENGTH"] = value
+            environ["CONTENT_LENGTH"] = str(value)
         else:
-            environ["HTTP_" + key] = value
-    if "CONTENT_LENGTH" not in environ and length is not None and length > 0:
+            environ["HTTP_" + key] = str(value)
+    if (
+        length is not None
+        and "CONTENT_LENGTH" not in environ
+        and (length > 0 or "HTTP_TRANSFER_ENCODING" in environ)
+    ):
+        # the body is in memory already: its length replaces any HTTP chunked framing
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
         environ["CONTENT_LENGTH"] = str(length)
-    if "CONTENT_LENGTH" not in environ and length is None:
+    if "CONTENT_LENGTH" not in environ and length is None and environ.get("HTTP_TRANSFER_ENCODING") is None:
         # a file-like body of unknown size: read it (in-process only, never over a socket)
         data = stream.read()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
         environ["wsgi.input"] = io.BytesIO(data)
         environ["CONTENT_LENGTH"] = str(len(data))
     captured: dict[str, Any] = {}
@@ -123,8 +169,48 @@ def wsgi_call(app: Any, method: str, url: str, headers: dict[str, str], body: An
 
 
 def botocore_response(app: Any, request: AWSPreparedRequest) -> AWSResponse:
-    status, headers, body = wsgi_call(app, request.method, request.url, dict(request.headers.items()), request.body)
+    """The app's answer to a prepared botocore request, as botocore's ``AWSResponse``."""
+    status, headers, body = wsgi_call(app, request.method, request.url, request.headers, request.body)
     hdrs = HeadersDict()
     for k, v in headers:
         hdrs[k] = v
     return AWSResponse(request.url, status, hdrs, body)
+
+
+def urllib3_response(
+    app: Any,
+    method: str,
+    url: str,
+    headers: Any,
+    body: Any,
+    *,
+    preload_content: bool = True,
+    decode_content: bool = True,
+) -> Any:
+    """The app's answer as a ``urllib3.HTTPResponse`` (for plain HTTP: requests, urllib3)."""
+    from urllib3 import HTTPResponse
+    from urllib3._collections import HTTPHeaderDict
+
+    hdrs_in = dict(headers or {})
+    hdrs_in.setdefault("Host", urlsplit(url).netloc)
+    status, headers_out, stream = wsgi_call(app, method, url, hdrs_in, body)
+    data = b"" if method.upper() == "HEAD" else stream.read()
+    stream.close()
+    out = HTTPHeaderDict()
+    for k, v in headers_out:
+        out.add(k, v)
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = ""
+    return HTTPResponse(
+        body=io.BytesIO(data),
+        headers=out,
+        status=status,
+        reason=reason,
+        preload_content=preload_content,
+        decode_content=decode_content,
+        request_method=method,
+        request_url=url,
+        enforce_content_length=False,
+    )
