@@ -50,12 +50,13 @@ class TokenGuard:
     """Falcon middleware: with a token configured, admin paths need ``Authorization: Bearer <token>``."""
 
     PREFIXES = ("/_awsmock/", "/moto-api/", "/_localstack/")
+    PUBLIC = ("/_awsmock/static/",)  # the dashboard's script and style sheet: nothing secret
 
     def __init__(self, token: str | None) -> None:
         self.token = token
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
-        if not self.token or not req.path.startswith(self.PREFIXES):
+        if not self.token or not req.path.startswith(self.PREFIXES) or req.path.startswith(self.PUBLIC):
             return
         given = req.get_header("Authorization") or ""
         if given.startswith("Bearer "):

@@ -7,7 +7,9 @@ from typing import Any
 import falcon
 
 from awsmock import catalog
+from awsmock.api import dashboard
 from awsmock.api.admin import AdminContext, TokenGuard, add_admin_routes
+from awsmock.api.admin_auth import add_auth_routes, install_auth
 from awsmock.api.dispatch import Dispatcher
 from awsmock.api.wire import WireRequest, WireResponse
 from awsmock.config import Config
@@ -21,6 +23,9 @@ class AwsSink:
         self.dispatcher = dispatcher
 
     def __call__(self, req: falcon.Request, resp: falcon.Response, **_: Any) -> None:
+        if dashboard.wants_dashboard(req):  # a browser at "/": the dashboard, not ListBuckets
+            dashboard.serve_page(resp)
+            return
         answer = self.dispatcher(WireRequest.from_environ(req.env))
         write_response(resp, answer)
 
@@ -55,6 +60,9 @@ def create_app(config: Config, store: Store | None = None) -> AwsmockApp:
     app.req_options.strip_url_path_trailing_slash = False
     admin = AdminContext(store, tuple(config.services))
     add_admin_routes(app, admin)
+    dashboard.add_dashboard_routes(app, store)
+    add_auth_routes(app, store)
+    install_auth(dispatcher, store)
     app.add_sink(AwsSink(dispatcher), prefix="/")
     app.store = store
     app.dispatcher = dispatcher

@@ -1,0 +1,273 @@
+"""The inventory: what each service holds, listed for people (the dashboard) rather than SDKs.
+
+A service contributes *providers* from its own package (``awsmock/services/<svc>/dashboard.py``),
+so nothing outside a service knows its tables::
+
+    @inventory.resources("sqs", "queues", title="Queues", columns=[Column("name", "Name"), ...])
+    def list_queues(session: Session, query: Query) -> Page: ...
+
+    @inventory.view("s3", "buckets", "objects", title="Objects", columns=[...])
+    def list_objects(session: Session, name: str, query: Query) -> Page: ...
+
+    @inventory.download("s3", "buckets")
+    def download_object(store: Store, name: str, query: Query) -> Download: ...
+
+A lister returns one :class:`Page` of at most ``query.limit`` rows (plain JSON-able dicts),
+positioned by keyset: ``query.after`` is the position the previous page ended at (whatever
+JSON-able value the provider put in :attr:`Page.after`), never an offset. Cursors handed to
+clients are that value, encoded opaquely by :func:`encode_cursor`.
+
+Providers run inside a read transaction opened by the caller; they never write.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("awsmock.inventory")
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a listing. ``type`` tells the page how to show it:
+    ``text``, ``int``, ``bytes`` (a size), ``time`` (ISO 8601), ``json``, ``tags``."""
+
+    key: str
+    title: str
+    type: str = "text"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"key": self.key, "title": self.title, "type": self.type}
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the client asked for: scope, search text, keyset position, page size, extras."""
+
+    account: str | None = None
+    region: str | None = None
+    q: str | None = None
+    after: Any = None
+    limit: int = DEFAULT_PAGE
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def like(self) -> str | None:
+        """``q`` as a case-insensitive SQL LIKE pattern (escape char ``\\``), or None."""
+        if not self.q:
+            return None
+        return "%" + like_escape(self.q.lower()) + "%"
+
+
+@dataclass
+class Page:
+    """One page of rows; ``after`` is the keyset position of the next page (None: last page)."""
+
+    items: list[dict[str, Any]]
+    after: Any = None
+
+
+@dataclass
+class Download:
+    """A file to hand to the browser: the body is an iterable of bytes (streamed)."""
+
+    filename: str
+    content_type: str
+    size: int | None
+    body: Iterable[bytes]
+
+
+Lister = Callable[..., Page]
+Downloader = Callable[..., Download]
+
+
+@dataclass(frozen=True)
+class View:
+    """A listing inside one resource (a bucket's objects, a table's items)."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    fn: Lister
+
+
+@dataclass
+class Kind:
+    """One kind of resource of a service (``s3`` ``buckets``, ``iam`` ``roles``...)."""
+
+    service: str
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    fn: Lister
+    views: dict[str, View] = field(default_factory=dict)
+    download: Downloader | None = None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "kind": self.name,
+            "title": self.title,
+            "columns": [c.as_dict() for c in self.columns],
+            "views": [
+                {"view": v.name, "title": v.title, "columns": [c.as_dict() for c in v.columns]}
+                for v in self.views.values()
+            ],
+            "download": self.download is not None,
+        }
+
+
+_KINDS: dict[str, dict[str, Kind]] = {}
+_pending_views: list[tuple[str, str, View]] = []
+_pending_downloads: list[tuple[str, str, Downloader]] = []
+
+
+def resources(
+    service: str, kind: str, *, title: str, columns: Iterable[Column]
+) -> Callable[[Lister], Lister]:
+    """Register ``fn(session, query) -> Page`` listing ``service``'s resources of ``kind``."""
+
+    def register(fn: Lister) -> Lister:
+        _KINDS.setdefault(service, {})[kind] = Kind(service, kind, title, tuple(columns), fn)
+        _attach_pending()
+        return fn
+
+    return register
+
+
+def view(
+    service: str, kind: str, name: str, *, title: str, columns: Iterable[Column]
+) -> Callable[[Lister], Lister]:
+    """Register ``fn(session, resource_name, query) -> Page`` listing what one resource holds."""
+
+    def register(fn: Lister) -> Lister:
+        _pending_views.append((service, kind, View(name, title, tuple(columns), fn)))
+        _attach_pending()
+        return fn
+
+    return register
+
+
+def download(service: str, kind: str) -> Callable[[Downloader], Downloader]:
+    """Register ``fn(store, resource_name, query) -> Download`` (``query.params["key"]`` names the file)."""
+
+    def register(fn: Downloader) -> Downloader:
+        _pending_downloads.append((service, kind, fn))
+        _attach_pending()
+        return fn
+
+    return register
+
+
+def _attach_pending() -> None:
+    for entry in list(_pending_views):
+        service, kind, v = entry
+        target = _KINDS.get(service, {}).get(kind)
+        if target is not None:
+            target.views[v.name] = v
+            _pending_views.remove(entry)
+    for dl in list(_pending_downloads):
+        service, kind, fn = dl
+        target = _KINDS.get(service, {}).get(kind)
+        if target is not None:
+            target.download = fn
+            _pending_downloads.remove(dl)
+
+
+_loaded = False
+
+
+def load_all() -> None:
+    """Import every service module (their providers register), including a service package's
+    ``dashboard`` module when the package itself cannot be walked (no ``__init__`` yet)."""
+    global _loaded
+    if _loaded:
+        return
+    from awsmock import registry, services
+
+    registry.load_all()
+    for base in services.__path__:
+        for path in sorted(Path(base).glob("*/dashboard.py")):
+            name = f"{services.__name__}.{path.parent.name}.dashboard"
+            if name in sys.modules:
+                continue
+            try:
+                importlib.import_module(name)
+            except Exception:
+                log.exception("cannot import %s", name)
+    _loaded = True
+
+
+def services() -> list[str]:
+    load_all()
+    return sorted(s for s, kinds in _KINDS.items() if kinds)
+
+
+def kinds(service: str) -> list[Kind]:
+    load_all()
+    return list(_KINDS.get(service, {}).values())
+
+
+def kind(service: str, name: str) -> Kind | None:
+    load_all()
+    return _KINDS.get(service, {}).get(name)
+
+
+# -- cursors and helpers for providers -------------------------------------------------------
+
+
+def encode_cursor(after: Any) -> str | None:
+    if after is None:
+        return None
+    raw = json.dumps(after, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> Any:
+    """The keyset position a cursor stands for; ValueError when it is not one of ours."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise ValueError("invalid cursor") from exc
+
+
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def clamp_limit(value: int | None) -> int:
+    if value is None:
+        return DEFAULT_PAGE
+    return max(1, min(MAX_PAGE, int(value)))
+
+
+def iso(value: Any) -> str | None:
+    """A datetime as ISO 8601 (None stays None)."""
+    return value.isoformat() if value is not None else None
+
+
+def tag_dict(tags: Any) -> dict[str, str]:
+    """Tags as one ``{key: value}`` dict, from a dict or a ``[{"Key":…, "Value":…}]`` list."""
+    if not tags:
+        return {}
+    if isinstance(tags, Mapping):
+        return {str(k): str(v) for k, v in tags.items()}
+    out: dict[str, str] = {}
+    if isinstance(tags, list):
+        for t in tags:
+            if isinstance(t, Mapping):
+                out[str(t.get("Key", t.get("key", "")))] = str(t.get("Value", t.get("value", "")))
+    return out

@@ -1,0 +1,148 @@
+"""SQS in the dashboard: queues with their message counts, and a peek at their messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from awsmock import inventory
+from awsmock.inventory import Column, Page, Query
+from awsmock.models.sqs import Message, Queue
+
+DEFAULT_RETENTION = 345600
+BODY_PREVIEW = 500
+
+
+def _retention_cutoff(queue: Queue, now: dt.datetime) -> dt.datetime:
+    try:
+        seconds = int((queue.attributes or {}).get("MessageRetentionPeriod", DEFAULT_RETENTION))
+    except (TypeError, ValueError):
+        seconds = DEFAULT_RETENTION
+    return now - dt.timedelta(seconds=seconds)
+
+
+def _counts(session: Session, queue: Queue, now: dt.datetime) -> tuple[int, int, int]:
+    """(visible, in flight, delayed), as GetQueueAttributes counts them."""
+    visible = Message.visible_at <= now
+    row = session.execute(
+        select(
+            func.coalesce(func.sum(case((visible, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((~visible & (Message.receive_count > 0), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((~visible & (Message.receive_count == 0), 1), else_=0)), 0),
+        ).where(Message.queue_id == queue.id, Message.enqueued_at > _retention_cutoff(queue, now))
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+@inventory.resources(
+    "sqs",
+    "queues",
+    title="Queues",
+    columns=[
+        Column("name", "Name"),
+        Column("region", "Region"),
+        Column("messages", "Messages", "int"),
+        Column("in_flight", "In flight", "int"),
+        Column("delayed", "Delayed", "int"),
+        Column("fifo", "FIFO"),
+        Column("dead_letter_target", "Dead-letter target"),
+        Column("created", "Created", "time"),
+        Column("tags", "Tags", "tags"),
+        Column("account", "Account"),
+    ],
+)
+def list_queues(session: Session, query: Query) -> Page:
+    stmt = select(Queue).order_by(Queue.id).limit(query.limit + 1)
+    if query.account:
+        stmt = stmt.where(Queue.account_id == query.account)
+    if query.region:
+        stmt = stmt.where(Queue.region == query.region)
+    if query.after is not None:
+        stmt = stmt.where(Queue.id > int(query.after))
+    pattern = query.like()
+    if pattern:
+        stmt = stmt.where(func.lower(Queue.name).like(pattern, escape="\\"))
+    queues = list(session.scalars(stmt))
+    more = len(queues) > query.limit
+    queues = queues[: query.limit]
+    now = dt.datetime.now(dt.UTC)
+    items: list[dict[str, Any]] = []
+    for q in queues:
+        visible, in_flight, delayed = _counts(session, q, now)
+        items.append(
+            {
+                "name": q.name,
+                "region": q.region,
+                "account": q.account_id,
+                "messages": visible,
+                "in_flight": in_flight,
+                "delayed": delayed,
+                "fifo": "yes" if q.fifo else "",
+                "dead_letter_target": q.dead_letter_target_arn or "",
+                "created": inventory.iso(q.created_at),
+                "tags": inventory.tag_dict(q.tags),
+            }
+        )
+    return Page(items, queues[-1].id if more and queues else None)
+
+
+@inventory.view(
+    "sqs",
+    "queues",
+    "messages",
+    title="Messages",
+    columns=[
+        Column("message_id", "Message id"),
+        Column("body", "Body"),
+        Column("sent", "Sent", "time"),
+        Column("state", "State"),
+        Column("receive_count", "Receives", "int"),
+        Column("group_id", "Group"),
+        Column("attributes", "Attributes", "json"),
+    ],
+)
+def list_messages(session: Session, name: str, query: Query) -> Page:
+    """The queue's live messages, oldest first (a peek: nothing is received or changed)."""
+    stmt = select(Queue).where(Queue.name == name)
+    if query.account:
+        stmt = stmt.where(Queue.account_id == query.account)
+    if query.region:
+        stmt = stmt.where(Queue.region == query.region)
+    queue = session.scalars(stmt).first()
+    if queue is None:
+        raise LookupError(f"no queue named {name!r}")
+    now = dt.datetime.now(dt.UTC)
+    mstmt = (
+        select(Message)
+        .where(Message.queue_id == queue.id, Message.enqueued_at > _retention_cutoff(queue, now))
+        .order_by(Message.id)
+        .limit(query.limit + 1)
+    )
+    if query.after is not None:
+        mstmt = mstmt.where(Message.id > int(query.after))
+    pattern = query.like()
+    if pattern:
+        mstmt = mstmt.where(func.lower(Message.body).like(pattern, escape="\\"))
+    messages = list(session.scalars(mstmt))
+    more = len(messages) > query.limit
+    messages = messages[: query.limit]
+    items = []
+    for m in messages:
+        visible_at = m.visible_at if m.visible_at.tzinfo else m.visible_at.replace(tzinfo=dt.UTC)
+        state = "visible" if visible_at <= now else ("in flight" if m.receive_count else "delayed")
+        body = m.body if len(m.body) <= BODY_PREVIEW else m.body[:BODY_PREVIEW] + "…"
+        items.append(
+            {
+                "message_id": m.message_id,
+                "body": body,
+                "sent": inventory.iso(m.sent_at),
+                "state": state,
+                "receive_count": m.receive_count,
+                "group_id": m.group_id or "",
+                "attributes": m.attributes or {},
+            }
+        )
+    return Page(items, messages[-1].id if more and messages else None)
