@@ -24,7 +24,783 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('key', name=op.f('pk_awsmock_setting')),
     info={'service': 'awsmock'}
     )
+    op.create_table('dynamodb_streams',
+    sa.Column('arn', sa.String(length=512), nullable=False),
+    sa.Column('table_name', sa.String(length=255), nullable=False),
+    sa.Column('label', sa.String(length=64), nullable=False),
+    sa.Column('view_type', sa.String(length=32), nullable=False),
+    sa.Column('key_schema', sa.Text(), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('created', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('region', sa.String(length=32), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('arn', name=op.f('pk_dynamodb_streams')),
+    info={'service': 'dynamodb'}
+    )
+    with op.batch_alter_table('dynamodb_streams', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dynamodb_streams_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_dynamodb_streams_table_name'), ['table_name'], unique=False)
+
+    op.create_table('dynamodb_tables',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('spec', sa.Text(), nullable=False),
+    sa.Column('created', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('region', sa.String(length=32), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dynamodb_tables')),
+    sa.UniqueConstraint('account_id', 'region', 'name', name='uq_dynamodb_tables_name'),
+    info={'service': 'dynamodb'}
+    )
+    with op.batch_alter_table('dynamodb_tables', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dynamodb_tables_account_id'), ['account_id'], unique=False)
+
+    op.create_table('dynamodb_transaction_tokens',
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('created', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('region', sa.String(length=32), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('token', name=op.f('pk_dynamodb_transaction_tokens')),
+    info={'service': 'dynamodb'}
+    )
+    with op.batch_alter_table('dynamodb_transaction_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dynamodb_transaction_tokens_account_id'), ['account_id'], unique=False)
+
+    op.create_table('iam_account',
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.Column('alias', sa.String(length=64), nullable=True),
+    sa.Column('password_policy', sa.JSON(), nullable=True),
+    sa.Column('credential_report_date', awsmock.models.UTCDateTime(), nullable=True),
+    sa.Column('sts_global_token_version', sa.String(length=16), nullable=True),
+    sa.PrimaryKeyConstraint('account_id', name=op.f('pk_iam_account')),
+    sa.UniqueConstraint('alias', name=op.f('uq_iam_account_alias')),
+    info={'service': 'iam'}
+    )
+    op.create_table('iam_group',
+    sa.Column('pk', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('name_lower', sa.String(length=128), nullable=False),
+    sa.Column('path', sa.String(length=512), nullable=False),
+    sa.Column('arn', sa.String(length=1024), nullable=False),
+    sa.Column('unique_id', sa.String(length=32), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('pk', name=op.f('pk_iam_group')),
+    sa.UniqueConstraint('account_id', 'name_lower', name=op.f('uq_iam_group_account_id')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_group', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_group_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_group_arn'), ['arn'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_group_unique_id'), ['unique_id'], unique=False)
+
+    op.create_table('iam_inline_policy',
+    sa.Column('principal_type', sa.String(length=8), nullable=False),
+    sa.Column('principal_pk', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('document', sa.Text(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('principal_type', 'principal_pk', 'name', name=op.f('pk_iam_inline_policy')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_inline_policy', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_inline_policy_account_id'), ['account_id'], unique=False)
+
+    op.create_table('iam_instance_profile',
+    sa.Column('pk', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('name_lower', sa.String(length=128), nullable=False),
+    sa.Column('path', sa.String(length=512), nullable=False),
+    sa.Column('arn', sa.String(length=1024), nullable=False),
+    sa.Column('unique_id', sa.String(length=32), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('pk', name=op.f('pk_iam_instance_profile')),
+    sa.UniqueConstraint('account_id', 'name_lower', name=op.f('uq_iam_instance_profile_account_id')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_instance_profile', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_instance_profile_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_instance_profile_arn'), ['arn'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_instance_profile_unique_id'), ['unique_id'], unique=False)
+
+    op.create_table('iam_oidc_provider',
+    sa.Column('arn', sa.String(length=1024), nullable=False),
+    sa.Column('url', sa.String(length=1024), nullable=False),
+    sa.Column('client_ids', sa.JSON(), nullable=False),
+    sa.Column('thumbprints', sa.JSON(), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('arn', name=op.f('pk_iam_oidc_provider')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_oidc_provider', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_oidc_provider_account_id'), ['account_id'], unique=False)
+
+    op.create_table('iam_policy',
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('default_version', sa.String(length=16), nullable=False),
+    sa.Column('next_version', sa.Integer(), nullable=False),
+    sa.Column('update_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('pk', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('name_lower', sa.String(length=128), nullable=False),
+    sa.Column('path', sa.String(length=512), nullable=False),
+    sa.Column('arn', sa.String(length=1024), nullable=False),
+    sa.Column('unique_id', sa.String(length=32), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('pk', name=op.f('pk_iam_policy')),
+    sa.UniqueConstraint('account_id', 'name_lower', name=op.f('uq_iam_policy_account_id')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_policy', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_policy_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_policy_arn'), ['arn'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_policy_unique_id'), ['unique_id'], unique=False)
+
+    op.create_table('iam_role',
+    sa.Column('assume_role_policy', sa.Text(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('max_session_duration', sa.Integer(), nullable=False),
+    sa.Column('permissions_boundary', sa.String(length=1024), nullable=True),
+    sa.Column('last_used_date', awsmock.models.UTCDateTime(), nullable=True),
+    sa.Column('last_used_region', sa.String(length=32), nullable=True),
+    sa.Column('service_linked', sa.Boolean(), nullable=False),
+    sa.Column('pk', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('name_lower', sa.String(length=128), nullable=False),
+    sa.Column('path', sa.String(length=512), nullable=False),
+    sa.Column('arn', sa.String(length=1024), nullable=False),
+    sa.Column('unique_id', sa.String(length=32), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('pk', name=op.f('pk_iam_role')),
+    sa.UniqueConstraint('account_id', 'name_lower', name=op.f('uq_iam_role_account_id')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_role', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_role_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_role_arn'), ['arn'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_role_unique_id'), ['unique_id'], unique=False)
+
+    op.create_table('iam_saml_provider',
+    sa.Column('arn', sa.String(length=1024), nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('metadata_document', sa.Text(), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('valid_until', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('arn', name=op.f('pk_iam_saml_provider')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_saml_provider', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_saml_provider_account_id'), ['account_id'], unique=False)
+
+    op.create_table('iam_server_certificate',
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('chain', sa.Text(), nullable=True),
+    sa.Column('expiration', awsmock.models.UTCDateTime(), nullable=True),
+    sa.Column('pk', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('name_lower', sa.String(length=128), nullable=False),
+    sa.Column('path', sa.String(length=512), nullable=False),
+    sa.Column('arn', sa.String(length=1024), nullable=False),
+    sa.Column('unique_id', sa.String(length=32), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('pk', name=op.f('pk_iam_server_certificate')),
+    sa.UniqueConstraint('account_id', 'name_lower', name=op.f('uq_iam_server_certificate_account_id')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_server_certificate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_server_certificate_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_server_certificate_arn'), ['arn'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_server_certificate_unique_id'), ['unique_id'], unique=False)
+
+    op.create_table('iam_user',
+    sa.Column('permissions_boundary', sa.String(length=1024), nullable=True),
+    sa.Column('password_last_used', awsmock.models.UTCDateTime(), nullable=True),
+    sa.Column('pk', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('name_lower', sa.String(length=128), nullable=False),
+    sa.Column('path', sa.String(length=512), nullable=False),
+    sa.Column('arn', sa.String(length=1024), nullable=False),
+    sa.Column('unique_id', sa.String(length=32), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('pk', name=op.f('pk_iam_user')),
+    sa.UniqueConstraint('account_id', 'name_lower', name=op.f('uq_iam_user_account_id')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_user', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_user_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_user_arn'), ['arn'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_user_unique_id'), ['unique_id'], unique=False)
+
+    op.create_table('s3_blob',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_s3_blob')),
+    info={'service': 's3'}
+    )
+    op.create_table('s3_bucket',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=63), nullable=False),
+    sa.Column('region', sa.String(length=32), nullable=False),
+    sa.Column('created', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('versioning', sa.String(length=16), nullable=True),
+    sa.Column('object_lock', sa.Boolean(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_s3_bucket')),
+    sa.UniqueConstraint('name', name=op.f('uq_s3_bucket_name')),
+    info={'service': 's3'}
+    )
+    with op.batch_alter_table('s3_bucket', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_s3_bucket_account_id'), ['account_id'], unique=False)
+
+    op.create_table('s3_chunk',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_s3_chunk')),
+    info={'service': 's3'}
+    )
+    op.create_table('sqs_move_task',
+    sa.Column('task_handle', sa.String(length=512), nullable=False),
+    sa.Column('source_arn', sa.String(length=256), nullable=False),
+    sa.Column('destination_arn', sa.String(length=256), nullable=True),
+    sa.Column('max_per_second', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('moved', sa.Integer(), nullable=False),
+    sa.Column('to_move', sa.Integer(), nullable=False),
+    sa.Column('failure_reason', sa.String(length=512), nullable=True),
+    sa.Column('started_at', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('advanced_at', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('region', sa.String(length=32), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('task_handle', name=op.f('pk_sqs_move_task')),
+    info={'service': 'sqs'}
+    )
+    with op.batch_alter_table('sqs_move_task', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sqs_move_task_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sqs_move_task_source_arn'), ['source_arn'], unique=False)
+
+    op.create_table('sqs_queue',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('fifo', sa.Boolean(), nullable=False),
+    sa.Column('attributes', sa.JSON(), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('dead_letter_target_arn', sa.String(length=256), nullable=True),
+    sa.Column('created_at', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('modified_at', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('purged_at', awsmock.models.UTCDateTime(), nullable=True),
+    sa.Column('region', sa.String(length=32), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sqs_queue')),
+    sa.UniqueConstraint('account_id', 'region', 'name', name='uq_sqs_queue_name'),
+    info={'service': 'sqs'}
+    )
+    with op.batch_alter_table('sqs_queue', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sqs_queue_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sqs_queue_dead_letter_target_arn'), ['dead_letter_target_arn'], unique=False)
+
+    op.create_table('sts_credential',
+    sa.Column('access_key_id', sa.String(length=32), nullable=False),
+    sa.Column('secret', sa.String(length=64), nullable=False),
+    sa.Column('session_token', sa.Text(), nullable=False),
+    sa.Column('expiration', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('arn', sa.String(length=1024), nullable=False),
+    sa.Column('user_id', sa.String(length=256), nullable=False),
+    sa.Column('source_arn', sa.String(length=1024), nullable=True),
+    sa.Column('session_policy', sa.Text(), nullable=True),
+    sa.Column('session_policy_arns', sa.JSON(), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('source_identity', sa.String(length=64), nullable=True),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.PrimaryKeyConstraint('access_key_id', name=op.f('pk_sts_credential')),
+    info={'service': 'sts'}
+    )
+    with op.batch_alter_table('sts_credential', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sts_credential_account_id'), ['account_id'], unique=False)
+
+    op.create_table('dynamodb_items',
+    sa.Column('table_id', sa.Integer(), nullable=False),
+    sa.Column('h', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('pk', sa.Text(), nullable=False),
+    sa.Column('sk', sa.LargeBinary(), nullable=False),
+    sa.Column('data', sa.Text(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('expires', sa.Float(), nullable=True),
+    sa.ForeignKeyConstraint(['table_id'], ['dynamodb_tables.id'], name=op.f('fk_dynamodb_items_table_id_dynamodb_tables'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('table_id', 'h', 'pk', 'sk', name=op.f('pk_dynamodb_items')),
+    info={'service': 'dynamodb'}
+    )
+    with op.batch_alter_table('dynamodb_items', schema=None) as batch_op:
+        batch_op.create_index('ix_dynamodb_items_expires', ['table_id', 'expires'], unique=False, sqlite_where=sa.text('expires IS NOT NULL'), postgresql_where=sa.text('expires IS NOT NULL'))
+
+    op.create_table('dynamodb_stream_records',
+    sa.Column('seq', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('stream_arn', sa.String(length=512), nullable=False),
+    sa.Column('created', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('record', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['stream_arn'], ['dynamodb_streams.arn'], name=op.f('fk_dynamodb_stream_records_stream_arn_dynamodb_streams'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_dynamodb_stream_records')),
+    info={'service': 'dynamodb'}
+    )
+    with op.batch_alter_table('dynamodb_stream_records', schema=None) as batch_op:
+        batch_op.create_index('ix_dynamodb_stream_records_arn_seq', ['stream_arn', 'seq'], unique=False)
+
+    op.create_table('iam_access_key',
+    sa.Column('access_key_id', sa.String(length=32), nullable=False),
+    sa.Column('user_pk', sa.Integer(), nullable=False),
+    sa.Column('secret', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('last_used_date', awsmock.models.UTCDateTime(), nullable=True),
+    sa.Column('last_used_service', sa.String(length=64), nullable=True),
+    sa.Column('last_used_region', sa.String(length=32), nullable=True),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.ForeignKeyConstraint(['user_pk'], ['iam_user.pk'], name=op.f('fk_iam_access_key_user_pk_iam_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('access_key_id', name=op.f('pk_iam_access_key')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_access_key', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_access_key_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_access_key_user_pk'), ['user_pk'], unique=False)
+
+    op.create_table('iam_group_member',
+    sa.Column('group_pk', sa.Integer(), nullable=False),
+    sa.Column('user_pk', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['group_pk'], ['iam_group.pk'], name=op.f('fk_iam_group_member_group_pk_iam_group'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_pk'], ['iam_user.pk'], name=op.f('fk_iam_group_member_user_pk_iam_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('group_pk', 'user_pk', name=op.f('pk_iam_group_member')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_group_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_group_member_user_pk'), ['user_pk'], unique=False)
+
+    op.create_table('iam_instance_profile_role',
+    sa.Column('profile_pk', sa.Integer(), nullable=False),
+    sa.Column('role_pk', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['profile_pk'], ['iam_instance_profile.pk'], name=op.f('fk_iam_instance_profile_role_profile_pk_iam_instance_profile'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['role_pk'], ['iam_role.pk'], name=op.f('fk_iam_instance_profile_role_role_pk_iam_role'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('profile_pk', 'role_pk', name=op.f('pk_iam_instance_profile_role')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_instance_profile_role', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_instance_profile_role_role_pk'), ['role_pk'], unique=False)
+
+    op.create_table('iam_login_profile',
+    sa.Column('user_pk', sa.Integer(), nullable=False),
+    sa.Column('password', sa.String(length=256), nullable=False),
+    sa.Column('password_reset_required', sa.Boolean(), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_pk'], ['iam_user.pk'], name=op.f('fk_iam_login_profile_user_pk_iam_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_pk', name=op.f('pk_iam_login_profile')),
+    info={'service': 'iam'}
+    )
+    op.create_table('iam_mfa_device',
+    sa.Column('serial_number', sa.String(length=256), nullable=False),
+    sa.Column('virtual', sa.Boolean(), nullable=False),
+    sa.Column('path', sa.String(length=512), nullable=False),
+    sa.Column('seed', sa.String(length=64), nullable=True),
+    sa.Column('user_pk', sa.Integer(), nullable=True),
+    sa.Column('enable_date', awsmock.models.UTCDateTime(), nullable=True),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.ForeignKeyConstraint(['user_pk'], ['iam_user.pk'], name=op.f('fk_iam_mfa_device_user_pk_iam_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('serial_number', name=op.f('pk_iam_mfa_device')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_mfa_device', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_mfa_device_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_mfa_device_user_pk'), ['user_pk'], unique=False)
+
+    op.create_table('iam_policy_attachment',
+    sa.Column('policy_pk', sa.Integer(), nullable=False),
+    sa.Column('principal_type', sa.String(length=8), nullable=False),
+    sa.Column('principal_pk', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['policy_pk'], ['iam_policy.pk'], name=op.f('fk_iam_policy_attachment_policy_pk_iam_policy'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('policy_pk', 'principal_type', 'principal_pk', name=op.f('pk_iam_policy_attachment')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_policy_attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_policy_attachment_principal_pk'), ['principal_pk'], unique=False)
+
+    op.create_table('iam_policy_version',
+    sa.Column('policy_pk', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.String(length=16), nullable=False),
+    sa.Column('document', sa.Text(), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['policy_pk'], ['iam_policy.pk'], name=op.f('fk_iam_policy_version_policy_pk_iam_policy'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('policy_pk', 'version_id', name=op.f('pk_iam_policy_version')),
+    info={'service': 'iam'}
+    )
+    op.create_table('iam_service_credential',
+    sa.Column('credential_id', sa.String(length=32), nullable=False),
+    sa.Column('user_pk', sa.Integer(), nullable=False),
+    sa.Column('service_name', sa.String(length=128), nullable=False),
+    sa.Column('service_user_name', sa.String(length=200), nullable=False),
+    sa.Column('password', sa.String(length=128), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('create_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.ForeignKeyConstraint(['user_pk'], ['iam_user.pk'], name=op.f('fk_iam_service_credential_user_pk_iam_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('credential_id', name=op.f('pk_iam_service_credential')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_service_credential', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_service_credential_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_service_credential_user_pk'), ['user_pk'], unique=False)
+
+    op.create_table('iam_signing_certificate',
+    sa.Column('certificate_id', sa.String(length=128), nullable=False),
+    sa.Column('user_pk', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('upload_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.ForeignKeyConstraint(['user_pk'], ['iam_user.pk'], name=op.f('fk_iam_signing_certificate_user_pk_iam_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('certificate_id', name=op.f('pk_iam_signing_certificate')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_signing_certificate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_signing_certificate_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_signing_certificate_user_pk'), ['user_pk'], unique=False)
+
+    op.create_table('iam_ssh_public_key',
+    sa.Column('key_id', sa.String(length=32), nullable=False),
+    sa.Column('user_pk', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('upload_date', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('account_id', sa.String(length=12), nullable=False),
+    sa.ForeignKeyConstraint(['user_pk'], ['iam_user.pk'], name=op.f('fk_iam_ssh_public_key_user_pk_iam_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('key_id', name=op.f('pk_iam_ssh_public_key')),
+    info={'service': 'iam'}
+    )
+    with op.batch_alter_table('iam_ssh_public_key', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_iam_ssh_public_key_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_iam_ssh_public_key_user_pk'), ['user_pk'], unique=False)
+
+    op.create_table('s3_blob_chunk',
+    sa.Column('blob_id', sa.Integer(), nullable=False),
+    sa.Column('pos', sa.BigInteger(), nullable=False),
+    sa.Column('length', sa.Integer(), nullable=False),
+    sa.Column('chunk_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['blob_id'], ['s3_blob.id'], name=op.f('fk_s3_blob_chunk_blob_id_s3_blob'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['chunk_id'], ['s3_chunk.id'], name=op.f('fk_s3_blob_chunk_chunk_id_s3_chunk'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('blob_id', 'pos', name=op.f('pk_s3_blob_chunk')),
+    info={'service': 's3'}
+    )
+    with op.batch_alter_table('s3_blob_chunk', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_s3_blob_chunk_chunk_id'), ['chunk_id'], unique=False)
+
+    op.create_table('s3_bucket_config',
+    sa.Column('bucket_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('value', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['bucket_id'], ['s3_bucket.id'], name=op.f('fk_s3_bucket_config_bucket_id_s3_bucket'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('bucket_id', 'name', name=op.f('pk_s3_bucket_config')),
+    info={'service': 's3'}
+    )
+    op.create_table('s3_object',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('bucket_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=1024), nullable=False),
+    sa.Column('version_id', sa.String(length=64), nullable=False),
+    sa.Column('is_latest', sa.Boolean(), nullable=False),
+    sa.Column('listed', sa.Boolean(), nullable=False),
+    sa.Column('delete_marker', sa.Boolean(), nullable=False),
+    sa.Column('last_modified', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('etag', sa.String(length=80), nullable=False),
+    sa.Column('storage_class', sa.String(length=32), nullable=False),
+    sa.Column('blob_id', sa.Integer(), nullable=True),
+    sa.Column('owner', sa.String(length=12), nullable=False),
+    sa.Column('checksum_alg', sa.String(length=16), nullable=True),
+    sa.Column('checksum_type', sa.String(length=16), nullable=True),
+    sa.Column('info', sa.JSON(), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['blob_id'], ['s3_blob.id'], name=op.f('fk_s3_object_blob_id_s3_blob')),
+    sa.ForeignKeyConstraint(['bucket_id'], ['s3_bucket.id'], name=op.f('fk_s3_object_bucket_id_s3_bucket'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_s3_object')),
+    info={'service': 's3'}
+    )
+    with op.batch_alter_table('s3_object', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_s3_object_blob_id'), ['blob_id'], unique=False)
+        batch_op.create_index('ix_s3_object_listing', ['bucket_id', 'listed', 'key'], unique=False)
+        batch_op.create_index('ix_s3_object_versions', ['bucket_id', 'key', 'id'], unique=False)
+
+    op.create_table('s3_upload',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('upload_id', sa.String(length=128), nullable=False),
+    sa.Column('bucket_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=1024), nullable=False),
+    sa.Column('initiated', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('owner', sa.String(length=12), nullable=False),
+    sa.Column('storage_class', sa.String(length=32), nullable=False),
+    sa.Column('info', sa.JSON(), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['bucket_id'], ['s3_bucket.id'], name=op.f('fk_s3_upload_bucket_id_s3_bucket'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_s3_upload')),
+    sa.UniqueConstraint('upload_id', name=op.f('uq_s3_upload_upload_id')),
+    info={'service': 's3'}
+    )
+    with op.batch_alter_table('s3_upload', schema=None) as batch_op:
+        batch_op.create_index('ix_s3_upload_listing', ['bucket_id', 'key', 'initiated'], unique=False)
+
+    op.create_table('sqs_deduplication',
+    sa.Column('queue_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=300), nullable=False),
+    sa.Column('message_id', sa.String(length=36), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('expires_at', awsmock.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['queue_id'], ['sqs_queue.id'], name=op.f('fk_sqs_deduplication_queue_id_sqs_queue'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('queue_id', 'key', name=op.f('pk_sqs_deduplication')),
+    info={'service': 'sqs'}
+    )
+    op.create_table('sqs_message',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('queue_id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.String(length=36), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('md5_body', sa.String(length=32), nullable=False),
+    sa.Column('attributes', sa.JSON(), nullable=True),
+    sa.Column('md5_attributes', sa.String(length=32), nullable=True),
+    sa.Column('system_attributes', sa.JSON(), nullable=True),
+    sa.Column('md5_system_attributes', sa.String(length=32), nullable=True),
+    sa.Column('group_id', sa.String(length=128), nullable=True),
+    sa.Column('dedup_id', sa.String(length=128), nullable=True),
+    sa.Column('sender_id', sa.String(length=128), nullable=False),
+    sa.Column('sent_at', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('visible_at', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('enqueued_at', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('first_received_at', awsmock.models.UTCDateTime(), nullable=True),
+    sa.Column('receive_count', sa.Integer(), nullable=False),
+    sa.Column('receipt_nonce', sa.String(length=32), nullable=True),
+    sa.Column('dead_letter_source_arn', sa.String(length=256), nullable=True),
+    sa.ForeignKeyConstraint(['queue_id'], ['sqs_queue.id'], name=op.f('fk_sqs_message_queue_id_sqs_queue'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sqs_message')),
+    info={'service': 'sqs'}
+    )
+    with op.batch_alter_table('sqs_message', schema=None) as batch_op:
+        batch_op.create_index('ix_sqs_message_queue_group', ['queue_id', 'group_id', 'visible_at'], unique=False)
+        batch_op.create_index('ix_sqs_message_queue_visible', ['queue_id', 'visible_at'], unique=False)
+
+    op.create_table('sqs_receive_attempt',
+    sa.Column('queue_id', sa.Integer(), nullable=False),
+    sa.Column('attempt_id', sa.String(length=128), nullable=False),
+    sa.Column('messages', sa.JSON(), nullable=False),
+    sa.Column('expires_at', awsmock.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['queue_id'], ['sqs_queue.id'], name=op.f('fk_sqs_receive_attempt_queue_id_sqs_queue'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('queue_id', 'attempt_id', name=op.f('pk_sqs_receive_attempt')),
+    info={'service': 'sqs'}
+    )
+    op.create_table('dynamodb_index_entries',
+    sa.Column('table_id', sa.Integer(), nullable=False),
+    sa.Column('index_name', sa.String(length=255), nullable=False),
+    sa.Column('ih', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('ipk', sa.Text(), nullable=False),
+    sa.Column('isk', sa.LargeBinary(), nullable=False),
+    sa.Column('h', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('pk', sa.Text(), nullable=False),
+    sa.Column('sk', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['table_id', 'h', 'pk', 'sk'], ['dynamodb_items.table_id', 'dynamodb_items.h', 'dynamodb_items.pk', 'dynamodb_items.sk'], name='fk_dynamodb_index_entries_item', ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('table_id', 'index_name', 'ih', 'ipk', 'isk', 'h', 'pk', 'sk', name=op.f('pk_dynamodb_index_entries')),
+    info={'service': 'dynamodb'}
+    )
+    with op.batch_alter_table('dynamodb_index_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_dynamodb_index_entries_item', ['table_id', 'h', 'pk', 'sk'], unique=False)
+
+    op.create_table('s3_part',
+    sa.Column('upload_pk', sa.Integer(), nullable=False),
+    sa.Column('part_number', sa.Integer(), nullable=False),
+    sa.Column('etag', sa.String(length=80), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('last_modified', awsmock.models.UTCDateTime(), nullable=False),
+    sa.Column('blob_id', sa.Integer(), nullable=False),
+    sa.Column('checksums', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['blob_id'], ['s3_blob.id'], name=op.f('fk_s3_part_blob_id_s3_blob')),
+    sa.ForeignKeyConstraint(['upload_pk'], ['s3_upload.id'], name=op.f('fk_s3_part_upload_pk_s3_upload'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('upload_pk', 'part_number', name=op.f('pk_s3_part')),
+    info={'service': 's3'}
+    )
+    with op.batch_alter_table('s3_part', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_s3_part_blob_id'), ['blob_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('s3_part', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_s3_part_blob_id'))
+
+    op.drop_table('s3_part')
+    with op.batch_alter_table('dynamodb_index_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_dynamodb_index_entries_item')
+
+    op.drop_table('dynamodb_index_entries')
+    op.drop_table('sqs_receive_attempt')
+    with op.batch_alter_table('sqs_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_sqs_message_queue_visible')
+        batch_op.drop_index('ix_sqs_message_queue_group')
+
+    op.drop_table('sqs_message')
+    op.drop_table('sqs_deduplication')
+    with op.batch_alter_table('s3_upload', schema=None) as batch_op:
+        batch_op.drop_index('ix_s3_upload_listing')
+
+    op.drop_table('s3_upload')
+    with op.batch_alter_table('s3_object', schema=None) as batch_op:
+        batch_op.drop_index('ix_s3_object_versions')
+        batch_op.drop_index('ix_s3_object_listing')
+        batch_op.drop_index(batch_op.f('ix_s3_object_blob_id'))
+
+    op.drop_table('s3_object')
+    op.drop_table('s3_bucket_config')
+    with op.batch_alter_table('s3_blob_chunk', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_s3_blob_chunk_chunk_id'))
+
+    op.drop_table('s3_blob_chunk')
+    with op.batch_alter_table('iam_ssh_public_key', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_ssh_public_key_user_pk'))
+        batch_op.drop_index(batch_op.f('ix_iam_ssh_public_key_account_id'))
+
+    op.drop_table('iam_ssh_public_key')
+    with op.batch_alter_table('iam_signing_certificate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_signing_certificate_user_pk'))
+        batch_op.drop_index(batch_op.f('ix_iam_signing_certificate_account_id'))
+
+    op.drop_table('iam_signing_certificate')
+    with op.batch_alter_table('iam_service_credential', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_service_credential_user_pk'))
+        batch_op.drop_index(batch_op.f('ix_iam_service_credential_account_id'))
+
+    op.drop_table('iam_service_credential')
+    op.drop_table('iam_policy_version')
+    with op.batch_alter_table('iam_policy_attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_policy_attachment_principal_pk'))
+
+    op.drop_table('iam_policy_attachment')
+    with op.batch_alter_table('iam_mfa_device', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_mfa_device_user_pk'))
+        batch_op.drop_index(batch_op.f('ix_iam_mfa_device_account_id'))
+
+    op.drop_table('iam_mfa_device')
+    op.drop_table('iam_login_profile')
+    with op.batch_alter_table('iam_instance_profile_role', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_instance_profile_role_role_pk'))
+
+    op.drop_table('iam_instance_profile_role')
+    with op.batch_alter_table('iam_group_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_group_member_user_pk'))
+
+    op.drop_table('iam_group_member')
+    with op.batch_alter_table('iam_access_key', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_access_key_user_pk'))
+        batch_op.drop_index(batch_op.f('ix_iam_access_key_account_id'))
+
+    op.drop_table('iam_access_key')
+    with op.batch_alter_table('dynamodb_stream_records', schema=None) as batch_op:
+        batch_op.drop_index('ix_dynamodb_stream_records_arn_seq')
+
+    op.drop_table('dynamodb_stream_records')
+    with op.batch_alter_table('dynamodb_items', schema=None) as batch_op:
+        batch_op.drop_index('ix_dynamodb_items_expires', sqlite_where=sa.text('expires IS NOT NULL'), postgresql_where=sa.text('expires IS NOT NULL'))
+
+    op.drop_table('dynamodb_items')
+    with op.batch_alter_table('sts_credential', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sts_credential_account_id'))
+
+    op.drop_table('sts_credential')
+    with op.batch_alter_table('sqs_queue', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sqs_queue_dead_letter_target_arn'))
+        batch_op.drop_index(batch_op.f('ix_sqs_queue_account_id'))
+
+    op.drop_table('sqs_queue')
+    with op.batch_alter_table('sqs_move_task', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sqs_move_task_source_arn'))
+        batch_op.drop_index(batch_op.f('ix_sqs_move_task_account_id'))
+
+    op.drop_table('sqs_move_task')
+    op.drop_table('s3_chunk')
+    with op.batch_alter_table('s3_bucket', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_s3_bucket_account_id'))
+
+    op.drop_table('s3_bucket')
+    op.drop_table('s3_blob')
+    with op.batch_alter_table('iam_user', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_user_unique_id'))
+        batch_op.drop_index(batch_op.f('ix_iam_user_arn'))
+        batch_op.drop_index(batch_op.f('ix_iam_user_account_id'))
+
+    op.drop_table('iam_user')
+    with op.batch_alter_table('iam_server_certificate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_server_certificate_unique_id'))
+        batch_op.drop_index(batch_op.f('ix_iam_server_certificate_arn'))
+        batch_op.drop_index(batch_op.f('ix_iam_server_certificate_account_id'))
+
+    op.drop_table('iam_server_certificate')
+    with op.batch_alter_table('iam_saml_provider', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_saml_provider_account_id'))
+
+    op.drop_table('iam_saml_provider')
+    with op.batch_alter_table('iam_role', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_role_unique_id'))
+        batch_op.drop_index(batch_op.f('ix_iam_role_arn'))
+        batch_op.drop_index(batch_op.f('ix_iam_role_account_id'))
+
+    op.drop_table('iam_role')
+    with op.batch_alter_table('iam_policy', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_policy_unique_id'))
+        batch_op.drop_index(batch_op.f('ix_iam_policy_arn'))
+        batch_op.drop_index(batch_op.f('ix_iam_policy_account_id'))
+
+    op.drop_table('iam_policy')
+    with op.batch_alter_table('iam_oidc_provider', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_oidc_provider_account_id'))
+
+    op.drop_table('iam_oidc_provider')
+    with op.batch_alter_table('iam_instance_profile', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_instance_profile_unique_id'))
+        batch_op.drop_index(batch_op.f('ix_iam_instance_profile_arn'))
+        batch_op.drop_index(batch_op.f('ix_iam_instance_profile_account_id'))
+
+    op.drop_table('iam_instance_profile')
+    with op.batch_alter_table('iam_inline_policy', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_inline_policy_account_id'))
+
+    op.drop_table('iam_inline_policy')
+    with op.batch_alter_table('iam_group', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_iam_group_unique_id'))
+        batch_op.drop_index(batch_op.f('ix_iam_group_arn'))
+        batch_op.drop_index(batch_op.f('ix_iam_group_account_id'))
+
+    op.drop_table('iam_group')
+    op.drop_table('iam_account')
+    with op.batch_alter_table('dynamodb_transaction_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dynamodb_transaction_tokens_account_id'))
+
+    op.drop_table('dynamodb_transaction_tokens')
+    with op.batch_alter_table('dynamodb_tables', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dynamodb_tables_account_id'))
+
+    op.drop_table('dynamodb_tables')
+    with op.batch_alter_table('dynamodb_streams', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dynamodb_streams_table_name'))
+        batch_op.drop_index(batch_op.f('ix_dynamodb_streams_account_id'))
+
+    op.drop_table('dynamodb_streams')
     op.drop_table('awsmock_setting')

@@ -126,11 +126,11 @@ def test_snapshot_change_restore_export_import_elsewhere(tmp_path: Path) -> None
 
 def test_reset_all_and_per_service_on_a_server(server: ServerProcess) -> None:
     server.admin("POST", "/_awsmock/reset")
-    server.client("s3").create_bucket(Bucket="r1")
-    server.client("sqs").create_queue(QueueName="r1")
+    server.client("s3").create_bucket(Bucket="reset-one")
+    server.client("sqs").create_queue(QueueName="reset-one")
     status, body = server.admin("POST", "/_awsmock/reset?service=sqs")
     assert status == 200 and json.loads(body) == {"reset": ["sqs"]}
-    assert bucket_names(server) == ["r1"]
+    assert bucket_names(server) == ["reset-one"]
     assert server.client("sqs").list_queues().get("QueueUrls", []) == []
     assert server.admin("POST", "/_awsmock/reset")[0] == 200
     assert bucket_names(server) == []
