@@ -23,7 +23,7 @@ from awsmock.api.wire import WireRequest
 
 _CANDIDATES = [
     os.environ.get("AWSMOCK_PROTOCOL_TESTS", ""),
-    str(Path(__file__).resolve().parents[2] / "protocol-tests"),
+    str(Path(__file__).resolve().parents[3] / "shared" / "protocol-tests"),  # shared/ beside the repo
     "/work/shared/protocol-tests",
 ]
 VECTORS = next((Path(p) for p in _CANDIDATES if p and Path(p, "input").is_dir()), None)
