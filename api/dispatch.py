@@ -5,6 +5,7 @@ transaction, serialize the result or the error. Server mode and in-process mode 
 from __future__ import annotations
 
 import logging
+import random
 import sqlite3
 import threading
 import time
@@ -36,6 +37,19 @@ RequestHook = Callable[[RequestContext, WireRequest, Any, dict[str, Any]], None]
 
 LOCK_RETRIES = 8
 
+# PostgreSQL errors raised by raw driver calls (not wrapped by SQLAlchemy) that mean "run the
+# request again": serialization failure, deadlock, unique-key race between concurrent writers.
+PG_RETRY_SQLSTATES = frozenset({"40001", "40P01", "23505"})
+#: PostgreSQL: SERIALIZABLE writers of one hot row fail and retry (first updater wins), so a
+#: request may need many attempts under contention; jittered back-off spreads the contenders.
+PG_RETRIES = 40
+
+
+def _retry_pause(attempt: int, backend: str) -> float:
+    if backend == "sqlite":
+        return 0.005 * attempt
+    return random.uniform(0.001, min(0.05, 0.001 * 2**attempt))
+
 
 def account_for_access_key(access_key_id: str | None) -> str:
     """A 12-digit access key id names its account; anything else is the default account."""
@@ -64,8 +78,15 @@ class Dispatcher:
     def __init__(self, store: Store, *, services: set[str] | None = None, concurrency: int | None = None) -> None:
         if concurrency is None:
             concurrency = 1 if store.backend == "sqlite" else 0
-        self.gate: threading.Semaphore | None = threading.Semaphore(concurrency) if concurrency > 0 else None
+        # A plain lock for the default bound of 1: acquired and released in C, where a
+        # Semaphore runs a Python Condition (a measurable share of a request's CPU time here).
+        self.gate: Any = None
+        if concurrency == 1:
+            self.gate = threading.Lock()
+        elif concurrency > 1:
+            self.gate = threading.Semaphore(concurrency)
         self.store = store
+        self.retries = LOCK_RETRIES if store.backend == "sqlite" else PG_RETRIES
         self.services = services  # None: every service
         self.hooks: list[RequestHook] = []
         self.account_resolver: Callable[[Store, str | None], str] = lambda _s, akid: account_for_access_key(akid)
@@ -138,6 +159,7 @@ class Dispatcher:
              operation: Any, request_id: str, proto: Protocol) -> tuple[Any, RequestContext]:
         attempt = 0
         final = False
+        watched: tuple[str, int] | None = None  # (topic, its version before this attempt ran)
         while True:
             ctx = None
             try:
@@ -175,14 +197,16 @@ class Dispatcher:
                     final = True
                     continue
                 notifier = self.store.notifier
-                seen = notifier.version(wait.topic)
+                # a write notified while the attempt ran must not be slept through
+                seen = watched[1] if watched and watched[0] == wait.topic else notifier.version(wait.topic)
                 if self.gate is not None:
                     self.gate.release()
                 try:
-                    notifier.wait(wait.topic, seen, min(left, wait.poll))
+                    notifier.wait(wait.topic, seen, min(left, notifier.poll_interval(wait.poll)))
                 finally:
                     if self.gate is not None:
                         self.gate.acquire()
+                watched = (wait.topic, notifier.version(wait.topic))
                 continue
             except sqlite3.OperationalError as exc:  # raw driver calls (blob streaming, backups)
                 if (trouble := storage_trouble(exc)) is None:
@@ -202,10 +226,18 @@ class Dispatcher:
                 attempt += 1
                 if not _is_transient(exc):
                     raise
-                if attempt > LOCK_RETRIES:
+                if attempt > self.retries:
                     log.error("database busy in %s %s: %s", reg.service, reg.operation, exc)
                     raise ServiceUnavailable() from exc
-                time.sleep(0.005 * attempt)
+                time.sleep(_retry_pause(attempt, self.store.backend))
+            except Exception as exc:  # raw driver calls on PostgreSQL (psycopg errors carry a SQLSTATE)
+                if getattr(exc, "sqlstate", None) not in PG_RETRY_SQLSTATES:
+                    raise
+                attempt += 1
+                if attempt > self.retries:
+                    log.error("database busy in %s %s: %s", reg.service, reg.operation, exc)
+                    raise ServiceUnavailable() from exc
+                time.sleep(_retry_pause(attempt, self.store.backend))
 
 
 STORAGE_TROUBLE = (  # (words of the driver's message, what the operator should know)

@@ -98,6 +98,8 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
               f"{getattr(exc, 'orig', None) or exc}", file=sys.stderr, flush=True)
         return 1
     app = create_app(config, store)
+    if os.environ.get("AWSMOCK_SWITCHINTERVAL"):  # EXPERIMENT
+        sys.setswitchinterval(float(os.environ["AWSMOCK_SWITCHINTERVAL"]))
     server = waitress.create_server(
         app,
         host=config.host,

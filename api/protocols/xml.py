@@ -487,6 +487,10 @@ def parse_xml(data: bytes | str) -> Element:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         raise XmlError(f"malformed XML: {exc}") from exc
+    except XmlError:
+        raise
+    except (LookupError, ValueError) as exc:  # Reliability fix: encoding="TTF-8" / "utf-32" was a 500
+        raise XmlError(f"malformed XML: unsupported encoding ({exc})") from exc
     if not root:
         raise XmlError("no root element")
     return root[0]
