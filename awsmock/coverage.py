@@ -40,7 +40,10 @@ def render_table(rows: list[dict[str, Any]]) -> str:
 
 def readme_table(rows: list[dict[str, Any]]) -> str:
     """The README's service table (mock name, title, coverage)."""
-    out = ["| Service | `mock_*` | Operations implemented | Coverage |", "|---|---|---|---|"]
+    import botocore
+
+    out = [f"Measured against botocore {botocore.__version__}'s models (the version the test extras pin).", "",
+           "| Service | `mock_*` | Operations implemented | Coverage |", "|---|---|---|---|"]
     for r in rows:
         out.append(f"| {r['title']} | `mock_{r['service']}` | {r['implemented']} / {r['total']} | {r['percent']:.1f}% |")
     return "\n".join(out)

@@ -150,7 +150,7 @@ class ShapeStrategies:
                 continue
             strat: st.SearchStrategy[Any]
             if loc == "uri" and member.type_name == "string" and not member.metadata.get("enum"):
-                strat = self._label(shape, name)
+                strat = self._label(member)
             else:
                 if depth >= self.max_depth and name not in required:
                     continue
@@ -161,9 +161,13 @@ class ShapeStrategies:
                 opt[name] = strat
         return st.fixed_dictionaries(req, optional=opt)
 
-    def _label(self, shape: Shape, name: str) -> st.SearchStrategy[str]:
-        # uri labels: non-empty (any text: botocore percent-encodes them, greedy ones keep '/')
-        return st.text(_TEXT, min_size=1, max_size=self.max_text).filter(lambda s: s not in (".", ".."))
+    def _label(self, member: Shape) -> st.SearchStrategy[str]:
+        # uri labels: non-empty, within the member's length bounds (any text: botocore
+        # percent-encodes them, greedy ones keep '/')
+        lo = max(1, int(member.metadata.get("min", 0) or 0))
+        hi = member.metadata.get("max")
+        hi = max(lo, min(int(hi), lo + self.max_text)) if hi is not None else max(lo, self.max_text)
+        return st.text(_TEXT, min_size=lo, max_size=hi).filter(lambda s: s not in (".", ".."))
 
     def _sizes(self, shape: Shape, location: str | None) -> tuple[int, int]:
         lo = int(shape.metadata.get("min", 0) or 0)
