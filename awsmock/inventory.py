@@ -31,9 +31,14 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 log = logging.getLogger("awsmock.inventory")
+
+S = TypeVar("S", bound=Select[Any])
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 50
@@ -242,6 +247,79 @@ def decode_cursor(cursor: str | None) -> Any:
         return json.loads(raw)
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
         raise ValueError("invalid cursor") from exc
+
+
+def scoped(stmt: S, model: Any, query: Query, *, regional: bool = True) -> S:
+    """``stmt`` narrowed to the query's account and (``regional``) region."""
+    if query.account:
+        stmt = stmt.where(model.account_id == query.account)
+    if regional and query.region:
+        stmt = stmt.where(model.region == query.region)
+    return stmt
+
+
+def searched(stmt: S, column: Any, query: Query) -> S:
+    """``stmt`` narrowed to the rows whose ``column`` contains ``query.q`` in any case."""
+    pattern = query.like()
+    return stmt.where(func.lower(column).like(pattern, escape="\\")) if pattern else stmt
+
+
+def keyset_page(
+    session: Session,
+    stmt: Select[Any],
+    query: Query,
+    *,
+    order: Any,
+    search: Any,
+    start: Callable[[Any], Any] = str,
+) -> tuple[list[Any], Any]:
+    """One page of the ORM rows ``stmt`` selects, in the order of the unique column ``order``,
+    past ``query.after`` (made comparable by ``start``) and searched in column ``search``.
+    Returns the rows and the next page's position: the last row's ``order`` value, or None
+    when this is the last page."""
+    stmt = searched(stmt.order_by(order).limit(query.limit + 1), search, query)
+    if query.after is not None:
+        stmt = stmt.where(order > start(query.after))
+    rows = list(session.scalars(stmt))
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    return rows, (getattr(rows[-1], order.key) if more and rows else None)
+
+
+def find_named(session: Session, model: Any, name: str, what: str, scope: Query | None = None) -> Any:
+    """The ``model`` row named ``name`` (in ``scope``'s account and region, if given);
+    LookupError when there is none."""
+    stmt = select(model).where(model.name == name)
+    if scope is not None:
+        stmt = scoped(stmt, model, scope)
+    row = session.scalars(stmt).first()
+    if row is None:
+        raise LookupError(f"no {what} named {name!r}")
+    return row
+
+
+def counts(session: Session, column: Any, ids: list[int], *where: Any) -> dict[int, int]:
+    """How many rows (matching ``where``) hold each of ``ids`` in ``column``; ids without any
+    are left out."""
+    if not ids:
+        return {}
+    stmt = select(column, func.count()).where(column.in_(ids), *where).group_by(column)
+    return {int(key): int(n) for key, n in session.execute(stmt)}
+
+
+def totals(
+    session: Session, column: Any, size: Any, ids: list[int], *where: Any
+) -> dict[int, tuple[int, int]]:
+    """``(rows, sum of size)`` of the rows (matching ``where``) holding each of ``ids`` in
+    ``column``; ids without any are left out."""
+    if not ids:
+        return {}
+    stmt = (
+        select(column, func.count(), func.coalesce(func.sum(size), 0))
+        .where(column.in_(ids), *where)
+        .group_by(column)
+    )
+    return {int(key): (int(n), int(total)) for key, n, total in session.execute(stmt)}
 
 
 def like_escape(text: str) -> str:

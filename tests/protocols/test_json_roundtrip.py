@@ -11,26 +11,28 @@ For every operation of the services below:
 
 from __future__ import annotations
 
-import io
 from functools import cache
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
-from botocore.awsrequest import HeadersDict
 from botocore.parsers import create_parser
-from botocore.response import StreamingBody
-from botocore.serialize import create_serializer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from awsmock.api import specs
 from awsmock.api.protocols import get
 from awsmock.api.protocols.json import SQS_LEGACY_CODES
-from awsmock.api.wire import WireRequest
 from awsmock.errors import AwsError
 from tests.protocols.shape_strategies import ShapeStrategies
-from tests.protocols.vectors import normalize
+from tests.protocols.vectors import (
+    botocore_sends,
+    error_params,
+    has_raw_payload,
+    normalize,
+    response_dict,
+    response_headers,
+    routed,
+)
 
 SERVICES = {
     "dynamodb": "json",
@@ -71,56 +73,6 @@ def _ops(direction: str) -> list[Any]:
     return out
 
 
-def _errors() -> list[Any]:
-    out = []
-    for svc, protocol in SERVICES.items():
-        for shape in specs.service_model(svc).error_shapes:
-            out.append(pytest.param(svc, protocol, shape.name, id=f"{svc}.{shape.name}"))
-    return out
-
-
-def wire_request(serialized: dict[str, Any]) -> WireRequest:
-    body = serialized["body"]
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    elif not isinstance(body, bytes | bytearray):
-        body = body.read()
-    query = serialized["query_string"]
-    qs = urlencode(query, doseq=True) if isinstance(query, dict) else query
-    path = serialized["url_path"]
-    if "?" in path:  # requestUri discriminators ride on the path in botocore's dict
-        path, _, extra = path.partition("?")
-        qs = f"{extra}&{qs}" if qs else extra
-    return WireRequest(
-        method=serialized["method"],
-        path=path,
-        query_string=qs,
-        headers={k.lower(): str(v) for k, v in serialized["headers"].items()},
-        stream=io.BytesIO(body),
-        content_length=len(body),
-        host="localhost",
-    )
-
-
-def response_dict(resp: Any, streaming: bool) -> dict[str, Any]:
-    headers = HeadersDict()
-    for k, v in resp.headers.items():
-        headers[k] = v
-    body = b"".join(resp.iter_body())
-    if streaming:
-        return {
-            "status_code": resp.status,
-            "headers": headers,
-            "body": StreamingBody(io.BytesIO(body), len(body)),
-        }
-    return {"status_code": resp.status, "headers": headers, "body": body}
-
-
-def _has_raw_payload(shape: Any) -> bool:
-    payload = shape.serialization.get("payload") if shape is not None else None
-    return payload is not None and shape.members[payload].type_name in ("blob", "string")
-
-
 def _strip_empty_payload(parsed: dict[str, Any], expected: dict[str, Any], shape: Any) -> dict[str, Any]:
     """An absent payload and an empty one look the same on the wire (botocore turns an absent
     structure payload into ``{}``, an absent blob into ``b""``); compare without them."""
@@ -143,13 +95,8 @@ def _strategies(svc: str, name: str) -> tuple[Any, Any]:
 def test_input_roundtrip(svc: str, protocol: str, name: str, data: st.DataObject) -> None:
     op = specs.operation_model(svc, name)
     params = data.draw(_strategies(svc, name)[0], label="params")
-    serialized = create_serializer(protocol, include_validation=False).serialize_to_request(params, op)
-    req = wire_request(serialized)
-    proto = get(protocol)
-    service = op.service_model
-    assert proto.matches(req, service)
-    assert proto.operation_name(req, service) == name
-    parsed = proto.parse(req, op)
+    req = botocore_sends(protocol, op, params)
+    parsed = routed(protocol, req, op).parse(req, op)
     parsed = _strip_empty_payload(parsed, params, op.input_shape)
     assert normalize(parsed, op.input_shape) == normalize(params, op.input_shape)
 
@@ -162,14 +109,14 @@ def test_output_roundtrip(svc: str, protocol: str, name: str, data: st.DataObjec
     result = data.draw(_strategies(svc, name)[1], label="result")
     resp = get(protocol).serialize(op, result, "req-1")
     parsed = create_parser(protocol).parse(
-        response_dict(resp, _has_raw_payload(op.output_shape)), op.output_shape
+        response_dict(resp, has_raw_payload(op.output_shape)), op.output_shape
     )
     parsed.pop("ResponseMetadata", None)
     parsed = _strip_empty_payload(parsed, result, op.output_shape)
     assert normalize(parsed, op.output_shape) == normalize(result, op.output_shape)
 
 
-@pytest.mark.parametrize(("svc", "protocol", "shape_name"), _errors())
+@pytest.mark.parametrize(("svc", "protocol", "shape_name"), error_params(SERVICES))
 @SETTINGS
 @given(data=st.data())
 def test_error_roundtrip(svc: str, protocol: str, shape_name: str, data: st.DataObject) -> None:
@@ -183,7 +130,7 @@ def test_error_roundtrip(svc: str, protocol: str, shape_name: str, data: st.Data
     op = service.operation_model(service.operation_names[0])
     resp = get(protocol).serialize_error(service, op, err, "req-1")
     assert resp.status >= 400
-    raw = response_dict(resp, False)
+    raw = response_dict(resp)
     parser = create_parser(protocol)
     parsed = parser.parse(raw, op.output_shape)
     expected_code = _expected_code(svc, shape)
@@ -255,12 +202,9 @@ def test_event_stream_output_roundtrip(svc: str, protocol: str, name: str, data:
     )
     resp = get(protocol).serialize(op, {**result, stream_name: iter(events)}, "req-1")
     assert not isinstance(resp.body, bytes)  # streamed, not joined
-    headers = HeadersDict()
-    for k, v in resp.headers.items():
-        headers[k] = v
     raw = {
         "status_code": resp.status,
-        "headers": headers,
+        "headers": response_headers(resp),
         "body": _RawStream(resp.iter_body()),
         "context": {"operation_name": name},
     }

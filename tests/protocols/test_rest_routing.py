@@ -7,20 +7,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from botocore.serialize import create_serializer
 
 from awsmock.api import specs
 from awsmock.api.protocols import get, rest
 from awsmock.api.wire import WireRequest
-from tests.protocols.test_json_roundtrip import wire_request
+from tests.protocols.vectors import botocore_sends
 
 
 def _sent(service: str, operation: str, params: dict[str, Any]) -> WireRequest:
     op = specs.operation_model(service, operation)
     protocol = specs.service_model(service).protocol
-    return wire_request(
-        create_serializer(protocol, include_validation=False).serialize_to_request(params, op)
-    )
+    return botocore_sends(protocol, op, params)
 
 
 KEYS = [

@@ -23,16 +23,12 @@ import io
 import re
 from functools import cache
 from typing import Any
-from urllib.parse import urlencode
 
 import botocore.handlers
 import botocore.loaders
 import pytest
-from botocore.awsrequest import HeadersDict
 from botocore.model import ServiceModel
 from botocore.parsers import create_parser
-from botocore.response import StreamingBody
-from botocore.serialize import create_serializer
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -43,7 +39,15 @@ from awsmock.api.protocols.rest_xml import _S3_URL_ENCODED
 from awsmock.api.wire import WireRequest
 from awsmock.errors import AwsError
 from tests.protocols.shape_strategies import ShapeStrategies
-from tests.protocols.vectors import normalize
+from tests.protocols.vectors import (
+    botocore_sends,
+    error_params,
+    has_raw_payload,
+    normalize,
+    prune,
+    response_dict,
+    routed,
+)
 
 SERVICES = {"s3": "rest-xml", "iam": "query", "sts": "query", "sns": "query", "ec2": "ec2"}
 EC2_SAMPLE_EVERY = 12  # ec2 has ~700 operations: every 12th (sorted) keeps the file fast
@@ -69,8 +73,8 @@ class XmlShapeStrategies(ShapeStrategies):
     def _string(self, shape: Any, location: str | None) -> st.SearchStrategy[Any]:
         return super()._string(shape, location).map(_xml_safe)
 
-    def _label(self, shape: Any, name: str) -> st.SearchStrategy[str]:
-        return super()._label(shape, name).map(_xml_safe)
+    def _label(self, member: Any) -> st.SearchStrategy[str]:
+        return super()._label(member).map(_xml_safe)
 
 
 INPUTS = XmlShapeStrategies(timestamp_precision="s")
@@ -116,69 +120,15 @@ def _ops() -> list[Any]:
     return out
 
 
-def _errors() -> list[Any]:
-    out = []
-    for svc, protocol in SERVICES.items():
-        for shape in specs.service_model(svc).error_shapes:
-            out.append(pytest.param(svc, protocol, shape.name, id=f"{svc}.{shape.name}"))
-    return out
-
-
-def wire_request(serialized: dict[str, Any], host: str = "localhost") -> WireRequest:
-    body = serialized["body"]
-    if isinstance(body, dict):
-        body = urlencode(body, doseq=True).encode("utf-8")
-    elif isinstance(body, str):
-        body = body.encode("utf-8")
-    elif not isinstance(body, bytes | bytearray):
-        body = body.read()
-    query = serialized["query_string"]
-    qs = urlencode(query, doseq=True) if isinstance(query, dict) else query
-    path = serialized["url_path"]
-    if "?" in path:  # requestUri discriminators ride on the path in botocore's dict
-        path, _, extra = path.partition("?")
-        qs = f"{extra}&{qs}" if qs else extra
-    return WireRequest(
-        method=serialized["method"],
-        path=path,
-        query_string=qs,
-        headers={k.lower(): str(v) for k, v in serialized["headers"].items()},
-        stream=io.BytesIO(body),
-        content_length=len(body),
-        host=host,
-    )
-
-
-def response_dict(resp: Any, streaming: bool) -> dict[str, Any]:
-    headers = HeadersDict()
-    for k, v in resp.headers.items():
-        headers[k] = v
-    body = b"".join(resp.iter_body())
-    out = {"status_code": resp.status, "headers": headers, "body": body, "raw_bytes": body}
-    if streaming:
-        out["body"] = StreamingBody(io.BytesIO(body), len(body))
-    return out
-
-
 def _prune(value: Any) -> Any:
-    if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            pv = _prune(v)
-            if pv is None or pv == {} or pv == []:
-                continue
-            out[k] = pv
-        return out
-    if isinstance(value, list):
-        items = [_prune(v) for v in value]
-        return [v for v in items if v is not None and v != {} and v != []]
-    return value
+    """``value`` as a wire can tell it: empty lists, maps and structures (also as list items) dropped."""
+    return prune(value, in_lists=True)
 
 
 def _drop_empty_payload(value: dict[str, Any], shape: Any) -> dict[str, Any]:
     """An empty raw (blob / string) payload is an empty body: the same as none."""
     payload = shape.serialization.get("payload") if shape is not None else None
-    if payload and _has_raw_payload(shape):
+    if payload and has_raw_payload(shape):
         v: Any = value.get(payload)
         if hasattr(v, "read"):
             v = v.read()
@@ -187,11 +137,6 @@ def _drop_empty_payload(value: dict[str, Any], shape: Any) -> dict[str, Any]:
         elif v is not None:
             value = {**value, payload: v}
     return value
-
-
-def _has_raw_payload(shape: Any) -> bool:
-    payload = shape.serialization.get("payload") if shape is not None else None
-    return payload is not None and shape.members[payload].type_name in ("blob", "string")
 
 
 class _RawResponse:
@@ -231,12 +176,8 @@ def _strategies(svc: str, name: str) -> tuple[Any, Any]:
 def test_input_roundtrip(svc: str, protocol: str, name: str, data: st.DataObject) -> None:
     op = specs.operation_model(svc, name)
     params = data.draw(_strategies(svc, name)[0], label="params")
-    serialized = create_serializer(protocol, include_validation=False).serialize_to_request(params, op)
-    req = wire_request(serialized)
-    proto = get(protocol)
-    service = op.service_model
-    assert proto.matches(req, service)
-    assert proto.operation_name(req, service) == name
+    req = botocore_sends(protocol, op, params)
+    proto = routed(protocol, req, op)
     parsed = _drop_empty_payload(proto.decode(req, op), op.input_shape)  # type: ignore[attr-defined]
     expected = _drop_empty_payload(params, op.input_shape)
     assert _prune(normalize(parsed, op.input_shape)) == _prune(normalize(expected, op.input_shape))
@@ -254,7 +195,7 @@ def test_output_roundtrip(svc: str, protocol: str, name: str, data: st.DataObjec
     op = specs.operation_model(svc, name)
     result = data.draw(_strategies(svc, name)[1], label="result")
     resp = get(protocol).serialize(op, result, "req-1")
-    raw = response_dict(resp, _has_raw_payload(op.output_shape))
+    raw = response_dict(resp, has_raw_payload(op.output_shape))
     parsed = create_parser(protocol).parse(raw, op.output_shape)
     metadata = parsed.pop("ResponseMetadata", {})
     assert metadata.get("RequestId") == "req-1"
@@ -267,7 +208,7 @@ def test_output_roundtrip(svc: str, protocol: str, name: str, data: st.DataObjec
     assert _prune(normalize(parsed, op.output_shape)) == _prune(normalize(result, op.output_shape))
 
 
-@pytest.mark.parametrize(("svc", "protocol", "shape_name"), _errors())
+@pytest.mark.parametrize(("svc", "protocol", "shape_name"), error_params(SERVICES))
 @SETTINGS
 @given(data=st.data())
 def test_error_roundtrip(svc: str, protocol: str, shape_name: str, data: st.DataObject) -> None:
@@ -280,7 +221,7 @@ def test_error_roundtrip(svc: str, protocol: str, shape_name: str, data: st.Data
     err = AwsError(message, code=shape_name, status=404 if svc == "s3" else 400, **fields)
     op = service.operation_model(sorted(service.operation_names)[0])
     resp = get(protocol).serialize_error(service, op, err, "req-1")
-    raw = response_dict(resp, False)
+    raw = response_dict(resp)
     parser = create_parser(protocol)
     parsed = parser.parse(raw, op.output_shape)
     assert parsed["Error"]["Code"] == shape.error_code
@@ -300,7 +241,7 @@ def test_unmodeled_error(protocol: str) -> None:
     service = specs.service_model("ec2" if protocol == "ec2" else "iam")
     op = service.operation_model(sorted(service.operation_names)[0])
     err = AwsError("a <bad> & 'odd' message", code="InvalidParameterValue", status=400)
-    raw = response_dict(get(protocol).serialize_error(service, op, err, "req-9"), False)
+    raw = response_dict(get(protocol).serialize_error(service, op, err, "req-9"))
     parsed = create_parser(protocol).parse(raw, op.output_shape)
     assert parsed["Error"] == {"Code": "InvalidParameterValue", "Message": "a <bad> & 'odd' message"} | (
         {"Type": "Sender"} if protocol == "query" else {}
@@ -315,7 +256,7 @@ def test_s3_error_fields_and_head() -> None:
     err = AwsError(
         "The specified key does not exist.", code="NoSuchKey", status=404, Key="a/b", BucketName="bk"
     )
-    raw = response_dict(proto.serialize_error(service, get_op, err, "req-2"), False)
+    raw = response_dict(proto.serialize_error(service, get_op, err, "req-2"))
     assert raw["headers"]["x-amz-request-id"] == "req-2"
     assert raw["headers"]["x-amz-id-2"]
     parsed = create_parser("rest-xml").parse(raw, get_op.output_shape)
@@ -366,17 +307,14 @@ SQS_OPS = sorted(specs.service_model("sqs").operation_names)
 def test_sqs_query_roundtrip(name: str, data: st.DataObject) -> None:
     old_op = _sqs_query_model().operation_model(name)
     op = specs.operation_model("sqs", name)  # the JSON model the server uses
-    proto = get("query")
     params = data.draw(INPUTS.input(op), label="params")
-    serialized = create_serializer("query", include_validation=False).serialize_to_request(params, old_op)
-    req = wire_request(serialized)
-    assert proto.matches(req, op.service_model)
-    assert proto.operation_name(req, op.service_model) == name
+    req = botocore_sends("query", old_op, params)
+    proto = routed("query", req, op)
     assert _prune(normalize(proto.decode(req, op), op.input_shape)) == _prune(
         normalize(params, op.input_shape)
     )
     result = data.draw(OUTPUTS.output(op), label="result")
-    raw = response_dict(proto.serialize(op, result, "req-1"), False)
+    raw = response_dict(proto.serialize(op, result, "req-1"))
     parsed = create_parser("query").parse(raw, old_op.output_shape)
     assert parsed.pop("ResponseMetadata")["RequestId"] == "req-1"
     assert _prune(normalize(parsed, op.output_shape)) == _prune(normalize(result, op.output_shape))

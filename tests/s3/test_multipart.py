@@ -214,22 +214,27 @@ def test_upload_part_copy_with_ranges(s3: Any, bucket: str) -> None:
     assert s3.get_object(Bucket=bucket, Key="dst")["Body"].read() == src[: 5 * MIB + 1] + src[10:20]
 
 
+def _upload_parts(
+    s3: Any, bucket: str, key: str, upload_id: str, parts: list[bytes], algorithm: str
+) -> list[dict[str, Any]]:
+    """Each of ``parts`` uploaded with an ``algorithm`` checksum: the parts CompleteMultipartUpload takes."""
+    member = f"Checksum{algorithm}"
+    done = []
+    for i, data in enumerate(parts, 1):
+        r = s3.upload_part(
+            Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=i, Body=data, ChecksumAlgorithm=algorithm
+        )
+        done.append({"PartNumber": i, "ETag": r["ETag"], member: r[member]})
+    return done
+
+
 def test_composite_and_full_object_checksums(s3: Any, bucket: str) -> None:
     parts = [b"x" * (5 * MIB), b"y" * 10]
     up = s3.create_multipart_upload(Bucket=bucket, Key="c", ChecksumAlgorithm="SHA256")
     assert up["ChecksumAlgorithm"] == "SHA256" and up["ChecksumType"] == "COMPOSITE"
-    done = []
-    for i, data in enumerate(parts, 1):
-        r = s3.upload_part(
-            Bucket=bucket,
-            Key="c",
-            UploadId=up["UploadId"],
-            PartNumber=i,
-            Body=data,
-            ChecksumAlgorithm="SHA256",
-        )
-        assert r["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(data).digest()).decode()
-        done.append({"PartNumber": i, "ETag": r["ETag"], "ChecksumSHA256": r["ChecksumSHA256"]})
+    done = _upload_parts(s3, bucket, "c", up["UploadId"], parts, "SHA256")
+    for data, part in zip(parts, done, strict=True):
+        assert part["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(data).digest()).decode()
     res = s3.complete_multipart_upload(
         Bucket=bucket, Key="c", UploadId=up["UploadId"], MultipartUpload={"Parts": done}
     )
@@ -242,17 +247,7 @@ def test_composite_and_full_object_checksums(s3: Any, bucket: str) -> None:
     up = s3.create_multipart_upload(
         Bucket=bucket, Key="f", ChecksumAlgorithm="CRC32", ChecksumType="FULL_OBJECT"
     )
-    done = []
-    for i, data in enumerate(parts, 1):
-        r = s3.upload_part(
-            Bucket=bucket,
-            Key="f",
-            UploadId=up["UploadId"],
-            PartNumber=i,
-            Body=data,
-            ChecksumAlgorithm="CRC32",
-        )
-        done.append({"PartNumber": i, "ETag": r["ETag"], "ChecksumCRC32": r["ChecksumCRC32"]})
+    done = _upload_parts(s3, bucket, "f", up["UploadId"], parts, "CRC32")
     res = s3.complete_multipart_upload(
         Bucket=bucket,
         Key="f",

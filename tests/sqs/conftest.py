@@ -1,12 +1,15 @@
-"""SQS fixtures: ``sqs`` (a boto3 client for each mode) and ``new_queue`` (unique queue names)."""
+"""SQS fixtures: ``sqs`` (a boto3 client for each mode), ``new_queue`` (unique queue names) and
+``two_servers`` (two server processes sharing one state)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
+from tests.helpers import ServerProcess
 
 
 @pytest.fixture
@@ -27,3 +30,14 @@ def new_queue(sqs: Any) -> Callable[..., str]:
         return sqs.create_queue(QueueName=qname, Attributes=attrs)["QueueUrl"]
 
     return make
+
+
+@pytest.fixture(scope="module")
+def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    """Two server processes on one shared state directory (one pair per test module)."""
+    data = tmp_path_factory.mktemp("shared-state")
+    a = ServerProcess(data).start()
+    b = ServerProcess(data).start()
+    yield a, b
+    a.stop()
+    b.stop()

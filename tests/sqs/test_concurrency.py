@@ -9,20 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.helpers import ServerProcess
-
 pytestmark = pytest.mark.server
 CONSUMERS_PER_SERVER = 3
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    data = tmp_path_factory.mktemp("shared-state")
-    a = ServerProcess(data).start()
-    b = ServerProcess(data).start()
-    yield a, b
-    a.stop()
-    b.stop()
 
 
 def _consume(server, url, expected, received, lock, done, on_batch=None, **receive):
@@ -72,14 +60,14 @@ def _send_all(client, url, bodies, extra):
         assert not res.get("Failed"), res
 
 
-def test_standard_queue_every_message_exactly_once(servers):
-    a, b = servers
+def test_standard_queue_every_message_exactly_once(two_servers):
+    a, b = two_servers
     url = a.client("sqs").create_queue(QueueName="exactly-once", Attributes={"VisibilityTimeout": "60"})[
         "QueueUrl"
     ]
     bodies = [f"m{i}" for i in range(300)]
     with ThreadPoolExecutor(2) as pool:  # producers on both servers while consumers run
-        consumers = pool.submit(_run_consumers, servers, url, len(bodies))
+        consumers = pool.submit(_run_consumers, two_servers, url, len(bodies))
         _send_all(b.client("sqs"), url, bodies[:150], extra=lambda _b: {})
         _send_all(a.client("sqs"), url, bodies[150:], extra=lambda _b: {})
         received = consumers.result()
@@ -89,8 +77,8 @@ def test_standard_queue_every_message_exactly_once(servers):
     assert all(m["Attributes"]["ApproximateReceiveCount"] == "1" for m in received)
 
 
-def test_fifo_order_per_group_with_concurrent_consumers(servers):
-    a, b = servers
+def test_fifo_order_per_group_with_concurrent_consumers(two_servers):
+    a, b = two_servers
     url = a.client("sqs").create_queue(
         QueueName="ordered.fifo",
         Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true", "VisibilityTimeout": "60"},
@@ -104,14 +92,14 @@ def test_fifo_order_per_group_with_concurrent_consumers(servers):
         for m in msgs:
             per_group[m["Attributes"]["MessageGroupId"]].append(m["Body"])
 
-    received = _run_consumers(servers, url, len(bodies), on_batch=record)
+    received = _run_consumers(two_servers, url, len(bodies), on_batch=record)
     assert len(received) == len(bodies)
     for g in groups:
         assert per_group[g] == [b for b in bodies if b.startswith(g + ":")]
 
 
-def test_redelivery_after_visibility_timeout_loses_nothing(servers):
-    a, b = servers
+def test_redelivery_after_visibility_timeout_loses_nothing(two_servers):
+    a, b = two_servers
     url = a.client("sqs").create_queue(QueueName="redeliver")["QueueUrl"]
     bodies = [f"r{i}" for i in range(40)]
     _send_all(a.client("sqs"), url, bodies, extra=lambda _b: {})
@@ -122,7 +110,7 @@ def test_redelivery_after_visibility_timeout_loses_nothing(servers):
         crashed += client.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=1).get(
             "Messages", []
         )
-    received = _run_consumers(servers, url, len(bodies), VisibilityTimeout=60)
+    received = _run_consumers(two_servers, url, len(bodies), VisibilityTimeout=60)
     counts = Counter(m["Body"] for m in received)
     assert set(counts) == set(bodies)
     assert max(counts.values()) == 1

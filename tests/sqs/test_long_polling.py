@@ -5,10 +5,6 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
-from tests.helpers import ServerProcess
-
 
 def test_empty_long_poll_returns_nothing(sqs, new_queue):
     url = new_queue()
@@ -42,16 +38,6 @@ def test_wait_sees_delayed_message(sqs, new_queue):
     sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=1)
     got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=10)
     assert [m["Body"] for m in got["Messages"]] == ["later"]
-
-
-@pytest.fixture(scope="module")
-def two_servers(tmp_path_factory):
-    data = tmp_path_factory.mktemp("shared-longpoll")
-    a = ServerProcess(data).start()
-    b = ServerProcess(data).start()
-    yield a, b
-    a.stop()
-    b.stop()
 
 
 def test_wait_wakes_on_send_through_another_server(two_servers):

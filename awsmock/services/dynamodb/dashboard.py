@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from awsmock import inventory
@@ -46,28 +46,11 @@ def _key_text(spec: dict[str, Any]) -> str:
     ],
 )
 def list_tables(session: Session, query: Query) -> Page:
-    stmt = select(DynamoTable).order_by(DynamoTable.id).limit(query.limit + 1)
-    if query.account:
-        stmt = stmt.where(DynamoTable.account_id == query.account)
-    if query.region:
-        stmt = stmt.where(DynamoTable.region == query.region)
-    if query.after is not None:
-        stmt = stmt.where(DynamoTable.id > int(query.after))
-    pattern = query.like()
-    if pattern:
-        stmt = stmt.where(func.lower(DynamoTable.name).like(pattern, escape="\\"))
-    tables = list(session.scalars(stmt))
-    more = len(tables) > query.limit
-    tables = tables[: query.limit]
-    counts: dict[int, tuple[int, int]] = {}
-    ids = [t.id for t in tables]
-    if ids:
-        for table_id, n, size in session.execute(
-            select(DynamoItem.table_id, func.count(), func.coalesce(func.sum(DynamoItem.size), 0))
-            .where(DynamoItem.table_id.in_(ids))
-            .group_by(DynamoItem.table_id)
-        ):
-            counts[table_id] = (int(n), int(size))
+    stmt = inventory.scoped(select(DynamoTable), DynamoTable, query)
+    tables, after = inventory.keyset_page(
+        session, stmt, query, order=DynamoTable.id, search=DynamoTable.name, start=int
+    )
+    counts = inventory.totals(session, DynamoItem.table_id, DynamoItem.size, [t.id for t in tables])
     items = []
     for t in tables:
         spec = _spec(t)
@@ -86,7 +69,7 @@ def list_tables(session: Session, query: Query) -> Page:
                 "tags": inventory.tag_dict(spec.get("Tags")),
             }
         )
-    return Page(items, tables[-1].id if more and tables else None)
+    return Page(items, after)
 
 
 def plain(av: Any) -> Any:
@@ -118,14 +101,7 @@ def plain(av: Any) -> Any:
 )
 def list_items(session: Session, name: str, query: Query) -> Page:
     """The table's items in storage (scan) order, keyset-paged on the primary key."""
-    stmt = select(DynamoTable).where(DynamoTable.name == name)
-    if query.account:
-        stmt = stmt.where(DynamoTable.account_id == query.account)
-    if query.region:
-        stmt = stmt.where(DynamoTable.region == query.region)
-    table = session.scalars(stmt).first()
-    if table is None:
-        raise LookupError(f"no table named {name!r}")
+    table = inventory.find_named(session, DynamoTable, name, "table", query)
     key_names = [k.get("AttributeName") for k in _spec(table).get("KeySchema") or []]
     columns = (DynamoItem.h, DynamoItem.pk, DynamoItem.sk)
     istmt = (
@@ -137,9 +113,7 @@ def list_items(session: Session, name: str, query: Query) -> Page:
     if query.after is not None:
         h, pk, sk = query.after
         istmt = istmt.where(tuple_(*columns) > (int(h), str(pk), bytes.fromhex(sk)))
-    pattern = query.like()
-    if pattern:
-        istmt = istmt.where(func.lower(DynamoItem.data).like(pattern, escape="\\"))
+    istmt = inventory.searched(istmt, DynamoItem.data, query)
     rows = list(session.execute(istmt))
     more = len(rows) > query.limit
     rows = rows[: query.limit]

@@ -146,6 +146,33 @@ def _check_index_keys(used: list[str], types: dict[str, str], defs: list[dict[st
         )
 
 
+def _index_name(ix: dict[str, Any], names: set[str]) -> str:
+    """The name of a new table's index, which no other index of the table may have."""
+    iname: str = ix["IndexName"]
+    if iname in names:
+        raise invalid(f"Duplicate index name: {iname}")
+    names.add(iname)
+    return iname
+
+
+def _new_gsi(
+    ix: dict[str, Any], types: dict[str, str], defs: list[dict[str, str]], billing: str
+) -> dict[str, Any]:
+    """A global secondary index as the table spec keeps it, its keys and settings checked."""
+    iname = ix["IndexName"]
+    _check_key_schema(ix["KeySchema"])
+    _check_index_keys(_key_names(ix["KeySchema"]), types, defs)
+    g: dict[str, Any] = {
+        "IndexName": iname,
+        "KeySchema": ix["KeySchema"],
+        "Projection": _check_projection(ix),
+    }
+    gtp = _check_throughput(ix.get("ProvisionedThroughput"), billing, iname)
+    if gtp:
+        g["ProvisionedThroughput"] = gtp
+    return g
+
+
 # -- descriptions -------------------------------------------------------------------------------
 
 
@@ -274,10 +301,7 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         raise invalid(f"GlobalSecondaryIndex count exceeds the per-table limit of {MAX_GSI}")
     out_lsis = []
     for ix in lsis:
-        iname = ix["IndexName"]
-        if iname in names:
-            raise invalid(f"Duplicate index name: {iname}")
-        names.add(iname)
+        iname = _index_name(ix, names)
         _check_key_schema(ix["KeySchema"])
         if len(ix["KeySchema"]) != 2:
             raise invalid(f"Index KeySchema does not have a range key for index: {iname}")
@@ -294,22 +318,9 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         )
     out_gsis = []
     for ix in gsis:
-        iname = ix["IndexName"]
-        if iname in names:
-            raise invalid(f"Duplicate index name: {iname}")
-        names.add(iname)
-        _check_key_schema(ix["KeySchema"])
-        _check_index_keys(_key_names(ix["KeySchema"]), types, defs)
+        _index_name(ix, names)
+        out_gsis.append(_new_gsi(ix, types, defs, billing))
         used += _key_names(ix["KeySchema"])
-        g: dict[str, Any] = {
-            "IndexName": iname,
-            "KeySchema": ix["KeySchema"],
-            "Projection": _check_projection(ix),
-        }
-        gtp = _check_throughput(ix.get("ProvisionedThroughput"), billing, iname)
-        if gtp:
-            g["ProvisionedThroughput"] = gtp
-        out_gsis.append(g)
     unused = [d["AttributeName"] for d in defs if d["AttributeName"] not in used]
     if unused:
         raise invalid(
@@ -423,13 +434,7 @@ def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             iname = ix["IndexName"]
             if iname in info.indexes or any(g["IndexName"] == iname for g in gsis):
                 raise invalid(f"Attempting to create an index which already exists: {iname}")
-            _check_key_schema(ix["KeySchema"])
-            _check_index_keys(_key_names(ix["KeySchema"]), types, spec["AttributeDefinitions"])
-            g = {"IndexName": iname, "KeySchema": ix["KeySchema"], "Projection": _check_projection(ix)}
-            gtp = _check_throughput(ix.get("ProvisionedThroughput"), billing, iname)
-            if gtp:
-                g["ProvisionedThroughput"] = gtp
-            gsis.append(g)
+            gsis.append(_new_gsi(ix, types, spec["AttributeDefinitions"], billing))
             created_indexes.append(iname)
         elif "Delete" in change:
             iname = change["Delete"]["IndexName"]

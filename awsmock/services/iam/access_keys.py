@@ -4,36 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from awsmock.auth.keys import access_key_id, secret_access_key
 from awsmock.context import RequestContext
 from awsmock.models.iam import IamAccessKey, IamUser
 from awsmock.registry import handler
 
-from .common import caller_user, paginate
-from .errors import IamValidationError, LimitExceeded, NoSuchEntity
+from .common import caller_user, check_status, count, owned, paginate_query
+from .errors import LimitExceeded, NoSuchEntity
 
 KEYS_PER_USER = 2
 
 
 def _key(ctx: RequestContext, user: IamUser, key_id: str) -> IamAccessKey:
-    key = ctx.session.get(IamAccessKey, key_id)
-    if key is None or key.user_pk != user.pk:
-        raise NoSuchEntity(f"The Access Key with id {key_id} cannot be found.")
-    return key
+    return owned(ctx.session, IamAccessKey, key_id, _missing(key_id), user_pk=user.pk)
+
+
+def _missing(key_id: str) -> NoSuchEntity:
+    return NoSuchEntity(f"The Access Key with id {key_id} cannot be found.")
 
 
 @handler("iam", "CreateAccessKey")
 def create_access_key(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = caller_user(ctx, params.get("UserName"))
-    count = (
-        ctx.session.scalar(
-            select(func.count()).select_from(IamAccessKey).where(IamAccessKey.user_pk == user.pk)
-        )
-        or 0
-    )
-    if count >= KEYS_PER_USER:
+    if count(ctx.session, IamAccessKey, IamAccessKey.user_pk == user.pk) >= KEYS_PER_USER:
         raise LimitExceeded(f"Cannot exceed quota for AccessKeysPerUser: {KEYS_PER_USER}")
     key = IamAccessKey(
         access_key_id=access_key_id(ctx.account_id),
@@ -58,12 +53,8 @@ def create_access_key(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 @handler("iam", "ListAccessKeys")
 def list_access_keys(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = caller_user(ctx, params.get("UserName"))
-    keys = list(
-        ctx.session.scalars(
-            select(IamAccessKey).where(IamAccessKey.user_pk == user.pk).order_by(IamAccessKey.create_date)
-        )
-    )
-    page, meta = paginate(keys, params)
+    q = select(IamAccessKey).where(IamAccessKey.user_pk == user.pk)
+    page, meta = paginate_query(ctx, q.order_by(IamAccessKey.create_date), params)
     return {
         "AccessKeyMetadata": [
             {
@@ -81,12 +72,8 @@ def list_access_keys(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
 @handler("iam", "UpdateAccessKey")
 def update_access_key(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = caller_user(ctx, params.get("UserName"))
-    if params["Status"] not in ("Active", "Inactive"):
-        raise IamValidationError(
-            f"1 validation error detected: Value '{params['Status']}' at 'status' failed to satisfy constraint: "
-            "Member must satisfy enum value set: [Active, Inactive]"
-        )
-    _key(ctx, user, params["AccessKeyId"]).status = params["Status"]
+    status = check_status(params["Status"])
+    _key(ctx, user, params["AccessKeyId"]).status = status
     return {}
 
 
@@ -99,9 +86,8 @@ def delete_access_key(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 
 @handler("iam", "GetAccessKeyLastUsed")
 def get_access_key_last_used(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    key = ctx.session.get(IamAccessKey, params["AccessKeyId"])
-    if key is None or key.account_id != ctx.account_id:
-        raise NoSuchEntity(f"The Access Key with id {params['AccessKeyId']} cannot be found.")
+    key_id = params["AccessKeyId"]
+    key = owned(ctx.session, IamAccessKey, key_id, _missing(key_id), account_id=ctx.account_id)
     user = ctx.session.get(IamUser, key.user_pk)
     last: dict[str, Any] = {"ServiceName": "N/A", "Region": "N/A"}
     if key.last_used_date is not None:

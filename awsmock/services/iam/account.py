@@ -8,7 +8,7 @@ import io
 import re
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from awsmock.auth import policy as evaluator
 from awsmock.auth.identity import user_documents
@@ -34,7 +34,7 @@ from awsmock.models.iam import (
 from awsmock.registry import handler
 
 from .aws_managed import AWS_ACCOUNT
-from .common import account_row, boundary, encode_document, group_out, role_out, user_out
+from .common import account_row, boundary, count, encode_document, group_out, role_out, user_out
 from .errors import (
     EntityAlreadyExists,
     IamValidationError,
@@ -152,27 +152,17 @@ def check_password(ctx: RequestContext, password: str) -> None:
 
 
 def _count(ctx: RequestContext, model: Any) -> int:
-    return (
-        ctx.session.scalar(select(func.count()).select_from(model).where(model.account_id == ctx.account_id))
-        or 0
-    )
+    return count(ctx.session, model, model.account_id == ctx.account_id)
 
 
 @handler("iam", "GetAccountSummary")
 def get_account_summary(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    virtual = (
-        ctx.session.scalar(
-            select(func.count()).select_from(IamMfaDevice).where(IamMfaDevice.account_id == ctx.account_id)
-        )
-        or 0
-    )
-    in_use = (
-        ctx.session.scalar(
-            select(func.count())
-            .select_from(IamMfaDevice)
-            .where(IamMfaDevice.account_id == ctx.account_id, IamMfaDevice.user_pk.is_not(None))
-        )
-        or 0
+    virtual = _count(ctx, IamMfaDevice)
+    in_use = count(
+        ctx.session,
+        IamMfaDevice,
+        IamMfaDevice.account_id == ctx.account_id,
+        IamMfaDevice.user_pk.is_not(None),
     )
     return {
         "SummaryMap": {
@@ -290,12 +280,7 @@ def credential_report(ctx: RequestContext) -> bytes:
     )
     for user in users:
         profile = ctx.session.get(IamLoginProfile, user.pk)
-        mfa = (
-            ctx.session.scalar(
-                select(func.count()).select_from(IamMfaDevice).where(IamMfaDevice.user_pk == user.pk)
-            )
-            or 0
-        )
+        mfa = count(ctx.session, IamMfaDevice, IamMfaDevice.user_pk == user.pk)
         keys = list(
             ctx.session.scalars(
                 select(IamAccessKey).where(IamAccessKey.user_pk == user.pk).order_by(IamAccessKey.create_date)

@@ -8,7 +8,7 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from awsmock.context import RequestContext
 from awsmock.models.iam import IamServerCertificate, IamSigningCertificate, IamUser
@@ -18,18 +18,20 @@ from .common import (
     caller_user,
     check_new_tags,
     check_path,
-    find,
-    iam_arn,
-    merge_tags,
-    new_id,
-    paginate,
-    remove_tags,
-    tag_page,
+    check_status,
+    count,
+    entity_fields,
+    list_by_path,
+    named,
+    owned,
+    paginate_query,
+    register_tagging,
+    rename,
+    with_tags,
 )
 from .errors import (
     DuplicateCertificate,
     EntityAlreadyExists,
-    IamValidationError,
     KeyPairMismatch,
     LimitExceeded,
     MalformedCertificate,
@@ -67,10 +69,12 @@ def _expiration(cert: x509.Certificate) -> dt.datetime:
 
 
 def _server_cert(ctx: RequestContext, name: str) -> IamServerCertificate:
-    row = find(ctx.session, IamServerCertificate, ctx.account_id, name)
-    if row is None:
-        raise NoSuchEntity(f"The Server Certificate with name {name} cannot be found.")
-    return row
+    missing = NoSuchEntity(f"The Server Certificate with name {name} cannot be found.")
+    return named(ctx, IamServerCertificate, name, missing)
+
+
+def _server_cert_taken(name: str) -> EntityAlreadyExists:
+    return EntityAlreadyExists(f"The Server Certificate with name {name} already exists.")
 
 
 def _metadata(row: IamServerCertificate) -> dict[str, Any]:
@@ -95,26 +99,23 @@ def upload_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> di
     chain = params.get("CertificateChain")
     if chain:
         parse_certificate(chain.split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----")
-    if find(ctx.session, IamServerCertificate, ctx.account_id, name) is not None:
-        raise EntityAlreadyExists(f"The Server Certificate with name {name} already exists.")
     row = IamServerCertificate(
-        account_id=ctx.account_id,
-        name=name,
-        name_lower=name.lower(),
-        path=path,
-        arn=iam_arn(ctx.account_id, "server-certificate", path, name),
-        unique_id=new_id("ASCA"),
-        create_date=ctx.now,
+        **entity_fields(
+            ctx,
+            IamServerCertificate,
+            name,
+            path,
+            kind="server-certificate",
+            id_prefix="ASCA",
+            taken=_server_cert_taken(name),
+        ),
         tags=check_new_tags(params.get("Tags")),
         body=params["CertificateBody"],
         chain=chain,
         expiration=_expiration(cert),
     )
     ctx.session.add(row)
-    out: dict[str, Any] = {"ServerCertificateMetadata": _metadata(row)}
-    if row.tags:
-        out["Tags"] = list(row.tags)
-    return out
+    return with_tags({"ServerCertificateMetadata": _metadata(row)}, row.tags)
 
 
 @handler("iam", "GetServerCertificate")
@@ -123,36 +124,19 @@ def get_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> dict[
     out: dict[str, Any] = {"ServerCertificateMetadata": _metadata(row), "CertificateBody": row.body}
     if row.chain:
         out["CertificateChain"] = row.chain
-    if row.tags:
-        out["Tags"] = list(row.tags)
-    return {"ServerCertificate": out}
+    return {"ServerCertificate": with_tags(out, row.tags)}
 
 
 @handler("iam", "ListServerCertificates")
 def list_server_certificates(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    q = select(IamServerCertificate).where(
-        IamServerCertificate.account_id == ctx.account_id,
-        IamServerCertificate.path.startswith(params.get("PathPrefix") or "/"),
-    )
-    page, meta = paginate(list(ctx.session.scalars(q.order_by(IamServerCertificate.name_lower))), params)
+    page, meta = list_by_path(ctx, IamServerCertificate, params)
     return {"ServerCertificateMetadataList": [_metadata(r) for r in page], **meta}
 
 
 @handler("iam", "UpdateServerCertificate")
 def update_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     row = _server_cert(ctx, params["ServerCertificateName"])
-    new_name = params.get("NewServerCertificateName")
-    if (
-        new_name
-        and new_name.lower() != row.name_lower
-        and find(ctx.session, IamServerCertificate, ctx.account_id, new_name) is not None
-    ):
-        raise EntityAlreadyExists(f"The Server Certificate with name {new_name} already exists.")
-    if new_name:
-        row.name, row.name_lower = new_name, new_name.lower()
-    if params.get("NewPath"):
-        row.path = check_path(params["NewPath"])
-    row.arn = iam_arn(ctx.account_id, "server-certificate", row.path, row.name)
+    rename(ctx, row, params, "NewServerCertificateName", kind="server-certificate", taken=_server_cert_taken)
     return {}
 
 
@@ -162,23 +146,7 @@ def delete_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> di
     return {}
 
 
-@handler("iam", "TagServerCertificate")
-def tag_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    row = _server_cert(ctx, params["ServerCertificateName"])
-    row.tags = merge_tags(row.tags, params.get("Tags"))
-    return {}
-
-
-@handler("iam", "UntagServerCertificate")
-def untag_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    row = _server_cert(ctx, params["ServerCertificateName"])
-    row.tags = remove_tags(row.tags, params.get("TagKeys"))
-    return {}
-
-
-@handler("iam", "ListServerCertificateTags")
-def list_server_certificate_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return tag_page(_server_cert(ctx, params["ServerCertificateName"]).tags, params)
+register_tagging("ServerCertificate", lambda ctx, params: _server_cert(ctx, params["ServerCertificateName"]))
 
 
 # -- signing certificates ---------------------------------------------------------------------
@@ -195,10 +163,8 @@ def _signing_out(user: IamUser, row: IamSigningCertificate) -> dict[str, Any]:
 
 
 def _signing(ctx: RequestContext, user: IamUser, cert_id: str) -> IamSigningCertificate:
-    row = ctx.session.get(IamSigningCertificate, cert_id)
-    if row is None or row.user_pk != user.pk:
-        raise NoSuchEntity(f"The Certificate with id {cert_id} cannot be found.")
-    return row
+    missing = NoSuchEntity(f"The Certificate with id {cert_id} cannot be found.")
+    return owned(ctx.session, IamSigningCertificate, cert_id, missing, user_pk=user.pk)
 
 
 @handler("iam", "UploadSigningCertificate")
@@ -208,15 +174,10 @@ def upload_signing_certificate(ctx: RequestContext, params: dict[str, Any]) -> d
     cert_id = hashlib.sha1(cert.public_bytes(serialization.Encoding.DER)).hexdigest().upper()[:32]
     if ctx.session.get(IamSigningCertificate, cert_id) is not None:
         raise DuplicateCertificate(f"The Certificate with id {cert_id} already exists.")
-    count = (
-        ctx.session.scalar(
-            select(func.count())
-            .select_from(IamSigningCertificate)
-            .where(IamSigningCertificate.user_pk == user.pk)
-        )
-        or 0
-    )
-    if count >= CERTIFICATES_PER_USER:
+    if (
+        count(ctx.session, IamSigningCertificate, IamSigningCertificate.user_pk == user.pk)
+        >= CERTIFICATES_PER_USER
+    ):
         raise LimitExceeded(f"Cannot exceed quota for CertificatesPerUser: {CERTIFICATES_PER_USER}")
     row = IamSigningCertificate(
         certificate_id=cert_id,
@@ -233,26 +194,16 @@ def upload_signing_certificate(ctx: RequestContext, params: dict[str, Any]) -> d
 @handler("iam", "ListSigningCertificates")
 def list_signing_certificates(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = caller_user(ctx, params.get("UserName"))
-    rows = list(
-        ctx.session.scalars(
-            select(IamSigningCertificate)
-            .where(IamSigningCertificate.user_pk == user.pk)
-            .order_by(IamSigningCertificate.upload_date)
-        )
-    )
-    page, meta = paginate(rows, params)
+    q = select(IamSigningCertificate).where(IamSigningCertificate.user_pk == user.pk)
+    page, meta = paginate_query(ctx, q.order_by(IamSigningCertificate.upload_date), params)
     return {"Certificates": [_signing_out(user, r) for r in page], **meta}
 
 
 @handler("iam", "UpdateSigningCertificate")
 def update_signing_certificate(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = caller_user(ctx, params.get("UserName"))
-    if params["Status"] not in ("Active", "Inactive"):
-        raise IamValidationError(
-            f"1 validation error detected: Value '{params['Status']}' at 'status' failed to satisfy constraint: "
-            "Member must satisfy enum value set: [Active, Inactive]"
-        )
-    _signing(ctx, user, params["CertificateId"]).status = params["Status"]
+    status = check_status(params["Status"])
+    _signing(ctx, user, params["CertificateId"]).status = status
     return {}
 
 

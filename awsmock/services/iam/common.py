@@ -1,27 +1,32 @@
-"""Shared IAM helpers: lookups by name, ARNs, pagination, tags, output shapes."""
+"""Shared IAM helpers: lookups, new and renamed entities, ARNs, counting, pagination, tags,
+output shapes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from awsmock.auth.keys import unique_id
 from awsmock.context import RequestContext
+from awsmock.errors import AwsError
 from awsmock.models.iam import (
     IamAccount,
     IamGroup,
+    IamInlinePolicy,
     IamInstanceProfile,
     IamPolicy,
+    IamPolicyAttachment,
     IamRole,
     IamServerCertificate,
     IamUser,
 )
+from awsmock.registry import handler
 
-from .errors import IamValidationError, InvalidInput, LimitExceeded, no_such
+from .errors import DeleteConflict, IamValidationError, InvalidInput, LimitExceeded, no_such
 
 T = TypeVar("T")
 Entity = IamUser | IamGroup | IamRole | IamPolicy | IamInstanceProfile | IamServerCertificate
@@ -52,13 +57,27 @@ def find(session: Session, model: type[T], account_id: str, name: str) -> T | No
     )
 
 
+def named(ctx: RequestContext, model: type[T], name: str, missing: AwsError) -> T:
+    """The account's ``model`` entity called ``name`` (in any case); raises ``missing`` if none."""
+    row = find(ctx.session, model, ctx.account_id, name)
+    if row is None:
+        raise missing
+    return row
+
+
+def owned(session: Session, model: type[T], key: Any, missing: AwsError, **owner: Any) -> T:
+    """The ``model`` row with primary key ``key`` whose columns hold the ``owner`` values
+    (``user_pk=…``, ``account_id=…``); raises ``missing`` if there is none."""
+    row = session.get(model, key)
+    if row is None or any(getattr(row, column) != value for column, value in owner.items()):
+        raise missing
+    return row
+
+
 def get_user(ctx: RequestContext, name: str | None) -> IamUser:
     if not name:
         raise IamValidationError("Must specify userName when calling with non-User credentials")
-    user = find(ctx.session, IamUser, ctx.account_id, name)
-    if user is None:
-        raise no_such("user", name)
-    return user
+    return named(ctx, IamUser, name, no_such("user", name))
 
 
 def caller_user(ctx: RequestContext, name: str | None) -> IamUser:
@@ -71,17 +90,98 @@ def caller_user(ctx: RequestContext, name: str | None) -> IamUser:
 
 
 def get_group(ctx: RequestContext, name: str) -> IamGroup:
-    group = find(ctx.session, IamGroup, ctx.account_id, name)
-    if group is None:
-        raise no_such("group", name)
-    return group
+    return named(ctx, IamGroup, name, no_such("group", name))
 
 
 def get_role(ctx: RequestContext, name: str) -> IamRole:
-    role = find(ctx.session, IamRole, ctx.account_id, name)
-    if role is None:
-        raise no_such("role", name)
-    return role
+    return named(ctx, IamRole, name, no_such("role", name))
+
+
+def entity_fields(
+    ctx: RequestContext,
+    model: Any,
+    name: str,
+    path: str,
+    *,
+    kind: str,
+    id_prefix: str,
+    taken: AwsError,
+) -> dict[str, Any]:
+    """The columns every named entity starts with (name, path, ARN, id, creation time), for a
+    new ``model`` row called ``name``; raises ``taken`` if the account has one already."""
+    if find(ctx.session, model, ctx.account_id, name) is not None:
+        raise taken
+    return {
+        "account_id": ctx.account_id,
+        "name": name,
+        "name_lower": name.lower(),
+        "path": path,
+        "arn": iam_arn(ctx.account_id, kind, path, name),
+        "unique_id": new_id(id_prefix),
+        "create_date": ctx.now,
+    }
+
+
+def rename(
+    ctx: RequestContext,
+    row: Any,
+    params: dict[str, Any],
+    new_name_key: str,
+    *,
+    kind: str,
+    taken: Callable[[str], AwsError],
+) -> None:
+    """Update{User,Group,ServerCertificate}: the new name (``params[new_name_key]``; ``taken(name)``
+    is raised if another entity has it) and ``NewPath``, and the ARN they make."""
+    new_name = params.get(new_name_key)
+    if (
+        new_name
+        and new_name.lower() != row.name_lower
+        and find(ctx.session, type(row), ctx.account_id, new_name) is not None
+    ):
+        raise taken(new_name)
+    if new_name:
+        row.name, row.name_lower = new_name, new_name.lower()
+    if params.get("NewPath"):
+        row.path = check_path(params["NewPath"])
+    row.arn = iam_arn(ctx.account_id, kind, row.path, row.name)
+
+
+def check_deletable(session: Session, checks: Iterable[tuple[Any, str]]) -> None:
+    """DeleteConflict (``Cannot delete entity, <message>``) for the first ``(condition, message)``
+    that some row still meets."""
+    for condition, message in checks:
+        if session.scalar(select(exists().where(condition))):
+            raise DeleteConflict(f"Cannot delete entity, {message}")
+
+
+def policy_checks(kind: str, pk: int) -> list[tuple[Any, str]]:
+    """:func:`check_deletable`'s checks for a user's, group's or role's inline and attached policies."""
+    return [
+        (
+            (IamInlinePolicy.principal_type == kind) & (IamInlinePolicy.principal_pk == pk),
+            "must delete policies first.",
+        ),
+        (
+            (IamPolicyAttachment.principal_type == kind) & (IamPolicyAttachment.principal_pk == pk),
+            "must detach all policies first.",
+        ),
+    ]
+
+
+def check_status(value: str) -> str:
+    """An access key's, certificate's or credential's new ``Status``."""
+    if value not in ("Active", "Inactive"):
+        raise IamValidationError(
+            f"1 validation error detected: Value '{value}' at 'status' failed to satisfy constraint: "
+            "Member must satisfy enum value set: [Active, Inactive]"
+        )
+    return value
+
+
+def count(session: Session, model: Any, *where: Any) -> int:
+    """How many ``model`` rows match ``where``."""
+    return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
 def account_row(ctx: RequestContext) -> IamAccount:
@@ -124,6 +224,21 @@ def paginate(
     if out["IsTruncated"]:
         out["Marker"] = str(start + size)
     return page, out
+
+
+def paginate_query(
+    ctx: RequestContext, stmt: Select[Any], params: dict[str, Any]
+) -> tuple[list[Any], dict[str, Any]]:
+    """:func:`paginate` over the rows ``stmt`` selects."""
+    return paginate(list(ctx.session.scalars(stmt)), params)
+
+
+def list_by_path(ctx: RequestContext, model: Any, params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """One page of the account's ``model`` entities under ``PathPrefix``, by name (List{Users,...})."""
+    q = select(model).where(
+        model.account_id == ctx.account_id, model.path.startswith(params.get("PathPrefix") or "/")
+    )
+    return paginate_query(ctx, q.order_by(model.name_lower), params)
 
 
 def by_path(items: Sequence[T], prefix: str | None) -> list[T]:
@@ -169,6 +284,40 @@ def tag_page(tags: list[dict[str, str]] | None, params: dict[str, Any]) -> dict[
     return {"Tags": page, **meta}
 
 
+def register_tagging(
+    resource: str,
+    get: Callable[[RequestContext, dict[str, Any]], Any],
+    get_listed: Callable[[RequestContext, dict[str, Any]], Any] | None = None,
+) -> None:
+    """Register Tag<resource>, Untag<resource> and List<resource>Tags on the entity
+    ``get(ctx, params)`` finds (``get_listed`` for listing, when that finds more)."""
+    listed = get_listed or get
+
+    def tag(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        row = get(ctx, params)
+        row.tags = merge_tags(row.tags, params.get("Tags"))
+        return {}
+
+    def untag(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        row = get(ctx, params)
+        row.tags = remove_tags(row.tags, params.get("TagKeys"))
+        return {}
+
+    def list_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        return tag_page(listed(ctx, params).tags, params)
+
+    handler("iam", f"Tag{resource}")(tag)
+    handler("iam", f"Untag{resource}")(untag)
+    handler("iam", f"List{resource}Tags")(list_tags)
+
+
+def with_tags(out: dict[str, Any], tags: list[dict[str, str]] | None) -> dict[str, Any]:
+    """``out`` given a ``Tags`` member when there are tags (IAM leaves it out otherwise)."""
+    if tags:
+        out["Tags"] = list(tags)
+    return out
+
+
 def boundary(arn: str | None) -> dict[str, Any]:
     if not arn:
         return {}
@@ -190,8 +339,7 @@ def user_out(user: IamUser, *, full: bool = False) -> dict[str, Any]:
         out["PasswordLastUsed"] = user.password_last_used
     if full:
         out.update(boundary(user.permissions_boundary))
-        if user.tags:
-            out["Tags"] = list(user.tags)
+        with_tags(out, user.tags)
     return out
 
 
@@ -219,8 +367,7 @@ def role_out(role: IamRole, *, full: bool = False) -> dict[str, Any]:
         out["Description"] = role.description
     if full:
         out.update(boundary(role.permissions_boundary))
-        if role.tags:
-            out["Tags"] = list(role.tags)
+        with_tags(out, role.tags)
         last: dict[str, Any] = {}
         if role.last_used_date is not None:
             last = {"LastUsedDate": role.last_used_date, "Region": role.last_used_region}

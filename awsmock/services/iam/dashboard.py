@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from awsmock import inventory
@@ -25,34 +25,16 @@ AWS_MANAGED = "aws"  # the pseudo-account holding AWS managed policies
 
 
 def _page(session: Session, model: Any, query: Query) -> tuple[list[Any], Any]:
-    stmt = select(model).where(model.account_id != AWS_MANAGED).order_by(model.pk).limit(query.limit + 1)
-    if query.account:
-        stmt = stmt.where(model.account_id == query.account)
-    if query.after is not None:
-        stmt = stmt.where(model.pk > int(query.after))
-    pattern = query.like()
-    if pattern:
-        stmt = stmt.where(func.lower(model.name).like(pattern, escape="\\"))
-    rows = list(session.scalars(stmt))
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    return rows, (rows[-1].pk if more and rows else None)
+    stmt = inventory.scoped(
+        select(model).where(model.account_id != AWS_MANAGED), model, query, regional=False
+    )
+    return inventory.keyset_page(session, stmt, query, order=model.pk, search=model.name, start=int)
 
 
 def _attached(session: Session, principal_type: str, pks: list[int]) -> dict[int, int]:
-    if not pks:
-        return {}
-    return {
-        int(pk): int(n)
-        for pk, n in session.execute(
-            select(IamPolicyAttachment.principal_pk, func.count())
-            .where(
-                IamPolicyAttachment.principal_type == principal_type,
-                IamPolicyAttachment.principal_pk.in_(pks),
-            )
-            .group_by(IamPolicyAttachment.principal_pk)
-        )
-    }
+    return inventory.counts(
+        session, IamPolicyAttachment.principal_pk, pks, IamPolicyAttachment.principal_type == principal_type
+    )
 
 
 def _common(row: Any) -> dict[str, Any]:
@@ -90,25 +72,8 @@ COMMON_TAIL = (
 def list_users(session: Session, query: Query) -> Page:
     users, after = _page(session, IamUser, query)
     pks = [u.pk for u in users]
-    groups: dict[int, int] = {}
-    keys: dict[int, int] = {}
-    if pks:
-        groups = {
-            int(pk): int(n)
-            for pk, n in session.execute(
-                select(IamGroupMember.user_pk, func.count())
-                .where(IamGroupMember.user_pk.in_(pks))
-                .group_by(IamGroupMember.user_pk)
-            )
-        }
-        keys = {
-            int(pk): int(n)
-            for pk, n in session.execute(
-                select(IamAccessKey.user_pk, func.count())
-                .where(IamAccessKey.user_pk.in_(pks))
-                .group_by(IamAccessKey.user_pk)
-            )
-        }
+    groups = inventory.counts(session, IamGroupMember.user_pk, pks)
+    keys = inventory.counts(session, IamAccessKey.user_pk, pks)
     policies = _attached(session, "user", pks)
     items = [
         {
@@ -137,16 +102,7 @@ def list_users(session: Session, query: Query) -> Page:
 def list_groups(session: Session, query: Query) -> Page:
     groups, after = _page(session, IamGroup, query)
     pks = [g.pk for g in groups]
-    members: dict[int, int] = {}
-    if pks:
-        members = {
-            int(pk): int(n)
-            for pk, n in session.execute(
-                select(IamGroupMember.group_pk, func.count())
-                .where(IamGroupMember.group_pk.in_(pks))
-                .group_by(IamGroupMember.group_pk)
-            )
-        }
+    members = inventory.counts(session, IamGroupMember.group_pk, pks)
     policies = _attached(session, "group", pks)
     items = [
         {**_common(g), "members": members.get(g.pk, 0), "policies": policies.get(g.pk, 0)} for g in groups
@@ -205,17 +161,7 @@ def list_roles(session: Session, query: Query) -> Page:
 )
 def list_policies(session: Session, query: Query) -> Page:
     policies, after = _page(session, IamPolicy, query)
-    pks = [p.pk for p in policies]
-    attachments: dict[int, int] = {}
-    if pks:
-        attachments = {
-            int(pk): int(n)
-            for pk, n in session.execute(
-                select(IamPolicyAttachment.policy_pk, func.count())
-                .where(IamPolicyAttachment.policy_pk.in_(pks))
-                .group_by(IamPolicyAttachment.policy_pk)
-            )
-        }
+    attachments = inventory.counts(session, IamPolicyAttachment.policy_pk, [p.pk for p in policies])
     items = [
         {
             **_common(p),

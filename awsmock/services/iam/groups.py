@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from awsmock.context import RequestContext
-from awsmock.models.iam import IamGroup, IamGroupMember, IamInlinePolicy, IamPolicyAttachment, IamUser
+from awsmock.models.iam import IamGroup, IamGroupMember, IamUser
 from awsmock.registry import handler
 
 from .common import (
+    check_deletable,
     check_path,
-    find,
+    entity_fields,
     get_group,
     get_user,
     group_out,
-    iam_arn,
-    new_id,
+    list_by_path,
     paginate,
+    policy_checks,
+    rename,
     user_out,
 )
-from .errors import DeleteConflict, LimitExceeded, already_exists
+from .errors import LimitExceeded, already_exists
 
 GROUPS_PER_USER = 10
 
@@ -30,17 +33,9 @@ GROUPS_PER_USER = 10
 def create_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["GroupName"]
     path = check_path(params.get("Path"))
-    if find(ctx.session, IamGroup, ctx.account_id, name) is not None:
-        raise already_exists("Group", name)
+    taken = already_exists("Group", name)
     group = IamGroup(
-        account_id=ctx.account_id,
-        name=name,
-        name_lower=name.lower(),
-        path=path,
-        arn=iam_arn(ctx.account_id, "group", path, name),
-        unique_id=new_id("AGPA"),
-        create_date=ctx.now,
-        tags=[],
+        **entity_fields(ctx, IamGroup, name, path, kind="group", id_prefix="AGPA", taken=taken), tags=[]
     )
     ctx.session.add(group)
     ctx.session.flush()
@@ -76,10 +71,7 @@ def get_group_op(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @handler("iam", "ListGroups")
 def list_groups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    q = select(IamGroup).where(
-        IamGroup.account_id == ctx.account_id, IamGroup.path.startswith(params.get("PathPrefix") or "/")
-    )
-    page, meta = paginate(list(ctx.session.scalars(q.order_by(IamGroup.name_lower))), params)
+    page, meta = list_by_path(ctx, IamGroup, params)
     return {"Groups": [group_out(g) for g in page], **meta}
 
 
@@ -93,45 +85,21 @@ def list_groups_for_user(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 @handler("iam", "UpdateGroup")
 def update_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     group = get_group(ctx, params["GroupName"])
-    new_name = params.get("NewGroupName")
-    if (
-        new_name
-        and new_name.lower() != group.name_lower
-        and find(ctx.session, IamGroup, ctx.account_id, new_name) is not None
-    ):
-        raise already_exists("Group", new_name)
-    if new_name:
-        group.name = new_name
-        group.name_lower = new_name.lower()
-    if params.get("NewPath"):
-        group.path = check_path(params["NewPath"])
-    group.arn = iam_arn(ctx.account_id, "group", group.path, group.name)
+    rename(ctx, group, params, "NewGroupName", kind="group", taken=partial(already_exists, "Group"))
     return {}
 
 
 @handler("iam", "DeleteGroup")
 def delete_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     group = get_group(ctx, params["GroupName"])
-    s = ctx.session
-    if s.scalar(select(exists().where(IamGroupMember.group_pk == group.pk))):
-        raise DeleteConflict("Cannot delete entity, must remove users from group first.")
-    if s.scalar(
-        select(
-            exists().where(
-                IamInlinePolicy.principal_type == "group", IamInlinePolicy.principal_pk == group.pk
-            )
-        )
-    ):
-        raise DeleteConflict("Cannot delete entity, must delete policies first.")
-    if s.scalar(
-        select(
-            exists().where(
-                IamPolicyAttachment.principal_type == "group", IamPolicyAttachment.principal_pk == group.pk
-            )
-        )
-    ):
-        raise DeleteConflict("Cannot delete entity, must detach all policies first.")
-    s.delete(group)
+    check_deletable(
+        ctx.session,
+        [
+            (IamGroupMember.group_pk == group.pk, "must remove users from group first."),
+            *policy_checks("group", group.pk),
+        ],
+    )
+    ctx.session.delete(group)
     return {}
 
 

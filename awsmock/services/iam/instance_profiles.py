@@ -13,24 +13,20 @@ from awsmock.registry import handler
 from .common import (
     check_new_tags,
     check_path,
-    find,
+    entity_fields,
     get_role,
-    iam_arn,
-    merge_tags,
-    new_id,
-    paginate,
-    remove_tags,
+    list_by_path,
+    named,
+    paginate_query,
+    register_tagging,
     role_out,
-    tag_page,
+    with_tags,
 )
 from .errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 
 
 def _get(ctx: RequestContext, name: str) -> IamInstanceProfile:
-    profile = find(ctx.session, IamInstanceProfile, ctx.account_id, name)
-    if profile is None:
-        raise NoSuchEntity(f"Instance Profile {name} cannot be found.")
-    return profile
+    return named(ctx, IamInstanceProfile, name, NoSuchEntity(f"Instance Profile {name} cannot be found."))
 
 
 def _roles(ctx: RequestContext, profile: IamInstanceProfile) -> list[IamRole]:
@@ -43,7 +39,7 @@ def _roles(ctx: RequestContext, profile: IamInstanceProfile) -> list[IamRole]:
 
 
 def profile_out(ctx: RequestContext, profile: IamInstanceProfile) -> dict[str, Any]:
-    out: dict[str, Any] = {
+    out = {
         "Path": profile.path,
         "InstanceProfileName": profile.name,
         "InstanceProfileId": profile.unique_id,
@@ -51,25 +47,18 @@ def profile_out(ctx: RequestContext, profile: IamInstanceProfile) -> dict[str, A
         "CreateDate": profile.create_date,
         "Roles": [role_out(r) for r in _roles(ctx, profile)],
     }
-    if profile.tags:
-        out["Tags"] = list(profile.tags)
-    return out
+    return with_tags(out, profile.tags)
 
 
 @handler("iam", "CreateInstanceProfile")
 def create_instance_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["InstanceProfileName"]
     path = check_path(params.get("Path"))
-    if find(ctx.session, IamInstanceProfile, ctx.account_id, name) is not None:
-        raise EntityAlreadyExists(f"Instance Profile {name} already exists.")
+    taken = EntityAlreadyExists(f"Instance Profile {name} already exists.")
     profile = IamInstanceProfile(
-        account_id=ctx.account_id,
-        name=name,
-        name_lower=name.lower(),
-        path=path,
-        arn=iam_arn(ctx.account_id, "instance-profile", path, name),
-        unique_id=new_id("AIPA"),
-        create_date=ctx.now,
+        **entity_fields(
+            ctx, IamInstanceProfile, name, path, kind="instance-profile", id_prefix="AIPA", taken=taken
+        ),
         tags=check_new_tags(params.get("Tags")),
     )
     ctx.session.add(profile)
@@ -84,11 +73,7 @@ def get_instance_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 
 @handler("iam", "ListInstanceProfiles")
 def list_instance_profiles(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    q = select(IamInstanceProfile).where(
-        IamInstanceProfile.account_id == ctx.account_id,
-        IamInstanceProfile.path.startswith(params.get("PathPrefix") or "/"),
-    )
-    page, meta = paginate(list(ctx.session.scalars(q.order_by(IamInstanceProfile.name_lower))), params)
+    page, meta = list_by_path(ctx, IamInstanceProfile, params)
     return {"InstanceProfiles": [profile_out(ctx, p) for p in page], **meta}
 
 
@@ -101,7 +86,7 @@ def list_instance_profiles_for_role(ctx: RequestContext, params: dict[str, Any])
         .where(IamInstanceProfileRole.role_pk == role.pk)
         .order_by(IamInstanceProfile.name_lower)
     )
-    page, meta = paginate(list(ctx.session.scalars(q)), params)
+    page, meta = paginate_query(ctx, q, params)
     return {"InstanceProfiles": [profile_out(ctx, p) for p in page], **meta}
 
 
@@ -140,20 +125,4 @@ def remove_role_from_instance_profile(ctx: RequestContext, params: dict[str, Any
     return {}
 
 
-@handler("iam", "TagInstanceProfile")
-def tag_instance_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    profile = _get(ctx, params["InstanceProfileName"])
-    profile.tags = merge_tags(profile.tags, params.get("Tags"))
-    return {}
-
-
-@handler("iam", "UntagInstanceProfile")
-def untag_instance_profile(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    profile = _get(ctx, params["InstanceProfileName"])
-    profile.tags = remove_tags(profile.tags, params.get("TagKeys"))
-    return {}
-
-
-@handler("iam", "ListInstanceProfileTags")
-def list_instance_profile_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return tag_page(_get(ctx, params["InstanceProfileName"]).tags, params)
+register_tagging("InstanceProfile", lambda ctx, params: _get(ctx, params["InstanceProfileName"]))

@@ -15,14 +15,16 @@ from awsmock.models.iam import IamMfaDevice, IamUser
 from awsmock.registry import handler
 
 from .common import (
+    caller_user,
     check_new_tags,
     check_path,
     get_user,
-    merge_tags,
+    owned,
     paginate,
-    remove_tags,
-    tag_page,
+    paginate_query,
+    register_tagging,
     user_out,
+    with_tags,
 )
 from .errors import DeleteConflict, EntityAlreadyExists, InvalidAuthenticationCode, NoSuchEntity
 
@@ -48,10 +50,12 @@ def _png() -> bytes:
 
 
 def _device(ctx: RequestContext, serial: str) -> IamMfaDevice:
-    row = ctx.session.get(IamMfaDevice, serial)
-    if row is None or row.account_id != ctx.account_id:
-        raise NoSuchEntity(f"VirtualMFADevice with serial number {serial} doesn't exist.")
-    return row
+    missing = NoSuchEntity(f"VirtualMFADevice with serial number {serial} doesn't exist.")
+    return owned(ctx.session, IamMfaDevice, serial, missing, account_id=ctx.account_id)
+
+
+def _no_device(params: dict[str, Any]) -> NoSuchEntity:
+    return NoSuchEntity(f"MFA Device with serial number {params['SerialNumber']} does not exist.")
 
 
 def _check_code(code: str) -> None:
@@ -75,14 +79,8 @@ def create_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> di
         tags=check_new_tags(params.get("Tags")),
     )
     ctx.session.add(row)
-    out: dict[str, Any] = {
-        "SerialNumber": serial,
-        "Base32StringSeed": seed.encode("ascii"),
-        "QRCodePNG": _png(),
-    }
-    if row.tags:
-        out["Tags"] = list(row.tags)
-    return {"VirtualMFADevice": out}
+    out = {"SerialNumber": serial, "Base32StringSeed": seed.encode("ascii"), "QRCodePNG": _png()}
+    return {"VirtualMFADevice": with_tags(out, row.tags)}
 
 
 @handler("iam", "EnableMFADevice")
@@ -109,7 +107,7 @@ def deactivate_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[s
     user = get_user(ctx, params["UserName"]) if params.get("UserName") else None
     row = ctx.session.get(IamMfaDevice, params["SerialNumber"])
     if row is None or row.user_pk is None or (user is not None and row.user_pk != user.pk):
-        raise NoSuchEntity(f"MFA Device with serial number {params['SerialNumber']} does not exist.")
+        raise _no_device(params)
     if row.virtual:
         row.user_pk = None
         row.enable_date = None
@@ -123,9 +121,7 @@ def resync_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     user = get_user(ctx, params["UserName"])
     _check_code(params["AuthenticationCode1"])
     _check_code(params["AuthenticationCode2"])
-    row = ctx.session.get(IamMfaDevice, params["SerialNumber"])
-    if row is None or row.user_pk != user.pk:
-        raise NoSuchEntity(f"MFA Device with serial number {params['SerialNumber']} does not exist.")
+    owned(ctx.session, IamMfaDevice, params["SerialNumber"], _no_device(params), user_pk=user.pk)
     return {}
 
 
@@ -140,15 +136,9 @@ def delete_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> di
 
 @handler("iam", "ListMFADevices")
 def list_mfa_devices(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    from .common import caller_user
-
     user = caller_user(ctx, params.get("UserName"))
-    rows = list(
-        ctx.session.scalars(
-            select(IamMfaDevice).where(IamMfaDevice.user_pk == user.pk).order_by(IamMfaDevice.enable_date)
-        )
-    )
-    page, meta = paginate(rows, params)
+    q = select(IamMfaDevice).where(IamMfaDevice.user_pk == user.pk)
+    page, meta = paginate_query(ctx, q.order_by(IamMfaDevice.enable_date), params)
     return {
         "MFADevices": [
             {"UserName": user.name, "SerialNumber": r.serial_number, "EnableDate": r.enable_date}
@@ -160,9 +150,9 @@ def list_mfa_devices(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
 
 @handler("iam", "GetMFADevice")
 def get_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    row = ctx.session.get(IamMfaDevice, params["SerialNumber"])
-    if row is None or row.account_id != ctx.account_id:
-        raise NoSuchEntity(f"MFA Device with serial number {params['SerialNumber']} does not exist.")
+    row = owned(
+        ctx.session, IamMfaDevice, params["SerialNumber"], _no_device(params), account_id=ctx.account_id
+    )
     out: dict[str, Any] = {"SerialNumber": row.serial_number}
     user = ctx.session.get(IamUser, row.user_pk) if row.user_pk is not None else None
     if user is not None:
@@ -194,26 +184,8 @@ def list_virtual_mfa_devices(ctx: RequestContext, params: dict[str, Any]) -> dic
         if user is not None:
             d["User"] = user_out(user)
             d["EnableDate"] = r.enable_date
-        if r.tags:
-            d["Tags"] = list(r.tags)
-        devices.append(d)
+        devices.append(with_tags(d, r.tags))
     return {"VirtualMFADevices": devices, **meta}
 
 
-@handler("iam", "TagMFADevice")
-def tag_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    row = _device(ctx, params["SerialNumber"])
-    row.tags = merge_tags(row.tags, params.get("Tags"))
-    return {}
-
-
-@handler("iam", "UntagMFADevice")
-def untag_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    row = _device(ctx, params["SerialNumber"])
-    row.tags = remove_tags(row.tags, params.get("TagKeys"))
-    return {}
-
-
-@handler("iam", "ListMFADeviceTags")
-def list_mfa_device_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return tag_page(_device(ctx, params["SerialNumber"]).tags, params)
+register_tagging("MFADevice", lambda ctx, params: _device(ctx, params["SerialNumber"]))

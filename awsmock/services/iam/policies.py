@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from awsmock.context import RequestContext
 from awsmock.models.iam import (
@@ -21,17 +21,15 @@ from .aws_managed import AWS_ACCOUNT, ensure_all, ensure_aws_managed
 from .common import (
     check_new_tags,
     check_path,
+    count,
     encode_document,
-    find,
+    entity_fields,
     get_group,
     get_role,
     get_user,
-    iam_arn,
-    merge_tags,
-    new_id,
     paginate,
-    remove_tags,
-    tag_page,
+    paginate_query,
+    register_tagging,
 )
 from .documents import validate_identity_policy
 from .errors import DeleteConflict, EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity
@@ -64,30 +62,12 @@ def attachable_policy(ctx: RequestContext, arn: str) -> IamPolicy:
 
 
 def _attachment_count(ctx: RequestContext, policy: IamPolicy) -> int:
-    return (
-        ctx.session.scalar(
-            select(func.count())
-            .select_from(IamPolicyAttachment)
-            .where(IamPolicyAttachment.policy_pk == policy.pk)
-        )
-        or 0
-    )
+    return count(ctx.session, IamPolicyAttachment, IamPolicyAttachment.policy_pk == policy.pk)
 
 
 def _boundary_count(ctx: RequestContext, policy: IamPolicy) -> int:
-    users = (
-        ctx.session.scalar(
-            select(func.count()).select_from(IamUser).where(IamUser.permissions_boundary == policy.arn)
-        )
-        or 0
-    )
-    roles = (
-        ctx.session.scalar(
-            select(func.count()).select_from(IamRole).where(IamRole.permissions_boundary == policy.arn)
-        )
-        or 0
-    )
-    return users + roles
+    users = count(ctx.session, IamUser, IamUser.permissions_boundary == policy.arn)
+    return users + count(ctx.session, IamRole, IamRole.permissions_boundary == policy.arn)
 
 
 def policy_out(ctx: RequestContext, policy: IamPolicy, *, full: bool = True) -> dict[str, Any]:
@@ -131,16 +111,9 @@ def create_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     name = params["PolicyName"]
     path = check_path(params.get("Path"))
     document = validate_identity_policy(params["PolicyDocument"])
-    if find(ctx.session, IamPolicy, ctx.account_id, name) is not None:
-        raise EntityAlreadyExists(f"A policy called {name} already exists. Duplicate names are not allowed.")
+    taken = EntityAlreadyExists(f"A policy called {name} already exists. Duplicate names are not allowed.")
     policy = IamPolicy(
-        account_id=ctx.account_id,
-        name=name,
-        name_lower=name.lower(),
-        path=path,
-        arn=iam_arn(ctx.account_id, "policy", path, name),
-        unique_id=new_id("ANPA"),
-        create_date=ctx.now,
+        **entity_fields(ctx, IamPolicy, name, path, kind="policy", id_prefix="ANPA", taken=taken),
         update_date=ctx.now,
         tags=check_new_tags(params.get("Tags")),
         description=params.get("Description"),
@@ -260,23 +233,11 @@ def set_default_policy_version(ctx: RequestContext, params: dict[str, Any]) -> d
     return {}
 
 
-@handler("iam", "TagPolicy")
-def tag_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    policy = _local(ctx, params["PolicyArn"])
-    policy.tags = merge_tags(policy.tags, params.get("Tags"))
-    return {}
-
-
-@handler("iam", "UntagPolicy")
-def untag_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    policy = _local(ctx, params["PolicyArn"])
-    policy.tags = remove_tags(policy.tags, params.get("TagKeys"))
-    return {}
-
-
-@handler("iam", "ListPolicyTags")
-def list_policy_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return tag_page(get_policy(ctx, params["PolicyArn"]).tags, params)
+register_tagging(
+    "Policy",
+    lambda ctx, params: _local(ctx, params["PolicyArn"]),
+    lambda ctx, params: get_policy(ctx, params["PolicyArn"]),
+)
 
 
 # -- attachments ------------------------------------------------------------------------------
@@ -295,18 +256,13 @@ def _attach(ctx: RequestContext, kind: str, params: dict[str, Any]) -> dict[str,
     policy = attachable_policy(ctx, params["PolicyArn"])
     key = (policy.pk, kind, principal.pk)
     if ctx.session.get(IamPolicyAttachment, key) is None:
-        count = (
-            ctx.session.scalar(
-                select(func.count())
-                .select_from(IamPolicyAttachment)
-                .where(
-                    IamPolicyAttachment.principal_type == kind,
-                    IamPolicyAttachment.principal_pk == principal.pk,
-                )
-            )
-            or 0
+        attached = count(
+            ctx.session,
+            IamPolicyAttachment,
+            IamPolicyAttachment.principal_type == kind,
+            IamPolicyAttachment.principal_pk == principal.pk,
         )
-        if count >= ATTACHED_PER_PRINCIPAL:
+        if attached >= ATTACHED_PER_PRINCIPAL:
             raise LimitExceeded(f"Cannot exceed quota for {PRINCIPAL_QUOTA[kind]}: {ATTACHED_PER_PRINCIPAL}")
         ctx.session.add(
             IamPolicyAttachment(policy_pk=policy.pk, principal_type=kind, principal_pk=principal.pk)
@@ -339,7 +295,7 @@ def _attached(ctx: RequestContext, kind: str, params: dict[str, Any]) -> dict[st
         )
         .order_by(IamPolicy.name_lower)
     )
-    page, meta = paginate(list(ctx.session.scalars(q)), params)
+    page, meta = paginate_query(ctx, q, params)
     return {"AttachedPolicies": [{"PolicyName": p.name, "PolicyArn": p.arn} for p in page], **meta}
 
 

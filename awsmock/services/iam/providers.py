@@ -12,7 +12,7 @@ from awsmock.context import RequestContext
 from awsmock.models.iam import IamOidcProvider, IamSamlProvider
 from awsmock.registry import handler
 
-from .common import check_new_tags, merge_tags, remove_tags, tag_page
+from .common import check_new_tags, owned, register_tagging, with_tags
 from .errors import EntityAlreadyExists, IamValidationError, InvalidInput, LimitExceeded, NoSuchEntity
 
 _VALID_UNTIL = re.compile(r'validUntil="([^"]+)"')
@@ -34,10 +34,8 @@ def _valid_until(metadata: str, now: dt.datetime) -> dt.datetime:
 
 
 def _saml(ctx: RequestContext, arn: str) -> IamSamlProvider:
-    row = ctx.session.get(IamSamlProvider, arn)
-    if row is None or row.account_id != ctx.account_id:
-        raise NoSuchEntity(f"SAMLProvider {arn} does not exist.")
-    return row
+    missing = NoSuchEntity(f"SAMLProvider {arn} does not exist.")
+    return owned(ctx.session, IamSamlProvider, arn, missing, account_id=ctx.account_id)
 
 
 def _check_metadata(doc: str) -> str:
@@ -63,10 +61,7 @@ def create_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         tags=check_new_tags(params.get("Tags")),
     )
     ctx.session.add(row)
-    out: dict[str, Any] = {"SAMLProviderArn": arn}
-    if row.tags:
-        out["Tags"] = list(row.tags)
-    return out
+    return with_tags({"SAMLProviderArn": arn}, row.tags)
 
 
 @handler("iam", "GetSAMLProvider")
@@ -77,9 +72,7 @@ def get_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         "CreateDate": row.create_date,
         "ValidUntil": row.valid_until,
     }
-    if row.tags:
-        out["Tags"] = list(row.tags)
-    return out
+    return with_tags(out, row.tags)
 
 
 @handler("iam", "ListSAMLProviders")
@@ -111,33 +104,15 @@ def delete_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     return {}
 
 
-@handler("iam", "TagSAMLProvider")
-def tag_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    row = _saml(ctx, params["SAMLProviderArn"])
-    row.tags = merge_tags(row.tags, params.get("Tags"))
-    return {}
-
-
-@handler("iam", "UntagSAMLProvider")
-def untag_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    row = _saml(ctx, params["SAMLProviderArn"])
-    row.tags = remove_tags(row.tags, params.get("TagKeys"))
-    return {}
-
-
-@handler("iam", "ListSAMLProviderTags")
-def list_saml_provider_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return tag_page(_saml(ctx, params["SAMLProviderArn"]).tags, params)
+register_tagging("SAMLProvider", lambda ctx, params: _saml(ctx, params["SAMLProviderArn"]))
 
 
 # -- OpenID Connect ---------------------------------------------------------------------------
 
 
 def _oidc(ctx: RequestContext, arn: str) -> IamOidcProvider:
-    row = ctx.session.get(IamOidcProvider, arn)
-    if row is None or row.account_id != ctx.account_id:
-        raise NoSuchEntity(f"OpenIDConnect Provider not found for arn {arn}")
-    return row
+    missing = NoSuchEntity(f"OpenIDConnect Provider not found for arn {arn}")
+    return owned(ctx.session, IamOidcProvider, arn, missing, account_id=ctx.account_id)
 
 
 def _thumbprints(values: list[str] | None) -> list[str]:
@@ -172,10 +147,7 @@ def create_oidc_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         tags=check_new_tags(params.get("Tags")),
     )
     ctx.session.add(row)
-    out: dict[str, Any] = {"OpenIDConnectProviderArn": arn}
-    if row.tags:
-        out["Tags"] = list(row.tags)
-    return out
+    return with_tags({"OpenIDConnectProviderArn": arn}, row.tags)
 
 
 @handler("iam", "GetOpenIDConnectProvider")
@@ -187,9 +159,7 @@ def get_oidc_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         "ThumbprintList": list(row.thumbprints),
         "CreateDate": row.create_date,
     }
-    if row.tags:
-        out["Tags"] = list(row.tags)
-    return out
+    return with_tags(out, row.tags)
 
 
 @handler("iam", "ListOpenIDConnectProviders")
@@ -232,20 +202,4 @@ def update_thumbprint(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     return {}
 
 
-@handler("iam", "TagOpenIDConnectProvider")
-def tag_oidc_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    row = _oidc(ctx, params["OpenIDConnectProviderArn"])
-    row.tags = merge_tags(row.tags, params.get("Tags"))
-    return {}
-
-
-@handler("iam", "UntagOpenIDConnectProvider")
-def untag_oidc_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    row = _oidc(ctx, params["OpenIDConnectProviderArn"])
-    row.tags = remove_tags(row.tags, params.get("TagKeys"))
-    return {}
-
-
-@handler("iam", "ListOpenIDConnectProviderTags")
-def list_oidc_provider_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return tag_page(_oidc(ctx, params["OpenIDConnectProviderArn"]).tags, params)
+register_tagging("OpenIDConnectProvider", lambda ctx, params: _oidc(ctx, params["OpenIDConnectProviderArn"]))

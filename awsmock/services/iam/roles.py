@@ -6,27 +6,23 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import exists, select
-
 from awsmock.context import RequestContext
 from awsmock.models.iam import IamInlinePolicy, IamInstanceProfileRole, IamPolicyAttachment, IamRole
 from awsmock.registry import handler
 
 from .common import (
+    check_deletable,
     check_new_tags,
     check_path,
-    find,
+    entity_fields,
     get_role,
-    iam_arn,
-    merge_tags,
-    new_id,
-    paginate,
-    remove_tags,
+    list_by_path,
+    policy_checks,
+    register_tagging,
     role_out,
-    tag_page,
 )
 from .documents import validate_trust_policy
-from .errors import DeleteConflict, IamValidationError, InvalidInput, UnmodifiableEntity, already_exists
+from .errors import IamValidationError, InvalidInput, UnmodifiableEntity, already_exists
 
 MIN_SESSION, MAX_SESSION = 3600, 43200
 
@@ -77,16 +73,10 @@ def _create(
     params: dict[str, Any],
     service_linked: bool = False,
 ) -> IamRole:
-    if find(ctx.session, IamRole, ctx.account_id, name) is not None:
-        raise already_exists("Role", name)
     role = IamRole(
-        account_id=ctx.account_id,
-        name=name,
-        name_lower=name.lower(),
-        path=path,
-        arn=iam_arn(ctx.account_id, "role", path, name),
-        unique_id=new_id("AROA"),
-        create_date=ctx.now,
+        **entity_fields(
+            ctx, IamRole, name, path, kind="role", id_prefix="AROA", taken=already_exists("Role", name)
+        ),
         tags=check_new_tags(params.get("Tags")),
         assume_role_policy=trust,
         description=params.get("Description"),
@@ -120,10 +110,7 @@ def get_role_op(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @handler("iam", "ListRoles")
 def list_roles(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    q = select(IamRole).where(
-        IamRole.account_id == ctx.account_id, IamRole.path.startswith(params.get("PathPrefix") or "/")
-    )
-    page, meta = paginate(list(ctx.session.scalars(q.order_by(IamRole.name_lower))), params)
+    page, meta = list_by_path(ctx, IamRole, params)
     return {"Roles": [role_out(r) for r in page], **meta}
 
 
@@ -160,24 +147,14 @@ def update_assume_role_policy(ctx: RequestContext, params: dict[str, Any]) -> di
 
 
 def _delete(ctx: RequestContext, role: IamRole) -> None:
-    s = ctx.session
-    if s.scalar(select(exists().where(IamInstanceProfileRole.role_pk == role.pk))):
-        raise DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
-    if s.scalar(
-        select(
-            exists().where(IamInlinePolicy.principal_type == "role", IamInlinePolicy.principal_pk == role.pk)
-        )
-    ):
-        raise DeleteConflict("Cannot delete entity, must delete policies first.")
-    if s.scalar(
-        select(
-            exists().where(
-                IamPolicyAttachment.principal_type == "role", IamPolicyAttachment.principal_pk == role.pk
-            )
-        )
-    ):
-        raise DeleteConflict("Cannot delete entity, must detach all policies first.")
-    s.delete(role)
+    check_deletable(
+        ctx.session,
+        [
+            (IamInstanceProfileRole.role_pk == role.pk, "must remove roles from instance profile first."),
+            *policy_checks("role", role.pk),
+        ],
+    )
+    ctx.session.delete(role)
 
 
 @handler("iam", "DeleteRole")
@@ -186,23 +163,7 @@ def delete_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-@handler("iam", "TagRole")
-def tag_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    role = get_role(ctx, params["RoleName"])
-    role.tags = merge_tags(role.tags, params.get("Tags"))
-    return {}
-
-
-@handler("iam", "UntagRole")
-def untag_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    role = get_role(ctx, params["RoleName"])
-    role.tags = remove_tags(role.tags, params.get("TagKeys"))
-    return {}
-
-
-@handler("iam", "ListRoleTags")
-def list_role_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return tag_page(get_role(ctx, params["RoleName"]).tags, params)
+register_tagging("Role", lambda ctx, params: get_role(ctx, params["RoleName"]))
 
 
 @handler("iam", "PutRolePermissionsBoundary")

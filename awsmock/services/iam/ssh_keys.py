@@ -15,8 +15,8 @@ from awsmock.errors import AwsError
 from awsmock.models.iam import IamServiceCredential, IamSshPublicKey, IamUser
 from awsmock.registry import handler
 
-from .common import get_user, new_id
-from .errors import IamValidationError, LimitExceeded, NoSuchEntity
+from .common import check_status, get_user, new_id, owned, paginate_query
+from .errors import LimitExceeded, NoSuchEntity
 
 KEYS_PER_USER = 5
 CREDENTIALS_PER_SERVICE = 2
@@ -32,15 +32,6 @@ class DuplicateSSHPublicKey(AwsError):
     status = 400
 
 
-def _status(value: str) -> str:
-    if value not in ("Active", "Inactive"):
-        raise IamValidationError(
-            f"1 validation error detected: Value '{value}' at 'status' failed to satisfy constraint: "
-            "Member must satisfy enum value set: [Active, Inactive]"
-        )
-    return value
-
-
 def _fingerprint(body: str) -> str:
     parts = body.strip().split()
     if len(parts) < 2 or not parts[0].startswith(("ssh-", "ecdsa-")):
@@ -54,10 +45,8 @@ def _fingerprint(body: str) -> str:
 
 
 def _key(ctx: RequestContext, user: IamUser, key_id: str) -> IamSshPublicKey:
-    row = ctx.session.get(IamSshPublicKey, key_id)
-    if row is None or row.user_pk != user.pk:
-        raise NoSuchEntity(f"The Public Key with id {key_id} cannot be found.")
-    return row
+    missing = NoSuchEntity(f"The Public Key with id {key_id} cannot be found.")
+    return owned(ctx.session, IamSshPublicKey, key_id, missing, user_pk=user.pk)
 
 
 def _key_out(user: IamUser, row: IamSshPublicKey, *, body: bool = True) -> dict[str, Any]:
@@ -102,14 +91,11 @@ def get_ssh_public_key(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
 
 @handler("iam", "ListSSHPublicKeys")
 def list_ssh_public_keys(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    from .common import paginate
-
     user = get_user(ctx, params["UserName"]) if params.get("UserName") else None
     q = select(IamSshPublicKey).where(IamSshPublicKey.account_id == ctx.account_id)
     if user is not None:
         q = q.where(IamSshPublicKey.user_pk == user.pk)
-    rows = list(ctx.session.scalars(q.order_by(IamSshPublicKey.upload_date)))
-    page, meta = paginate(rows, params)
+    page, meta = paginate_query(ctx, q.order_by(IamSshPublicKey.upload_date), params)
     out = []
     for r in page:
         owner = user or ctx.session.get(IamUser, r.user_pk)
@@ -121,7 +107,7 @@ def list_ssh_public_keys(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 @handler("iam", "UpdateSSHPublicKey")
 def update_ssh_public_key(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = get_user(ctx, params["UserName"])
-    _key(ctx, user, params["SSHPublicKeyId"]).status = _status(params["Status"])
+    _key(ctx, user, params["SSHPublicKeyId"]).status = check_status(params["Status"])
     return {}
 
 
@@ -136,10 +122,8 @@ def delete_ssh_public_key(ctx: RequestContext, params: dict[str, Any]) -> dict[s
 
 
 def _credential(ctx: RequestContext, user: IamUser, cred_id: str) -> IamServiceCredential:
-    row = ctx.session.get(IamServiceCredential, cred_id)
-    if row is None or row.user_pk != user.pk:
-        raise NoSuchEntity(f"No such credential {cred_id} exists")
-    return row
+    missing = NoSuchEntity(f"No such credential {cred_id} exists")
+    return owned(ctx.session, IamServiceCredential, cred_id, missing, user_pk=user.pk)
 
 
 def _credential_out(user: IamUser, row: IamServiceCredential, *, password: bool) -> dict[str, Any]:
@@ -210,7 +194,7 @@ def reset_service_specific_credential(ctx: RequestContext, params: dict[str, Any
 @handler("iam", "UpdateServiceSpecificCredential")
 def update_service_specific_credential(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = get_user(ctx, params["UserName"])
-    _credential(ctx, user, params["ServiceSpecificCredentialId"]).status = _status(params["Status"])
+    _credential(ctx, user, params["ServiceSpecificCredentialId"]).status = check_status(params["Status"])
     return {}
 
 

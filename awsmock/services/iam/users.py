@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
-
-from sqlalchemy import exists, select
 
 from awsmock.context import RequestContext
 from awsmock.models.iam import (
     IamAccessKey,
     IamGroupMember,
-    IamInlinePolicy,
     IamLoginProfile,
     IamMfaDevice,
-    IamPolicyAttachment,
     IamServiceCredential,
     IamSigningCertificate,
     IamSshPublicKey,
@@ -23,35 +20,28 @@ from awsmock.registry import handler
 
 from .common import (
     caller_user,
+    check_deletable,
     check_new_tags,
     check_path,
-    find,
+    entity_fields,
     get_user,
-    iam_arn,
-    merge_tags,
-    new_id,
-    paginate,
-    remove_tags,
-    tag_page,
+    list_by_path,
+    policy_checks,
+    register_tagging,
+    rename,
     user_out,
 )
-from .errors import DeleteConflict, EntityAlreadyExists, IamValidationError, NoSuchEntity, already_exists
+from .errors import EntityAlreadyExists, IamValidationError, NoSuchEntity, already_exists
 
 
 @handler("iam", "CreateUser")
 def create_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["UserName"]
     path = check_path(params.get("Path"))
-    if find(ctx.session, IamUser, ctx.account_id, name) is not None:
-        raise already_exists("User", name)
     user = IamUser(
-        account_id=ctx.account_id,
-        name=name,
-        name_lower=name.lower(),
-        path=path,
-        arn=iam_arn(ctx.account_id, "user", path, name),
-        unique_id=new_id("AIDA"),
-        create_date=ctx.now,
+        **entity_fields(
+            ctx, IamUser, name, path, kind="user", id_prefix="AIDA", taken=already_exists("User", name)
+        ),
         tags=check_new_tags(params.get("Tags")),
         permissions_boundary=params.get("PermissionsBoundary"),
     )
@@ -82,88 +72,38 @@ def get_user_op(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @handler("iam", "ListUsers")
 def list_users(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    q = select(IamUser).where(
-        IamUser.account_id == ctx.account_id, IamUser.path.startswith(params.get("PathPrefix") or "/")
-    )
-    users = list(ctx.session.scalars(q.order_by(IamUser.name_lower)))
-    page, meta = paginate(users, params)
+    page, meta = list_by_path(ctx, IamUser, params)
     return {"Users": [user_out(u) for u in page], **meta}
 
 
 @handler("iam", "UpdateUser")
 def update_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = get_user(ctx, params["UserName"])
-    new_name = params.get("NewUserName")
-    if (
-        new_name
-        and new_name.lower() != user.name_lower
-        and find(ctx.session, IamUser, ctx.account_id, new_name) is not None
-    ):
-        raise already_exists("User", new_name)
-    if new_name:
-        user.name = new_name
-        user.name_lower = new_name.lower()
-    if params.get("NewPath"):
-        user.path = check_path(params["NewPath"])
-    user.arn = iam_arn(ctx.account_id, "user", user.path, user.name)
+    rename(ctx, user, params, "NewUserName", kind="user", taken=partial(already_exists, "User"))
     return {}
 
 
 @handler("iam", "DeleteUser")
 def delete_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = get_user(ctx, params["UserName"])
-    s = ctx.session
-    checks = (
-        (IamLoginProfile, IamLoginProfile.user_pk == user.pk, "must delete login profile first."),
-        (IamAccessKey, IamAccessKey.user_pk == user.pk, "must delete access keys first."),
-        (
-            IamSigningCertificate,
-            IamSigningCertificate.user_pk == user.pk,
-            "must delete signing certificates first.",
-        ),
-        (IamMfaDevice, IamMfaDevice.user_pk == user.pk, "must delete MFA device first."),
-        (IamSshPublicKey, IamSshPublicKey.user_pk == user.pk, "must delete SSH public keys first."),
-        (
-            IamServiceCredential,
-            IamServiceCredential.user_pk == user.pk,
-            "must delete service specific credentials first.",
-        ),
-        (
-            IamInlinePolicy,
-            (IamInlinePolicy.principal_type == "user") & (IamInlinePolicy.principal_pk == user.pk),
-            "must delete policies first.",
-        ),
-        (
-            IamPolicyAttachment,
-            (IamPolicyAttachment.principal_type == "user") & (IamPolicyAttachment.principal_pk == user.pk),
-            "must detach all policies first.",
-        ),
-        (IamGroupMember, IamGroupMember.user_pk == user.pk, "must remove user from all groups first."),
+    check_deletable(
+        ctx.session,
+        [
+            (IamLoginProfile.user_pk == user.pk, "must delete login profile first."),
+            (IamAccessKey.user_pk == user.pk, "must delete access keys first."),
+            (IamSigningCertificate.user_pk == user.pk, "must delete signing certificates first."),
+            (IamMfaDevice.user_pk == user.pk, "must delete MFA device first."),
+            (IamSshPublicKey.user_pk == user.pk, "must delete SSH public keys first."),
+            (IamServiceCredential.user_pk == user.pk, "must delete service specific credentials first."),
+            *policy_checks("user", user.pk),
+            (IamGroupMember.user_pk == user.pk, "must remove user from all groups first."),
+        ],
     )
-    for _model, cond, message in checks:
-        if s.scalar(select(exists().where(cond))):
-            raise DeleteConflict(f"Cannot delete entity, {message}")
-    s.delete(user)
+    ctx.session.delete(user)
     return {}
 
 
-@handler("iam", "TagUser")
-def tag_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    user = get_user(ctx, params["UserName"])
-    user.tags = merge_tags(user.tags, params.get("Tags"))
-    return {}
-
-
-@handler("iam", "UntagUser")
-def untag_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    user = get_user(ctx, params["UserName"])
-    user.tags = remove_tags(user.tags, params.get("TagKeys"))
-    return {}
-
-
-@handler("iam", "ListUserTags")
-def list_user_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return tag_page(get_user(ctx, params["UserName"]).tags, params)
+register_tagging("User", lambda ctx, params: get_user(ctx, params["UserName"]))
 
 
 @handler("iam", "PutUserPermissionsBoundary")

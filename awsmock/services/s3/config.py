@@ -12,6 +12,7 @@ from typing import Any
 
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
+from awsmock.models.s3 import S3Bucket
 from awsmock.registry import handler
 
 from . import acl
@@ -317,13 +318,17 @@ def put_bucket_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     return {}
 
 
-@handler("s3", "GetBucketPolicy")
-def get_bucket_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket = get_bucket(ctx, params["Bucket"])
+def _policy(ctx: RequestContext, bucket: S3Bucket) -> Any:
+    """The bucket's policy document; NoSuchBucketPolicy when it has none."""
     text = get_config(ctx, bucket, "policy")
     if text is None:
         raise not_found("NoSuchBucketPolicy", "The bucket policy does not exist", BucketName=bucket.name)
-    return {"Policy": text}
+    return text
+
+
+@handler("s3", "GetBucketPolicy")
+def get_bucket_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Policy": _policy(ctx, get_bucket(ctx, params["Bucket"]))}
 
 
 @handler("s3", "DeleteBucketPolicy")
@@ -347,10 +352,7 @@ def _statement_is_public(st: dict[str, Any]) -> bool:
 
 @handler("s3", "GetBucketPolicyStatus")
 def get_bucket_policy_status(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket = get_bucket(ctx, params["Bucket"])
-    text = get_config(ctx, bucket, "policy")
-    if text is None:
-        raise not_found("NoSuchBucketPolicy", "The bucket policy does not exist", BucketName=bucket.name)
+    text = _policy(ctx, get_bucket(ctx, params["Bucket"]))
     statements = json.loads(text).get("Statement") or []
     if isinstance(statements, dict):
         statements = [statements]

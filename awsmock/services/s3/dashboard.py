@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from awsmock import inventory
@@ -38,29 +38,12 @@ def _bucket_tags(value: Any) -> dict[str, str]:
     ],
 )
 def list_buckets(session: Session, query: Query) -> Page:
-    stmt = select(S3Bucket).order_by(S3Bucket.name).limit(query.limit + 1)
-    if query.account:
-        stmt = stmt.where(S3Bucket.account_id == query.account)
-    if query.region:
-        stmt = stmt.where(S3Bucket.region == query.region)
-    if query.after is not None:
-        stmt = stmt.where(S3Bucket.name > str(query.after))
-    pattern = query.like()
-    if pattern:
-        stmt = stmt.where(func.lower(S3Bucket.name).like(pattern, escape="\\"))
-    buckets = list(session.scalars(stmt))
-    more = len(buckets) > query.limit
-    buckets = buckets[: query.limit]
+    stmt = inventory.scoped(select(S3Bucket), S3Bucket, query)
+    buckets, after = inventory.keyset_page(session, stmt, query, order=S3Bucket.name, search=S3Bucket.name)
     ids = [b.id for b in buckets]
-    counts: dict[int, tuple[int, int]] = {}
+    counts = inventory.totals(session, S3Object.bucket_id, S3Object.size, ids, S3Object.listed.is_(True))
     tags: dict[int, dict[str, str]] = {}
     if ids:
-        for bucket_id, n, size in session.execute(
-            select(S3Object.bucket_id, func.count(), func.coalesce(func.sum(S3Object.size), 0))
-            .where(S3Object.bucket_id.in_(ids), S3Object.listed.is_(True))
-            .group_by(S3Object.bucket_id)
-        ):
-            counts[bucket_id] = (int(n), int(size))
         for bucket_id, value in session.execute(
             select(S3BucketConfig.bucket_id, S3BucketConfig.value).where(
                 S3BucketConfig.bucket_id.in_(ids), S3BucketConfig.name == "tagging"
@@ -80,7 +63,7 @@ def list_buckets(session: Session, query: Query) -> Page:
         }
         for b in buckets
     ]
-    return Page(items, buckets[-1].name if more and buckets else None)
+    return Page(items, after)
 
 
 def _bytewise(session: Session) -> Any:
@@ -88,13 +71,6 @@ def _bytewise(session: Session) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return S3Object.key.collate("C")
     return S3Object.key
-
-
-def _bucket(session: Session, name: str) -> S3Bucket:
-    bucket = session.scalars(select(S3Bucket).where(S3Bucket.name == name)).first()
-    if bucket is None:
-        raise LookupError(f"no bucket named {name!r}")
-    return bucket
 
 
 @inventory.view(
@@ -114,7 +90,7 @@ def _bucket(session: Session, name: str) -> S3Bucket:
 def list_objects(session: Session, name: str, query: Query) -> Page:
     """One page of a bucket's listing under ``prefix``: sub-"folders" (rows with ``type`` =
     ``prefix``) and objects; with ``q``, every object under the prefix whose key contains it."""
-    bucket = _bucket(session, name)
+    bucket = inventory.find_named(session, S3Bucket, name, "bucket")
     prefix = query.params.get("prefix", "")
     pattern = query.like()
     delimiter = "" if pattern else DELIMITER
@@ -124,8 +100,7 @@ def list_objects(session: Session, name: str, query: Query) -> Page:
     base = select(S3Object).where(S3Object.bucket_id == bucket.id, S3Object.listed.is_(True))
     if prefix:
         base = base.where(key >= prefix, key < prefix + TOP)
-    if pattern:
-        base = base.where(func.lower(S3Object.key).like(pattern, escape="\\"))
+    base = inventory.searched(base, S3Object.key, query)
     while len(items) < query.limit:
         wanted = query.limit - len(items) + 1
         stmt = base.order_by(key).limit(wanted)
@@ -170,7 +145,7 @@ def download_object(store: Any, name: str, query: Query) -> Download:
     """The latest version of object ``query.params["key"]``, streamed in short read transactions."""
     key = query.params.get("key", "")
     with store.session(write=False) as session:
-        bucket = _bucket(session, name)
+        bucket = inventory.find_named(session, S3Bucket, name, "bucket")
         obj = session.scalars(
             select(S3Object).where(
                 S3Object.bucket_id == bucket.id, S3Object.key == key, S3Object.listed.is_(True)

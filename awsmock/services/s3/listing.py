@@ -124,6 +124,15 @@ def resume_after(marker: str | None, prefix: str, delimiter: str | None) -> Curs
     return ("gt", marker)
 
 
+def next_key_markers(items: list[tuple[str, Any]], id_marker: str, id_attr: str) -> dict[str, Any]:
+    """Where a truncated key-and-id listing (versions, multipart uploads) resumes: ``NextKeyMarker``,
+    and the ``id_marker`` member (the last row's ``id_attr``) unless it ended on a common prefix."""
+    kind, last = items[-1]
+    if kind == "prefix":
+        return {"NextKeyMarker": last}
+    return {"NextKeyMarker": last.key, id_marker: getattr(last, id_attr)}
+
+
 def encode_token(cursor: Cursor) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(cursor)).encode()).decode()
 
@@ -345,10 +354,5 @@ def list_object_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     if prefixes:
         out["CommonPrefixes"] = prefixes
     if truncated and items:
-        kind, last = items[-1]
-        if kind == "prefix":
-            out["NextKeyMarker"] = last
-        else:
-            out["NextKeyMarker"] = last.key
-            out["NextVersionIdMarker"] = last.version_id
+        out.update(next_key_markers(items, "NextVersionIdMarker", "version_id"))
     return out

@@ -26,7 +26,7 @@ from .errors import (
     MalformedXML,
     NoSuchUpload,
 )
-from .listing import Cursor, check_encoding, key_condition, resume_after, walk
+from .listing import Cursor, check_encoding, key_condition, next_key_markers, resume_after, walk
 from .objects import (
     check_key,
     check_storage_class,
@@ -477,10 +477,5 @@ def list_multipart_uploads(ctx: RequestContext, params: dict[str, Any]) -> dict[
     if prefixes:
         out["CommonPrefixes"] = prefixes
     if truncated and items:
-        kind, last = items[-1]
-        if kind == "prefix":
-            out["NextKeyMarker"] = last
-        else:
-            out["NextKeyMarker"] = last.key
-            out["NextUploadIdMarker"] = last.upload_id
+        out.update(next_key_markers(items, "NextUploadIdMarker", "upload_id"))
     return out

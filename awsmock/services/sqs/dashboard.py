@@ -55,19 +55,8 @@ def _counts(session: Session, queue: Queue, now: dt.datetime) -> tuple[int, int,
     ],
 )
 def list_queues(session: Session, query: Query) -> Page:
-    stmt = select(Queue).order_by(Queue.id).limit(query.limit + 1)
-    if query.account:
-        stmt = stmt.where(Queue.account_id == query.account)
-    if query.region:
-        stmt = stmt.where(Queue.region == query.region)
-    if query.after is not None:
-        stmt = stmt.where(Queue.id > int(query.after))
-    pattern = query.like()
-    if pattern:
-        stmt = stmt.where(func.lower(Queue.name).like(pattern, escape="\\"))
-    queues = list(session.scalars(stmt))
-    more = len(queues) > query.limit
-    queues = queues[: query.limit]
+    stmt = inventory.scoped(select(Queue), Queue, query)
+    queues, after = inventory.keyset_page(session, stmt, query, order=Queue.id, search=Queue.name, start=int)
     now = dt.datetime.now(dt.UTC)
     items: list[dict[str, Any]] = []
     for q in queues:
@@ -86,7 +75,7 @@ def list_queues(session: Session, query: Query) -> Page:
                 "tags": inventory.tag_dict(q.tags),
             }
         )
-    return Page(items, queues[-1].id if more and queues else None)
+    return Page(items, after)
 
 
 @inventory.view(
@@ -106,29 +95,14 @@ def list_queues(session: Session, query: Query) -> Page:
 )
 def list_messages(session: Session, name: str, query: Query) -> Page:
     """The queue's live messages, oldest first (a peek: nothing is received or changed)."""
-    stmt = select(Queue).where(Queue.name == name)
-    if query.account:
-        stmt = stmt.where(Queue.account_id == query.account)
-    if query.region:
-        stmt = stmt.where(Queue.region == query.region)
-    queue = session.scalars(stmt).first()
-    if queue is None:
-        raise LookupError(f"no queue named {name!r}")
+    queue = inventory.find_named(session, Queue, name, "queue", query)
     now = dt.datetime.now(dt.UTC)
-    mstmt = (
-        select(Message)
-        .where(Message.queue_id == queue.id, Message.enqueued_at > _retention_cutoff(queue, now))
-        .order_by(Message.id)
-        .limit(query.limit + 1)
+    live = select(Message).where(
+        Message.queue_id == queue.id, Message.enqueued_at > _retention_cutoff(queue, now)
     )
-    if query.after is not None:
-        mstmt = mstmt.where(Message.id > int(query.after))
-    pattern = query.like()
-    if pattern:
-        mstmt = mstmt.where(func.lower(Message.body).like(pattern, escape="\\"))
-    messages = list(session.scalars(mstmt))
-    more = len(messages) > query.limit
-    messages = messages[: query.limit]
+    messages, after = inventory.keyset_page(
+        session, live, query, order=Message.id, search=Message.body, start=int
+    )
     items = []
     for m in messages:
         visible_at = m.visible_at if m.visible_at.tzinfo else m.visible_at.replace(tzinfo=dt.UTC)
@@ -145,4 +119,4 @@ def list_messages(session: Session, name: str, query: Query) -> Page:
                 "attributes": m.attributes or {},
             }
         )
-    return Page(items, messages[-1].id if more and messages else None)
+    return Page(items, after)
