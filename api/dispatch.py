@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from awsmock import registry
@@ -164,6 +165,8 @@ class Dispatcher:
             ctx = None
             try:
                 with self.store.session(write=reg.write) as session:
+                    if reg.isolation is not None and self.store.backend == "postgresql":
+                        session.execute(text(f"SET TRANSACTION ISOLATION LEVEL {reg.isolation}"))
                     ctx = RequestContext(
                         service=reg.service,
                         operation=reg.operation,

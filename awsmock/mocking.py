@@ -212,16 +212,22 @@ def _snapshot_source(name_or_file: str | os.PathLike[str], snapshot_dir: Path) -
     raise NotFound(f"no snapshot named {text!r} in {snapshot_dir} and no snapshot file at that path")
 
 
-def _attached_snapshot_dir(config: Any) -> Path:
+def _attached_snapshot_dir(config: Any, snapshot: Any = None) -> Path:
     from sqlalchemy.engine import make_url
 
     url = make_url(config.url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(url.database or "").resolve().parent / "snapshots"
+    from awsmock.snapshots import SUFFIX, Snapshots, stored_in_database
     from awsmock.store import open_store
 
     store = open_store(config, migrate=False)
     try:
+        if snapshot is not None and (name := stored_in_database(store, os.fspath(snapshot))):
+            where = memory_snapshot_dir() / f"attached-{uuid.uuid4().hex[:8]}"  # PostgreSQL: fetch it
+            where.mkdir(parents=True)
+            (where / (name + SUFFIX)).write_bytes(Snapshots(store).export_bytes(name))
+            return where
         return Path(store.snapshot_dir)
     finally:
         store.dispose()
@@ -236,7 +242,7 @@ def _open_state(mock: MockAWS) -> _State:
         config = Config(data_dir=data_dir, database_url=mock.database_url)
         if mock.snapshot is None:
             return _State(open_store(config), config, owns_store=True)
-        snapshot_dir = _attached_snapshot_dir(config)
+        snapshot_dir = _attached_snapshot_dir(config, mock.snapshot)
     else:
         snapshot_dir = memory_snapshot_dir()
     memory = Config(in_memory=True)
@@ -753,9 +759,12 @@ def snapshot(name: str, *, overwrite: bool = False) -> Any:
 
 def restore(name_or_file: str | os.PathLike[str]) -> None:
     """Replace the active state by a snapshot: a name, or a path to an exported snapshot file."""
-    from awsmock.snapshots import restore_file
+    from awsmock.snapshots import Snapshots, restore_file, stored_in_database
 
     store = _active_state().store
+    if name := stored_in_database(store, os.fspath(name_or_file)):  # PostgreSQL: in the database
+        Snapshots(store).restore(name)
+        return
     restore_file(store, _snapshot_source(name_or_file, Path(store.snapshot_dir)))
 
 

@@ -36,6 +36,9 @@ class Registration:
     operation: str
     fn: Handler
     write: bool
+    #: PostgreSQL only: this isolation level instead of the store's (SERIALIZABLE writers), for
+    #: handlers whose row locks already make them safe (SQS receives: FOR UPDATE SKIP LOCKED)
+    isolation: str | None = None
 
 
 _HANDLERS: dict[tuple[str, str], Registration] = {}
@@ -48,15 +51,21 @@ def is_read_operation(operation: str) -> bool:
     return operation.startswith(READ_PREFIXES)
 
 
-def handler(service: str, operation: str, *, write: bool | None = None) -> Callable[[Handler], Handler]:
+ISOLATION_LEVELS = ("READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE")
+
+
+def handler(service: str, operation: str, *, write: bool | None = None,
+            isolation: str | None = None) -> Callable[[Handler], Handler]:
     """Register ``fn`` as the implementation of ``service``'s ``operation``."""
+    if isolation is not None and isolation not in ISOLATION_LEVELS:
+        raise ValueError(f"unknown isolation level {isolation!r}")
 
     def register(fn: Handler) -> Handler:
         key = (service, operation)
         if key in _HANDLERS and _HANDLERS[key].fn is not fn:
             raise RuntimeError(f"two handlers for {service} {operation}")
         w = (not is_read_operation(operation)) if write is None else write
-        _HANDLERS[key] = Registration(service, operation, fn, w)
+        _HANDLERS[key] = Registration(service, operation, fn, w, isolation)
         return fn
 
     return register

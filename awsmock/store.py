@@ -13,15 +13,18 @@ import contextlib
 import fcntl
 import logging
 import os
+import random
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -29,6 +32,7 @@ from awsmock.models import Base, load_all, tables_of
 from awsmock.waiting import Notifier
 
 log = logging.getLogger("awsmock.store")
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"  # installed: awsmock/migrations
 if not (MIGRATIONS_DIR / "env.py").exists():  # a source checkout: migrations/ beside awsmock/
@@ -134,6 +138,10 @@ class Store:
             self.write_engine = engine.execution_options(isolation_level="SERIALIZABLE")
             self.read_engine = engine.execution_options(isolation_level="REPEATABLE READ")
             self._base_engine = engine
+            if self.backend == "postgresql":  # long polls wake across processes (LISTEN/NOTIFY)
+                from awsmock.notify_pg import PgNotifier
+
+                self.notifier = PgNotifier(url)
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False, autoflush=True)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False, autoflush=True)
         if snapshot_dir is None:
@@ -234,14 +242,33 @@ class Store:
     def reset(self, services: list[str] | None = None) -> list[str]:
         """Delete every row of the named services (all when None) in one transaction."""
         tables = tables_of(services)
-        with self.session(write=True) as session:
+
+        def delete_all(session: Session) -> None:
+            lock_for_rewrite(session, tables)
             for table in tables:
                 session.execute(table.delete())
+
+        self.write_retrying(delete_all)
         if services is not None:
             return sorted(services)
         return known_services()
 
+    def write_retrying(self, fn: Callable[[Session], T], attempts: int = 40) -> T:
+        """``fn(session)`` in a write transaction; on PostgreSQL run again when a concurrent
+        writer wins (SERIALIZABLE serialization failure or deadlock), as the dispatcher does for
+        requests. For admin work: reset, snapshot restore and storage."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.session(write=True) as session:
+                    return fn(session)
+            except DBAPIError as exc:
+                if attempt == attempts or getattr(exc.orig, "sqlstate", None) not in PG_RETRY_SQLSTATES:
+                    raise
+                time.sleep(random.uniform(0.001, min(0.1, 0.002 * 2**attempt)))
+        raise AssertionError("unreachable")
+
     def dispose(self) -> None:
+        self.notifier.close()
         base = getattr(self, "_base_engine", None)
         if base is not None:
             base.dispose()
@@ -256,6 +283,18 @@ class Store:
             self._tmpdir = None
 
 
+#: PostgreSQL SQLSTATEs after which a write transaction is simply run again
+PG_RETRY_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+
+
+def lock_for_rewrite(session: Session, tables: list[Any]) -> None:
+    """PostgreSQL: before emptying/refilling ``tables`` (reset, restore), make writers of them
+    wait (SHARE ROW EXCLUSIVE blocks INSERT/UPDATE/DELETE, not reads), so a busy state cannot
+    starve the rewrite with serialization failures. SQLite: nothing (the writer is alone)."""
+    if tables and session.get_bind().dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        session.execute(text(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE"))
+
 MIGRATION_LOCK_ID = 0x61_77_73_6D  # "awsm": PostgreSQL advisory lock serializing migrations
 
 
@@ -263,11 +302,16 @@ def upgrade_database(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     cfg = alembic_config()
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+            # READ COMMITTED: after waiting for the lock, Alembic must see the revision a concurrent
+            # migrator committed meanwhile (a SERIALIZABLE snapshot would predate it: migrate twice)
+            conn.execution_options(isolation_level="READ COMMITTED")
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
 
 
 def known_services() -> list[str]:

@@ -2,8 +2,9 @@
 
 A handler that has nothing to return yet (SQS ReceiveMessage with WaitTimeSeconds) raises
 :class:`WaitAndRetry`. The dispatcher rolls the transaction back, waits until ``topic`` is
-notified (a write in this process calls :meth:`Notifier.notify` after commit) or ``poll`` seconds
-pass (writes by other processes sharing the state are seen at the next poll), and calls the
+notified (a write in this process calls :meth:`Notifier.publish`, which notifies after commit) or
+``poll`` seconds pass (on SQLite, writes by other processes sharing the state are seen at the next
+poll; on PostgreSQL they arrive by LISTEN/NOTIFY, see :mod:`awsmock.notify_pg`), and calls the
 handler again in a new transaction, until ``deadline`` (``time.monotonic()``) passes. After the
 deadline the handler is called once more with ``ctx.final_attempt`` true and must answer.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 
 class WaitAndRetry(Exception):
@@ -23,7 +25,11 @@ class WaitAndRetry(Exception):
 
 
 class Notifier:
-    """In-process wake-ups by topic (one per store)."""
+    """In-process wake-ups by topic (one per store).
+
+    A PostgreSQL store uses :class:`awsmock.notify_pg.PgNotifier`, which adds wake-ups across
+    processes (LISTEN/NOTIFY); handlers only call :meth:`publish`.
+    """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
@@ -32,6 +38,18 @@ class Notifier:
     def version(self, topic: str) -> int:
         with self._cond:
             return self._versions.get(topic, 0)
+
+    def publish(self, ctx: Any, topic: str) -> None:
+        """A write in ``ctx``'s transaction concerns ``topic``: wake its waiters once it commits."""
+        ctx.after_commit(lambda: self.notify(topic))
+
+    def poll_interval(self, poll: float) -> float:
+        """How long a waiter may sleep before looking again (writes of other processes are only
+        seen by looking again here; a PostgreSQL notifier hears them and looks less often)."""
+        return poll
+
+    def close(self) -> None:
+        """Release what the notifier holds (nothing in-process)."""
 
     def notify(self, topic: str) -> None:
         with self._cond:

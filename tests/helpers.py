@@ -26,10 +26,13 @@ BOTO_CONFIG = BotoConfig(retries={"max_attempts": 1, "mode": "standard"}, connec
 
 
 class ServerProcess:
-    """``awsmock server`` in a subprocess on a free port, with its own data dir."""
+    """``awsmock server`` in a subprocess on a free port, with its own data dir (or, with
+    ``database_url``, on that database: several such servers make a scaled-out deployment)."""
 
-    def __init__(self, data_dir: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(self, data_dir: Path, *args: str, env: dict[str, str] | None = None,
+                 database_url: str | None = None) -> None:
         self.data_dir = data_dir
+        self.database_url = database_url
         self.args = args
         self.env = env
         self.proc: subprocess.Popen[str] | None = None
@@ -43,8 +46,8 @@ class ServerProcess:
     def start(self, timeout: float = 20.0) -> ServerProcess:
         env = {**os.environ, **FAKE_ENV, **(self.env or {})}
         env.pop("AWSMOCK_DATABASE_URL", None)
-        cmd = [sys.executable, "-m", "awsmock", "server", "-p", "0", "--data-dir", str(self.data_dir),
-               "--log-level", "warning", *self.args]
+        state = ["--database-url", self.database_url] if self.database_url else ["--data-dir", str(self.data_dir)]
+        cmd = [sys.executable, "-m", "awsmock", "server", "-p", "0", *state, "--log-level", "warning", *self.args]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         deadline = time.monotonic() + timeout
         assert self.proc.stdout is not None

@@ -24,6 +24,14 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('key', name=op.f('pk_awsmock_setting')),
     info={'service': 'awsmock'}
     )
+    op.create_table('awsmock_snapshot',
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('created', sa.String(length=40), nullable=False),
+    sa.Column('size_bytes', sa.BigInteger(), nullable=False),
+    sa.Column('schema_revision', sa.String(length=32), nullable=True),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_awsmock_snapshot')),
+    info={'service': 'awsmock'}
+    )
     op.create_table('dynamodb_streams',
     sa.Column('arn', sa.String(length=512), nullable=False),
     sa.Column('table_name', sa.String(length=255), nullable=False),
@@ -335,6 +343,14 @@ def upgrade() -> None:
     with op.batch_alter_table('sts_credential', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sts_credential_account_id'), ['account_id'], unique=False)
 
+    op.create_table('awsmock_snapshot_chunk',
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['name'], ['awsmock_snapshot.name'], name=op.f('fk_awsmock_snapshot_chunk_name_awsmock_snapshot'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('name', 'seq', name=op.f('pk_awsmock_snapshot_chunk')),
+    info={'service': 'awsmock'}
+    )
     op.create_table('dynamodb_items',
     sa.Column('table_id', sa.Integer(), nullable=False),
     sa.Column('h', sa.BigInteger(), autoincrement=False, nullable=False),
@@ -721,6 +737,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_dynamodb_items_expires', sqlite_where=sa.text('expires IS NOT NULL'), postgresql_where=sa.text('expires IS NOT NULL'))
 
     op.drop_table('dynamodb_items')
+    op.drop_table('awsmock_snapshot_chunk')
     with op.batch_alter_table('sts_credential', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sts_credential_account_id'))
 
@@ -803,4 +820,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_dynamodb_streams_account_id'))
 
     op.drop_table('dynamodb_streams')
+    op.drop_table('awsmock_snapshot')
     op.drop_table('awsmock_setting')

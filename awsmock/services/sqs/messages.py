@@ -70,9 +70,9 @@ def topic(queue: Queue) -> str:
 
 
 def wake(ctx: RequestContext, queue: Queue) -> None:
-    """Wake this process's long polls on ``queue`` once the transaction commits."""
-    notifier, name = ctx.store.notifier, topic(queue)
-    ctx.after_commit(lambda: notifier.notify(name))
+    """Wake the long polls on ``queue`` once the transaction commits (this process's; on
+    PostgreSQL every process's, see :mod:`awsmock.notify_pg`)."""
+    ctx.store.notifier.publish(ctx, topic(queue))
 
 
 def sequence_number(row_id: int) -> str:
@@ -374,7 +374,7 @@ def _render(
     return msg
 
 
-@handler("sqs", "ReceiveMessage", write=True)
+@handler("sqs", "ReceiveMessage", write=True, isolation="READ COMMITTED")  # claims lock their rows
 def receive_message(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     queue = get_queue(ctx, params["QueueUrl"])
     limit = params.get("MaxNumberOfMessages")
