@@ -43,6 +43,8 @@ def _waitress_channel_fixes() -> type:
             # waitress capitalizes header names; S3 user metadata names are lower case and
             # SDKs hand them back as sent ("x-amz-meta-color" -> {"color": ...}), so keep those
             head = super().build_response_header()
+            if b"X-Amz-Meta-" not in head:  # most responses: skip the regex pass
+                return head
             return _META_HEADER.sub(lambda m: m.group(0).lower(), head)
 
     class Channel(HTTPChannel):
@@ -98,8 +100,6 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
               f"{getattr(exc, 'orig', None) or exc}", file=sys.stderr, flush=True)
         return 1
     app = create_app(config, store)
-    if os.environ.get("AWSMOCK_SWITCHINTERVAL"):  # EXPERIMENT
-        sys.setswitchinterval(float(os.environ["AWSMOCK_SWITCHINTERVAL"]))
     server = waitress.create_server(
         app,
         host=config.host,

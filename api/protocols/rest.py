@@ -275,9 +275,36 @@ class Router:
         return self.match_path(req.method, req.path, req.query, req.headers)
 
     def match(self, req: WireRequest) -> RouteMatch | None:
-        """The most specific route for ``req``, or None."""
-        found = self.match_all(req)
-        return found[0] if found else None
+        """The most specific route for ``req``, or None: the first of :meth:`match_all`, found
+        without building (labels, sorting) the routes that lose."""
+        routes = self.by_method.get(req.method.upper())
+        if not routes:
+            return None
+        path = req.path or "/"
+        qkeys = req.query_dict
+        headers = req.headers
+        best: tuple[tuple[int, ...], Route, re.Match[str]] | None = None
+        for route in routes:
+            ok = True
+            for key, value in route.query:
+                got = qkeys.get(key)
+                if got is None or (value is not None and got != value):
+                    ok = False
+                    break
+            if not ok:
+                continue
+            m = route.regex.match(path)
+            if m is None:
+                continue
+            score = _score(route, qkeys, headers)
+            # strictly greater: on a tie the earlier route stays, as match_all's stable sort keeps it
+            if best is None or score > best[0]:
+                best = (score, route, m)
+        if best is None:
+            return None
+        _, route, m = best
+        labels = {name: unquote(m.group(f"L{i}")) for i, name in enumerate(route.labels)}
+        return RouteMatch(route.operation, labels, route)
 
     def match_path(
         self,
@@ -311,22 +338,27 @@ class Router:
             labels: dict[str, str] = {}
             for i, name in enumerate(route.labels):
                 labels[name] = unquote(m.group(f"L{i}"))
-            present = sum(1 for k in route.required_query if k in qkeys) + sum(
-                1 for h in route.required_headers if h in headers
-            )
-            needed = len(route.required_query) + len(route.required_headers)
-            score = (
-                route.literal_segments,
-                len(route.query),
-                1 if present == needed else 0,
-                needed if present == needed else 0,
-                route.literal_chars,
-                0 if route.greedy else 1,
-                0 if route.deprecated else 1,
-            )
+            score = _score(route, qkeys, headers)
             scored.append((score, RouteMatch(route.operation, labels, route)))
         scored.sort(key=lambda item: item[0], reverse=True)
         return [m for _, m in scored]
+
+
+def _score(route: Route, qkeys: dict[str, str], headers: dict[str, str]) -> tuple[int, ...]:
+    """How specific a matching route is (higher wins; see the module docstring)."""
+    present = sum(1 for k in route.required_query if k in qkeys) + sum(
+        1 for h in route.required_headers if h in headers
+    )
+    needed = len(route.required_query) + len(route.required_headers)
+    return (
+        route.literal_segments,
+        len(route.query),
+        1 if present == needed else 0,
+        needed if present == needed else 0,
+        route.literal_chars,
+        0 if route.greedy else 1,
+        0 if route.deprecated else 1,
+    )
 
 
 _routers: weakref.WeakKeyDictionary[ServiceModel, Router] = weakref.WeakKeyDictionary()

@@ -9,7 +9,7 @@ import ipaddress
 import re
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import bindparam, delete, exists, select
 
 from awsmock.context import RequestContext
 from awsmock.models.s3 import S3Bucket, S3BucketConfig, S3Object, S3Upload
@@ -65,9 +65,13 @@ def from_json(value: Any) -> Any:
 # -- lookups ----------------------------------------------------------------------------------
 
 
+#: built once: every S3 request resolves its bucket (building the expression costs more than the query)
+_BY_NAME = select(S3Bucket).where(S3Bucket.name == bindparam("name"))
+
+
 def get_bucket(ctx: RequestContext, name: str) -> S3Bucket:
     """The bucket ``name`` (NoSuchBucket; AccessDenied when another account owns it)."""
-    bucket = ctx.session.execute(select(S3Bucket).where(S3Bucket.name == name)).scalar_one_or_none()
+    bucket = ctx.session.execute(_BY_NAME, {"name": name}).scalar_one_or_none()
     if bucket is None:
         raise NoSuchBucket(BucketName=name)
     if bucket.account_id != ctx.account_id:

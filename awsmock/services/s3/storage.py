@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy import bindparam, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from awsmock.models.s3 import S3Blob, S3BlobChunk, S3Chunk, S3Object, S3Part
@@ -126,7 +126,7 @@ def write_stream(
     """
     read = _read_source(body)
     watchers = list(observers)
-    blob_id = _insert(session, insert(S3Blob).values(size=0))
+    blob_id: int | None = None
     pos = 0
     buf = bytearray()
     while True:
@@ -136,23 +136,34 @@ def write_stream(
                 w(piece)
             buf.extend(piece)
         if len(buf) >= CHUNK_SIZE or (not piece and buf):
+            if blob_id is None:  # a body of one chunk gets its blob row with the final size
+                blob_id = _insert(session, _INSERT_BLOB, {"size": len(buf) if not piece else 0})
             _append_chunk(session, blob_id, pos, bytes(buf))
             pos += len(buf)
             buf.clear()
+            if not piece:
+                return blob_id, pos
         if not piece:
             break
-    if pos:
-        session.execute(S3Blob.__table__.update().where(S3Blob.id == blob_id).values(size=pos))
+    if blob_id is None:
+        return _insert(session, _INSERT_BLOB, {"size": 0}), 0
+    session.execute(_SET_BLOB_SIZE, {"bid": blob_id, "size": pos})
     return blob_id, pos
 
 
+_INSERT_BLOB = insert(S3Blob.__table__)
+_INSERT_CHUNK = insert(S3Chunk.__table__)
+_INSERT_LINK = insert(S3BlobChunk.__table__)
+_SET_BLOB_SIZE = S3Blob.__table__.update().where(S3Blob.__table__.c.id == bindparam("bid"))
+
+
 def _append_chunk(session: Session, blob_id: int, pos: int, data: bytes) -> None:
-    chunk_id = _insert(session, insert(S3Chunk).values(data=data))
-    session.execute(insert(S3BlobChunk).values(blob_id=blob_id, pos=pos, length=len(data), chunk_id=chunk_id))
+    chunk_id = _insert(session, _INSERT_CHUNK, {"data": data})
+    session.execute(_INSERT_LINK, {"blob_id": blob_id, "pos": pos, "length": len(data), "chunk_id": chunk_id})
 
 
-def _insert(session: Session, stmt: Any) -> int:
-    result: Any = session.execute(stmt)
+def _insert(session: Session, stmt: Any, params: dict[str, Any] | None = None) -> int:
+    result: Any = session.execute(stmt, params) if params is not None else session.execute(stmt)
     return int(result.inserted_primary_key[0])
 
 
@@ -202,20 +213,29 @@ def _slice(seg: Segment, data: bytes, start: int, end: int) -> bytes:
     return data if lo == 0 and hi == seg.length else data[lo:hi]
 
 
+_LINKS, _CHUNKS = S3BlobChunk.__table__, S3Chunk.__table__
+_NO_END = 2**62
+#: one query for the links and their bytes (inline reads are a few chunks at most), built once
+_READ_RANGE = (
+    select(_LINKS.c.pos, _LINKS.c.length, _LINKS.c.chunk_id, _CHUNKS.c.data)
+    .join(_CHUNKS, _CHUNKS.c.id == _LINKS.c.chunk_id)
+    .where(
+        _LINKS.c.blob_id == bindparam("bid"), _LINKS.c.pos <= bindparam("hi"), _LINKS.c.pos > bindparam("lo")
+    )
+    .order_by(_LINKS.c.pos)
+)
+
+
 def read_bytes(session: Session, blob_id: int | None, start: int = 0, end: int | None = None) -> bytes:
     """Bytes ``start..end`` (inclusive; ``end=None``: to the end) of a blob, read now."""
     if blob_id is None:
         return b""
-    segs = segments(session, blob_id, start, end)
-    if not segs:
+    params = {"bid": blob_id, "hi": _NO_END if end is None else end, "lo": start - CHUNK_SIZE - 1}
+    rows = [r for r in session.execute(_READ_RANGE, params).all() if r.pos + r.length > start]
+    if not rows:
         return b""
-    last = segs[-1].pos + segs[-1].length - 1 if end is None else end
-    data: dict[int, bytes] = dict(
-        session.execute(
-            select(S3Chunk.id, S3Chunk.data).where(S3Chunk.id.in_([s.chunk_id for s in segs]))
-        ).all()
-    )
-    return b"".join(_slice(s, data[s.chunk_id], start, last) for s in segs)
+    last = rows[-1].pos + rows[-1].length - 1 if end is None else end
+    return b"".join(_slice(Segment(r.pos, r.length, r.chunk_id), r.data, start, last) for r in rows)
 
 
 def iter_blob(session: Session, blob_id: int) -> Iterator[bytes]:
@@ -285,26 +305,35 @@ _MINE = S3BlobChunk.__table__.alias("mine")
 _OTHER = S3BlobChunk.__table__.alias("other")
 
 
+_BID: Any = bindparam("bid")
+# Built once (Core statements on the tables, no ORM bulk machinery): ``release`` runs on every
+# overwrite of a key, and building and synchronizing ORM DELETEs cost more than running them.
+_BLOB_USED = select(
+    exists().where(S3Object.__table__.c.blob_id == _BID) | exists().where(S3Part.__table__.c.blob_id == _BID)
+)
+_DELETE_OWN_CHUNKS = delete(S3Chunk.__table__).where(
+    S3Chunk.__table__.c.id.in_(
+        select(_MINE.c.chunk_id)
+        .where(_MINE.c.blob_id == _BID)
+        .where(~exists().where(_OTHER.c.chunk_id == _MINE.c.chunk_id, _OTHER.c.blob_id != _BID))
+    )
+)
+_DELETE_BLOB = delete(S3Blob.__table__).where(S3Blob.__table__.c.id == _BID)
+
+
 def release(session: Session, blob_ids: Iterable[int | None]) -> None:
     """Drop the blobs no object or part references, and chunks no blob links any more.
 
     Three statements per blob: the reference check, the delete of the chunks only this blob
-    links, the delete of the blob (its ``s3_blob_chunk`` rows go by ``ON DELETE CASCADE``)."""
+    links, the delete of the blob (its ``s3_blob_chunk`` rows go by ``ON DELETE CASCADE``). (Core statements: no blob, chunk or link row is held
+    in the session, so there is nothing to synchronize.)"""
+    session.flush()  # an object row still pending in the session may reference the blob
     for bid in {b for b in blob_ids if b is not None}:
-        used = session.execute(
-            select(exists().where(S3Object.blob_id == bid) | exists().where(S3Part.blob_id == bid))
-        ).scalar()
-        if used:
+        params = {"bid": bid}
+        if session.execute(_BLOB_USED, params).scalar():
             continue
-        mine, other = _MINE, _OTHER
-        only_here = (
-            select(mine.c.chunk_id)
-            .where(mine.c.blob_id == bid)
-            .where(~exists().where(other.c.chunk_id == mine.c.chunk_id, other.c.blob_id != bid))
-        )
-        session.execute(delete(S3Chunk).where(S3Chunk.id.in_(only_here)))
-        session.execute(delete(S3BlobChunk).where(S3BlobChunk.blob_id == bid))
-        session.execute(delete(S3Blob).where(S3Blob.id == bid))
+        session.execute(_DELETE_OWN_CHUNKS, params)
+        session.execute(_DELETE_BLOB, params)  # its remaining links go by ON DELETE CASCADE
 
 
 def total_size(session: Session, blob_id: int) -> int:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
@@ -28,17 +30,24 @@ def new_version_id() -> str:
     return secrets.token_urlsafe(24).replace("-", ".")
 
 
+# Built once: the lookups of every GET and PUT (building the expression costs more than the query).
+_LATEST = select(S3Object).where(
+    S3Object.bucket_id == bindparam("b_id"), S3Object.key == bindparam("b_key"), S3Object.is_latest
+)
+_VERSION = select(S3Object).where(
+    S3Object.bucket_id == bindparam("b_id"),
+    S3Object.key == bindparam("b_key"),
+    S3Object.version_id == bindparam("v_id"),
+)
+
+
 def latest(ctx: RequestContext, bucket: S3Bucket, key: str) -> S3Object | None:
-    return ctx.session.execute(
-        select(S3Object).where(S3Object.bucket_id == bucket.id, S3Object.key == key, S3Object.is_latest)
-    ).scalar_one_or_none()
+    return ctx.session.execute(_LATEST, {"b_id": bucket.id, "b_key": key}).scalar_one_or_none()
 
 
 def find_version(ctx: RequestContext, bucket: S3Bucket, key: str, version_id: str) -> S3Object | None:
     return ctx.session.execute(
-        select(S3Object).where(
-            S3Object.bucket_id == bucket.id, S3Object.key == key, S3Object.version_id == version_id
-        )
+        _VERSION, {"b_id": bucket.id, "b_key": key, "v_id": version_id}
     ).scalar_one_or_none()
 
 
@@ -51,11 +60,46 @@ def check_version_id(version_id: str) -> None:
         )
 
 
+_OBJECTS = S3Object.__table__
+# Core statements built once: every overwrite of a key runs them, and an ORM bulk UPDATE/DELETE
+# costs more in statement building and session synchronization than in SQLite.
+_DELETE_ROW = delete(_OBJECTS).where(_OBJECTS.c.id == bindparam("row_id"))
+_DELETE_NULL = (
+    delete(_OBJECTS)
+    .where(
+        _OBJECTS.c.bucket_id == bindparam("b_id"),
+        _OBJECTS.c.key == bindparam("b_key"),
+        _OBJECTS.c.version_id == NULL,
+        _OBJECTS.c.id != bindparam("keep"),
+    )
+    .returning(_OBJECTS.c.id, _OBJECTS.c.blob_id)
+)
+_UNSET_LATEST = (
+    update(_OBJECTS)
+    .where(
+        _OBJECTS.c.bucket_id == bindparam("b_id"), _OBJECTS.c.key == bindparam("b_key"), _OBJECTS.c.is_latest
+    )
+    .values(is_latest=False, listed=False)
+)
+
+
 def _drop(ctx: RequestContext, obj: S3Object) -> None:
     blob, row_id = obj.blob_id, obj.id
     ctx.session.expunge(obj)
-    ctx.session.execute(delete(S3Object).where(S3Object.id == row_id))
+    ctx.session.execute(_DELETE_ROW, {"row_id": row_id})
     storage.release(ctx.session, [blob])
+
+
+def _unset_latest(ctx: RequestContext, bucket_id: int, key: str) -> None:
+    """Clear ``is_latest``/``listed`` on the key's current version, in the database and on any
+    copy of it the session holds (what the ORM's "evaluate" synchronization would do)."""
+    session = ctx.session
+    session.flush()
+    session.execute(_UNSET_LATEST, {"b_id": bucket_id, "b_key": key})
+    for held in list(session.identity_map.values()):
+        if isinstance(held, S3Object) and held.bucket_id == bucket_id and held.key == key and held.is_latest:
+            set_committed_value(held, "is_latest", False)
+            set_committed_value(held, "listed", False)
 
 
 def _promote_newest(ctx: RequestContext, bucket: S3Bucket, key: str) -> None:
@@ -74,17 +118,12 @@ def add_version(ctx: RequestContext, bucket: S3Bucket, obj: S3Object) -> S3Objec
     """Make ``obj`` (not yet added) the latest version of its key, as the bucket's versioning
     state says: replace the null version, or push the current one down the history."""
     key = obj.key
-    old_null = None
     if bucket.versioning == "Enabled":
         obj.version_id = new_version_id()
     else:
         obj.version_id = NULL
-        old_null = find_version(ctx, bucket, key, NULL)
-    ctx.session.execute(
-        update(S3Object)
-        .where(S3Object.bucket_id == bucket.id, S3Object.key == key, S3Object.is_latest)
-        .values(is_latest=False, listed=False)
-    )
+    if bucket.versioning is not None:  # never versioned: the only row is the null version, dropped below
+        _unset_latest(ctx, bucket.id, key)
     obj.is_latest = True
     obj.listed = not obj.delete_marker
     obj.last_modified = obj.last_modified.replace(microsecond=0)  # S3 keeps whole seconds
@@ -93,9 +132,22 @@ def add_version(ctx: RequestContext, bucket: S3Bucket, obj: S3Object) -> S3Objec
         obj.checksum_alg, obj.checksum_type = cs["alg"], cs.get("type", "FULL_OBJECT")
     ctx.session.add(obj)
     ctx.session.flush()
-    if old_null is not None:  # after the new row exists: a copy in place shares the old blob
-        _drop(ctx, old_null)
+    if obj.version_id == NULL:  # after the new row exists: a copy in place shares the old blob
+        _drop_null(ctx, bucket.id, key, obj.id)
     return obj
+
+
+def _drop_null(ctx: RequestContext, bucket_id: int, key: str, keep_id: int) -> None:
+    """Delete the key's previous null version (one statement, no load) and release its blob."""
+    session = ctx.session
+    gone = session.execute(_DELETE_NULL, {"b_id": bucket_id, "b_key": key, "keep": keep_id}).all()
+    if not gone:
+        return
+    for row in gone:  # a copy the session holds (a conditional write's check, a copy source)
+        held = session.identity_map.get(identity_key(S3Object, row.id))
+        if held is not None:
+            session.expunge(held)
+    storage.release(session, [row.blob_id for row in gone])
 
 
 def delete_key(ctx: RequestContext, bucket: S3Bucket, key: str) -> dict[str, Any]:
