@@ -36,6 +36,7 @@ from tests.protocols.vectors import (
 
 SERVICES = {
     "dynamodb": "json",
+    "dynamodbstreams": "json",
     "sqs": "json",
     "kinesis": "json",
     "kms": "json",
