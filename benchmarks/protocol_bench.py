@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from botocore.serialize import create_serializer
 
-from awsmock.api import protocols, specs
+from awsmock.api import specs
 from awsmock.api.dispatch import Dispatcher
 from awsmock.api.wire import WireRequest
 
