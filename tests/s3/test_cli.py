@@ -40,6 +40,12 @@ def test_cp_ls_sync(server: ServerProcess, tmp_path: Path) -> None:
     (src / "nested" / "b.txt").write_bytes(b"beta")
     big = os.urandom(9 * 1024 * 1024 + 5)  # above the CLI's 8 MiB multipart threshold
     (src / "big.bin").write_bytes(big)
+    # `aws s3 sync` re-uploads a local file newer than the object's LastModified, which (as on
+    # S3) has whole-second precision: files written in the same second as their upload would
+    # look newer. Date them a minute back, as files a user syncs usually are.
+    a_minute_ago = os.path.getmtime(src / "a.txt") - 60
+    for f in (src / "a.txt", src / "nested" / "b.txt", src / "big.bin"):
+        os.utime(f, (a_minute_ago, a_minute_ago))
 
     aws(server, "s3", "cp", str(src / "a.txt"), f"s3://{bucket}/single/a.txt")
     out = aws(server, "s3", "sync", str(src), f"s3://{bucket}/synced")
