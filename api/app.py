@@ -9,7 +9,7 @@ from typing import Any
 
 import falcon
 
-from awsmock import catalog
+from awsmock import catalog, turns
 from awsmock.api import dashboard
 from awsmock.api.admin import AdminContext, TokenGuard, add_admin_routes
 from awsmock.api.admin_auth import add_auth_routes, install_auth
@@ -123,6 +123,7 @@ def send_answer(env: dict[str, Any], start_response: Any, answer: WireResponse) 
     if answer.content_length is not None:
         headers["content-length"] = str(answer.content_length)
     start_response(status_line(status), list(headers.items()))
+    turns.pass_turn()  # a streamed body goes at the client's pace; others need not wait for it
     return answer.iter_body()
 
 

@@ -12,10 +12,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from awsmock import registry
+from awsmock import registry, turns
 from awsmock.api import protocols, specs
 from awsmock.api.detect import detect
 from awsmock.api.protocols.base import Protocol
@@ -164,13 +163,13 @@ class Dispatcher:
         while True:
             ctx = None
             try:
-                with self.store.session(write=reg.write) as session:
+                with self.store.transaction(write=reg.write) as tx:
                     if reg.isolation is not None and self.store.backend == "postgresql":
-                        session.execute(text(f"SET TRANSACTION ISOLATION LEVEL {reg.isolation}"))
+                        tx.conn.exec_driver_sql(f"SET TRANSACTION ISOLATION LEVEL {reg.isolation}")
                     ctx = RequestContext(
                         service=reg.service,
                         operation=reg.operation,
-                        session=session,
+                        tx=tx,
                         store=self.store,
                         account_id=self.account_resolver(self.store, target.access_key_id),
                         region=target.region,
@@ -204,6 +203,7 @@ class Dispatcher:
                 seen = watched[1] if watched and watched[0] == wait.topic else notifier.version(wait.topic)
                 if self.gate is not None:
                     self.gate.release()
+                turns.pass_turn()  # a waiting request must not keep other requests waiting
                 try:
                     notifier.wait(wait.topic, seen, min(left, notifier.poll_interval(wait.poll)))
                 finally:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from awsmock.store import Store
+    from awsmock.store import Store, Transaction
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -35,7 +35,8 @@ class RequestContext:
 
     service: str
     operation: str
-    session: Session
+    #: the request's transaction: ``tx.execute`` for prebuilt statements on the hot paths
+    tx: Transaction
     store: Store
     account_id: str = DEFAULT_ACCOUNT
     region: str = DEFAULT_REGION
@@ -55,6 +56,11 @@ class RequestContext:
     response_status: int | None = None
     final_attempt: bool = False
     _after_commit: list[Callable[[], Any]] = field(default_factory=list)
+
+    @property
+    def session(self) -> Session:
+        """The ORM session of the request's transaction (made on first use)."""
+        return self.tx.session
 
     def after_commit(self, fn: Callable[[], Any]) -> None:
         """Run ``fn`` once the request's transaction has committed (e.g. to wake long pollers)."""

@@ -8,9 +8,11 @@ import os
 import re
 import signal
 import sys
+import threading
 from types import FrameType
+from typing import Any
 
-from awsmock import __version__
+from awsmock import __version__, turns
 from awsmock.config import Config
 
 log = logging.getLogger("awsmock")
@@ -100,6 +102,10 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
               f"{getattr(exc, 'orig', None) or exc}", file=sys.stderr, flush=True)
         return 1
     app = create_app(config, store)
+    extra: dict[str, Any] = {}
+    if isinstance(app.dispatcher.gate, type(threading.Lock())):  # one request at a time: take turns
+        extra["_dispatcher"] = turns.task_dispatcher()
+        extra["_dispatcher"].set_thread_count(config.threads)
     server = waitress.create_server(
         app,
         host=config.host,
@@ -111,6 +117,7 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
         channel_timeout=300,
         connection_limit=1000,
         clear_untrusted_proxy_headers=True,
+        **extra,
     )
     server.channel_class = _waitress_channel_fixes()  # type: ignore[union-attr]
     port = server.effective_port  # type: ignore[union-attr]

@@ -106,6 +106,60 @@ def _memory_template() -> sqlite3.Connection:
         return _template
 
 
+_COMPILED: dict[tuple[int, str], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def compiled_sql(stmt: Any, dialect: Any) -> tuple[str, tuple[str, ...] | None]:
+    """``stmt`` (a prebuilt Core statement) as SQL text for ``dialect`` and the order of its
+    positional parameters (None: named). Compiled once per statement and dialect, so the SQL
+    stays portable between SQLite and PostgreSQL."""
+    key = (id(stmt), dialect.name)
+    hit = _COMPILED.get(key)
+    if hit is None:
+        comp = stmt.compile(dialect=dialect)
+        hit = (str(comp), tuple(comp.positiontup) if comp.positional else None)
+        _COMPILED[key] = hit
+    return hit
+
+
+class Transaction:
+    """One request's transaction on one pooled connection.
+
+    :meth:`execute` runs a prebuilt Core statement straight on the DB-API cursor, inside the
+    transaction, skipping SQLAlchemy's per-execute machinery (which costs more than a SQLite
+    primary-key lookup): only for statements whose parameters and results need no type
+    processing (text, bytes, numbers). :attr:`session` is an ORM session on the same connection
+    and transaction, made on first use; the transaction flushes it before committing. Raw
+    statements do not autoflush the session: flush it first when both touch the same rows.
+    """
+
+    __slots__ = ("_session", "_sessions", "conn", "dbapi", "dialect")
+
+    def __init__(self, conn: Any, sessions: Callable[..., Session]) -> None:
+        self.conn = conn
+        self.dbapi = conn.connection.driver_connection
+        self.dialect = conn.dialect
+        self._sessions = sessions
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        session = self._session
+        if session is None:
+            session = self._session = self._sessions(bind=self.conn)
+        return session
+
+    def execute(self, stmt: Any, params: dict[str, Any] | None = None) -> Any:
+        """Run ``stmt`` with ``params``; returns the DB-API cursor (fetchone/fetchall/rowcount)."""
+        sql, order = compiled_sql(stmt, self.dialect)
+        cursor = self.dbapi.cursor()
+        if params is None:
+            cursor.execute(sql)
+        else:
+            cursor.execute(sql, [params[name] for name in order] if order is not None else params)
+        return cursor
+
+
 class Store:
     """One database holding the whole awsmock state."""
 
@@ -146,6 +200,10 @@ class Store:
                 self.notifier = PgNotifier(url)
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False, autoflush=True)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False, autoflush=True)
+        # sessions on a Transaction's connection: they join its transaction, never end it
+        self._joined_sessions = sessionmaker(
+            expire_on_commit=False, autoflush=True, join_transaction_mode="conditional_savepoint"
+        )
         if snapshot_dir is None:
             if self.path is not None:
                 snapshot_dir = self.path.parent / "snapshots"
@@ -179,6 +237,29 @@ class Store:
             factory = self._write_sessions if write else self._read_sessions
             with factory() as session, session.begin():
                 yield session
+        finally:
+            if lock is not None:
+                lock.release()
+
+    @contextlib.contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Transaction]:
+        """One request's transaction (see :class:`Transaction`): committed when the block ends,
+        rolled back on error. A request that never asks for its ORM session never pays for one."""
+        lock = self._lock
+        if lock is not None:
+            lock.acquire()
+        try:
+            with (self.write_engine if write else self.read_engine).connect() as conn:
+                conn.begin()
+                tx = Transaction(conn, self._joined_sessions)
+                try:
+                    yield tx
+                    if tx._session is not None:
+                        tx._session.flush()
+                    conn.commit()
+                finally:
+                    if tx._session is not None:
+                        tx._session.close()
         finally:
             if lock is not None:
                 lock.release()

@@ -59,13 +59,11 @@ def install(dispatcher: Any) -> None:
 
 
 def enforce(ctx: RequestContext, req: WireRequest, operation: Any, params: dict[str, Any]) -> None:
-    ident = None
-    if identities.looks_like_key(ctx.access_key_id):
-        ident = identities.resolve(ctx.session, ctx.access_key_id)
-        if ident is not None:
-            ctx.account_id = ident.account_id
-            ctx.principal_arn = ident.arn
-    if not settings.must_authenticate(ctx.session, ctx.store.url):
+    ident = identities.resolve_in(ctx.tx, ctx.access_key_id)
+    if ident is not None:
+        ctx.account_id = ident.account_id
+        ctx.principal_arn = ident.arn
+    if settings.known_off(ctx.store.url) or not settings.must_authenticate(ctx.session, ctx.store.url):
         return
     setattr(ctx, ENFORCED, True)
     if (ctx.service, ctx.operation) in UNSIGNED:

@@ -25,6 +25,7 @@ from awsmock.models.iam import (
     IamUser,
 )
 from awsmock.models.sts import StsCredential
+from awsmock.store import Transaction
 
 
 @dataclass
@@ -117,6 +118,21 @@ def user_identity(user: IamUser) -> Identity:
 _KEY_EXISTS = select(IamAccessKey.__table__.c.access_key_id).where(
     IamAccessKey.__table__.c.access_key_id == bindparam("akid")
 )
+_STS_KEY_EXISTS = select(StsCredential.__table__.c.access_key_id).where(
+    StsCredential.__table__.c.access_key_id == bindparam("akid")
+)
+
+
+def resolve_in(tx: Transaction, access_key_id: str | None) -> Identity | None:
+    """:func:`resolve` for a request. Most requests carry a key awsmock never issued
+    (AKIAIOSFODNN7EXAMPLE, "testing"): one prebuilt probe on the raw connection answers those
+    without an ORM session, an identity-map lookup or a load."""
+    if not looks_like_key(access_key_id):
+        return None
+    probe = _STS_KEY_EXISTS if access_key_id.startswith("ASIA") else _KEY_EXISTS  # type: ignore[union-attr]
+    if tx.execute(probe, {"akid": access_key_id}).fetchone() is None:
+        return None
+    return resolve(tx.session, access_key_id)
 
 
 def resolve(session: Session, access_key_id: str | None) -> Identity | None:
@@ -151,10 +167,6 @@ def resolve(session: Session, access_key_id: str | None) -> Identity | None:
         elif cred.kind == "session":
             ident.kind = "root"
         return ident
-    # Most requests carry a key awsmock never issued (AKIAIOSFODNN7EXAMPLE, "testing"): one
-    # prebuilt Core probe answers those, cheaper than the ORM's identity-map lookup and load.
-    if session.execute(_KEY_EXISTS, {"akid": access_key_id}).first() is None:
-        return None
     key = session.get(IamAccessKey, access_key_id)
     if key is None:
         return None

@@ -12,7 +12,6 @@ from sqlalchemy import bindparam, select
 from awsmock.context import RequestContext
 from awsmock.models.dynamodb import DynamoTable
 
-from . import fastpath
 from .errors import DynamoValidation, ResourceNotFound, invalid
 from .types import AV, Item, partition_hash, partition_text, sort_bytes, type_of
 
@@ -212,8 +211,8 @@ def find_table(ctx: RequestContext, name: str) -> TableInfo | None:
     info = cache.get(name)
     if info is not None:
         return info
-    row = fastpath.execute(
-        ctx.session, _FIND, {"b_account": ctx.account_id, "b_region": ctx.region, "b_name": name}
+    row = ctx.tx.execute(
+        _FIND, {"b_account": ctx.account_id, "b_region": ctx.region, "b_name": name}
     ).fetchone()
     if row is None:
         return None

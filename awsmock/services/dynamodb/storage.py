@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from awsmock.context import RequestContext
 from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
 
-from . import fastpath
 from .schema import TableInfo
 from .streams import emit_record
 from .types import (
@@ -87,17 +86,13 @@ def _upsert_statement(dialect: str) -> Any:
     )
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
 def now_epoch(ctx: RequestContext) -> float:
     return ctx.now.timestamp()
 
 
 def read_item(ctx: RequestContext, table: TableInfo, key: tuple[int, str, bytes]) -> Item | None:
     h, pk, sk = key
-    row = fastpath.execute(ctx.session, _GET, {"b_t": table.id, "b_h": h, "b_pk": pk, "b_sk": sk}).fetchone()
+    row = ctx.tx.execute(_GET, {"b_t": table.id, "b_h": h, "b_pk": pk, "b_sk": sk}).fetchone()
     if row is None:
         return None
     if row[1] is not None and row[1] <= now_epoch(ctx):
@@ -117,29 +112,29 @@ def write_item(
     size: int | None = None,
 ) -> None:
     """Store ``new`` (None: delete) under ``key``; ``old`` is what was there (when ``old_known``)."""
-    session = ctx.session
+    tx = ctx.tx
     h, pk, sk = key
     params: dict[str, Any] = {"b_t": table.id, "b_h": h, "b_pk": pk, "b_sk": sk}
     if new is None:
         if old_known and old is None:
             return
-        fastpath.execute(session, _DELETE, params)  # index entries follow by ON DELETE CASCADE
+        tx.execute(_DELETE, params)  # index entries follow by ON DELETE CASCADE
     else:
         params["b_data"] = data if data is not None else dump_item(new)
         params["b_size"] = size if size is not None else item_size(new)
         params["b_expires"] = table.ttl_of(new)
         if old_known and old is None:
-            fastpath.execute(session, _INSERT, params)
+            tx.execute(_INSERT, params)
         elif old_known:
-            fastpath.execute(session, _UPDATE, params)
+            tx.execute(_UPDATE, params)
         else:
-            stmt = _upsert_statement(_dialect(session))
+            stmt = _upsert_statement(tx.dialect.name)
             if stmt is not None:
-                fastpath.execute(session, stmt, params)
-            elif session.execute(_UPDATE, params).rowcount == 0:  # type: ignore[attr-defined]
-                session.execute(_INSERT, params)
+                tx.execute(stmt, params)
+            elif tx.execute(_UPDATE, params).rowcount == 0:
+                tx.execute(_INSERT, params)
         if table.indexes:
-            _refresh_entries(session, table, key, old, new, old_known)
+            _refresh_entries(ctx.session, table, key, old, new, old_known)
     if table.stream_arn and (not old_known or not items_equal(old, new)):
         emit_record(ctx, table, old, new)
 

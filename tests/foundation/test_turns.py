@@ -1,0 +1,80 @@
+"""Server worker threads take turns (awsmock/turns.py): one thread runs requests while the
+others sleep, and a request that waits (a long poll) or streams to a slow reader hands the turn
+on, so it never holds up other requests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config as BotoConfig
+
+from tests.helpers import ServerProcess
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    proc = ServerProcess(tmp_path_factory.mktemp("turns"), "--threads", "4").start()
+    yield proc
+    proc.stop()
+
+
+def _client(srv: ServerProcess, service: str) -> Any:
+    return boto3.client(service, endpoint_url=srv.url, region_name="us-east-1",
+                        config=BotoConfig(retries={"max_attempts": 1}, read_timeout=30))
+
+
+def test_long_polls_do_not_hold_up_other_requests(srv: ServerProcess) -> None:
+    sqs = _client(srv, "sqs")
+    url = sqs.create_queue(QueueName="turns-empty")["QueueUrl"]
+    got: list[list[Any]] = []
+    done = threading.Event()
+
+    def poll() -> None:
+        got.append(_client(srv, "sqs").receive_message(QueueUrl=url, WaitTimeSeconds=20).get("Messages", []))
+        if len(got) == 3:
+            done.set()
+
+    pollers = [threading.Thread(target=poll) for _ in range(3)]  # 3 of the server's 4 threads wait
+    for t in pollers:
+        t.start()
+    # every poll is waiting, yet other requests are answered (by the one thread left)
+    names = [sqs.create_queue(QueueName=f"turns-{i}")["QueueUrl"].rsplit("/", 1)[1] for i in range(20)]
+    assert names == [f"turns-{i}" for i in range(20)]
+    assert not done.is_set() and got == []
+    for i in range(3):
+        sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
+    assert done.wait(20)
+    for t in pollers:
+        t.join()
+    assert sorted(m["Body"] for ms in got for m in ms) == ["m0", "m1", "m2"]
+
+
+def test_a_slow_reader_of_a_large_object_holds_up_nobody(srv: ServerProcess, tmp_path: Path) -> None:
+    s3 = _client(srv, "s3")
+    s3.create_bucket(Bucket="turns")
+    size = 48 * 1024 * 1024  # beyond socket buffers and waitress' 16 MiB output watermark
+    s3.put_object(Bucket="turns", Key="big", Body=b"z" * size)
+    host, port = srv.url.removeprefix("http://").split(":")
+    slow = socket.create_connection((host, int(port)))
+    try:
+        slow.sendall(f"GET /turns/big HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+        first = slow.recv(65536)  # the response has started; the rest waits for this reader
+        assert first.startswith(b"HTTP/1.1 200")
+        for i in range(10):  # meanwhile, other requests are answered
+            s3.put_object(Bucket="turns", Key=f"small-{i}", Body=b"s")
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket="turns")["Contents"]]
+        assert keys == ["big"] + [f"small-{i}" for i in range(10)]
+        received = len(first) - first.index(b"\r\n\r\n") - 4
+        while received < size:
+            chunk = slow.recv(1 << 20)
+            assert chunk
+            received += len(chunk)
+        assert received == size
+    finally:
+        slow.close()
