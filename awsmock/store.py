@@ -149,6 +149,12 @@ class Transaction:
             session = self._session = self._sessions(bind=self.conn)
         return session
 
+    def flush(self) -> None:
+        """Flush the ORM session's pending changes, if a session was made (before raw
+        statements that must see them)."""
+        if self._session is not None:
+            self._session.flush()
+
     def execute(self, stmt: Any, params: dict[str, Any] | None = None) -> Any:
         """Run ``stmt`` with ``params``; returns the DB-API cursor (fetchone/fetchall/rowcount)."""
         sql, order = compiled_sql(stmt, self.dialect)
