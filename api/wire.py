@@ -15,6 +15,10 @@ from urllib.parse import parse_qsl, unquote
 MAX_BUFFERED_BODY = 64 * 1024 * 1024  # requests parsed in memory (not streamed) are capped here
 
 
+#: WSGI environ key -> lower-cased header name (HTTP_X_AMZ_DATE -> x-amz-date)
+_HEADER_NAMES: dict[str, str] = {}
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -35,9 +39,16 @@ class WireRequest:
     @classmethod
     def from_environ(cls, env: dict[str, Any]) -> WireRequest:
         headers: dict[str, str] = {}
+        names = _HEADER_NAMES
         for key, value in env.items():
-            if key.startswith("HTTP_"):
-                headers[key[5:].replace("_", "-").lower()] = value
+            name = names.get(key)
+            if name is None:
+                if not key.startswith("HTTP_"):
+                    continue
+                name = key[5:].replace("_", "-").lower()
+                if len(names) < 4096:  # header names repeat: remember their translation
+                    names[key] = name
+            headers[name] = value
         if env.get("CONTENT_TYPE"):
             headers["content-type"] = env["CONTENT_TYPE"]
         length = env.get("CONTENT_LENGTH")

@@ -80,7 +80,9 @@ def _begin_with(statement: str):  # type: ignore[no-untyped-def]
     # Straight on the DB-API connection: SQLAlchemy's execute machinery (context, events,
     # result object) costs more than the BEGIN itself on every request's hot path.
     def on_begin(conn: Any) -> None:
-        conn.connection.driver_connection.execute(statement)
+        dbapi = conn.connection.driver_connection
+        if not dbapi.in_transaction:  # a Transaction's connection is in one already
+            dbapi.execute(statement)
 
     return on_begin
 
@@ -130,17 +132,30 @@ class Transaction:
     primary-key lookup): only for statements whose parameters and results need no type
     processing (text, bytes, numbers). :attr:`session` is an ORM session on the same connection
     and transaction, made on first use; the transaction flushes it before committing. Raw
-    statements do not autoflush the session: flush it first when both touch the same rows.
+    statements do not autoflush the session: :meth:`flush` first when both touch the same rows.
     """
 
-    __slots__ = ("_session", "_sessions", "conn", "dbapi", "dialect")
+    __slots__ = ("_conn", "_session", "_sessions", "dbapi", "dialect", "engine", "fairy")
 
-    def __init__(self, conn: Any, sessions: Callable[..., Session]) -> None:
-        self.conn = conn
-        self.dbapi = conn.connection.driver_connection
-        self.dialect = conn.dialect
+    def __init__(self, engine: Engine, fairy: Any, sessions: Callable[..., Session], conn: Any = None) -> None:
+        self.engine = engine
+        self.fairy = fairy  # the pool's proxy of the DB-API connection
+        self.dbapi = fairy.driver_connection
+        self.dialect = engine.dialect
         self._sessions = sessions
+        self._conn = conn
         self._session: Session | None = None
+
+    @property
+    def conn(self) -> Any:
+        """A SQLAlchemy Connection on this transaction's connection (made on first use)."""
+        conn = self._conn
+        if conn is None:
+            from sqlalchemy.engine import Connection
+
+            conn = self._conn = Connection(self.engine, connection=self.fairy)
+            conn.begin()  # the BEGIN listener sees the DB-API transaction open and emits nothing
+        return conn
 
     @property
     def session(self) -> Session:
@@ -165,6 +180,22 @@ class Transaction:
             cursor.execute(sql, [params[name] for name in order] if order is not None else params)
         return cursor
 
+    def _commit(self) -> None:
+        if self._session is not None:
+            self._session.flush()
+        if self._conn is not None:
+            self._conn.commit()
+        else:
+            self.dbapi.commit()
+
+    def _close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+        if self._conn is not None:
+            self._conn.close()  # rolls back what was not committed, returns the connection
+        else:
+            self.fairy.close()  # the pool rolls back what was not committed
+
 
 class Store:
     """One database holding the whole awsmock state."""
@@ -178,7 +209,11 @@ class Store:
         self._lock: threading.RLock | None = None
         self._tmpdir: Any = None
         self.notifier = Notifier()
+        self._begin_sql = {True: "BEGIN IMMEDIATE", False: "BEGIN"}
+        #: SQLite connections between requests, per engine (write: True), outside the pool
+        self._idle: dict[bool, list[Any]] = {True: [], False: []}
         if self.in_memory:
+            self._begin_sql = {True: "BEGIN", False: "BEGIN"}
             conn = sqlite3.connect(":memory:", check_same_thread=False)
             _memory_template().backup(conn)
             _sqlite_on_connect(conn, None)
@@ -250,22 +285,49 @@ class Store:
     @contextlib.contextmanager
     def transaction(self, write: bool = True) -> Iterator[Transaction]:
         """One request's transaction (see :class:`Transaction`): committed when the block ends,
-        rolled back on error. A request that never asks for its ORM session never pays for one."""
+        rolled back on error. A request that never asks for its ORM session never pays for one.
+
+        SQLite: the pooled DB-API connection runs ``BEGIN``/``BEGIN IMMEDIATE`` and ``COMMIT``
+        itself (no SQLAlchemy Connection unless the session is wanted: a third of the
+        transaction's cost). PostgreSQL: a SQLAlchemy Connection, for its isolation levels.
+        """
         lock = self._lock
         if lock is not None:
             lock.acquire()
         try:
-            with (self.write_engine if write else self.read_engine).connect() as conn:
-                conn.begin()
-                tx = Transaction(conn, self._joined_sessions)
+            engine = self.write_engine if write else self.read_engine
+            if self.backend == "sqlite":
+                idle = self._idle[write]
+                fairy: Any = idle.pop() if idle else engine.raw_connection()
+                dbapi = fairy.driver_connection
+                try:
+                    dbapi.execute(self._begin_sql[write])
+                except BaseException:
+                    fairy.close()
+                    raise
+                tx = Transaction(engine, fairy, self._joined_sessions)
                 try:
                     yield tx
-                    if tx._session is not None:
-                        tx._session.flush()
-                    conn.commit()
+                    tx._commit()
                 finally:
                     if tx._session is not None:
                         tx._session.close()
+                    try:
+                        if dbapi.in_transaction:
+                            dbapi.rollback()
+                    except BaseException:
+                        fairy.invalidate()  # a broken connection: the pool makes a new one
+                        raise
+                    idle.append(fairy)  # kept checked out: the pool's checkin costs more than the BEGIN
+            else:
+                conn = engine.connect()
+                conn.begin()
+                tx = Transaction(engine, conn.connection, self._joined_sessions, conn)
+                try:
+                    yield tx
+                    tx._commit()
+                finally:
+                    tx._close()
         finally:
             if lock is not None:
                 lock.release()
@@ -358,6 +420,9 @@ class Store:
 
     def dispose(self) -> None:
         self.notifier.close()
+        for idle in self._idle.values():
+            while idle:
+                idle.pop().close()
         base = getattr(self, "_base_engine", None)
         if base is not None:
             base.dispose()

@@ -38,10 +38,11 @@ def task_dispatcher() -> Any:
 
         def handler_thread(self, thread_no: int) -> None:
             turn = self.turn
-            while True:
-                turn.acquire()
-                _local.release = turn.release
-                try:
+            try:
+                while True:
+                    if getattr(_local, "release", None) is None:  # (again) wait for the turn
+                        turn.acquire()
+                        _local.release = turn.release
                     with self.lock:
                         while not self.queue and self.stop_count == 0:
                             self.active_count -= 1
@@ -55,10 +56,10 @@ def task_dispatcher() -> Any:
                             return
                         task = self.queue.popleft()
                     try:
-                        task.service()
+                        task.service()  # keeps the turn unless it passed it on
                     except BaseException:
                         self.logger.exception("Exception when servicing %r", task)
-                finally:
-                    pass_turn()
+            finally:
+                pass_turn()
 
     return TurnTaskDispatcher()
