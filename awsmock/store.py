@@ -108,20 +108,26 @@ def _memory_template() -> sqlite3.Connection:
         return _template
 
 
-_COMPILED: dict[tuple[int, str], tuple[str, tuple[str, ...] | None]] = {}
+_COMPILED: dict[tuple[int, str], tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
 
 
-def compiled_sql(stmt: Any, dialect: Any) -> tuple[str, tuple[str, ...] | None]:
-    """``stmt`` (a prebuilt Core statement) as SQL text for ``dialect`` and the order of its
-    positional parameters (None: named). Compiled once per statement and dialect, so the SQL
-    stays portable between SQLite and PostgreSQL."""
+def compiled_sql(stmt: Any, dialect: Any) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+    """``stmt`` (a prebuilt Core statement) as SQL text for ``dialect``, the order of its
+    positional parameters (None: named) and the values of parameters the statement fixes
+    itself (e.g. SQLite's ``OFFSET 0`` after a ``LIMIT``). Compiled once per statement and
+    dialect, so the SQL stays portable between SQLite and PostgreSQL."""
     key = (id(stmt), dialect.name)
     hit = _COMPILED.get(key)
     if hit is None:
         comp = stmt.compile(dialect=dialect)
-        hit = (str(comp), tuple(comp.positiontup) if comp.positional else None)
+        fixed = {name: b.value for name, b in comp.binds.items() if b.value is not None and not b.callable}
+        hit = (str(comp), tuple(comp.positiontup) if comp.positional else None, fixed)
         _COMPILED[key] = hit
+        _KEEP.append(stmt)  # the id() key must not be reused by another statement
     return hit
+
+
+_KEEP: list[Any] = []
 
 
 class Transaction:
@@ -172,8 +178,10 @@ class Transaction:
 
     def execute(self, stmt: Any, params: dict[str, Any] | None = None) -> Any:
         """Run ``stmt`` with ``params``; returns the DB-API cursor (fetchone/fetchall/rowcount)."""
-        sql, order = compiled_sql(stmt, self.dialect)
+        sql, order, fixed = compiled_sql(stmt, self.dialect)
         cursor = self.dbapi.cursor()
+        if fixed:
+            params = {**fixed, **(params or {})}
         if params is None:
             cursor.execute(sql)
         else:

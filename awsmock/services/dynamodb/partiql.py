@@ -8,6 +8,7 @@ the expression API.
 from __future__ import annotations
 
 import base64
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from .expressions import evaluate, project
 from .expressions.parser import Node, Path
 from .expressions.update import apply_update
 from .items import check_condition
-from .query import ENTRIES, ITEMS, Target, _rows
+from .query import ENTRIES, ITEMS, Clause, Target, _rows
 from .schema import TableInfo, find_table
 from .transactions import Plan, _check_token, _digest, execute_plans
 from .types import (
@@ -537,32 +538,36 @@ def run_select(
     if hash_value is not None and type_of(hash_value) == target.hash_type:
         ipk = partition_text(hash_value)
         if index is None:
-            where = [ITEMS.c.table_id == table.id, ITEMS.c.h == partition_hash(ipk), ITEMS.c.pk == ipk]
+            where: list[Clause] = [
+                (ITEMS.c.table_id, operator.eq, table.id),
+                (ITEMS.c.h, operator.eq, partition_hash(ipk)),
+                (ITEMS.c.pk, operator.eq, ipk),
+            ]
             order = [ITEMS.c.sk]
             after: tuple[Any, ...] | None = (table.storage_key(start)[2],) if start else None
         else:
             where = [
-                ENTRIES.c.table_id == table.id,
-                ENTRIES.c.index_name == index.name,
-                ENTRIES.c.ih == partition_hash(ipk),
-                ENTRIES.c.ipk == ipk,
+                (ENTRIES.c.table_id, operator.eq, table.id),
+                (ENTRIES.c.index_name, operator.eq, index.name),
+                (ENTRIES.c.ih, operator.eq, partition_hash(ipk)),
+                (ENTRIES.c.ipk, operator.eq, ipk),
             ]
             order = [ENTRIES.c.isk, ENTRIES.c.h, ENTRIES.c.pk, ENTRIES.c.sk]
             after = _index_after(target, start)[2:] if start else None
     else:
         if index is None:
-            where = [ITEMS.c.table_id == table.id]
+            where = [(ITEMS.c.table_id, operator.eq, table.id)]
             order = [ITEMS.c.h, ITEMS.c.pk, ITEMS.c.sk]
             after = table.storage_key(start) if start else None
         else:
-            where = [ENTRIES.c.table_id == table.id, ENTRIES.c.index_name == index.name]
+            where = [(ENTRIES.c.table_id, operator.eq, table.id), (ENTRIES.c.index_name, operator.eq, index.name)]
             order = [ENTRIES.c.ih, ENTRIES.c.ipk, ENTRIES.c.isk, ENTRIES.c.h, ENTRIES.c.pk, ENTRIES.c.sk]
             after = _index_after(target, start) if start else None
     items: list[Item] = []
     scanned = 0
     last: Item | None = None
     more = False
-    for item in _rows(ctx, target, where, order, True, after, limit):
+    for item, _size in _rows(ctx, target, where, order, True, after, limit):
         if limit is not None and scanned >= limit:
             more = True
             break

@@ -8,10 +8,11 @@ at 1 MB; ``LastEvaluatedKey`` is the next page's ``ExclusiveStartKey``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import bindparam, or_, select, tuple_
 
 from awsmock.context import RequestContext
 from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
@@ -29,7 +30,6 @@ from .types import (
     AV,
     HASH_SPACE,
     Item,
-    item_size,
     load_item,
     partition_hash,
     partition_text,
@@ -242,34 +242,29 @@ def _prefix_end(prefix: bytes) -> bytes | None:
     return stripped[:-1] + bytes([stripped[-1] + 1])
 
 
-def _range_clauses(column: Any, cond: tuple[str, list[AV]] | None) -> list[Any]:
+#: a WHERE condition as (column, comparison, value): statements are built once per shape
+Clause = tuple[Any, Callable[[Any, Any], Any], Any]
+
+
+def _range_clauses(column: Any, cond: tuple[str, list[AV]] | None) -> list[Clause]:
     if cond is None:
         return []
     op, values = cond
     enc = [sort_bytes(v) for v in values]
-    if op == "=":
-        return [column == enc[0]]
-    if op == "<":
-        return [column < enc[0]]
-    if op == "<=":
-        return [column <= enc[0]]
-    if op == ">":
-        return [column > enc[0]]
-    if op == ">=":
-        return [column >= enc[0]]
+    if op in _COMPARE:
+        return [(column, _COMPARE[op], enc[0])]
     if op == "between":
         if enc[0] > enc[1]:
             raise DynamoValidation(
                 "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or "
                 "equal to lower bound"
             )
-        return [column >= enc[0], column <= enc[1]]
+        return [(column, operator.ge, enc[0]), (column, operator.le, enc[1])]
     end = _prefix_end(enc[0])
-    return [column >= enc[0]] + ([column < end] if end is not None else [])
+    return [(column, operator.ge, enc[0])] + ([(column, operator.lt, end)] if end is not None else [])
 
 
-def _alive(ctx: RequestContext) -> Any:
-    return or_(ITEMS.c.expires.is_(None), ITEMS.c.expires > now_epoch(ctx))
+_COMPARE = {"=": operator.eq, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 def _join() -> Any:
@@ -296,41 +291,68 @@ def _storage_start(target: Target, start: Item) -> tuple[Any, ...]:
 def _rows(
     ctx: RequestContext,
     target: Target,
-    where: list[Any],
+    where: list[Clause],
     order_cols: list[Any],
     forward: bool,
     after: tuple[Any, ...] | None,
     limit: int | None,
-) -> Iterator[Item]:
-    """Items in order, after ``after``, fetched in chunks (at most ``limit`` + 1 rows)."""
-    session = ctx.session
+) -> Iterator[tuple[Item, int]]:
+    """Items and their stored sizes in order, after ``after``, fetched in chunks (at most
+    ``limit`` + 1 rows)."""
     fetched = 0
-    order = order_cols if forward else [c.desc() for c in order_cols]
+    params: dict[str, Any] = {f"w{i}": value for i, (_, _, value) in enumerate(where)}
+    params["now"] = now_epoch(ctx)
     while True:
         n = CHUNK if limit is None else min(CHUNK, limit + 1 - fetched)
         if n <= 0:
             return
-        base = select(ITEMS.c.data, *order_cols)
-        if target.index is not None:
-            base = base.select_from(_join())
-        stmt = base.where(*where, _alive(ctx))
+        params["n"] = n
         if after is not None:
-            cols = tuple_(*order_cols)
-            stmt = stmt.where(cols > tuple_(*after) if forward else cols < tuple_(*after))
-        rows = session.execute(stmt.order_by(*order).limit(n)).all()
+            params.update((f"a{i}", value) for i, value in enumerate(after))
+        stmt = _statement(target.index is not None, where, order_cols, forward, 0 if after is None else len(after))
+        rows = ctx.tx.execute(stmt, params).fetchall()
         for row in rows:
-            yield load_item(row[0])
+            yield load_item(row[0]), row[1]
         fetched += len(rows)
         if len(rows) < n:
             return
-        after = tuple(rows[-1][1:])
+        after = tuple(rows[-1][2:])
+
+
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+
+
+def _statement(index: bool, where: list[Clause], order_cols: list[Any], forward: bool, after: int) -> Any:
+    """The SELECT for one shape of query or scan, with bind parameters ``w0``.. (the
+    conditions' values), ``now``, ``a0``.. (the position to continue after) and ``n`` (the
+    limit); built once per shape: building it costs far more than running it."""
+    key = (
+        index,
+        tuple((col.table.name, col.name, op) for col, op, _ in where),
+        tuple(col.name for col in order_cols),
+        forward,
+        after,
+    )
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        base = select(ITEMS.c.data, ITEMS.c.size, *order_cols)
+        if index:
+            base = base.select_from(_join())
+        conds = [op(col, bindparam(f"w{i}")) for i, (col, op, _) in enumerate(where)]
+        conds.append(or_(ITEMS.c.expires.is_(None), ITEMS.c.expires > bindparam("now")))
+        if after:
+            cols, marks = tuple_(*order_cols), tuple_(*[bindparam(f"a{i}") for i in range(after)])
+            conds.append(cols > marks if forward else cols < marks)
+        order = order_cols if forward else [c.desc() for c in order_cols]
+        stmt = _STATEMENTS[key] = base.where(*conds).order_by(*order).limit(bindparam("n"))
+    return stmt
 
 
 def _page(
     ctx: RequestContext,
     params: dict[str, Any],
     target: Target,
-    items: Iterator[Item],
+    items: Iterator[tuple[Item, int]],
     filter_node: Node | None,
     select_: str,
     paths: list[Path] | None,
@@ -346,7 +368,7 @@ def _page(
         and target.index.kind == "LSI"
         and select_ in ("ALL_ATTRIBUTES", "SPECIFIC_ATTRIBUTES")
     )
-    for item in items:
+    for item, stored_size in items:
         if limit is not None and scanned >= limit:
             more = True
             break
@@ -355,7 +377,7 @@ def _page(
             break
         view = item if fetch_all else target.projected(item)
         scanned += 1
-        size += item_size(item)
+        size += stored_size  # item_size(item), computed when the item was written
         last = view
         if filter_node is not None and not evaluate(filter_node, view):
             continue
@@ -447,19 +469,19 @@ def query(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ipk = partition_text(hash_value)
     if target.index is None:
         where = [
-            ITEMS.c.table_id == table.id,
-            ITEMS.c.h == partition_hash(ipk),
-            ITEMS.c.pk == ipk,
+            (ITEMS.c.table_id, operator.eq, table.id),
+            (ITEMS.c.h, operator.eq, partition_hash(ipk)),
+            (ITEMS.c.pk, operator.eq, ipk),
             *_range_clauses(ITEMS.c.sk, range_cond),
         ]
         order_cols = [ITEMS.c.sk]
         after = (table.storage_key(start)[2],) if start else None
     else:
         where = [
-            ENTRIES.c.table_id == table.id,
-            ENTRIES.c.index_name == target.index.name,
-            ENTRIES.c.ih == partition_hash(ipk),
-            ENTRIES.c.ipk == ipk,
+            (ENTRIES.c.table_id, operator.eq, table.id),
+            (ENTRIES.c.index_name, operator.eq, target.index.name),
+            (ENTRIES.c.ih, operator.eq, partition_hash(ipk)),
+            (ENTRIES.c.ipk, operator.eq, ipk),
             *_range_clauses(ENTRIES.c.isk, range_cond),
         ]
         order_cols = [ENTRIES.c.isk, ENTRIES.c.h, ENTRIES.c.pk, ENTRIES.c.sk]
@@ -490,11 +512,11 @@ def scan(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         )
     start = _start_key(target, params.get("ExclusiveStartKey"))
     if target.index is None:
-        where = [ITEMS.c.table_id == table.id]
+        where: list[Clause] = [(ITEMS.c.table_id, operator.eq, table.id)]
         order_cols = [ITEMS.c.h, ITEMS.c.pk, ITEMS.c.sk]
         hash_col = ITEMS.c.h
     else:
-        where = [ENTRIES.c.table_id == table.id, ENTRIES.c.index_name == target.index.name]
+        where = [(ENTRIES.c.table_id, operator.eq, table.id), (ENTRIES.c.index_name, operator.eq, target.index.name)]
         order_cols = [ENTRIES.c.ih, ENTRIES.c.ipk, ENTRIES.c.isk, ENTRIES.c.h, ENTRIES.c.pk, ENTRIES.c.sk]
         hash_col = ENTRIES.c.ih
     after = _storage_start(target, start) if start else None
@@ -505,7 +527,7 @@ def scan(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
                 f"TotalSegments: Segment: {segment} is not less than TotalSegments: {total}"
             )
         lo, hi = segment * HASH_SPACE // total, (segment + 1) * HASH_SPACE // total
-        where += [hash_col >= lo, hash_col < hi]
+        where += [(hash_col, operator.ge, lo), (hash_col, operator.lt, hi)]
         if after is not None and not (lo <= after[0] < hi):
             raise DynamoValidation(
                 "The provided Exclusive start key does not map to the provided Segment and "
