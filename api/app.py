@@ -91,40 +91,44 @@ class AwsmockApp(falcon.App):
         path = env.get("PATH_INFO") or "/"
         if path.startswith(FALCON_PREFIXES) or (path == "/" and env.get("REQUEST_METHOD") == "GET"):
             return super().__call__(env, start_response)
+        answer = self.answer(WireRequest.from_environ(env))
+        status, headers, body = answer_parts(env.get("REQUEST_METHOD", "GET"), answer)
+        start_response(status_line(status), headers)
+        return body
+
+    def answer(self, req: WireRequest) -> WireResponse:
+        """The AWS answer to ``req`` (in-process mode calls this without a WSGI round trip)."""
         try:
-            answer = self.dispatcher(WireRequest.from_environ(env))
+            return self.dispatcher(req)
         except Exception:
             log.exception("internal error")
-            start_response("500 Internal Server Error", [("Content-Length", "0")])
-            return []
-        return send_answer(env, start_response, answer)
+            return WireResponse(status=500, headers={}, body=b"")
 
 
-def send_answer(env: dict[str, Any], start_response: Any, answer: WireResponse) -> Any:
-    """The WSGI answer Falcon would give for ``write_response(resp, answer)``."""
+def answer_parts(method: str, answer: WireResponse) -> tuple[int, list[tuple[str, str]], Any]:
+    """Status, header list and body iterable of ``answer``, as Falcon would send
+    ``write_response(resp, answer)``: lower-cased header names, a ``Date``, Content-Length from
+    the body, no body for HEAD/204/304. A streamed body passes the worker's turn on."""
     status = answer.status
     headers = {name.lower(): value for name, value in answer.headers.items()}  # as Falcon sends them
     if "date" not in headers:  # waitress would format it for every response
         headers["date"] = http_date()
     body = answer.body
     inline = isinstance(body, bytes | bytearray)
-    if env.get("REQUEST_METHOD") == "HEAD" or status in _BODILESS:
+    if method == "HEAD" or status in _BODILESS:
         if inline and status not in _BODILESS and "content-length" not in headers:
             headers["content-length"] = str(len(body))  # type: ignore[arg-type]
         close = getattr(body, "close", None)
         if close is not None and not inline:
             close()
-        start_response(status_line(status), list(headers.items()))
-        return []
+        return status, list(headers.items()), []
     if inline:
         headers["content-length"] = str(len(body))  # type: ignore[arg-type]
-        start_response(status_line(status), list(headers.items()))
-        return [bytes(body)]  # type: ignore[arg-type]
+        return status, list(headers.items()), [bytes(body)]  # type: ignore[arg-type]
     if answer.content_length is not None:
         headers["content-length"] = str(answer.content_length)
-    start_response(status_line(status), list(headers.items()))
     turns.pass_turn()  # a streamed body goes at the client's pace; others need not wait for it
-    return answer.iter_body()
+    return status, list(headers.items()), answer.iter_body()
 
 
 def create_app(config: Config, store: Store | None = None) -> AwsmockApp:

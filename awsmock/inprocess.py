@@ -1,8 +1,9 @@
 """In-process transport: HTTP requests handed to the WSGI app without a socket.
 
 :func:`wsgi_call` turns a URL, method, headers and body into a WSGI call of the awsmock app and
-returns status, headers and a streaming body. :func:`botocore_response` wraps that for botocore
-(an ``AWSResponse``), :func:`urllib3_response` for urllib3/requests (an ``HTTPResponse``).
+returns status, headers and a streaming body; :func:`urllib3_response` wraps that for
+urllib3/requests (an ``HTTPResponse``). :func:`botocore_response` hands an SDK request straight
+to the app's AWS dispatcher as a :class:`WireRequest` and returns botocore's ``AWSResponse``.
 :func:`is_aws_host` tells the hosts that in-process mode must never let through.
 """
 
@@ -16,6 +17,9 @@ from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
+
+from awsmock.api.app import answer_parts
+from awsmock.api.wire import WireRequest
 
 #: DNS suffixes of AWS endpoints in every partition (commercial, China, GovCloud, ISO, EU).
 AWS_HOST_SUFFIXES = (
@@ -168,9 +172,53 @@ def wsgi_call(
     return captured["status"], captured["headers"], _Body(result)
 
 
+def wire_request(method: str, url: str, headers: Any, body: Any) -> WireRequest:
+    """The :class:`WireRequest` the server would build for this HTTP request."""
+    parts = urlsplit(url)
+    stream, length = _as_stream(body)
+    hdrs: dict[str, str] = {}
+    for name, value in headers.items():
+        hdrs[name.lower()] = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    hdrs.setdefault("host", parts.netloc)
+    if length is not None and "content-length" not in hdrs and (length > 0 or "transfer-encoding" in hdrs):
+        # the body is in memory already: its length replaces any HTTP chunked framing
+        hdrs.pop("transfer-encoding", None)
+        hdrs["content-length"] = str(length)
+    if "content-length" not in hdrs and length is None and "transfer-encoding" not in hdrs:
+        # a file-like body of unknown size: read it (in-process only, never over a socket)
+        data = stream.read()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        stream = io.BytesIO(data)
+        hdrs["content-length"] = str(len(data))
+    try:
+        clen = int(hdrs["content-length"]) if "content-length" in hdrs else None
+    except ValueError:
+        clen = None
+    return WireRequest(
+        method=method.upper(),
+        path=parts.path or "/",
+        query_string=parts.query,
+        headers=hdrs,
+        stream=stream,
+        content_length=clen,
+        scheme=parts.scheme or "http",
+        host=hdrs["host"],
+    )
+
+
 def botocore_response(app: Any, request: AWSPreparedRequest) -> AWSResponse:
-    """The app's answer to a prepared botocore request, as botocore's ``AWSResponse``."""
-    status, headers, body = wsgi_call(app, request.method, request.url, request.headers, request.body)
+    """The app's answer to a prepared botocore request, as botocore's ``AWSResponse``.
+
+    An SDK request goes straight to the app's AWS dispatcher (no WSGI environ built and taken
+    apart again); other WSGI apps get a WSGI call."""
+    answer = getattr(app, "answer", None)
+    if answer is not None:
+        req = wire_request(request.method, request.url, request.headers, request.body)
+        status, headers, chunks = answer_parts(req.method, answer(req))
+        body = _Body(chunks)
+    else:
+        status, headers, body = wsgi_call(app, request.method, request.url, request.headers, request.body)
     hdrs = HeadersDict()
     for k, v in headers:
         hdrs[k] = v
