@@ -58,6 +58,23 @@ def account_for_access_key(access_key_id: str | None) -> str:
     return DEFAULT_ACCOUNT
 
 
+_PROTOCOLS: dict[str, list[Protocol]] = {}
+
+
+def _protocols_of(model: specs.ServiceModel) -> list[Protocol]:
+    """The implemented protocols of a service, in the model's order (looked up once)."""
+    found = _PROTOCOLS.get(model.service_name)
+    if found is None:
+        found = []
+        for name in specs.protocols_of(model):
+            try:
+                found.append(protocols.get(name))
+            except (ImportError, AttributeError, KeyError):
+                continue
+        _PROTOCOLS[model.service_name] = found
+    return found
+
+
 class EntityTooLarge(AwsError):
     code = "EntityTooLarge"
     status = 413
@@ -95,12 +112,7 @@ class Dispatcher:
 
     @staticmethod
     def protocol_for(req: WireRequest, model: specs.ServiceModel) -> Protocol:
-        available = []
-        for name in specs.protocols_of(model):
-            try:
-                available.append(protocols.get(name))
-            except (ImportError, AttributeError, KeyError):
-                continue
+        available = _protocols_of(model)
         if not available:
             raise RuntimeError(f"no protocol implementation for {model.service_name}")
         if len(available) > 1:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,8 +19,24 @@ DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 
 
+_REQUEST_PREFIX = ""
+_request_numbers = itertools.count()
+
+
+def _new_request_sequence() -> None:
+    global _REQUEST_PREFIX, _request_numbers
+    _REQUEST_PREFIX = str(uuid.uuid4())[:24]  # random per process: 8-4-4-4 hex digits and a dash
+    _request_numbers = itertools.count(int.from_bytes(os.urandom(5), "big"))
+
+
+_new_request_sequence()
+os.register_at_fork(after_in_child=_new_request_sequence)  # a forked child gets its own
+
+
 def new_request_id() -> str:
-    return str(uuid.uuid4())
+    """A UUID-shaped request id, unique per process (a random prefix, then a counter): as
+    unique as ``uuid4()`` for this purpose without a system call for randomness per request."""
+    return f"{_REQUEST_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFFFF:012x}"
 
 
 def utcnow() -> dt.datetime:
