@@ -52,6 +52,12 @@ def _waitress_channel_fixes() -> type:
     class Channel(HTTPChannel):
         task_class = Task
 
+        def handle_read(self) -> None:  # then serve what can run on this thread (turns.py)
+            super().handle_read()
+            run_inline = getattr(self.server.task_dispatcher, "run_inline", None)
+            if run_inline is not None:
+                run_inline()
+
         def send_continue(self) -> None:
             request = self.request
             bodiless = request.completed and not request.chunked and request.content_length == 0
@@ -137,6 +143,8 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if "_dispatcher" in extra:
+        extra["_dispatcher"].loop_thread = threading.current_thread()  # quick requests run here
     try:
         server.run()
     except SystemExit:

@@ -1,6 +1,6 @@
-"""Server worker threads take turns (awsmock/turns.py): one thread runs requests while the
-others sleep, and a request that waits (a long poll) or streams to a slow reader hands the turn
-on, so it never holds up other requests."""
+"""How the server runs requests (awsmock/turns.py): quick ones on the event loop's thread,
+the rest on worker threads that take turns; a request that waits (a long poll) or streams to a
+slow reader hands the turn on, so it never holds up other requests."""
 
 from __future__ import annotations
 
@@ -78,3 +78,27 @@ def test_a_slow_reader_of_a_large_object_holds_up_nobody(srv: ServerProcess, tmp
         assert received == size
     finally:
         slow.close()
+
+
+def test_quick_requests_are_answered_while_every_worker_waits(srv: ServerProcess) -> None:
+    sqs, s3, ddb = _client(srv, "sqs"), _client(srv, "s3"), _client(srv, "dynamodb")
+    url = sqs.create_queue(QueueName="turns-all-busy")["QueueUrl"]
+    s3.create_bucket(Bucket="turns-busy")
+    got: list[int] = []
+
+    def poll() -> None:
+        got.append(len(_client(srv, "sqs").receive_message(QueueUrl=url, WaitTimeSeconds=20).get("Messages", [])))
+
+    pollers = [threading.Thread(target=poll) for _ in range(4)]  # all 4 worker threads wait
+    for t in pollers:
+        t.start()
+    # JSON-protocol calls and small S3 PUTs run on the event loop's thread meanwhile
+    assert ddb.list_tables()["TableNames"] == []
+    s3.put_object(Bucket="turns-busy", Key="k", Body=b"small")
+    sqs.send_message(QueueUrl=url, MessageBody="wake")  # (SQS JSON: SendMessage is quick too)
+    for i in range(3):
+        sqs.send_message(QueueUrl=url, MessageBody=f"more-{i}")
+    for t in pollers:
+        t.join(25)
+    assert sorted(got) == [1, 1, 1, 1]
+    assert s3.get_object(Bucket="turns-busy", Key="k")["Body"].read() == b"small"
