@@ -269,6 +269,19 @@ class Router:
 
     service: str
     by_method: dict[str, list[Route]] = field(default_factory=dict)
+    _by_query: dict[tuple[str, frozenset[str]], list[Route]] = field(default_factory=dict, repr=False)
+
+    def _candidates(self, method: str, qkeys: dict[str, str]) -> list[Route]:
+        """The routes of ``method`` whose query keys the request has (values are checked by
+        the caller): remembered per set of query keys, so a request tries a route or two
+        instead of every route of its method (S3 has ~50 GET routes)."""
+        key = (method, frozenset(qkeys))
+        hit = self._by_query.get(key)
+        if hit is None:
+            hit = [r for r in self.by_method.get(method, ()) if all(k in qkeys for k, _ in r.query)]
+            if len(self._by_query) < 4096:
+                self._by_query[key] = hit
+        return hit
 
     def match_all(self, req: WireRequest) -> list[RouteMatch]:
         """Every route matching ``req``, most specific first (see the module docstring)."""
@@ -277,11 +290,11 @@ class Router:
     def match(self, req: WireRequest) -> RouteMatch | None:
         """The most specific route for ``req``, or None: the first of :meth:`match_all`, found
         without building (labels, sorting) the routes that lose."""
-        routes = self.by_method.get(req.method.upper())
+        qkeys = req.query_dict
+        routes = self._candidates(req.method.upper(), qkeys)
         if not routes:
             return None
         path = req.path or "/"
-        qkeys = req.query_dict
         headers = req.headers
         best: tuple[tuple[int, ...], Route, re.Match[str]] | None = None
         for route in routes:
@@ -315,12 +328,12 @@ class Router:
     ) -> list[RouteMatch]:
         """Like :meth:`match_all` for an explicit method, percent-encoded path, query pairs
         (or dict) and lower-cased headers (rest-xml uses this after S3 virtual-host rewriting)."""
-        routes = self.by_method.get(method.upper())
-        if not routes:
-            return []
         if not path:
             path = "/"
         qkeys: dict[str, str] = dict(query) if not isinstance(query, dict) else query
+        routes = self._candidates(method.upper(), qkeys)
+        if not routes:
+            return []
         headers = headers or {}
         scored: list[tuple[tuple[int, ...], RouteMatch]] = []
         for route in routes:
