@@ -92,7 +92,10 @@ class AwsmockApp(falcon.App):
         if path.startswith(FALCON_PREFIXES) or (path == "/" and env.get("REQUEST_METHOD") == "GET"):
             return super().__call__(env, start_response)
         answer = self.answer(WireRequest.from_environ(env))
-        status, headers, body = answer_parts(env.get("REQUEST_METHOD", "GET"), answer)
+        method = env.get("REQUEST_METHOD", "GET")
+        status, headers, body = answer_parts(method, answer)
+        if method == "GET":  # may the next GET of this path run on the event loop's thread?
+            turns.remember_answer(env.get("HTTP_HOST", ""), path, isinstance(body, list))
         start_response(status_line(status), headers)
         return body
 

@@ -58,6 +58,13 @@ def _waitress_channel_fixes() -> type:
             if run_inline is not None:
                 run_inline()
 
+        def _flush_outbufs_below_high_watermark(self) -> None:
+            # A worker waits here for the event loop to send; the event loop itself (running a
+            # quick request) must not: it lets the buffer grow (spilling to a temporary file).
+            if threading.current_thread() is getattr(self.server.task_dispatcher, "loop_thread", None):
+                return
+            super()._flush_outbufs_below_high_watermark()
+
         def send_continue(self) -> None:
             request = self.request
             bodiless = request.completed and not request.chunked and request.content_length == 0

@@ -102,7 +102,10 @@ QUICK_BODY = 1024 * 1024
 
 def quick(channel: Any) -> bool:
     """Whether the channel's next request can run on the event loop's own thread: it never
-    waits (no long poll), its answer is small (never a streamed body) and its body is small."""
+    waits (no long poll), its body is small and its answer is small: a JSON-protocol call but
+    SQS ReceiveMessage, a small S3 PUT, a HEAD, or a GET of a path whose last answer was small
+    (:func:`remember_answer`; the first GET of a path goes to a worker). Should an answer turn
+    out large after all, the channel spools it (see ``awsmock/server.py``) rather than wait."""
     try:
         request = channel.requests[0]
     except (AttributeError, IndexError):
@@ -113,4 +116,21 @@ def quick(channel: Any) -> bool:
     target = headers.get("X_AMZ_TARGET")
     if target is not None:
         return target not in MAY_WAIT
-    return request.command == "PUT" and "X_AMZ_COPY_SOURCE" not in headers
+    command = request.command
+    if command == "PUT":
+        return "X_AMZ_COPY_SOURCE" not in headers
+    if command == "HEAD":
+        return True
+    return command == "GET" and _small_answers.get((headers.get("HOST", ""), request.path)) is True
+
+
+#: (Host, path) -> whether the last GET answer for it was small (bytes, not a streamed body)
+_small_answers: dict[tuple[str, str], bool] = {}
+
+
+def remember_answer(host: str, path: str, small: bool) -> None:
+    """Record whether a GET of ``path`` on ``host`` was answered with a small body."""
+    answers = _small_answers
+    if len(answers) >= 10_000:
+        answers.clear()
+    answers[(host, path)] = small
