@@ -6,8 +6,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import ipaddress
+import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import bindparam, delete, exists, select
 
@@ -16,6 +17,10 @@ from awsmock.models.s3 import S3Bucket, S3BucketConfig, S3Object, S3Upload
 from awsmock.registry import handler
 
 from . import acl, storage
+
+if TYPE_CHECKING:
+    from awsmock.store import Transaction
+
 from .errors import (
     AccessDenied,
     BucketAlreadyExists,
@@ -62,6 +67,32 @@ def from_json(value: Any) -> Any:
     return value
 
 
+# -- values of prebuilt statements -------------------------------------------------------------
+# ``Transaction.execute`` does no type processing: values cross the way the models' types store
+# them. ``UTCDateTime``: naive UTC (SQLite: SQLAlchemy's text form, microseconds always written);
+# JSON: text in (``json.dumps``, as SQLAlchemy does), parsed or text out (PostgreSQL's driver
+# parses JSON columns, SQLite hands back the text).
+
+
+def time_param(tx: Transaction, value: dt.datetime) -> Any:
+    naive = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return naive.isoformat(" ", "microseconds") if tx.dialect.name == "sqlite" else naive
+
+
+def time_value(value: Any) -> dt.datetime:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC)  # type: ignore[no-any-return]
+
+
+def json_param(value: Any) -> str:
+    return json.dumps(value)
+
+
+def json_value(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
 # -- lookups ----------------------------------------------------------------------------------
 
 
@@ -79,7 +110,50 @@ def get_bucket(ctx: RequestContext, name: str) -> S3Bucket:
     return bucket
 
 
-def get_config(ctx: RequestContext, bucket: S3Bucket, name: str) -> Any:
+class BucketRow:
+    """A bucket read with a prebuilt statement (:func:`bucket_row`): the columns the object
+    paths read, and its default-encryption document. Read-only: handlers that change a bucket
+    use :func:`get_bucket`."""
+
+    __slots__ = ("account_id", "encryption", "id", "name", "object_lock", "region", "versioning")
+
+    def __init__(self, name: str, row: Any) -> None:
+        self.name = name
+        self.id, self.account_id, self.region, self.versioning, object_lock, encryption = row
+        self.object_lock = bool(object_lock)
+        self.encryption = json_value(encryption)  # the stored document (None: no such config)
+
+
+#: a bucket the object paths accept: loaded by the ORM or read raw
+AnyBucket: TypeAlias = S3Bucket | BucketRow
+
+_BUCKETS, _CONFIGS = S3Bucket.__table__, S3BucketConfig.__table__
+_BUCKET_ROW = select(
+    _BUCKETS.c.id,
+    _BUCKETS.c.account_id,
+    _BUCKETS.c.region,
+    _BUCKETS.c.versioning,
+    _BUCKETS.c.object_lock,
+    select(_CONFIGS.c.value)
+    .where(_CONFIGS.c.bucket_id == _BUCKETS.c.id, _CONFIGS.c.name == bindparam("config"))
+    .scalar_subquery(),
+).where(_BUCKETS.c.name == bindparam("name"))
+
+
+def bucket_row(ctx: RequestContext, name: str) -> BucketRow:
+    """:func:`get_bucket` for the object hot paths (PutObject, GetObject, HeadObject): one
+    prebuilt statement, no ORM session; it brings the default encryption along."""
+    row = ctx.tx.execute(_BUCKET_ROW, {"name": name, "config": "encryption"}).fetchone()
+    if row is None:
+        raise NoSuchBucket(BucketName=name)
+    if row[1] != ctx.account_id:
+        raise AccessDenied()
+    return BucketRow(name, row)
+
+
+def get_config(ctx: RequestContext, bucket: AnyBucket, name: str) -> Any:
+    if name == "encryption" and isinstance(bucket, BucketRow):
+        return from_json(bucket.encryption)
     row = ctx.session.get(S3BucketConfig, (bucket.id, name))
     return None if row is None else from_json(row.value)
 
@@ -103,7 +177,7 @@ def bucket_grants(ctx: RequestContext, bucket: S3Bucket) -> list[dict[str, Any]]
     return grants if grants is not None else acl.canned("private", bucket.account_id)
 
 
-def acls_enforced_off(ctx: RequestContext, bucket: S3Bucket) -> bool:
+def acls_enforced_off(ctx: RequestContext, bucket: AnyBucket) -> bool:
     """Whether the bucket disables ACLs (ObjectOwnership BucketOwnerEnforced set explicitly)."""
     controls = get_config(ctx, bucket, "ownership")
     if not controls:
@@ -212,7 +286,7 @@ def delete_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
         )
         ctx.session.execute(delete(S3Part).where(S3Part.upload_pk.in_(uploads)))
         ctx.session.execute(delete(S3Upload).where(S3Upload.id.in_(uploads)))
-        storage.release(ctx.session, blobs)
+        storage.release(ctx.tx, blobs)
     ctx.session.execute(delete(S3BucketConfig).where(S3BucketConfig.bucket_id == bucket.id))
     ctx.session.delete(bucket)
     return {}

@@ -155,7 +155,7 @@ def _store_part(
         )
     ctx.session.flush()
     if old_blob is not None and old_blob != blob_id:
-        storage.release(ctx.session, [old_blob])
+        storage.release(ctx.tx, [old_blob])
 
 
 @handler("s3", "UploadPart")
@@ -220,13 +220,13 @@ def upload_part_copy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
             )
         pieces = _range_pieces(ctx, src.blob_id, start, end)
         observers = [md5.update] + ([hasher.update] if hasher else [])
-        blob_id, size = storage.write_stream(ctx.session, pieces, observers)
+        blob_id, size = storage.write_stream(ctx.tx, pieces, observers)
     else:
-        blob_id, size = src.blob_id or storage.empty_blob(ctx.session), src.size
+        blob_id, size = src.blob_id or storage.empty_blob(ctx.tx), src.size
         if "-" not in src.etag.strip('"') and hasher is None:
             md5 = None  # type: ignore[assignment]
         else:
-            for piece in storage.iter_blob(ctx.session, blob_id):
+            for piece in storage.iter_blob(ctx.tx, blob_id):
                 if md5 is not None:
                     md5.update(piece)
                 if hasher is not None:
@@ -246,14 +246,11 @@ def upload_part_copy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
 def _range_pieces(ctx: RequestContext, blob_id: int | None, start: int, end: int) -> Any:
     if blob_id is None:
         return iter(())
-    session = ctx.session
-    from sqlalchemy import select as sel
-
-    from awsmock.models.s3 import S3Chunk
+    tx = ctx.tx
 
     def gen() -> Any:
-        for seg in storage.segments(session, blob_id, start, end):
-            data = session.execute(sel(S3Chunk.data).where(S3Chunk.id == seg.chunk_id)).scalar_one()
+        for seg in storage.segments(tx, blob_id, start, end):
+            data = storage.chunk_data(tx, seg.chunk_id)
             lo = max(start - seg.pos, 0)
             hi = min(end - seg.pos + 1, seg.length)
             yield data[lo:hi]
@@ -322,7 +319,7 @@ def _discard(ctx: RequestContext, up: S3Upload) -> None:
     ctx.session.execute(delete(S3Part).where(S3Part.upload_pk == up.id))
     ctx.session.delete(up)
     ctx.session.flush()
-    storage.release(ctx.session, blobs)
+    storage.release(ctx.tx, blobs)
 
 
 @handler("s3", "CompleteMultipartUpload")
@@ -394,7 +391,7 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
             value = checksums.composite(alg, [v for v in part_values if v])
         else:
             h = checksums.new_hasher(alg)
-            for piece in storage.iter_blob(ctx.session, blob_id):
+            for piece in storage.iter_blob(ctx.tx, blob_id):
                 h.update(piece)
             value = checksums.b64(h.digest())
         given = params.get(checksums.param_name(alg))

@@ -7,7 +7,8 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from awsmock.models.s3 import S3Bucket, S3Object
 from awsmock.registry import handler
 
 from . import acl, checksums, post_form, presign, storage
-from .buckets import acls_enforced_off, from_json, get_bucket, get_config, to_json
+from .buckets import AnyBucket, acls_enforced_off, bucket_row, from_json, get_bucket, get_config, to_json
 from .conditions import check_read, etag_matches, parse_range
 from .errors import (
     AccessControlListNotSupported,
@@ -37,7 +38,20 @@ from .errors import (
     NoSuchKey,
     PreconditionFailed,
 )
-from .versioning import NULL, add_version, check_version_id, delete_key, delete_version, find_version, latest
+from .versioning import (
+    NULL,
+    ObjectRow,
+    add_version,
+    check_version_id,
+    delete_key,
+    delete_version,
+    find_version,
+    latest,
+    latest_row,
+    put_version,
+    replaceable,
+    version_row,
+)
 
 STORAGE_CLASSES = (
     "STANDARD",
@@ -121,7 +135,7 @@ def standard_headers(params: dict[str, Any]) -> dict[str, Any]:
     return headers
 
 
-def sse_fields(ctx: RequestContext, bucket: S3Bucket, params: dict[str, Any]) -> dict[str, Any]:
+def sse_fields(ctx: RequestContext, bucket: AnyBucket, params: dict[str, Any]) -> dict[str, Any]:
     """The encryption an object is stored with (explicit headers, else the bucket default)."""
     out: dict[str, Any] = {}
     if params.get("SSECustomerAlgorithm"):
@@ -201,7 +215,7 @@ def sse_c_key_md5(params: dict[str, Any], prefix: str = "SSECustomer") -> str:
     return md5
 
 
-def check_sse_c_read(obj: S3Object, params: dict[str, Any], prefix: str = "SSECustomer") -> None:
+def check_sse_c_read(obj: S3Object | ObjectRow, params: dict[str, Any], prefix: str = "SSECustomer") -> None:
     stored = (obj.info or {}).get("sse", {}).get("SSECustomerKeyMD5")
     if stored is None:
         if params.get(f"{prefix}Algorithm"):
@@ -229,8 +243,11 @@ class Ingested:
         self.checksum = checksum
 
 
-def ingest(ctx: RequestContext, params: dict[str, Any], body: Any) -> Ingested:
-    """Store a request body as a blob, verifying Content-MD5 and the requested checksum."""
+def ingest(
+    ctx: RequestContext, params: dict[str, Any], body: Any, reuse: storage.Reusable | None = None
+) -> Ingested:
+    """Store a request body as a blob, verifying Content-MD5 and the requested checksum
+    (``reuse``: see :func:`storage.write_stream`)."""
     md5 = hashlib.md5()
     algorithm, expected = checksums.requested(params, ctx.headers)
     if algorithm is not None and algorithm not in checksums.ALGORITHMS:
@@ -242,7 +259,7 @@ def ingest(ctx: RequestContext, params: dict[str, Any], body: Any) -> Ingested:
     hasher = checksums.new_hasher(algorithm) if algorithm else None
     if hasher is not None:
         observers.append(hasher.update)
-    blob_id, size = storage.write_stream(ctx.session, body, observers)
+    blob_id, size = storage.write_stream(ctx.tx, body, observers, reuse)
     content_md5 = params.get("ContentMD5")
     if content_md5:
         raw = checksums.decode(content_md5)
@@ -258,7 +275,7 @@ def ingest(ctx: RequestContext, params: dict[str, Any], body: Any) -> Ingested:
             if trailers.get("x-amz-checksum-" + alg.lower()):
                 algorithm, expected = alg, trailers["x-amz-checksum-" + alg.lower()]
                 h = checksums.new_hasher(alg)
-                for piece in storage.iter_blob(ctx.session, blob_id):
+                for piece in storage.iter_blob(ctx.tx, blob_id):
                     h.update(piece)
                 hasher = h
     value = checksums.b64(hasher.digest()) if hasher is not None else None
@@ -270,12 +287,32 @@ def ingest(ctx: RequestContext, params: dict[str, Any], body: Any) -> Ingested:
 # -- reading ----------------------------------------------------------------------------------
 
 
+_Obj = TypeVar("_Obj", S3Object, ObjectRow)
+
+
 def object_for_read(ctx: RequestContext, bucket: S3Bucket, key: str, version_id: str | None) -> S3Object:
+    """The version a request on an object names (the latest when ``version_id`` is None), to change."""
+    return _for_read(ctx, bucket, key, version_id, latest, find_version)
+
+
+def row_for_read(ctx: RequestContext, bucket: AnyBucket, key: str, version_id: str | None) -> ObjectRow:
+    """:func:`object_for_read` with prebuilt statements, for reads (GetObject, HeadObject)."""
+    return _for_read(ctx, bucket, key, version_id, latest_row, version_row)
+
+
+def _for_read(
+    ctx: RequestContext,
+    bucket: Any,
+    key: str,
+    version_id: str | None,
+    latest_of: Callable[[RequestContext, Any, str], _Obj | None],
+    version_of: Callable[[RequestContext, Any, str, str], _Obj | None],
+) -> _Obj:
     if version_id:
         check_version_id(version_id)
-        obj = find_version(ctx, bucket, key, version_id)
+        obj = version_of(ctx, bucket, key, version_id)
         if obj is None:
-            if version_id == NULL or latest(ctx, bucket, key) is None:
+            if version_id == NULL or latest_of(ctx, bucket, key) is None:
                 raise (
                     NoSuchKey(Key=key)
                     if version_id == NULL
@@ -305,7 +342,7 @@ def object_for_read(ctx: RequestContext, bucket: S3Bucket, key: str, version_id:
                 },
             )
         return obj
-    obj = latest(ctx, bucket, key)
+    obj = latest_of(ctx, bucket, key)
     if obj is None:
         raise NoSuchKey(Key=key)
     if obj.delete_marker:
@@ -319,7 +356,9 @@ def _http_date(t: dt.datetime) -> str:
     return http_date(t)
 
 
-def describe(obj: S3Object, bucket: S3Bucket, params: dict[str, Any], *, checksum: bool) -> dict[str, Any]:
+def describe(
+    obj: S3Object | ObjectRow, bucket: AnyBucket, params: dict[str, Any], *, checksum: bool
+) -> dict[str, Any]:
     """The metadata members GetObject and HeadObject share."""
     info = obj.info or {}
     out: dict[str, Any] = {
@@ -363,7 +402,7 @@ def describe(obj: S3Object, bucket: S3Bucket, params: dict[str, Any], *, checksu
     return out
 
 
-def _part_range(obj: S3Object, part_number: int) -> tuple[int, int]:
+def _part_range(obj: S3Object | ObjectRow, part_number: int) -> tuple[int, int]:
     parts = (obj.info or {}).get("parts") or [obj.size]
     if part_number < 1 or part_number > len(parts):
         raise InvalidRange(
@@ -376,9 +415,10 @@ def _part_range(obj: S3Object, part_number: int) -> tuple[int, int]:
 
 
 def _read(ctx: RequestContext, params: dict[str, Any], *, body: bool) -> dict[str, Any]:
-    bucket = get_bucket(ctx, params["Bucket"])
+    # prebuilt statements only (bucket, version, inline body): a read never makes an ORM session
+    bucket = bucket_row(ctx, params["Bucket"])
     presign.check_expiry(ctx)
-    obj = object_for_read(ctx, bucket, params["Key"], params.get("VersionId"))
+    obj = row_for_read(ctx, bucket, params["Key"], params.get("VersionId"))
     check_read(params, obj.etag, obj.last_modified)
     check_sse_c_read(obj, params)
     if obj.storage_class in ARCHIVED and body and not (obj.info or {}).get("restore"):
@@ -407,7 +447,7 @@ def _read(ctx: RequestContext, params: dict[str, Any], *, body: bool) -> dict[st
     return out
 
 
-def _range_checksum(out: dict[str, Any], obj: S3Object, params: dict[str, Any]) -> None:
+def _range_checksum(out: dict[str, Any], obj: S3Object | ObjectRow, params: dict[str, Any]) -> None:
     """A ranged read carries no whole-object checksum; a part read carries the part's."""
     for alg in checksums.ALGORITHMS:
         out.pop(checksums.param_name(alg), None)
@@ -445,7 +485,7 @@ def check_storage_class(value: str | None) -> str:
 
 
 def object_grants(
-    ctx: RequestContext, bucket: S3Bucket, params: dict[str, Any]
+    ctx: RequestContext, bucket: AnyBucket, params: dict[str, Any]
 ) -> list[dict[str, Any]] | None:
     grants = acl.from_params(params, ctx.account_id, bucket.account_id, default=False)
     if (
@@ -457,7 +497,7 @@ def object_grants(
     return grants
 
 
-def lock_fields(bucket: S3Bucket, params: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+def lock_fields(bucket: AnyBucket, params: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
     lock: dict[str, Any] = {}
     if (params.get("ObjectLockMode") or params.get("ObjectLockLegalHoldStatus")) and not bucket.object_lock:
         raise InvalidRequest("Bucket is missing Object Lock Configuration")
@@ -479,11 +519,14 @@ def lock_fields(bucket: S3Bucket, params: dict[str, Any], ctx: RequestContext) -
     return lock
 
 
-def write_result(obj: S3Object, bucket: S3Bucket) -> dict[str, Any]:
-    info = obj.info or {}
-    out: dict[str, Any] = {"ETag": obj.etag}
+def write_result(obj: S3Object, bucket: AnyBucket) -> dict[str, Any]:
+    return _write_result(obj.etag, obj.version_id, obj.info or {}, bucket)
+
+
+def _write_result(etag: str, version_id: str, info: dict[str, Any], bucket: AnyBucket) -> dict[str, Any]:
+    out: dict[str, Any] = {"ETag": etag}
     if bucket.versioning is not None:
-        out["VersionId"] = obj.version_id
+        out["VersionId"] = version_id
     out.update(info.get("sse") or {})
     cs = info.get("checksum")
     if cs:
@@ -492,11 +535,12 @@ def write_result(obj: S3Object, bucket: S3Bucket) -> dict[str, Any]:
     return out
 
 
-def check_write_conditions(ctx: RequestContext, bucket: S3Bucket, key: str, params: dict[str, Any]) -> None:
+def check_write_conditions(ctx: RequestContext, bucket: AnyBucket, key: str, params: dict[str, Any]) -> None:
     if_match, if_none = params.get("IfMatch"), params.get("IfNoneMatch")
     if if_match is None and if_none is None:
         return
-    current = latest(ctx, bucket, key)
+    ctx.tx.flush()
+    current = latest_row(ctx, bucket, key)
     exists = current is not None and not current.delete_marker
     if if_none is not None:
         if if_none.strip() != "*":
@@ -518,7 +562,9 @@ def check_write_conditions(ctx: RequestContext, bucket: S3Bucket, key: str, para
 
 @handler("s3", "PutObject")
 def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket = get_bucket(ctx, params["Bucket"])
+    # prebuilt statements for the bucket, the body and the version (no ORM session unless a rare
+    # header needs a bucket configuration: ACL ownership, object lock)
+    bucket = bucket_row(ctx, params["Bucket"])
     presign.check_expiry(ctx)
     key = params["Key"]
     check_key(key)
@@ -531,7 +577,8 @@ def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     form = params.get("PostForm")
     if form is not None:
         post_form.check_policy(ctx, bucket.name, form)
-    data = ingest(ctx, params, storage.replayable(params, ctx.store.backend))
+    replacing = replaceable(ctx, bucket, key)
+    data = ingest(ctx, params, storage.replayable(params, ctx.store.backend), replacing and replacing[1])
     info: dict[str, Any] = {"meta": user_metadata(params), "headers": standard_headers(params), "sse": sse}
     if data.checksum:
         info["checksum"] = {"alg": data.algorithm, "value": data.checksum, "type": "FULL_OBJECT"}
@@ -539,24 +586,28 @@ def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         info["acl"] = grants
     if lock:
         info["lock"] = lock
-    obj = S3Object(
-        bucket_id=bucket.id,
-        key=key,
-        last_modified=ctx.now,
-        size=data.size,
-        etag=f'"{data.md5}"',
-        storage_class=storage_class,
-        blob_id=data.blob_id,
-        owner=ctx.account_id,
-        info=info,
-        tags=tags,
-        delete_marker=False,
+    etag = f'"{data.md5}"'
+    version_id = put_version(
+        ctx,
+        bucket,
+        {
+            "bucket_id": bucket.id,
+            "key": key,
+            "last_modified": ctx.now,
+            "size": data.size,
+            "etag": etag,
+            "storage_class": storage_class,
+            "blob_id": data.blob_id,
+            "owner": ctx.account_id,
+            "info": info,
+            "tags": tags,
+        },
+        replace=replacing[0] if replacing and replacing[1].blob_id == data.blob_id else None,
     )
-    add_version(ctx, bucket, obj)
-    out = write_result(obj, bucket)
-    out["Size"] = obj.size
+    out = _write_result(etag, version_id, info, bucket)
+    out["Size"] = data.size
     if form is not None:
-        post_form.finish(ctx, bucket.name, form, obj.etag)
+        post_form.finish(ctx, bucket.name, form, etag)
     return out
 
 
@@ -745,7 +796,7 @@ def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     src_cs = src_info.get("checksum")
     if algorithm:
         h = checksums.new_hasher(algorithm)
-        for piece in storage.iter_blob(ctx.session, src.blob_id) if src.blob_id else []:
+        for piece in storage.iter_blob(ctx.tx, src.blob_id) if src.blob_id else []:
             h.update(piece)
         info["checksum"] = {
             "alg": algorithm.upper(),

@@ -6,18 +6,29 @@ Bytes go in through :func:`write_stream` (read from a file-like in ``CHUNK_SIZE`
 iterator that opens one short read session per batch of chunks, after the handler returned).
 :func:`concat` builds a blob from other blobs by linking their chunks; :func:`release` drops
 blobs nobody references and the chunks no blob links any more.
+
+Blobs are immutable once shared. The one exception is a small overwrite: a one-chunk blob that
+only the version being replaced references, whose chunk no other blob links (see
+``versioning.replaceable``), is rewritten in place (:class:`Reusable`); such a blob is always
+read inside a transaction (``INLINE_LIMIT``), never by a :class:`LazyBody`.
+
+The request paths run prebuilt statements on the request's :class:`~awsmock.store.Transaction`
+(``tx.execute``: no ORM session); no blob, chunk or link row is ever held in an ORM session.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from awsmock.models.s3 import S3Blob, S3BlobChunk, S3Chunk, S3Object, S3Part
+
+if TYPE_CHECKING:
+    from awsmock.store import Transaction
 
 CHUNK_SIZE = 1024 * 1024
 #: bodies up to this size are read inside the handler's transaction and returned as bytes
@@ -31,6 +42,16 @@ class Segment:
     pos: int
     length: int
     chunk_id: int
+
+
+@dataclass(frozen=True)
+class Reusable:
+    """A one-chunk blob only the version being replaced references (nothing else links its
+    chunk): :func:`write_stream` may write a one-chunk body over it instead of making a blob."""
+
+    blob_id: int
+    chunk_id: int
+    length: int
 
 
 def _read_source(body: Any) -> Callable[[int], bytes]:
@@ -118,11 +139,17 @@ def replayable(params: dict[str, Any], backend: str) -> Any:
 
 
 def write_stream(
-    session: Session, body: Any, observers: Iterable[Callable[[bytes], Any]] = ()
+    tx: Transaction,
+    body: Any,
+    observers: Iterable[Callable[[bytes], Any]] = (),
+    reuse: Reusable | None = None,
 ) -> tuple[int, int]:
     """Store ``body`` (bytes, file-like or iterable of bytes) as a new blob.
 
     Every piece read is passed to each observer (hash updates). Returns ``(blob_id, size)``.
+    With ``reuse``, a body of one chunk (1 byte to less than ``CHUNK_SIZE``) is written over
+    that blob instead (its id is returned; a PutObject overwriting a small object touches two
+    rows, not eight). Prebuilt statements on the request's transaction (no ORM session).
     """
     read = _read_source(body)
     watchers = list(observers)
@@ -136,9 +163,11 @@ def write_stream(
                 w(piece)
             buf.extend(piece)
         if len(buf) >= CHUNK_SIZE or (not piece and buf):
+            if blob_id is None and reuse is not None and not piece:
+                return _overwrite(tx, reuse, bytes(buf)), len(buf)
             if blob_id is None:  # a body of one chunk gets its blob row with the final size
-                blob_id = _insert(session, _INSERT_BLOB, {"size": len(buf) if not piece else 0})
-            _append_chunk(session, blob_id, pos, bytes(buf))
+                blob_id = _new_id(tx, _INSERT_BLOB, {"size": len(buf) if not piece else 0})
+            _append_chunk(tx, blob_id, pos, bytes(buf))
             pos += len(buf)
             buf.clear()
             if not piece:
@@ -146,34 +175,66 @@ def write_stream(
         if not piece:
             break
     if blob_id is None:
-        return _insert(session, _INSERT_BLOB, {"size": 0}), 0
-    session.execute(_SET_BLOB_SIZE, {"bid": blob_id, "size": pos})
+        return empty_blob(tx), 0
+    tx.execute(_SET_BLOB_SIZE, {"bid": blob_id, "size": pos})
     return blob_id, pos
 
 
-_INSERT_BLOB = insert(S3Blob.__table__)
-_INSERT_CHUNK = insert(S3Chunk.__table__)
-_INSERT_LINK = insert(S3BlobChunk.__table__)
-_SET_BLOB_SIZE = S3Blob.__table__.update().where(S3Blob.__table__.c.id == bindparam("bid"))
+_BLOBS = S3Blob.__table__
+_LINKS, _CHUNKS = S3BlobChunk.__table__, S3Chunk.__table__
+# Built once, run with ``Transaction.execute`` (compiled once per dialect; RETURNING works on
+# SQLite and PostgreSQL alike).
+_INSERT_BLOB = insert(_BLOBS).values(size=bindparam("size")).returning(_BLOBS.c.id)
+_INSERT_CHUNK = insert(_CHUNKS).values(data=bindparam("data")).returning(_CHUNKS.c.id)
+_INSERT_LINK = insert(_LINKS).values(
+    blob_id=bindparam("blob_id"),
+    pos=bindparam("pos"),
+    length=bindparam("length"),
+    chunk_id=bindparam("chunk_id"),
+)
+_SET_BLOB_SIZE = _BLOBS.update().where(_BLOBS.c.id == bindparam("bid")).values(size=bindparam("size"))
+_SET_CHUNK_DATA = _CHUNKS.update().where(_CHUNKS.c.id == bindparam("cid")).values(data=bindparam("data"))
+_SET_LINK_LENGTH = (
+    _LINKS.update()
+    .where(_LINKS.c.blob_id == bindparam("bid"), _LINKS.c.pos == bindparam("pos"))
+    .values(length=bindparam("length"))
+)
+_CHUNK_DATA = select(_CHUNKS.c.data).where(_CHUNKS.c.id == bindparam("cid"))
 
 
-def _append_chunk(session: Session, blob_id: int, pos: int, data: bytes) -> None:
-    chunk_id = _insert(session, _INSERT_CHUNK, {"data": data})
-    session.execute(_INSERT_LINK, {"blob_id": blob_id, "pos": pos, "length": len(data), "chunk_id": chunk_id})
+def _overwrite(tx: Transaction, target: Reusable, data: bytes) -> int:
+    tx.execute(_SET_CHUNK_DATA, {"cid": target.chunk_id, "data": data})
+    if len(data) != target.length:
+        tx.execute(_SET_LINK_LENGTH, {"bid": target.blob_id, "pos": 0, "length": len(data)})
+        tx.execute(_SET_BLOB_SIZE, {"bid": target.blob_id, "size": len(data)})
+    return target.blob_id
 
 
-def _insert(session: Session, stmt: Any, params: dict[str, Any] | None = None) -> int:
-    result: Any = session.execute(stmt, params) if params is not None else session.execute(stmt)
-    return int(result.inserted_primary_key[0])
+def _append_chunk(tx: Transaction, blob_id: int, pos: int, data: bytes) -> None:
+    chunk_id = _new_id(tx, _INSERT_CHUNK, {"data": data})
+    tx.execute(_INSERT_LINK, {"blob_id": blob_id, "pos": pos, "length": len(data), "chunk_id": chunk_id})
 
 
-def empty_blob(session: Session) -> int:
-    return _insert(session, insert(S3Blob).values(size=0))
+def _new_id(tx: Transaction, stmt: Any, params: dict[str, Any]) -> int:
+    return int(tx.execute(stmt, params).fetchone()[0])
+
+
+def _bytes(data: Any) -> bytes:
+    return data if isinstance(data, bytes) else bytes(data)  # a driver may hand out memoryview
+
+
+def chunk_data(tx: Transaction, chunk_id: int) -> bytes:
+    row = tx.execute(_CHUNK_DATA, {"cid": chunk_id}).fetchone()
+    return b"" if row is None else _bytes(row[0])
+
+
+def empty_blob(tx: Transaction) -> int:
+    return _new_id(tx, _INSERT_BLOB, {"size": 0})
 
 
 def concat(session: Session, blob_ids: list[int]) -> tuple[int, int]:
     """A new blob whose bytes are the given blobs' bytes in order, sharing their chunks."""
-    new_id = empty_blob(session)
+    new_id = int(session.execute(_INSERT_BLOB, {"size": 0}).scalar_one())
     offset = 0
     for bid in blob_ids:
         rows = session.execute(
@@ -194,17 +255,21 @@ def concat(session: Session, blob_ids: list[int]) -> tuple[int, int]:
     return new_id, offset
 
 
-def segments(session: Session, blob_id: int, start: int = 0, end: int | None = None) -> list[Segment]:
-    """The chunks of ``blob_id`` overlapping bytes ``start..end`` (inclusive), in order."""
-    q = select(S3BlobChunk.pos, S3BlobChunk.length, S3BlobChunk.chunk_id).where(
-        S3BlobChunk.blob_id == blob_id
+_SEGMENTS = (
+    select(_LINKS.c.pos, _LINKS.c.length, _LINKS.c.chunk_id)
+    .where(
+        _LINKS.c.blob_id == bindparam("bid"), _LINKS.c.pos <= bindparam("hi"), _LINKS.c.pos > bindparam("lo")
     )
-    if end is not None:
-        q = q.where(S3BlobChunk.pos <= end)
-    if start > 0:
-        q = q.where(S3BlobChunk.pos > start - CHUNK_SIZE - 1)
-    rows = session.execute(q.order_by(S3BlobChunk.pos)).all()
-    return [Segment(r.pos, r.length, r.chunk_id) for r in rows if r.pos + r.length > start]
+    .order_by(_LINKS.c.pos)
+)
+_NO_END = 2**62
+
+
+def segments(tx: Transaction, blob_id: int, start: int = 0, end: int | None = None) -> list[Segment]:
+    """The chunks of ``blob_id`` overlapping bytes ``start..end`` (inclusive), in order."""
+    params = {"bid": blob_id, "hi": _NO_END if end is None else end, "lo": start - CHUNK_SIZE - 1}
+    rows = tx.execute(_SEGMENTS, params).fetchall()
+    return [Segment(pos, length, cid) for pos, length, cid in rows if pos + length > start]
 
 
 def _slice(seg: Segment, data: bytes, start: int, end: int) -> bytes:
@@ -213,11 +278,9 @@ def _slice(seg: Segment, data: bytes, start: int, end: int) -> bytes:
     return data if lo == 0 and hi == seg.length else data[lo:hi]
 
 
-_LINKS, _CHUNKS = S3BlobChunk.__table__, S3Chunk.__table__
-_NO_END = 2**62
 #: one query for the links and their bytes (inline reads are a few chunks at most), built once
 _READ_RANGE = (
-    select(_LINKS.c.pos, _LINKS.c.length, _LINKS.c.chunk_id, _CHUNKS.c.data)
+    select(_LINKS.c.pos, _LINKS.c.length, _CHUNKS.c.data)
     .join(_CHUNKS, _CHUNKS.c.id == _LINKS.c.chunk_id)
     .where(
         _LINKS.c.blob_id == bindparam("bid"), _LINKS.c.pos <= bindparam("hi"), _LINKS.c.pos > bindparam("lo")
@@ -226,22 +289,24 @@ _READ_RANGE = (
 )
 
 
-def read_bytes(session: Session, blob_id: int | None, start: int = 0, end: int | None = None) -> bytes:
+def read_bytes(tx: Transaction, blob_id: int | None, start: int = 0, end: int | None = None) -> bytes:
     """Bytes ``start..end`` (inclusive; ``end=None``: to the end) of a blob, read now."""
     if blob_id is None:
         return b""
     params = {"bid": blob_id, "hi": _NO_END if end is None else end, "lo": start - CHUNK_SIZE - 1}
-    rows = [r for r in session.execute(_READ_RANGE, params).all() if r.pos + r.length > start]
+    rows = [r for r in tx.execute(_READ_RANGE, params).fetchall() if r[0] + r[1] > start]
     if not rows:
         return b""
-    last = rows[-1].pos + rows[-1].length - 1 if end is None else end
-    return b"".join(_slice(Segment(r.pos, r.length, r.chunk_id), r.data, start, last) for r in rows)
+    if len(rows) == 1 and start == 0 and end is not None and rows[0][1] == end + 1:
+        return _bytes(rows[0][2])  # the whole of a one-chunk blob: no slicing, no joining
+    last = rows[-1][0] + rows[-1][1] - 1 if end is None else end
+    return b"".join(_slice(Segment(pos, length, 0), _bytes(data), start, last) for pos, length, data in rows)
 
 
-def iter_blob(session: Session, blob_id: int) -> Iterator[bytes]:
-    """Every chunk of a blob, in order, read in the given session one chunk at a time."""
-    for seg in segments(session, blob_id):
-        yield session.execute(select(S3Chunk.data).where(S3Chunk.id == seg.chunk_id)).scalar_one()
+def iter_blob(tx: Transaction, blob_id: int) -> Iterator[bytes]:
+    """Every chunk of a blob, in order, read in the request's transaction one chunk at a time."""
+    for seg in segments(tx, blob_id):
+        yield chunk_data(tx, seg.chunk_id)
 
 
 class LazyBody:
@@ -262,7 +327,9 @@ class LazyBody:
             with self._store.session(write=False) as session:
                 data = dict(
                     session.execute(
-                        select(S3Chunk.id, S3Chunk.data).where(S3Chunk.id.in_([s.chunk_id for s in batch]))
+                        select(_CHUNKS.c.id, _CHUNKS.c.data).where(
+                            _CHUNKS.c.id.in_([s.chunk_id for s in batch])
+                        )
                     ).all()
                 )
             for seg in batch:
@@ -297,8 +364,8 @@ def body_for(ctx: Any, blob_id: int | None, start: int, end: int) -> bytes | Laz
     if blob_id is None or end < start:
         return b""
     if end - start + 1 <= INLINE_LIMIT:
-        return read_bytes(ctx.session, blob_id, start, end)
-    return LazyBody(ctx.store, segments(ctx.session, blob_id, start, end), start, end)
+        return read_bytes(ctx.tx, blob_id, start, end)
+    return LazyBody(ctx.store, segments(ctx.tx, blob_id, start, end), start, end)
 
 
 _MINE = S3BlobChunk.__table__.alias("mine")
@@ -321,19 +388,20 @@ _DELETE_OWN_CHUNKS = delete(S3Chunk.__table__).where(
 _DELETE_BLOB = delete(S3Blob.__table__).where(S3Blob.__table__.c.id == _BID)
 
 
-def release(session: Session, blob_ids: Iterable[int | None]) -> None:
+def release(tx: Transaction, blob_ids: Iterable[int | None]) -> None:
     """Drop the blobs no object or part references, and chunks no blob links any more.
 
     Three statements per blob: the reference check, the delete of the chunks only this blob
-    links, the delete of the blob (its ``s3_blob_chunk`` rows go by ``ON DELETE CASCADE``). (Core statements: no blob, chunk or link row is held
-    in the session, so there is nothing to synchronize.)"""
-    session.flush()  # an object row still pending in the session may reference the blob
+    links, the delete of the blob (its ``s3_blob_chunk`` rows go by ``ON DELETE CASCADE``).
+    Prebuilt statements on the request's transaction: no blob, chunk or link row is held in the
+    ORM session, so there is nothing to synchronize."""
+    tx.flush()  # an object row still pending in the session may reference the blob
     for bid in {b for b in blob_ids if b is not None}:
         params = {"bid": bid}
-        if session.execute(_BLOB_USED, params).scalar():
+        if tx.execute(_BLOB_USED, params).fetchone()[0]:
             continue
-        session.execute(_DELETE_OWN_CHUNKS, params)
-        session.execute(_DELETE_BLOB, params)  # its remaining links go by ON DELETE CASCADE
+        tx.execute(_DELETE_OWN_CHUNKS, params)
+        tx.execute(_DELETE_BLOB, params)  # its remaining links go by ON DELETE CASCADE
 
 
 def total_size(session: Session, blob_id: int) -> int:

@@ -10,17 +10,26 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, exists, false, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
-from awsmock.models.s3 import S3Bucket, S3Object
+from awsmock.models.s3 import S3BlobChunk, S3Bucket, S3Object, S3Part
 from awsmock.registry import handler
 
 from . import storage
-from .buckets import get_bucket, get_config, set_config
+from .buckets import (
+    AnyBucket,
+    get_bucket,
+    get_config,
+    json_param,
+    json_value,
+    set_config,
+    time_param,
+    time_value,
+)
 from .errors import InvalidArgument, MalformedXML, NoSuchVersion
 
 NULL = "null"
@@ -51,6 +60,88 @@ def find_version(ctx: RequestContext, bucket: S3Bucket, key: str, version_id: st
     ).scalar_one_or_none()
 
 
+_OBJECTS = S3Object.__table__
+_ROW_COLUMNS = tuple(c.name for c in _OBJECTS.c)
+
+
+class ObjectRow:
+    """An object version read with a prebuilt statement (:func:`latest_row`,
+    :func:`version_row`): the attributes of :class:`S3Object`, values converted as the model's
+    types do. Read-only: handlers that change a version load it with :func:`latest` /
+    :func:`find_version`."""
+
+    __slots__ = _ROW_COLUMNS
+
+    def __init__(self, row: Any) -> None:
+        (
+            self.id,
+            self.bucket_id,
+            self.key,
+            self.version_id,
+            is_latest,
+            listed,
+            delete_marker,
+            last_modified,
+            self.size,
+            self.etag,
+            self.storage_class,
+            self.blob_id,
+            self.owner,
+            self.checksum_alg,
+            self.checksum_type,
+            info,
+            tags,
+        ) = row
+        self.is_latest = bool(is_latest)
+        self.listed = bool(listed)
+        self.delete_marker = bool(delete_marker)
+        self.last_modified = time_value(last_modified)
+        self.info = json_value(info)
+        self.tags = json_value(tags)
+
+
+assert _ROW_COLUMNS == (
+    "id",
+    "bucket_id",
+    "key",
+    "version_id",
+    "is_latest",
+    "listed",
+    "delete_marker",
+    "last_modified",
+    "size",
+    "etag",
+    "storage_class",
+    "blob_id",
+    "owner",
+    "checksum_alg",
+    "checksum_type",
+    "info",
+    "tags",
+), "ObjectRow unpacks the s3_object columns in table order"
+
+_LATEST_ROW = select(*_OBJECTS.c).where(
+    _OBJECTS.c.bucket_id == bindparam("b_id"), _OBJECTS.c.key == bindparam("b_key"), _OBJECTS.c.is_latest
+)
+_VERSION_ROW = select(*_OBJECTS.c).where(
+    _OBJECTS.c.bucket_id == bindparam("b_id"),
+    _OBJECTS.c.key == bindparam("b_key"),
+    _OBJECTS.c.version_id == bindparam("v_id"),
+)
+
+
+def latest_row(ctx: RequestContext, bucket: AnyBucket, key: str) -> ObjectRow | None:
+    """:func:`latest` with a prebuilt statement (no ORM session, no autoflush)."""
+    row = ctx.tx.execute(_LATEST_ROW, {"b_id": bucket.id, "b_key": key}).fetchone()
+    return None if row is None else ObjectRow(row)
+
+
+def version_row(ctx: RequestContext, bucket: AnyBucket, key: str, version_id: str) -> ObjectRow | None:
+    """:func:`find_version` with a prebuilt statement (no ORM session, no autoflush)."""
+    row = ctx.tx.execute(_VERSION_ROW, {"b_id": bucket.id, "b_key": key, "v_id": version_id}).fetchone()
+    return None if row is None else ObjectRow(row)
+
+
 def check_version_id(version_id: str) -> None:
     if version_id == NULL:
         return
@@ -60,7 +151,6 @@ def check_version_id(version_id: str) -> None:
         )
 
 
-_OBJECTS = S3Object.__table__
 # Core statements built once: every overwrite of a key runs them, and an ORM bulk UPDATE/DELETE
 # costs more in statement building and session synchronization than in SQLite.
 _DELETE_ROW = delete(_OBJECTS).where(_OBJECTS.c.id == bindparam("row_id"))
@@ -83,11 +173,32 @@ _UNSET_LATEST = (
 )
 
 
+# Run with ``Transaction.execute`` by :func:`put_version` (no literal in them: every value a
+# bind parameter or a SQL constant, as raw execution needs).
+_INSERT_ROW = insert(_OBJECTS).values({name: bindparam(name) for name in _ROW_COLUMNS if name != "id"})
+_UNSET_LATEST_ROW = (
+    update(_OBJECTS)
+    .where(
+        _OBJECTS.c.bucket_id == bindparam("b_id"), _OBJECTS.c.key == bindparam("b_key"), _OBJECTS.c.is_latest
+    )
+    .values(is_latest=false(), listed=false())
+)
+_DELETE_NULL_ROW = (
+    delete(_OBJECTS)
+    .where(
+        _OBJECTS.c.bucket_id == bindparam("b_id"),
+        _OBJECTS.c.key == bindparam("b_key"),
+        _OBJECTS.c.version_id == bindparam("v_null"),
+    )
+    .returning(_OBJECTS.c.blob_id)
+)
+
+
 def _drop(ctx: RequestContext, obj: S3Object) -> None:
     blob, row_id = obj.blob_id, obj.id
     ctx.session.expunge(obj)
     ctx.session.execute(_DELETE_ROW, {"row_id": row_id})
-    storage.release(ctx.session, [blob])
+    storage.release(ctx.tx, [blob])
 
 
 def _unset_latest(ctx: RequestContext, bucket_id: int, key: str) -> None:
@@ -137,6 +248,108 @@ def add_version(ctx: RequestContext, bucket: S3Bucket, obj: S3Object) -> S3Objec
     return obj
 
 
+_LINKS = S3BlobChunk.__table__
+_OTHER_OBJECT = _OBJECTS.alias("other_object")
+_OTHER_LINK = _LINKS.alias("other_link")
+_PARTS = S3Part.__table__
+#: the null version a write may overwrite in place, with its one-chunk blob if nothing shares it
+_REPLACEABLE_NULL = (
+    select(
+        _OBJECTS.c.id,
+        _LINKS.c.blob_id,
+        _LINKS.c.chunk_id,
+        _LINKS.c.length,
+        exists().where(_OTHER_OBJECT.c.blob_id == _OBJECTS.c.blob_id, _OTHER_OBJECT.c.id != _OBJECTS.c.id)
+        | exists().where(_PARTS.c.blob_id == _OBJECTS.c.blob_id)
+        | exists().where(
+            _OTHER_LINK.c.chunk_id == _LINKS.c.chunk_id, _OTHER_LINK.c.blob_id != _LINKS.c.blob_id
+        )
+        | exists().where(_OTHER_LINK.c.blob_id == _LINKS.c.blob_id, _OTHER_LINK.c.pos != _LINKS.c.pos),
+    )
+    .join(_LINKS, (_LINKS.c.blob_id == _OBJECTS.c.blob_id) & (_LINKS.c.pos == bindparam("pos")))
+    .where(
+        _OBJECTS.c.bucket_id == bindparam("b_id"),
+        _OBJECTS.c.key == bindparam("b_key"),
+        _OBJECTS.c.version_id == bindparam("v_null"),
+        _OBJECTS.c.is_latest,
+        ~_OBJECTS.c.delete_marker,
+    )
+)
+#: what a write changes on a version it replaces in place (never an indexed column)
+_REWRITE_ROW = (
+    update(_OBJECTS)
+    .where(_OBJECTS.c.id == bindparam("row_id"))
+    .values(
+        {
+            name: bindparam(name)
+            for name in (
+                "last_modified",
+                "size",
+                "etag",
+                "storage_class",
+                "owner",
+                "checksum_alg",
+                "checksum_type",
+                "info",
+                "tags",
+            )
+        }
+    )
+)
+
+
+def replaceable(ctx: RequestContext, bucket: AnyBucket, key: str) -> tuple[int, storage.Reusable] | None:
+    """A write to ``key`` in a never-versioned bucket replaces its (null) version: when that
+    version's blob is one chunk nobody else references, ``(row id, the blob)`` — the write can
+    rewrite both in place (:func:`put_version` with ``replace``) instead of inserting an object,
+    a blob, a chunk and a link and deleting the old ones. None: the general path."""
+    if bucket.versioning is not None:  # the null version must end up the newest row: a new one
+        return None
+    params = {"b_id": bucket.id, "b_key": key, "v_null": NULL, "pos": 0}
+    row = ctx.tx.execute(_REPLACEABLE_NULL, params).fetchone()
+    if row is None or row[4]:
+        return None
+    return row[0], storage.Reusable(row[1], row[2], row[3])
+
+
+def put_version(
+    ctx: RequestContext, bucket: AnyBucket, values: dict[str, Any], replace: int | None = None
+) -> str:
+    """:func:`add_version` for a new object (PutObject) with prebuilt statements: make the row
+    described by ``values`` (the :class:`S3Object` attributes a write sets: ``bucket_id``,
+    ``key``, ``last_modified``, ``size``, ``etag``, ``storage_class``, ``blob_id`` (a new blob
+    nothing else references), ``owner``, ``info``, ``tags``) the latest version of its key.
+    ``replace``: the row id :func:`replaceable` gave, whose blob ``values["blob_id"]`` is
+    (rewritten in place). Returns the version id. The caller holds no version of the key in
+    the ORM session."""
+    tx = ctx.tx
+    tx.flush()  # whatever the session still holds goes first
+    info = values["info"]
+    cs = info.get("checksum")
+    row = dict(values)
+    row.update(
+        last_modified=time_param(tx, values["last_modified"].replace(microsecond=0)),  # whole seconds
+        checksum_alg=cs["alg"] if cs else None,
+        checksum_type=cs.get("type", "FULL_OBJECT") if cs else None,
+        info=json_param(info),
+        tags=json_param(values["tags"]),
+    )
+    if replace is not None:  # same row, same blob: no indexed column changes
+        row["row_id"] = replace
+        tx.execute(_REWRITE_ROW, row)
+        return NULL
+    where = {"b_id": bucket.id, "b_key": values["key"]}
+    version_id = new_version_id() if bucket.versioning == "Enabled" else NULL
+    if bucket.versioning is not None:  # never versioned: the only row is the null version, dropped below
+        tx.execute(_UNSET_LATEST_ROW, where)
+    gone = tx.execute(_DELETE_NULL_ROW, {**where, "v_null": NULL}).fetchall() if version_id == NULL else ()
+    row.update(version_id=version_id, is_latest=True, listed=True, delete_marker=False)
+    tx.execute(_INSERT_ROW, row)
+    if gone:
+        storage.release(tx, [blob_id for (blob_id,) in gone])
+    return version_id
+
+
 def _drop_null(ctx: RequestContext, bucket_id: int, key: str, keep_id: int) -> None:
     """Delete the key's previous null version (one statement, no load) and release its blob."""
     session = ctx.session
@@ -147,7 +360,7 @@ def _drop_null(ctx: RequestContext, bucket_id: int, key: str, keep_id: int) -> N
         held = session.identity_map.get(identity_key(S3Object, row.id))
         if held is not None:
             session.expunge(held)
-    storage.release(session, [row.blob_id for row in gone])
+    storage.release(ctx.tx, [row.blob_id for row in gone])
 
 
 def delete_key(ctx: RequestContext, bucket: S3Bucket, key: str) -> dict[str, Any]:
