@@ -13,7 +13,7 @@ from awsmock.context import RequestContext
 from awsmock.models.sqs import Message, Queue
 
 from .errors import InvalidAttributeName, InvalidAttributeValue, InvalidParameterValue
-from .lookup import queue_arn, queue_by_arn, split_arn
+from .lookup import AnyQueue, queue_arn, queue_by_arn, split_arn
 
 MAX_MESSAGE_SIZE = 262_144
 DEFAULT_RETENTION = 345_600
@@ -204,7 +204,7 @@ def apply(queue: Queue, values: Mapping[str, str]) -> None:
     queue.dead_letter_target_arn = json.loads(redrive)["deadLetterTargetArn"] if redrive else None
 
 
-def int_attr(queue: Queue, name: str) -> int:
+def int_attr(queue: AnyQueue, name: str) -> int:
     value = (queue.attributes or {}).get(name)
     if value is None:
         default = INT_RANGES[name][2]
@@ -212,7 +212,7 @@ def int_attr(queue: Queue, name: str) -> int:
     return int(value)
 
 
-def retention_cutoff(queue: Queue, now: dt.datetime) -> dt.datetime:
+def retention_cutoff(queue: AnyQueue, now: dt.datetime) -> dt.datetime:
     """Messages enqueued at or before this instant have expired."""
     return now - dt.timedelta(seconds=int_attr(queue, "MessageRetentionPeriod"))
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, Update, bindparam, func, literal_column, select, update
 
 from awsmock.context import RequestContext
 from awsmock.models import UTCDateTime
@@ -23,7 +24,8 @@ from awsmock.models.sqs import Message, Queue
 
 from . import fifo
 from .attributes import retention_cutoff
-from .lookup import queue_arn, queue_by_arn
+from .lookup import AnyQueue, find_queue_ref, queue_arn, split_arn
+from .rows import Conversions, conversions
 
 M = Message.__table__
 COLUMNS = (
@@ -45,87 +47,141 @@ COLUMNS = (
 )
 
 
+class MessageRow(NamedTuple):
+    """A message as :data:`COLUMNS` selects it, values converted as the ORM types would."""
+
+    id: int
+    message_id: str
+    body: str
+    md5_body: str
+    attributes: dict | None
+    md5_attributes: str | None
+    system_attributes: dict | None
+    md5_system_attributes: str | None
+    group_id: str | None
+    dedup_id: str | None
+    sender_id: str
+    sent_at: dt.datetime
+    first_received_at: dt.datetime | None
+    receive_count: int
+    dead_letter_source_arn: str | None
+
+
+def _message_row(conv: Conversions, raw: Any) -> MessageRow:
+    r = list(raw)
+    r[4] = conv.json_out(r[4])
+    r[6] = conv.json_out(r[6])
+    r[11] = conv.time_out(r[11])
+    r[12] = conv.time_out(r[12])
+    return MessageRow(*r)
+
+
 @dataclass
 class Claimed:
-    row: Any  # a row of COLUMNS as selected (before the claim)
+    row: Any  # a MessageRow as selected (before the claim), or a row with the same fields
     nonce: str
     first_received_at: dt.datetime
     receive_count: int
 
 
-def _exclusive(ctx: RequestContext, queue: Queue, stmt: Select[Any]) -> Select[Any]:
+_LOCK_QUEUE = (
+    select(Queue.__table__.c.id).where(Queue.__table__.c.id == bindparam("queue_id")).with_for_update()
+)
+
+
+def _lock_mode(ctx: RequestContext, queue: AnyQueue) -> str:
     """The one backend-specific bit: make concurrent claimers skip each other's candidates.
 
     SQLite: nothing to do, writers are serialized by ``BEGIN IMMEDIATE``. PostgreSQL: skip rows
     another transaction holds; FIFO queues additionally serialize claimers on the queue row, so
     two receives cannot split one message group.
     """
-    if ctx.session.get_bind().dialect.name != "postgresql":
-        return stmt
+    if ctx.tx.dialect.name != "postgresql":
+        return ""
     if queue.fifo:
-        ctx.session.execute(select(Queue.id).where(Queue.id == queue.id).with_for_update())
-        return stmt.with_for_update(of=M)
-    return stmt.with_for_update(of=M, skip_locked=True)
+        ctx.tx.execute(_LOCK_QUEUE, {"queue_id": queue.id}).fetchall()
+        return "of"
+    return "skip"
 
 
-def _candidates_stmt(is_fifo: bool, exclude: bool) -> Select[Any]:
+@cache
+def _candidates_stmt(is_fifo: bool, excluded: int, lock: str) -> Select[Any]:
+    """The candidates query (built once per shape: raw statements are compiled once)."""
     now = bindparam("now", type_=UTCDateTime())
     cutoff = bindparam("cutoff", type_=UTCDateTime())
     queue_id: Any = bindparam("queue_id")
     stmt = select(*COLUMNS).where(M.c.queue_id == queue_id, M.c.visible_at <= now, M.c.enqueued_at > cutoff)
-    if exclude:
-        stmt = stmt.where(M.c.id.not_in(bindparam("exclude", expanding=True)))
+    if excluded:
+        stmt = stmt.where(M.c.id.not_in([bindparam(f"x{i}") for i in range(excluded)]))
     if is_fifo:
         stmt = stmt.where(fifo.group_not_blocked(queue_id, now, cutoff)).order_by(M.c.id)
     else:
         stmt = stmt.order_by(M.c.visible_at)
-    return stmt.limit(bindparam("limit"))
+    stmt = stmt.limit(bindparam("limit")).offset(bindparam("offset"))  # SQLite would bind an OFFSET 0
+    if lock == "of":
+        stmt = stmt.with_for_update(of=M)
+    elif lock == "skip":
+        stmt = stmt.with_for_update(of=M, skip_locked=True)
+    return stmt
 
 
-#: (fifo, with exclusions) -> the candidates query, built once (receives are a hot path)
-_CANDIDATES = {(f, e): _candidates_stmt(f, e) for f in (False, True) for e in (False, True)}
-
-
-def candidates(ctx: RequestContext, queue: Queue, limit: int, exclude: list[int] | None = None) -> list[Any]:
-    stmt = _exclusive(ctx, queue, _CANDIDATES[(queue.fifo, bool(exclude))])
+def candidates(
+    ctx: RequestContext, queue: AnyQueue, limit: int, exclude: list[int] | None = None
+) -> list[MessageRow]:
+    ctx.tx.flush()  # raw statement: see what the ORM session wrote
+    excluded = exclude or []
+    stmt = _candidates_stmt(bool(queue.fifo), len(excluded), _lock_mode(ctx, queue))
+    conv = conversions(ctx)
     params: dict[str, Any] = {
-        "now": ctx.now,
-        "cutoff": retention_cutoff(queue, ctx.now),
+        "now": conv.time_in(ctx.now),
+        "cutoff": conv.time_in(retention_cutoff(queue, ctx.now)),
         "queue_id": queue.id,
         "limit": limit,
+        "offset": 0,
     }
-    if exclude:
-        params["exclude"] = exclude
-    return list(ctx.session.execute(stmt, params).all())
+    for i, row_id in enumerate(excluded):
+        params[f"x{i}"] = row_id
+    return [_message_row(conv, raw) for raw in ctx.tx.execute(stmt, params).fetchall()]
 
 
-_CLAIM = (
-    update(M)
-    .where(
-        M.c.id.in_(bindparam("ids", expanding=True)), M.c.visible_at <= bindparam("now", type_=UTCDateTime())
+#: what a claim sets
+_CLAIM_VALUES = {
+    "visible_at": bindparam("until", type_=UTCDateTime()),
+    "receive_count": M.c.receive_count + literal_column("1"),  # no bind: raw statements
+    "first_received_at": func.coalesce(M.c.first_received_at, bindparam("first", type_=UTCDateTime())),
+    "receipt_nonce": bindparam("nonce"),
+}
+
+
+@cache
+def _claim_stmt(count: int) -> Update:
+    return (
+        update(M)
+        .where(
+            M.c.id.in_([bindparam(f"id{i}") for i in range(count)]),
+            M.c.visible_at <= bindparam("now", type_=UTCDateTime()),
+        )
+        .values(_CLAIM_VALUES)
     )
-    .values(
-        visible_at=bindparam("until", type_=UTCDateTime()),
-        receive_count=M.c.receive_count + 1,
-        first_received_at=func.coalesce(M.c.first_received_at, bindparam("first", type_=UTCDateTime())),
-        receipt_nonce=bindparam("nonce"),
-    )
-)
 
 
-def dead_letter_target(ctx: RequestContext, queue: Queue) -> tuple[Queue, int] | None:
+_MINE = select(M.c.id).where(M.c.queue_id == bindparam("queue_id"), M.c.receipt_nonce == bindparam("nonce"))
+
+
+def dead_letter_target(ctx: RequestContext, queue: AnyQueue) -> tuple[AnyQueue, int] | None:
     raw = (queue.attributes or {}).get("RedrivePolicy")
     if not raw:
         return None
     policy = json.loads(raw)
-    dlq = queue_by_arn(ctx, policy["deadLetterTargetArn"])
+    parsed = split_arn(policy["deadLetterTargetArn"])
+    dlq = find_queue_ref(ctx, parsed[1], parsed[2], parsed[0]) if parsed else None
     if dlq is None:
         return None
     return dlq, int(policy["maxReceiveCount"])
 
 
 def move_to(
-    ctx: RequestContext, ids: list[int], target: Queue, *, source_arn: str | None, reset_receives: bool
+    ctx: RequestContext, ids: list[int], target: AnyQueue, *, source_arn: str | None, reset_receives: bool
 ) -> None:
     """Move messages (row ids) to ``target``, visible now."""
     values: dict[str, Any] = {"queue_id": target.id, "visible_at": ctx.now, "receipt_nonce": None}
@@ -138,7 +194,7 @@ def move_to(
     ctx.session.execute(update(M).where(M.c.id.in_(ids)).values(**values))
 
 
-def claim(ctx: RequestContext, queue: Queue, limit: int, visibility: int, nonce: str) -> list[Claimed]:
+def claim(ctx: RequestContext, queue: AnyQueue, limit: int, visibility: int, nonce: str) -> list[Claimed]:
     """Claim up to ``limit`` messages for ``visibility`` seconds; messages received too often go
     to the dead-letter queue instead."""
     redrive = dead_letter_target(ctx, queue)
@@ -160,21 +216,24 @@ def claim(ctx: RequestContext, queue: Queue, limit: int, visibility: int, nonce:
     if not taken:
         return []
     now = ctx.now
-    until = now + dt.timedelta(seconds=visibility)
-    ids = [r.id for r in taken]
-    done: Any = ctx.session.execute(
-        _CLAIM, {"ids": ids, "now": now, "until": until, "first": now, "nonce": nonce}
-    )
-    if done.rowcount != len(ids):  # a concurrent claimer won some (only without row locks): keep ours
-        mine = set(
-            ctx.session.execute(select(M.c.id).where(M.c.id.in_(ids), M.c.receipt_nonce == nonce)).scalars()
-        )
+    conv = conversions(ctx)
+    params: dict[str, Any] = {
+        "now": conv.time_in(now),
+        "until": conv.time_in(now + dt.timedelta(seconds=visibility)),
+        "first": conv.time_in(now),
+        "nonce": nonce,
+    }
+    for i, r in enumerate(taken):
+        params[f"id{i}"] = r.id
+    done = ctx.tx.execute(_claim_stmt(len(taken)), params)
+    if done.rowcount != len(taken):  # a concurrent claimer won some (only without row locks): keep ours
+        mine = {row[0] for row in ctx.tx.execute(_MINE, {"queue_id": queue.id, "nonce": nonce}).fetchall()}
         taken = [r for r in taken if r.id in mine]
     return [Claimed(r, nonce, r.first_received_at or now, r.receive_count + 1) for r in taken]
 
 
 def reclaim(
-    ctx: RequestContext, queue: Queue, pairs: list[tuple[int, str]], visibility: int
+    ctx: RequestContext, queue: AnyQueue, pairs: list[tuple[int, str]], visibility: int
 ) -> list[Claimed]:
     """The messages an earlier receive (FIFO attempt id) returned, if still in flight with the same
     receipt; their visibility timeout starts again."""

@@ -6,12 +6,13 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, literal_column, or_, select
 
 from awsmock.context import RequestContext
-from awsmock.models.sqs import Deduplication, Message, Queue, ReceiveAttempt
+from awsmock.models.sqs import Deduplication, Message, ReceiveAttempt
 
 from .errors import InvalidParameterValue, MissingParameter
+from .lookup import AnyQueue
 
 DEDUP_INTERVAL = dt.timedelta(minutes=5)
 ATTEMPT_INTERVAL = dt.timedelta(minutes=5)
@@ -27,11 +28,11 @@ def group_not_blocked(queue_id: Any, now: Any, cutoff: Any) -> ColumnElement[boo
         f.c.group_id == m.c.group_id,
         f.c.visible_at > now,
         f.c.enqueued_at > cutoff,
-        or_(f.c.receive_count > 0, f.c.id < m.c.id),
+        or_(f.c.receive_count > literal_column("0"), f.c.id < m.c.id),  # no bind: a raw statement
     )
 
 
-def send_params(queue: Queue, entry: dict[str, Any]) -> tuple[str, str]:
+def send_params(queue: AnyQueue, entry: dict[str, Any]) -> tuple[str, str]:
     """``(group id, deduplication id)`` of a send to a FIFO queue, validated."""
     group = entry.get("MessageGroupId")
     if not group:
@@ -52,13 +53,13 @@ def send_params(queue: Queue, entry: dict[str, Any]) -> tuple[str, str]:
     return group, dedup
 
 
-def _dedup_key(queue: Queue, group: str, dedup: str) -> str:
+def _dedup_key(queue: AnyQueue, group: str, dedup: str) -> str:
     if (queue.attributes or {}).get("DeduplicationScope") == "messageGroup":
         return f"{len(group)}:{group}:{dedup}"
     return dedup
 
 
-def duplicate_of(ctx: RequestContext, queue: Queue, group: str, dedup: str) -> tuple[str, int] | None:
+def duplicate_of(ctx: RequestContext, queue: AnyQueue, group: str, dedup: str) -> tuple[str, int] | None:
     """``(message id, sequence)`` of the message this send duplicates, if any."""
     row = ctx.session.execute(
         select(Deduplication.message_id, Deduplication.sequence).where(
@@ -71,7 +72,7 @@ def duplicate_of(ctx: RequestContext, queue: Queue, group: str, dedup: str) -> t
 
 
 def remember(
-    ctx: RequestContext, queue: Queue, group: str, dedup: str, message_id: str, sequence: int
+    ctx: RequestContext, queue: AnyQueue, group: str, dedup: str, message_id: str, sequence: int
 ) -> None:
     key = _dedup_key(queue, group, dedup)
     table = Deduplication.__table__
@@ -89,7 +90,7 @@ def remember(
         ctx.session.execute(delete(table).where(table.c.queue_id == queue.id, table.c.expires_at <= ctx.now))
 
 
-def previous_attempt(ctx: RequestContext, queue: Queue, attempt_id: str) -> list[tuple[int, str]] | None:
+def previous_attempt(ctx: RequestContext, queue: AnyQueue, attempt_id: str) -> list[tuple[int, str]] | None:
     """The ``(row id, nonce)`` pairs an earlier receive with this attempt id returned."""
     row = ctx.session.execute(
         select(ReceiveAttempt.messages).where(
@@ -102,7 +103,7 @@ def previous_attempt(ctx: RequestContext, queue: Queue, attempt_id: str) -> list
 
 
 def record_attempt(
-    ctx: RequestContext, queue: Queue, attempt_id: str, claimed: list[tuple[int, str]]
+    ctx: RequestContext, queue: AnyQueue, attempt_id: str, claimed: list[tuple[int, str]]
 ) -> None:
     table = ReceiveAttempt.__table__
     ctx.session.execute(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, TypeAlias
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import bindparam, select
@@ -10,6 +14,28 @@ from awsmock.context import RequestContext
 from awsmock.models.sqs import Queue
 
 from .errors import QueueDoesNotExist
+from .rows import conversions
+
+
+class QueueRef:
+    """A queue as the message operations read it (a raw row, no ORM object): what they need of
+    :class:`~awsmock.models.sqs.Queue`, under the same names. Read-only."""
+
+    __slots__ = ("account_id", "attributes", "fifo", "id", "name", "region")
+
+    def __init__(
+        self, id: int, name: str, fifo: bool, attributes: Mapping[str, str], account_id: str, region: str
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.fifo = fifo
+        self.attributes = attributes
+        self.account_id = account_id
+        self.region = region
+
+
+#: a queue, as an ORM object or a :class:`QueueRef` (the message operations take either)
+AnyQueue: TypeAlias = Queue | QueueRef
 
 
 def queue_url(ctx: RequestContext, queue: Queue) -> str:
@@ -17,13 +43,21 @@ def queue_url(ctx: RequestContext, queue: Queue) -> str:
     return f"{ctx.endpoint.rstrip('/')}/{queue.account_id}/{queue.name}"
 
 
-def queue_arn(queue: Queue) -> str:
+def queue_arn(queue: AnyQueue) -> str:
     return f"arn:aws:sqs:{queue.region}:{queue.account_id}:{queue.name}"
+
+
+#: ``scheme://host/path`` with nothing to unquote, strip or cut off (query, fragment, spaces)
+_PLAIN_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#%\s\[\]]*(/[^?#%\s]*)?\Z")
 
 
 def split_queue_url(ctx: RequestContext, url: str) -> tuple[str, str]:
     """``(account, name)`` of a queue URL, whatever its host (a bare name means the caller's)."""
-    path = urlsplit(url).path if "://" in url else url
+    plain = _PLAIN_URL.match(url)  # the usual form: skip the general parser
+    if plain is not None:
+        path = plain.group(1) or ""
+    else:
+        path = urlsplit(url).path if "://" in url else url
     parts = [unquote(p) for p in path.split("/") if p]
     if len(parts) >= 2:
         return parts[-2], parts[-1]
@@ -50,6 +84,50 @@ _FIND = select(Queue).where(
 def find_queue(ctx: RequestContext, account: str, name: str, region: str | None = None) -> Queue | None:
     params = {"account": account, "region": region or ctx.region, "name": name}
     return ctx.session.execute(_FIND, params).scalar_one_or_none()
+
+
+_Q = Queue.__table__
+_FIND_REF = select(_Q.c.id, _Q.c.fifo, _Q.c.attributes).where(
+    _Q.c.account_id == bindparam("account"),
+    _Q.c.region == bindparam("region"),
+    _Q.c.name == bindparam("name"),
+)  # a raw statement: sends, receives and deletes look their queue up on every request
+
+
+#: stored attributes text -> parsed (read-only, shared): most requests name a queue seen before
+_PARSED: dict[str, Mapping[str, str]] = {}
+
+
+def _attributes(ctx: RequestContext, stored: Any) -> Mapping[str, str]:
+    if not isinstance(stored, str):  # PostgreSQL's driver parses JSON itself
+        return MappingProxyType(dict(stored or {}))
+    parsed = _PARSED.get(stored)
+    if parsed is None:
+        if len(_PARSED) >= 1024:
+            _PARSED.clear()
+        parsed = _PARSED[stored] = MappingProxyType(conversions(ctx).json_out(stored) or {})
+    return parsed
+
+
+def find_queue_ref(
+    ctx: RequestContext, account: str, name: str, region: str | None = None
+) -> QueueRef | None:
+    region = region or ctx.region
+    row: Any = ctx.tx.execute(_FIND_REF, {"account": account, "region": region, "name": name}).fetchone()
+    if row is None:
+        return None
+    return QueueRef(int(row[0]), name, bool(row[1]), _attributes(ctx, row[2]), account, region)
+
+
+def get_queue_ref(ctx: RequestContext, url: str | None) -> QueueRef:
+    """The queue a ``QueueUrl`` names (read-only, see :class:`QueueRef`), or QueueDoesNotExist."""
+    if not url:
+        raise QueueDoesNotExist()
+    account, name = split_queue_url(ctx, url)
+    queue = find_queue_ref(ctx, account, name)
+    if queue is None:
+        raise QueueDoesNotExist()
+    return queue
 
 
 def get_queue(ctx: RequestContext, url: str | None) -> Queue:

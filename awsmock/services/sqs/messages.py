@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
 import re
 import time
-import uuid
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, select
 
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
-from awsmock.models.sqs import Message, Queue
+from awsmock.models.sqs import Message
 from awsmock.registry import handler
 from awsmock.waiting import WaitAndRetry
 
@@ -35,8 +35,9 @@ from .errors import (
     TooManyEntriesInBatchRequest,
     invalid_value,
 )
-from .lookup import get_queue
+from .lookup import AnyQueue, get_queue_ref
 from .md5 import md5_of_attributes, md5_of_body
+from .rows import conversions
 
 #: how often a long poll looks for messages sent by other processes (same-process sends wake it)
 #: (0.05 s for the first seconds of a wait, then 0.1 s: idle pollers cost ~10 short transactions/s)
@@ -46,7 +47,37 @@ FAST_POLL_FOR = 2.0
 MAX_BATCH = 10
 MAX_BATCH_BYTES = 262_144
 MAX_ATTRIBUTES = 10
-_INSERT = M.insert()  # built once: sends are a hot path
+#: raw statements (built once, compiled once per dialect): sends, receives and deletes are hot paths
+_INSERT_COLUMNS = (
+    "queue_id",
+    "message_id",
+    "body",
+    "md5_body",
+    "attributes",
+    "md5_attributes",
+    "system_attributes",
+    "md5_system_attributes",
+    "group_id",
+    "dedup_id",
+    "sender_id",
+    "sent_at",
+    "visible_at",
+    "enqueued_at",
+    "receive_count",
+)
+_INSERT = M.insert().values({name: bindparam(name) for name in _INSERT_COLUMNS})
+_INSERT_RETURNING_ID = _INSERT.returning(M.c.id)  # FIFO: the row id is the sequence number
+_HELD = select(M.c.receipt_nonce, M.c.visible_at).where(
+    M.c.id == bindparam("row_id"), M.c.queue_id == bindparam("queue_id")
+)
+_DELETE = M.delete().where(M.c.id == bindparam("row_id"))
+#: a standard queue's delete in one statement: gone and stale handles both answer success
+_DELETE_HELD = M.delete().where(
+    M.c.id == bindparam("row_id"),
+    M.c.queue_id == bindparam("queue_id"),
+    M.c.receipt_nonce == bindparam("nonce"),
+)
+_SET_VISIBLE_AT = M.update().where(M.c.id == bindparam("row_id")).values(visible_at=bindparam("until"))
 _WAIT_DEADLINE = "_awsmock_wait_deadline"  # stashed in the params dict, which survives the retries
 
 _INVALID_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -65,14 +96,23 @@ SYSTEM_ATTRIBUTES = (
 )
 
 
-def topic(queue: Queue) -> str:
+def topic(queue: AnyQueue) -> str:
     return f"sqs:{queue.id}"
 
 
-def wake(ctx: RequestContext, queue: Queue) -> None:
+def wake(ctx: RequestContext, queue: AnyQueue) -> None:
     """Wake the long polls on ``queue`` once the transaction commits (this process's; on
     PostgreSQL every process's, see :mod:`awsmock.notify_pg`)."""
     ctx.store.notifier.publish(ctx, topic(queue))
+
+
+def new_message_id() -> str:
+    """A random (version 4) UUID as text: ``str(uuid.uuid4())``, built with less overhead."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def sequence_number(row_id: int) -> str:
@@ -167,7 +207,7 @@ def _wire_attributes(
     return out
 
 
-def _send_one(ctx: RequestContext, queue: Queue, entry: dict[str, Any]) -> dict[str, Any]:
+def _send_one(ctx: RequestContext, queue: AnyQueue, entry: dict[str, Any]) -> dict[str, Any]:
     body = _check_body(entry.get("MessageBody"))
     attrs, attrs_size = _stored_attributes(entry.get("MessageAttributes"))
     system = entry.get("MessageSystemAttributes") or None
@@ -211,30 +251,33 @@ def _send_one(ctx: RequestContext, queue: Queue, entry: dict[str, Any]) -> dict[
         if seen is not None:
             out.update(MessageId=seen[0], SequenceNumber=sequence_number(seen[1]))
             return out
-    message_id = str(uuid.uuid4())
-    result: Any = ctx.session.execute(
-        _INSERT,
-        dict(
-            queue_id=queue.id,
-            message_id=message_id,
-            body=body,
-            md5_body=out["MD5OfMessageBody"],
-            attributes=attrs,
-            md5_attributes=md5_attrs,
-            system_attributes=system_stored,
-            md5_system_attributes=md5_system,
-            group_id=group,
-            dedup_id=dedup,
-            sender_id=ctx.account_id,
-            sent_at=now,
-            visible_at=now + dt.timedelta(seconds=delay),
-            enqueued_at=now,
-            receive_count=0,
-        ),
+    message_id = new_message_id()
+    conv = conversions(ctx)
+    stored_now = conv.time_in(now)
+    sequenced = queue.fifo and group is not None and dedup is not None
+    cursor: Any = ctx.tx.execute(
+        _INSERT_RETURNING_ID if sequenced else _INSERT,
+        {
+            "queue_id": queue.id,
+            "message_id": message_id,
+            "body": body,
+            "md5_body": out["MD5OfMessageBody"],
+            "attributes": conv.json_in(attrs),
+            "md5_attributes": md5_attrs,
+            "system_attributes": conv.json_in(system_stored),
+            "md5_system_attributes": md5_system,
+            "group_id": group,
+            "dedup_id": dedup,
+            "sender_id": ctx.account_id,
+            "sent_at": stored_now,
+            "visible_at": conv.time_in(now + dt.timedelta(seconds=delay)) if delay else stored_now,
+            "enqueued_at": stored_now,
+            "receive_count": 0,
+        },
     )
     out["MessageId"] = message_id
-    if queue.fifo and group is not None and dedup is not None:
-        row_id = int(result.inserted_primary_key[0])
+    if sequenced and group is not None and dedup is not None:  # (the checks again: for mypy)
+        row_id = int(cursor.fetchone()[0])
         fifo.remember(ctx, queue, group, dedup, message_id, row_id)
         out["SequenceNumber"] = sequence_number(row_id)
     return out
@@ -242,7 +285,7 @@ def _send_one(ctx: RequestContext, queue: Queue, entry: dict[str, Any]) -> dict[
 
 @handler("sqs", "SendMessage")
 def send_message(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    queue = get_queue(ctx, params["QueueUrl"])
+    queue = get_queue_ref(ctx, params["QueueUrl"])
     out = _send_one(ctx, queue, params)
     wake(ctx, queue)
     return out
@@ -277,7 +320,7 @@ def _failure(entry_id: str, err: AwsError) -> dict[str, Any]:
 
 @handler("sqs", "SendMessageBatch")
 def send_message_batch(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    queue = get_queue(ctx, params["QueueUrl"])
+    queue = get_queue_ref(ctx, params["QueueUrl"])
     entries = _check_batch(params.get("Entries"), "SendMessageBatchRequestEntry")
     total = 0
     for entry in entries:
@@ -331,7 +374,11 @@ def _system_wanted(params: dict[str, Any]) -> set[str]:
 
 
 def _render(
-    ctx: RequestContext, queue: Queue, c: Claimed, system: set[str], attr_filter: Callable[[str], bool] | None
+    ctx: RequestContext,
+    queue: AnyQueue,
+    c: Claimed,
+    system: set[str],
+    attr_filter: Callable[[str], bool] | None,
 ) -> dict[str, Any]:
     r = c.row
     msg: dict[str, Any] = {
@@ -376,7 +423,7 @@ def _render(
 
 @handler("sqs", "ReceiveMessage", write=True, isolation="READ COMMITTED")  # claims lock their rows
 def receive_message(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    queue = get_queue(ctx, params["QueueUrl"])
+    queue = get_queue_ref(ctx, params["QueueUrl"])
     limit = params.get("MaxNumberOfMessages")
     if limit is None:
         limit = 1
@@ -417,38 +464,55 @@ def receive_message(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
 # -- delete and visibility -------------------------------------------------------------------------
 
 
-def _held(ctx: RequestContext, queue: Queue, handle: str) -> tuple[Any, int, str]:
-    """The message row a receipt handle names (None if gone), its row id and the handle's nonce."""
+def _handle_of(queue: AnyQueue, handle: str) -> tuple[int, str]:
+    """The message row id and receive nonce of a receipt handle of ``queue``."""
     queue_id, row_id, nonce = receipts.parse(handle)
     if queue_id != queue.id:
         raise ReceiptHandleIsInvalid(f'The input receipt handle "{handle}" is not a valid receipt handle.')
-    row = ctx.session.execute(
-        select(M.c.receipt_nonce, M.c.visible_at).where(M.c.id == row_id, M.c.queue_id == queue.id)
-    ).first()
+    return row_id, nonce
+
+
+def _held(ctx: RequestContext, queue: AnyQueue, handle: str) -> tuple[Any, int, str]:
+    """The message row a receipt handle names (None if gone; ``(receipt_nonce, visible_at)``
+    as stored), its row id and the handle's nonce."""
+    row_id, nonce = _handle_of(queue, handle)
+    row = ctx.tx.execute(_HELD, {"row_id": row_id, "queue_id": queue.id}).fetchone()
     return row, row_id, nonce
 
 
-def _delete_one(ctx: RequestContext, queue: Queue, handle: str) -> None:
+def _in_flight(ctx: RequestContext, row: Any, nonce: str) -> bool:
+    """Whether a held row is in flight under the receive ``nonce``."""
+    if row[0] != nonce:
+        return False
+    visible_at = conversions(ctx).time_out(row[1])
+    return visible_at is not None and visible_at > ctx.now
+
+
+def _delete_one(ctx: RequestContext, queue: AnyQueue, handle: str) -> None:
+    if not queue.fifo:
+        # deleted if the handle's receive still holds it; a message already gone, or a stale
+        # handle (the message stays), answer success too
+        row_id, nonce = _handle_of(queue, handle)
+        ctx.tx.execute(_DELETE_HELD, {"row_id": row_id, "queue_id": queue.id, "nonce": nonce})
+        return
     row, row_id, nonce = _held(ctx, queue, handle)
     if row is None:
         return  # already deleted: AWS answers success
-    if queue.fifo and (row.receipt_nonce != nonce or row.visible_at <= ctx.now):
+    if not _in_flight(ctx, row, nonce):
         raise ReceiptHandleIsInvalid("The receipt handle has expired.")
-    if row.receipt_nonce != nonce:
-        return  # a stale handle of a standard queue: success, but the message stays
-    ctx.session.execute(delete(M).where(M.c.id == row_id))
+    ctx.tx.execute(_DELETE, {"row_id": row_id})
 
 
 @handler("sqs", "DeleteMessage")
 def delete_message(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    queue = get_queue(ctx, params["QueueUrl"])
+    queue = get_queue_ref(ctx, params["QueueUrl"])
     _delete_one(ctx, queue, params["ReceiptHandle"])
     return {}
 
 
 @handler("sqs", "DeleteMessageBatch")
 def delete_message_batch(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    queue = get_queue(ctx, params["QueueUrl"])
+    queue = get_queue_ref(ctx, params["QueueUrl"])
     entries = _check_batch(params.get("Entries"), "DeleteMessageBatchRequestEntry")
     ok: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
@@ -461,22 +525,21 @@ def delete_message_batch(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     return {"Successful": ok, "Failed": failed}
 
 
-def _change_one(ctx: RequestContext, queue: Queue, handle: str, timeout: Any) -> bool:
+def _change_one(ctx: RequestContext, queue: AnyQueue, handle: str, timeout: Any) -> bool:
     """Change one message's visibility; True when it became visible now."""
     if timeout is None or not 0 <= int(timeout) <= 43_200:
         raise invalid_value("VisibilityTimeout", timeout, "Must be >= 0 and <= 43200")
     row, row_id, nonce = _held(ctx, queue, handle)
-    if row is None or row.receipt_nonce != nonce or row.visible_at <= ctx.now:
+    if row is None or not _in_flight(ctx, row, nonce):
         raise MessageNotInflight()
-    ctx.session.execute(
-        update(M).where(M.c.id == row_id).values(visible_at=ctx.now + dt.timedelta(seconds=int(timeout)))
-    )
+    until = conversions(ctx).time_in(ctx.now + dt.timedelta(seconds=int(timeout)))
+    ctx.tx.execute(_SET_VISIBLE_AT, {"row_id": row_id, "until": until})
     return int(timeout) == 0
 
 
 @handler("sqs", "ChangeMessageVisibility")
 def change_message_visibility(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    queue = get_queue(ctx, params["QueueUrl"])
+    queue = get_queue_ref(ctx, params["QueueUrl"])
     if _change_one(ctx, queue, params["ReceiptHandle"], params.get("VisibilityTimeout")):
         wake(ctx, queue)
     return {}
@@ -484,7 +547,7 @@ def change_message_visibility(ctx: RequestContext, params: dict[str, Any]) -> di
 
 @handler("sqs", "ChangeMessageVisibilityBatch")
 def change_message_visibility_batch(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    queue = get_queue(ctx, params["QueueUrl"])
+    queue = get_queue_ref(ctx, params["QueueUrl"])
     entries = _check_batch(params.get("Entries"), "ChangeMessageVisibilityBatchRequestEntry")
     ok: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
