@@ -6,21 +6,17 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import ipaddress
-import json
 import re
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
 from sqlalchemy import bindparam, delete, exists, select
 
 from awsmock.context import RequestContext
 from awsmock.models.s3 import S3Bucket, S3BucketConfig, S3Object, S3Upload
+from awsmock.rawvalues import Conversions, conversions
 from awsmock.registry import handler
 
 from . import acl, storage
-
-if TYPE_CHECKING:
-    from awsmock.store import Transaction
-
 from .errors import (
     AccessDenied,
     BucketAlreadyExists,
@@ -67,32 +63,6 @@ def from_json(value: Any) -> Any:
     return value
 
 
-# -- values of prebuilt statements -------------------------------------------------------------
-# ``Transaction.execute`` does no type processing: values cross the way the models' types store
-# them. ``UTCDateTime``: naive UTC (SQLite: SQLAlchemy's text form, microseconds always written);
-# JSON: text in (``json.dumps``, as SQLAlchemy does), parsed or text out (PostgreSQL's driver
-# parses JSON columns, SQLite hands back the text).
-
-
-def time_param(tx: Transaction, value: dt.datetime) -> Any:
-    naive = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return naive.isoformat(" ", "microseconds") if tx.dialect.name == "sqlite" else naive
-
-
-def time_value(value: Any) -> dt.datetime:
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=dt.UTC)  # type: ignore[no-any-return]
-
-
-def json_param(value: Any) -> str:
-    return json.dumps(value)
-
-
-def json_value(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str | bytes) else value
-
-
 # -- lookups ----------------------------------------------------------------------------------
 
 
@@ -117,11 +87,11 @@ class BucketRow:
 
     __slots__ = ("account_id", "encryption", "id", "name", "object_lock", "region", "versioning")
 
-    def __init__(self, name: str, row: Any) -> None:
+    def __init__(self, name: str, row: Any, conv: Conversions) -> None:
         self.name = name
         self.id, self.account_id, self.region, self.versioning, object_lock, encryption = row
         self.object_lock = bool(object_lock)
-        self.encryption = json_value(encryption)  # the stored document (None: no such config)
+        self.encryption = conv.json_out(encryption)  # the stored document (None: no such config)
 
 
 #: a bucket the object paths accept: loaded by the ORM or read raw
@@ -148,7 +118,7 @@ def bucket_row(ctx: RequestContext, name: str) -> BucketRow:
         raise NoSuchBucket(BucketName=name)
     if row[1] != ctx.account_id:
         raise AccessDenied()
-    return BucketRow(name, row)
+    return BucketRow(name, row, conversions(ctx.tx))
 
 
 def get_config(ctx: RequestContext, bucket: AnyBucket, name: str) -> Any:

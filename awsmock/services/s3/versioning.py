@@ -7,6 +7,7 @@ listings rely on stay exact.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -17,19 +18,11 @@ from sqlalchemy.orm.util import identity_key
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
 from awsmock.models.s3 import S3BlobChunk, S3Bucket, S3Object, S3Part
+from awsmock.rawvalues import Conversions, conversions
 from awsmock.registry import handler
 
 from . import storage
-from .buckets import (
-    AnyBucket,
-    get_bucket,
-    get_config,
-    json_param,
-    json_value,
-    set_config,
-    time_param,
-    time_value,
-)
+from .buckets import AnyBucket, get_bucket, get_config, set_config
 from .errors import InvalidArgument, MalformedXML, NoSuchVersion
 
 NULL = "null"
@@ -72,7 +65,7 @@ class ObjectRow:
 
     __slots__ = _ROW_COLUMNS
 
-    def __init__(self, row: Any) -> None:
+    def __init__(self, row: Any, conv: Conversions) -> None:
         (
             self.id,
             self.bucket_id,
@@ -95,9 +88,9 @@ class ObjectRow:
         self.is_latest = bool(is_latest)
         self.listed = bool(listed)
         self.delete_marker = bool(delete_marker)
-        self.last_modified = time_value(last_modified)
-        self.info = json_value(info)
-        self.tags = json_value(tags)
+        self.last_modified: dt.datetime = conv.time_out(last_modified)  # type: ignore[assignment]  # never NULL
+        self.info = conv.json_out(info)
+        self.tags = conv.json_out(tags)
 
 
 assert _ROW_COLUMNS == (
@@ -133,13 +126,13 @@ _VERSION_ROW = select(*_OBJECTS.c).where(
 def latest_row(ctx: RequestContext, bucket: AnyBucket, key: str) -> ObjectRow | None:
     """:func:`latest` with a prebuilt statement (no ORM session, no autoflush)."""
     row = ctx.tx.execute(_LATEST_ROW, {"b_id": bucket.id, "b_key": key}).fetchone()
-    return None if row is None else ObjectRow(row)
+    return None if row is None else ObjectRow(row, conversions(ctx.tx))
 
 
 def version_row(ctx: RequestContext, bucket: AnyBucket, key: str, version_id: str) -> ObjectRow | None:
     """:func:`find_version` with a prebuilt statement (no ORM session, no autoflush)."""
     row = ctx.tx.execute(_VERSION_ROW, {"b_id": bucket.id, "b_key": key, "v_id": version_id}).fetchone()
-    return None if row is None else ObjectRow(row)
+    return None if row is None else ObjectRow(row, conversions(ctx.tx))
 
 
 def check_version_id(version_id: str) -> None:
@@ -324,15 +317,16 @@ def put_version(
     the ORM session."""
     tx = ctx.tx
     tx.flush()  # whatever the session still holds goes first
+    conv = conversions(tx)
     info = values["info"]
     cs = info.get("checksum")
     row = dict(values)
     row.update(
-        last_modified=time_param(tx, values["last_modified"].replace(microsecond=0)),  # whole seconds
+        last_modified=conv.time_in(values["last_modified"].replace(microsecond=0)),  # whole seconds
         checksum_alg=cs["alg"] if cs else None,
         checksum_type=cs.get("type", "FULL_OBJECT") if cs else None,
-        info=json_param(info),
-        tags=json_param(values["tags"]),
+        info=conv.json_in(info),
+        tags=conv.json_in(values["tags"]),
     )
     if replace is not None:  # same row, same blob: no indexed column changes
         row["row_id"] = replace

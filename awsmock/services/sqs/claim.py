@@ -21,11 +21,11 @@ from sqlalchemy import Select, Update, bindparam, func, literal_column, select, 
 from awsmock.context import RequestContext
 from awsmock.models import UTCDateTime
 from awsmock.models.sqs import Message, Queue
+from awsmock.rawvalues import Conversions, conversions
 
 from . import fifo
 from .attributes import retention_cutoff
 from .lookup import AnyQueue, find_queue_ref, queue_arn, split_arn
-from .rows import Conversions, conversions
 
 M = Message.__table__
 COLUMNS = (
@@ -131,7 +131,7 @@ def candidates(
     ctx.tx.flush()  # raw statement: see what the ORM session wrote
     excluded = exclude or []
     stmt = _candidates_stmt(bool(queue.fifo), len(excluded), _lock_mode(ctx, queue))
-    conv = conversions(ctx)
+    conv = conversions(ctx.tx)
     params: dict[str, Any] = {
         "now": conv.time_in(ctx.now),
         "cutoff": conv.time_in(retention_cutoff(queue, ctx.now)),
@@ -216,7 +216,7 @@ def claim(ctx: RequestContext, queue: AnyQueue, limit: int, visibility: int, non
     if not taken:
         return []
     now = ctx.now
-    conv = conversions(ctx)
+    conv = conversions(ctx.tx)
     params: dict[str, Any] = {
         "now": conv.time_in(now),
         "until": conv.time_in(now + dt.timedelta(seconds=visibility)),

@@ -12,9 +12,9 @@ from sqlalchemy import bindparam, select
 
 from awsmock.context import RequestContext
 from awsmock.models.sqs import Queue
+from awsmock.rawvalues import conversions
 
 from .errors import QueueDoesNotExist
-from .rows import conversions
 
 
 class QueueRef:
@@ -105,7 +105,7 @@ def _attributes(ctx: RequestContext, stored: Any) -> Mapping[str, str]:
     if parsed is None:
         if len(_PARSED) >= 1024:
             _PARSED.clear()
-        parsed = _PARSED[stored] = MappingProxyType(conversions(ctx).json_out(stored) or {})
+        parsed = _PARSED[stored] = MappingProxyType(conversions(ctx.tx).json_out(stored) or {})
     return parsed
 
 

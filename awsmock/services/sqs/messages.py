@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
 from awsmock.models.sqs import Message
+from awsmock.rawvalues import conversions
 from awsmock.registry import handler
 from awsmock.waiting import WaitAndRetry
 
@@ -37,7 +38,6 @@ from .errors import (
 )
 from .lookup import AnyQueue, get_queue_ref
 from .md5 import md5_of_attributes, md5_of_body
-from .rows import conversions
 
 #: how often a long poll looks for messages sent by other processes (same-process sends wake it)
 #: (0.05 s for the first seconds of a wait, then 0.1 s: idle pollers cost ~10 short transactions/s)
@@ -252,7 +252,7 @@ def _send_one(ctx: RequestContext, queue: AnyQueue, entry: dict[str, Any]) -> di
             out.update(MessageId=seen[0], SequenceNumber=sequence_number(seen[1]))
             return out
     message_id = new_message_id()
-    conv = conversions(ctx)
+    conv = conversions(ctx.tx)
     stored_now = conv.time_in(now)
     sequenced = queue.fifo and group is not None and dedup is not None
     cursor: Any = ctx.tx.execute(
@@ -484,7 +484,7 @@ def _in_flight(ctx: RequestContext, row: Any, nonce: str) -> bool:
     """Whether a held row is in flight under the receive ``nonce``."""
     if row[0] != nonce:
         return False
-    visible_at = conversions(ctx).time_out(row[1])
+    visible_at = conversions(ctx.tx).time_out(row[1])
     return visible_at is not None and visible_at > ctx.now
 
 
@@ -532,7 +532,7 @@ def _change_one(ctx: RequestContext, queue: AnyQueue, handle: str, timeout: Any)
     row, row_id, nonce = _held(ctx, queue, handle)
     if row is None or not _in_flight(ctx, row, nonce):
         raise MessageNotInflight()
-    until = conversions(ctx).time_in(ctx.now + dt.timedelta(seconds=int(timeout)))
+    until = conversions(ctx.tx).time_in(ctx.now + dt.timedelta(seconds=int(timeout)))
     ctx.tx.execute(_SET_VISIBLE_AT, {"row_id": row_id, "until": until})
     return int(timeout) == 0
 

@@ -1,8 +1,9 @@
-"""Values for raw statements (``ctx.tx.execute``): what the ORM column types would convert.
+"""Values for prebuilt statements run raw (:meth:`awsmock.store.Transaction.execute`).
 
 Raw statements skip SQLAlchemy's type processing, so timestamps (:class:`UTCDateTime`) and JSON
-columns are converted here with the column types' own processors for the dialect in use (built
-once per dialect): the stored form is exactly what an ORM write stores, on SQLite and PostgreSQL.
+columns are converted here with those column types' own processors for the dialect in use (built
+once per dialect): a raw write stores exactly what an ORM write stores, on SQLite and PostgreSQL,
+and a raw read gives what an ORM read gives.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from awsmock.context import RequestContext
-from awsmock.models.sqs import Message
+from sqlalchemy import JSON
+
+from awsmock.models.base import UTCDateTime
 
 
 def _identity(value: Any) -> Any:
@@ -20,23 +22,23 @@ def _identity(value: Any) -> Any:
 
 
 class Conversions:
-    """Bind (``*_in``) and result (``*_out``) conversions of one dialect; None passes through."""
+    """Bind (``*_in``) and result (``*_out``) conversions of one dialect."""
 
     __slots__ = ("json_in", "json_out", "time_in", "time_out")
 
     def __init__(self, dialect: Any) -> None:
-        m = Message.__table__.c
-
-        def proc(typ: Any, bind: bool) -> Callable[[Any], Any]:
+        def proc(typ: Any, bind: bool, *, none: bool) -> Callable[[Any], Any]:
             impl = typ.dialect_impl(dialect)
             fn = impl.bind_processor(dialect) if bind else impl.result_processor(dialect, None)
             if fn is None:
                 return _identity
+            if none:  # the processor decides what None becomes (JSON: the text "null", as the ORM)
+                return fn  # type: ignore[no-any-return]
             return lambda value: None if value is None else fn(value)
 
-        self.time_in: Callable[[dt.datetime | None], Any] = proc(m.visible_at.type, True)
-        self.time_out: Callable[[Any], dt.datetime | None] = proc(m.visible_at.type, False)
-        if dialect.name == "sqlite":  # the same conversions, without the generic layers (hot)
+        self.time_in: Callable[[dt.datetime | None], Any] = proc(UTCDateTime(), True, none=False)
+        self.time_out: Callable[[Any], dt.datetime | None] = proc(UTCDateTime(), False, none=False)
+        if dialect.name == "sqlite":  # the same conversions, without the generic layers (hot paths)
             sample = dt.datetime(2001, 2, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
             for probe in (sample, sample.replace(microsecond=0)):
                 stored = self.time_in(probe)
@@ -44,34 +46,31 @@ class Conversions:
                     break
             else:
                 self.time_in, self.time_out = _sqlite_time_in, _sqlite_time_out
-        #: None stays SQL NULL (an ORM write stores JSON null; both read back as None)
-        self.json_in: Callable[[Any], Any] = proc(m.attributes.type, True)
-        self.json_out: Callable[[Any], Any] = proc(m.attributes.type, False)
-
-
-_UTC = dt.UTC
+        self.json_in: Callable[[Any], Any] = proc(JSON(), True, none=True)
+        self.json_out: Callable[[Any], Any] = proc(JSON(), False, none=False)
 
 
 def _sqlite_time_in(value: dt.datetime | None) -> str | None:
     """:class:`UTCDateTime` as SQLite stores it (naive UTC, SQLAlchemy's DATETIME text format)."""
     if value is None:
         return None
-    if value.tzinfo is not None and value.tzinfo is not _UTC:
-        value = value.astimezone(_UTC)
+    if value.tzinfo is not None and value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _sqlite_time_out(value: str | None) -> dt.datetime | None:
     if value is None:
         return None
-    return dt.datetime.fromisoformat(value).replace(tzinfo=_UTC)
+    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
 
 
 _BY_DIALECT: dict[tuple[str, str], Conversions] = {}
 
 
-def conversions(ctx: RequestContext) -> Conversions:
-    dialect = ctx.tx.dialect
+def conversions(tx: Any) -> Conversions:
+    """The conversions for ``tx``'s database (a :class:`~awsmock.store.Transaction`)."""
+    dialect = tx.dialect
     key = (dialect.name, dialect.driver)
     conv = _BY_DIALECT.get(key)
     if conv is None:
