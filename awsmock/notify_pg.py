@@ -50,7 +50,7 @@ class PgNotifier(Notifier):
     # -- writers ------------------------------------------------------------------------
 
     def publish(self, ctx: Any, topic: str) -> None:
-        ctx.session.execute(_NOTIFY, {"topic": topic})  # delivered at commit, to every process
+        ctx.tx.execute(_NOTIFY, {"topic": topic})  # delivered at commit, to every process
         super().publish(ctx, topic)  # this process: no round trip through the listener
 
     # -- waiters ------------------------------------------------------------------------
