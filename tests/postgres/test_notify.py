@@ -13,8 +13,8 @@ from awsmock.store import Store
 class _Ctx:
     """The two things :meth:`Notifier.publish` uses of a request context."""
 
-    def __init__(self, session: Any) -> None:
-        self.session = session
+    def __init__(self, tx: Any) -> None:
+        self.tx = tx
         self.hooks: list[Any] = []
 
     def after_commit(self, fn: Any) -> None:
@@ -38,8 +38,8 @@ def test_a_commit_on_one_store_wakes_a_waiter_of_another(pg_store: Store) -> Non
         thread = threading.Thread(target=wait)
         thread.start()
         started.wait()
-        with other.session() as session:
-            ctx = _Ctx(session)
+        with other.transaction() as tx:
+            ctx = _Ctx(tx)
             writing.publish(ctx, "sqs:42")
             # NOTIFY is transactional: nothing is delivered before the commit
             assert not waiting.wait("sqs:42", seen, 0.3)
@@ -56,8 +56,8 @@ def test_a_rolled_back_write_wakes_nobody(pg_store: Store) -> None:
     try:
         seen = pg_store.notifier.version("sqs:7")
         try:
-            with other.session() as session:
-                other.notifier.publish(_Ctx(session), "sqs:7")
+            with other.transaction() as tx:
+                other.notifier.publish(_Ctx(tx), "sqs:7")
                 raise RuntimeError("roll back")
         except RuntimeError:
             pass
