@@ -61,7 +61,7 @@ def _waitress_channel_fixes() -> type:
         def _flush_outbufs_below_high_watermark(self) -> None:
             # A worker waits here for the event loop to send; the event loop itself (running a
             # quick request) must not: it lets the buffer grow (spilling to a temporary file).
-            if threading.current_thread() is getattr(self.server.task_dispatcher, "loop_thread", None):
+            if turns.on_loop_thread():
                 return
             super()._flush_outbufs_below_high_watermark()
 
@@ -151,7 +151,7 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     if "_dispatcher" in extra:
-        extra["_dispatcher"].loop_thread = threading.current_thread()  # quick requests run here
+        turns.set_loop_thread()  # quick requests run on this thread
     try:
         server.run()
     except SystemExit:

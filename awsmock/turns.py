@@ -20,6 +20,7 @@ thread takes over, so waiting requests never stall the rest.
 from __future__ import annotations
 
 import collections
+import json
 import threading
 from typing import Any
 
@@ -45,8 +46,6 @@ def task_dispatcher() -> Any:
             super().__init__()
             self.turn = threading.Lock()
             self.inline: collections.deque[Any] = collections.deque()
-            #: the event loop's thread (set by the server before it runs the loop)
-            self.loop_thread: threading.Thread | None = None
 
         def handler_thread(self, thread_no: int) -> None:
             turn = self.turn
@@ -75,7 +74,7 @@ def task_dispatcher() -> Any:
                 pass_turn()
 
         def add_task(self, task: Any) -> None:
-            if threading.current_thread() is self.loop_thread and quick(task):
+            if on_loop_thread() and quick(task):
                 self.inline.append(task)  # run by the channel once its read is done
                 return
             super().add_task(task)
@@ -95,15 +94,67 @@ def task_dispatcher() -> Any:
     return TurnTaskDispatcher()
 
 
-#: JSON-protocol operations that may wait (long polls): never run on the event loop's thread
-MAY_WAIT = frozenset({"AmazonSQS.ReceiveMessage"})
+#: JSON-protocol operations that may wait (long polls): X-Amz-Target -> (the request member
+#: that sets the wait, the member naming the resource whose default wait applies otherwise)
+MAY_WAIT = {"AmazonSQS.ReceiveMessage": ("WaitTimeSeconds", "QueueUrl")}
 QUICK_BODY = 1024 * 1024
+
+_loop_thread: threading.Thread | None = None
+
+
+def set_loop_thread() -> None:
+    """The calling thread runs the server's event loop (quick requests run on it)."""
+    global _loop_thread
+    _loop_thread = threading.current_thread()
+
+
+def on_loop_thread() -> bool:
+    """Whether this is the event loop's thread, which must never wait (a long poll there
+    answers at once, as with a zero wait time)."""
+    return _loop_thread is not None and threading.current_thread() is _loop_thread
+
+
+#: resource -> whether a request that names no wait time waits by default (long-poll hints)
+_default_waits: dict[str, bool] = {}
+
+
+def note_default_wait(resource: str, waits: bool) -> None:
+    """Record whether requests on ``resource`` (an SQS queue URL, as sent) that set no wait time
+    long-poll by default, so the next one can run on the event loop's thread when they do not."""
+    if len(_default_waits) >= 10_000:
+        _default_waits.clear()
+    _default_waits[resource] = waits
+
+
+def forget_default_waits() -> None:
+    """Queue attributes changed in this process: learn the default waits again. (A change made
+    by another process sharing the state is learned at the queue's next receive; until then a
+    receive that names no wait time may answer at once.)"""
+    _default_waits.clear()
+
+
+def _may_wait(request: Any, fields: tuple[str, str]) -> bool:
+    wait_field, resource_field = fields
+    try:
+        stream = request.get_body_stream()
+        body = json.loads(stream.read() or b"{}")
+        stream.seek(0)
+    except (ValueError, OSError):
+        return True
+    if not isinstance(body, dict):
+        return True
+    wait = body.get(wait_field)
+    if wait is not None:
+        return wait != 0
+    resource = body.get(resource_field)
+    return not isinstance(resource, str) or _default_waits.get(resource) is not False
 
 
 def quick(channel: Any) -> bool:
     """Whether the channel's next request can run on the event loop's own thread: it never
-    waits (no long poll), its body is small and its answer is small: a JSON-protocol call but
-    SQS ReceiveMessage, a small S3 PUT, a HEAD, or a GET of a path whose last answer was small
+    waits (no long poll), its body is small and its answer is small: a JSON-protocol call (an
+    SQS ReceiveMessage only with a zero wait, or none on a queue known not to wait by default:
+    :func:`note_default_wait`), a small S3 PUT, a HEAD, or a GET of a path whose last answer was small
     (:func:`remember_answer`; the first GET of a path goes to a worker). Should an answer turn
     out large after all, the channel spools it (see ``awsmock/server.py``) rather than wait."""
     try:
@@ -115,7 +166,8 @@ def quick(channel: Any) -> bool:
     headers = request.headers
     target = headers.get("X_AMZ_TARGET")
     if target is not None:
-        return target not in MAY_WAIT
+        fields = MAY_WAIT.get(target)
+        return fields is None or not _may_wait(request, fields)
     command = request.command
     if command == "PUT":
         return "X_AMZ_COPY_SOURCE" not in headers

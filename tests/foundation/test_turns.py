@@ -106,3 +106,43 @@ def test_quick_requests_are_answered_while_every_worker_waits(srv: ServerProcess
         t.join(25)
     assert sorted(got) == [1, 1, 1, 1]
     assert s3.get_object(Bucket="turns-busy", Key="k")["Body"].read() == b"small"
+
+
+def test_receives_that_cannot_wait_run_while_every_worker_waits(srv: ServerProcess) -> None:
+    sqs = _client(srv, "sqs")
+    busy = sqs.create_queue(QueueName="turns-busy-polls")["QueueUrl"]
+    plain = sqs.create_queue(QueueName="turns-plain")["QueueUrl"]
+    assert sqs.receive_message(QueueUrl=plain).get("Messages") is None  # learned: no default wait
+    sqs.send_message(QueueUrl=plain, MessageBody="now")
+    sqs.send_message(QueueUrl=plain, MessageBody="then")
+    got: list[int] = []
+    pollers = [threading.Thread(target=lambda: got.append(len(_client(srv, "sqs").receive_message(
+        QueueUrl=busy, WaitTimeSeconds=20).get("Messages", [])))) for _ in range(4)]
+    for t in pollers:
+        t.start()
+    # with every worker in a long poll, a zero-wait receive is still answered (event loop)
+    first = sqs.receive_message(QueueUrl=plain, WaitTimeSeconds=0)["Messages"]
+    second = sqs.receive_message(QueueUrl=plain)["Messages"]  # no wait time: the queue's (0)
+    assert sorted(m["Body"] for m in first + second) == ["now", "then"]
+    assert sqs.receive_message(QueueUrl=plain).get("Messages") is None  # empty: answered at once
+    for i in range(4):
+        sqs.send_message(QueueUrl=busy, MessageBody=f"w{i}")
+    for t in pollers:
+        t.join(25)
+    assert got == [1, 1, 1, 1]
+
+
+def test_a_queue_whose_default_wait_changed_long_polls_again(srv: ServerProcess) -> None:
+    sqs = _client(srv, "sqs")
+    url = sqs.create_queue(QueueName="turns-default-wait")["QueueUrl"]
+    assert sqs.receive_message(QueueUrl=url).get("Messages") is None  # learned: no default wait
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"ReceiveMessageWaitTimeSeconds": "10"})
+    got: list[list[Any]] = []
+    poller = threading.Thread(target=lambda: got.append(
+        _client(srv, "sqs").receive_message(QueueUrl=url).get("Messages", [])))
+    poller.start()
+    poller.join(1.0)
+    assert poller.is_alive() and got == []  # waiting (the queue's default), not answered empty
+    sqs.send_message(QueueUrl=url, MessageBody="late")
+    poller.join(15)
+    assert [m["Body"] for m in got[0]] == ["late"]

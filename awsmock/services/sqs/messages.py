@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
+from awsmock import turns
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
 from awsmock.models.sqs import Message
@@ -432,6 +433,7 @@ def receive_message(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     wait = params.get("WaitTimeSeconds")
     if wait is None:
         wait = int_attr(queue, "ReceiveMessageWaitTimeSeconds")
+        turns.note_default_wait(params["QueueUrl"], wait > 0)  # a server hint (awsmock/turns.py)
     elif not 0 <= wait <= 20:
         raise invalid_value("WaitTimeSeconds", wait, "Must be >= 0 and <= 20, if provided")
     visibility = params.get("VisibilityTimeout")

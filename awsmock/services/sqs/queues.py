@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from awsmock import turns
 from awsmock.context import RequestContext
 from awsmock.models.sqs import Deduplication, Message, Queue, ReceiveAttempt
 from awsmock.registry import handler
@@ -45,6 +46,7 @@ def _check_name(name: str, fifo: bool) -> None:
 
 @handler("sqs", "CreateQueue")
 def create_queue(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    ctx.after_commit(turns.forget_default_waits)  # a new queue may reuse a URL
     name = params["QueueName"]
     given = dict(params.get("Attributes") or {})
     fifo = str(given.get("FifoQueue", "false")).lower() == "true"
@@ -177,6 +179,7 @@ def get_queue_attributes(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 
 @handler("sqs", "SetQueueAttributes")
 def set_queue_attributes(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    ctx.after_commit(turns.forget_default_waits)  # ReceiveMessageWaitTimeSeconds may change
     queue = get_queue(ctx, params["QueueUrl"])
     values = attributes.normalize(ctx, params.get("Attributes") or {}, fifo=queue.fifo, creating=False)
     attributes.apply(queue, values)
