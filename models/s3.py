@@ -5,7 +5,8 @@ Bodies are immutable *blobs*: a blob is a list of ``(offset, chunk)`` rows in
 ``s3_blob_chunk`` pointing at ``s3_chunk`` rows of at most 1 MiB. Objects and parts point at a
 blob; completing a multipart upload builds the object's blob by linking the parts' chunks (no
 byte is copied), and a copy of a whole object shares its blob. A chunk is deleted when no blob
-links it any more.
+links it any more. (One exception: an overwrite of a never-versioned key whose old body is a
+single chunk nothing else links rewrites that chunk in place; see ``services/s3/storage.py``.)
 """
 
 from __future__ import annotations
