@@ -97,6 +97,13 @@ def _begin_with(statement: str):  # type: ignore[no-untyped-def]
     return on_begin
 
 
+def _stamp_head(execute: Callable[..., Any]) -> None:
+    """Create Alembic's version table holding the head revision (a schema built from the ORM)."""
+    execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+            "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
+    execute("INSERT INTO alembic_version VALUES (?)", (head_revision(),))
+
+
 _template_lock = threading.Lock()
 _template: sqlite3.Connection | None = None
 
@@ -110,9 +117,7 @@ def _memory_template() -> sqlite3.Connection:
             eng = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
             load_all()
             Base.metadata.create_all(eng)
-            conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
-                         "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
-            conn.execute("INSERT INTO alembic_version VALUES (?)", (head_revision(),))
+            _stamp_head(conn.execute)
             conn.commit()
             _template = conn
         return _template
@@ -206,13 +211,9 @@ class Transaction:
         else:
             self.dbapi.commit()
 
-    def _close(self) -> None:
+    def _end_session(self) -> None:
         if self._session is not None:
             self._session.close()
-        if self._conn is not None:
-            self._conn.close()  # rolls back what was not committed, returns the connection
-        else:
-            self.fairy.close()  # the pool rolls back what was not committed
 
 
 class Store:
@@ -328,8 +329,7 @@ class Store:
                     yield tx
                     tx._commit()
                 finally:
-                    if tx._session is not None:
-                        tx._session.close()
+                    tx._end_session()
                     try:
                         if dbapi.in_transaction:
                             dbapi.rollback()
@@ -345,7 +345,8 @@ class Store:
                     yield tx
                     tx._commit()
                 finally:
-                    tx._close()
+                    tx._end_session()
+                    conn.close()  # rolls back what was not committed, returns the connection
         finally:
             if lock is not None:
                 lock.release()
@@ -404,7 +405,7 @@ class Store:
         with self._migration_lock():
             current = self.current_revision()
             if current is None and self.backend == "sqlite" and self._empty():
-                self._create_at_head(head)  # a new data dir: the schema in one go
+                self._create_at_head()  # a new data dir: the schema in one go
             elif current != head:
                 upgrade_database(self.write_engine)
         return head
@@ -413,17 +414,13 @@ class Store:
         with self.read_engine.connect() as conn:
             return conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar() == 0
 
-    def _create_at_head(self, head: str) -> None:
+    def _create_at_head(self) -> None:
         """A new database: the ORM's schema (the head revision is regenerated from it) and the
         head stamped, in one transaction, without running Alembic (as its docs suggest)."""
         load_all()
         with self.write_engine.begin() as conn:
             Base.metadata.create_all(conn)
-            conn.exec_driver_sql(
-                "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
-                "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
-            )
-            conn.exec_driver_sql("INSERT INTO alembic_version VALUES (?)", (head,))
+            _stamp_head(conn.exec_driver_sql)
 
     # -- reset --------------------------------------------------------------------------
 

@@ -84,8 +84,8 @@ def task_dispatcher() -> Any:
             inline = self.inline
             while inline:
                 channel = inline.popleft()
-                # waitress waits for the event loop to drain a channel's output when it holds
-                # more than its high watermark, or before a pipelined request: never here
+                # pipelined requests, or output still waiting to be sent: a worker may wait for
+                # the event loop to drain it, where this thread would only let it grow
                 if len(channel.requests) > 1 or channel.total_outbufs_len > QUICK_BODY:
                     super().add_task(channel)
                 else:

@@ -63,7 +63,7 @@ def enforce(ctx: RequestContext, req: WireRequest, operation: Any, params: dict[
     if ident is not None:
         ctx.account_id = ident.account_id
         ctx.principal_arn = ident.arn
-    if settings.known_off(ctx.store.url) or not settings.must_authenticate(ctx.session, ctx.store.url):
+    if not settings.must_authenticate(lambda: ctx.session, ctx.store.url):
         return
     setattr(ctx, ENFORCED, True)
     if (ctx.service, ctx.operation) in UNSIGNED:

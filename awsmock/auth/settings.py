@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import String, text
@@ -97,20 +98,18 @@ def _changed() -> None:
     _off_until.clear()
 
 
-def known_off(cache_key: str) -> bool:
-    """True when the database named ``cache_key`` was just seen with no limit (no query)."""
-    hit = _off_until.get(cache_key)
-    return hit is not None and hit[0] == _generation and hit[1] > time.monotonic() and os.environ.get(ENV) is None
-
-
-def must_authenticate(session: Session, cache_key: str | None = None) -> bool:
+def must_authenticate(session_of: Callable[[], Session], cache_key: str | None = None) -> bool:
     """Whether this request is authenticated; while free actions remain, use one up.
 
-    ``cache_key`` names the database (its URL) for the no-limit cache; None disables it.
+    ``session_of`` gives the request's session: it is not asked for while the no-limit cache
+    answers. ``cache_key`` names the database (its URL) for that cache; None disables it.
     """
-    if cache_key is not None and known_off(cache_key):
-        return False
     cacheable = cache_key is not None and os.environ.get(ENV) is None
+    if cacheable:
+        hit = _off_until.get(cache_key)  # type: ignore[arg-type]
+        if hit is not None and hit[0] == _generation and hit[1] > time.monotonic():
+            return False
+    session = session_of()
     limit, count = limit_and_count(session)
     if limit is None:
         if cacheable:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import bindparam, select
@@ -121,21 +121,22 @@ def find_queue_ref(
 
 def get_queue_ref(ctx: RequestContext, url: str | None) -> QueueRef:
     """The queue a ``QueueUrl`` names (read-only, see :class:`QueueRef`), or QueueDoesNotExist."""
-    if not url:
-        raise QueueDoesNotExist()
-    account, name = split_queue_url(ctx, url)
-    queue = find_queue_ref(ctx, account, name)
-    if queue is None:
-        raise QueueDoesNotExist()
-    return queue
+    return _named_by(ctx, url, find_queue_ref)
 
 
 def get_queue(ctx: RequestContext, url: str | None) -> Queue:
     """The queue a ``QueueUrl`` names, or QueueDoesNotExist."""
+    return _named_by(ctx, url, find_queue)
+
+
+Q = TypeVar("Q", Queue, QueueRef)
+
+
+def _named_by(ctx: RequestContext, url: str | None, find: Callable[[RequestContext, str, str], Q | None]) -> Q:
     if not url:
         raise QueueDoesNotExist()
     account, name = split_queue_url(ctx, url)
-    queue = find_queue(ctx, account, name)
+    queue = find(ctx, account, name)
     if queue is None:
         raise QueueDoesNotExist()
     return queue
