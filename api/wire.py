@@ -105,7 +105,8 @@ class WireRequest:
 
     @cached_property
     def query(self) -> list[tuple[str, str]]:
-        return parse_qsl(self.query_string, keep_blank_values=True)
+        qs = self.query_string
+        return parse_qsl(qs, keep_blank_values=True) if qs else []
 
     @cached_property
     def query_dict(self) -> dict[str, str]:

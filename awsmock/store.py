@@ -216,6 +216,62 @@ class Transaction:
             self._session.close()
 
 
+class _SqliteTransaction:
+    """:meth:`Store.transaction` on SQLite: BEGIN on a kept DB-API connection, COMMIT when the
+    block ends without error, ROLLBACK otherwise; the connection goes back to the store's idle
+    list (kept checked out: the pool's checkin costs more than the BEGIN)."""
+
+    __slots__ = ("_fairy", "_store", "_tx", "_write")
+
+    def __init__(self, store: Store, write: bool) -> None:
+        self._store = store
+        self._write = write
+
+    def __enter__(self) -> Transaction:
+        store = self._store
+        write = self._write
+        lock = store._lock
+        if lock is not None:
+            lock.acquire()
+        try:
+            engine = store.write_engine if write else store.read_engine
+            idle = store._idle[write]
+            fairy: Any = idle.pop() if idle else engine.raw_connection()
+            try:
+                fairy.driver_connection.execute(store._begin_sql[write])
+            except BaseException:
+                fairy.close()
+                raise
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        self._fairy = fairy
+        tx = self._tx = Transaction(engine, fairy, store._joined_sessions)
+        return tx
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        store = self._store
+        tx = self._tx
+        fairy = self._fairy
+        try:
+            try:
+                if exc_type is None:
+                    tx._commit()
+            finally:
+                tx._end_session()
+                try:
+                    if tx.dbapi.in_transaction:
+                        tx.dbapi.rollback()
+                except BaseException:
+                    fairy.invalidate()  # a broken connection: the pool makes a new one
+                    raise
+                store._idle[self._write].append(fairy)
+        finally:
+            if store._lock is not None:
+                store._lock.release()
+
+
 class Store:
     """One database holding the whole awsmock state."""
 
@@ -301,52 +357,36 @@ class Store:
             if lock is not None:
                 lock.release()
 
-    @contextlib.contextmanager
-    def transaction(self, write: bool = True) -> Iterator[Transaction]:
+    def transaction(self, write: bool = True) -> contextlib.AbstractContextManager[Transaction]:
         """One request's transaction (see :class:`Transaction`): committed when the block ends,
         rolled back on error. A request that never asks for its ORM session never pays for one.
 
         SQLite: the pooled DB-API connection runs ``BEGIN``/``BEGIN IMMEDIATE`` and ``COMMIT``
         itself (no SQLAlchemy Connection unless the session is wanted: a third of the
-        transaction's cost). PostgreSQL: a SQLAlchemy Connection, for its isolation levels.
+        transaction's cost), in a plain context-manager object (a generator-based one costs a
+        measurable share of a small request). PostgreSQL: a SQLAlchemy Connection, for its
+        isolation levels.
         """
+        if self.backend == "sqlite":
+            return _SqliteTransaction(self, write)
+        return self._connection_transaction(write)
+
+    @contextlib.contextmanager
+    def _connection_transaction(self, write: bool) -> Iterator[Transaction]:
         lock = self._lock
         if lock is not None:
             lock.acquire()
         try:
             engine = self.write_engine if write else self.read_engine
-            if self.backend == "sqlite":
-                idle = self._idle[write]
-                fairy: Any = idle.pop() if idle else engine.raw_connection()
-                dbapi = fairy.driver_connection
-                try:
-                    dbapi.execute(self._begin_sql[write])
-                except BaseException:
-                    fairy.close()
-                    raise
-                tx = Transaction(engine, fairy, self._joined_sessions)
-                try:
-                    yield tx
-                    tx._commit()
-                finally:
-                    tx._end_session()
-                    try:
-                        if dbapi.in_transaction:
-                            dbapi.rollback()
-                    except BaseException:
-                        fairy.invalidate()  # a broken connection: the pool makes a new one
-                        raise
-                    idle.append(fairy)  # kept checked out: the pool's checkin costs more than the BEGIN
-            else:
-                conn = engine.connect()
-                conn.begin()
-                tx = Transaction(engine, conn.connection, self._joined_sessions, conn)
-                try:
-                    yield tx
-                    tx._commit()
-                finally:
-                    tx._end_session()
-                    conn.close()  # rolls back what was not committed, returns the connection
+            conn = engine.connect()
+            conn.begin()
+            tx = Transaction(engine, conn.connection, self._joined_sessions, conn)
+            try:
+                yield tx
+                tx._commit()
+            finally:
+                tx._end_session()
+                conn.close()  # rolls back what was not committed, returns the connection
         finally:
             if lock is not None:
                 lock.release()

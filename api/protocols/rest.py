@@ -54,7 +54,8 @@ import re
 import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
+from functools import cached_property
 from typing import IO, Any
 from urllib.parse import parse_qsl, unquote
 
@@ -165,8 +166,22 @@ def format_timestamp(value: Any, fmt: str) -> Any:
             return dt.strftime("%Y-%m-%dT%H:%M:%S") + f".{dt.microsecond // 1000:03d}Z"
         return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     if fmt == "rfc822":
-        return formatdate(calendar.timegm(dt.utctimetuple()), usegmt=True)
+        return http_date(dt)
     raise ValueError(f"unknown timestamp format {fmt}")
+
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def http_date(value: datetime) -> str:
+    """An aware datetime as an HTTP date (``Tue, 01 Dec 2026 10:00:00 GMT``), what
+    ``email.utils.formatdate(usegmt=True)`` gives, built directly (a hot header: Last-Modified)."""
+    t = value.astimezone(UTC) if value.utcoffset() else value
+    return (
+        f"{_DAY_NAMES[t.weekday()]}, {t.day:02d} {_MONTH_NAMES[t.month - 1]} {t.year:04d} "
+        f"{t.hour:02d}:{t.minute:02d}:{t.second:02d} GMT"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -196,6 +211,20 @@ class Route:
     literal_segments: int
     literal_chars: int
     deprecated: bool = False  # loses ties (S3 GetBucketLifecycle vs GetBucketLifecycleConfiguration)
+
+    @cached_property
+    def full_score(self) -> tuple[int, ...]:
+        """:func:`_score` when every required query key and header is present."""
+        needed = len(self.required_query) + len(self.required_headers)
+        return (
+            self.literal_segments,
+            len(self.query),
+            1,
+            needed,
+            self.literal_chars,
+            0 if self.greedy else 1,
+            0 if self.deprecated else 1,
+        )
 
     @property
     def query_keys(self) -> frozenset[str]:
@@ -336,6 +365,9 @@ class Router:
             return []
         headers = headers or {}
         scored: list[tuple[tuple[int, ...], RouteMatch]] = []
+        # routes of one template share their regex (re.compile caches it): match it and decode
+        # its labels once (S3: PutObject, CopyObject, UploadPart and UploadPartCopy share one)
+        seen: dict[tuple[str, tuple[str, ...]], dict[str, str] | None] = {}
         for route in routes:
             ok = True
             for key, value in route.query:
@@ -345,33 +377,38 @@ class Router:
                     break
             if not ok:
                 continue
-            m = route.regex.match(path)
-            if m is None:
-                continue
-            labels: dict[str, str] = {}
-            for i, name in enumerate(route.labels):
-                labels[name] = unquote(m.group(f"L{i}"))
-            score = _score(route, qkeys, headers)
-            scored.append((score, RouteMatch(route.operation, labels, route)))
+            pattern = (route.regex.pattern, route.labels)
+            if pattern in seen:
+                found = seen[pattern]
+                if found is None:
+                    continue
+                labels = dict(found)
+            else:
+                m = route.regex.match(path)
+                if m is None:
+                    seen[pattern] = None
+                    continue
+                labels = {name: unquote(m.group(f"L{i}")) for i, name in enumerate(route.labels)}
+                seen[pattern] = labels
+                labels = dict(labels)
+            scored.append((_score(route, qkeys, headers), RouteMatch(route.operation, labels, route)))
         scored.sort(key=lambda item: item[0], reverse=True)
         return [m for _, m in scored]
 
 
 def _score(route: Route, qkeys: dict[str, str], headers: dict[str, str]) -> tuple[int, ...]:
     """How specific a matching route is (higher wins; see the module docstring)."""
-    present = sum(1 for k in route.required_query if k in qkeys) + sum(
-        1 for h in route.required_headers if h in headers
-    )
-    needed = len(route.required_query) + len(route.required_headers)
-    return (
-        route.literal_segments,
-        len(route.query),
-        1 if present == needed else 0,
-        needed if present == needed else 0,
-        route.literal_chars,
-        0 if route.greedy else 1,
-        0 if route.deprecated else 1,
-    )
+    full = route.full_score
+    for k in route.required_query:
+        if k not in qkeys:
+            break
+    else:
+        for h in route.required_headers:
+            if h not in headers:
+                break
+        else:
+            return full
+    return (full[0], full[1], 0, 0, *full[4:])
 
 
 _routers: weakref.WeakKeyDictionary[ServiceModel, Router] = weakref.WeakKeyDictionary()
@@ -405,6 +442,10 @@ class Bindings:
     status: str | None  # member bound to the status code
     body: tuple[str, ...]  # members without a location
     payload: str | None
+    #: lower-cased header -> the members bound to it (requests name a few of a shape's many)
+    header_index: dict[str, tuple[tuple[str, Shape], ...]] = field(default_factory=dict, compare=False)
+    #: header member -> (its wire name as sent, its shape)
+    header_out: dict[str, tuple[str, Shape]] = field(default_factory=dict, compare=False)
 
 
 def shape_key(shape: Shape) -> tuple[Any, ...]:
@@ -460,6 +501,9 @@ def bound_members(shape: Shape) -> Bindings:
         body=tuple(body),
         payload=shape.serialization.get("payload"),
     )
+    for name, hname, member in header:
+        b.header_index[hname] = (*b.header_index.get(hname, ()), (name, member))
+        b.header_out[name] = (member.serialization.get("name", name), member)
     _bindings[key] = (getattr(shape, "_shape_resolver", None), b)
     _bindings[ident] = (shape, b)
     return b
@@ -604,17 +648,20 @@ def parse_bindings(req: WireRequest, shape: Shape | None, match: RouteMatch | No
                 params[name] = out
     if b.header or b.header_maps:
         headers = req.headers
-        for name, hname, member in b.header:
-            text = headers.get(hname)
-            if text is None:
+        index = b.header_index
+        # a request sends a dozen headers where a shape may bind forty: walk the headers
+        for hname, text in headers.items():
+            bound = index.get(hname)
+            if bound is None:
                 continue
-            if member.type_name == "list":
-                items = _split_header_list(text)
-                if member.member.type_name == "timestamp":
-                    items = _join_http_dates(items)
-                params[name] = [_scalar(name, member.member, v, "header") for v in items]
-            else:
-                params[name] = _scalar(name, member, text, "header")
+            for name, member in bound:
+                if member.type_name == "list":
+                    items = _split_header_list(text)
+                    if member.member.type_name == "timestamp":
+                        items = _join_http_dates(items)
+                    params[name] = [_scalar(name, member.member, v, "header") for v in items]
+                else:
+                    params[name] = _scalar(name, member, text, "header")
         for name, prefix, _mshape in b.header_maps:
             hmap = {h[len(prefix) :]: v for h, v in headers.items() if h.startswith(prefix)}
             if hmap:
@@ -665,13 +712,16 @@ def render_bindings(shape: Shape | None, result: dict[str, Any]) -> tuple[int | 
     b = bound_members(shape)
     headers: dict[str, str] = {}
     status: int | None = None
-    for name, _hname, member in b.header:
-        value = result.get(name)
-        if value is None:
-            continue
-        if member.type_name == "list" and not value:
-            continue
-        headers[member.serialization.get("name", name)] = _header_text(member, value)
+    if b.header:
+        out = b.header_out
+        for name, value in result.items():
+            bound = out.get(name)
+            if bound is None or value is None:
+                continue
+            wire, member = bound
+            if member.type_name == "list" and not value:
+                continue
+            headers[wire] = _header_text(member, value)
     for name, _prefix, mshape in b.header_maps:
         value = result.get(name)
         if value:

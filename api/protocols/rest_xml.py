@@ -166,6 +166,8 @@ def _s3_post_form(req: WireRequest) -> bool:
     """S3 browser-based upload (presigned POST): a multipart/form-data POST to a bucket, which
     botocore models no operation for; served as PutObject with params parsed from the form by
     awsmock.services.s3.post_form. (Hook added by the S3 helper.)"""
+    if req.method != "POST":
+        return False
     from awsmock.services.s3.post_form import is_post_form
 
     return is_post_form(req, s3_path_style(req))

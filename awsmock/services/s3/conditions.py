@@ -52,15 +52,14 @@ def check_read(
         raise PreconditionFailed(Condition=f"{name}If-Match")
     if ius is not None and if_match is None and lm > _seconds(ius):
         raise PreconditionFailed(Condition=f"{name}If-Unmodified-Since")
-    not_modified_headers = {"ETag": etag, "Last-Modified": http_date(last_modified)}
     if if_none is not None and etag_matches(if_none, etag):
         if copy:
             raise PreconditionFailed(Condition=f"{name}If-None-Match")
-        raise NotModified(headers=not_modified_headers)
+        raise NotModified(headers={"ETag": etag, "Last-Modified": http_date(last_modified)})
     if ims is not None and if_none is None and lm <= _seconds(ims):
         if copy:
             raise PreconditionFailed(Condition=f"{name}If-Modified-Since")
-        raise NotModified(headers=not_modified_headers)
+        raise NotModified(headers={"ETag": etag, "Last-Modified": http_date(last_modified)})
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
