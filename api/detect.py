@@ -61,7 +61,7 @@ def known_by_endpoint_prefix() -> dict[str, tuple[str, ...]]:
 def _lookup(known: dict[str, tuple[str, ...]], full: object, key: str) -> tuple[str, ...]:
     if key in known:
         return known[key]
-    if key in specs.all_service_names():
+    if key in specs.service_name_set():
         return (key,)
     return full().get(key, ())  # type: ignore[operator,no-any-return]
 

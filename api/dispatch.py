@@ -133,7 +133,7 @@ class Dispatcher:
     def _dispatch(self, req: WireRequest) -> WireResponse:
         request_id = new_request_id()
         target = detect(req)
-        if target.service is None or target.service not in specs.all_service_names():
+        if target.service is None or target.service not in specs.service_name_set():
             return _generic_error(NotImplementedOperation(target.signing_name or "unknown", None), request_id)
         model = specs.service_model(target.service)
         try:
@@ -143,7 +143,7 @@ class Dispatcher:
         operation = None
         try:
             op_name = proto.operation_name(req, model)
-            if op_name is None or op_name not in model.operation_names:
+            if op_name is None or op_name not in specs.operation_name_set(model):
                 raise UnknownOperation(f"Unknown operation for service {target.service}", status=400)
             operation = model.operation_model(op_name)
             if self.services is not None and target.service not in self.services:

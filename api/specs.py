@@ -19,8 +19,10 @@ __all__ = [
     "Shape",
     "all_service_names",
     "operation_model",
+    "operation_name_set",
     "protocols_of",
     "service_model",
+    "service_name_set",
     "services_by_endpoint_prefix",
     "services_by_signing_name",
     "services_by_target_prefix",
@@ -37,9 +39,23 @@ def all_service_names() -> tuple[str, ...]:
 
 
 @cache
+def service_name_set() -> frozenset[str]:
+    """:func:`all_service_names` for membership tests (a hot check: ~400 names)."""
+    return frozenset(all_service_names())
+
+
+def operation_name_set(model: ServiceModel) -> frozenset[str]:
+    """The model's operation names for membership tests (botocore's is a list)."""
+    names: frozenset[str] | None = model.__dict__.get("_awsmock_operation_names")
+    if names is None:
+        names = model.__dict__["_awsmock_operation_names"] = frozenset(model.operation_names)
+    return names
+
+
+@cache
 def service_model(name: str) -> ServiceModel:
     """botocore's model of service ``name`` (``KeyError`` when botocore has none)."""
-    if name not in all_service_names():
+    if name not in service_name_set():
         raise KeyError(name)
     with _lock:
         data = _loader.load_service_model(name, "service-2")

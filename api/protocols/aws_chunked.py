@@ -98,7 +98,10 @@ class AwsChunkedReader(_StreamReader):
     def __init__(self, raw: IO[bytes] | io.RawIOBase, decoded_length: int | None = None) -> None:
         super().__init__()
         self._raw: Any = raw
-        self._buf = bytearray()
+        # what has been read and not yet decoded: self._buf[self._pos:] (an offset into
+        # immutable bytes, not deletes from a bytearray: a small body decodes in a few slices)
+        self._buf = b""
+        self._pos = 0
         self._chunk_left = 0
         self._need_crlf = False
         self._done = False
@@ -112,24 +115,29 @@ class AwsChunkedReader(_StreamReader):
         data = self._raw.read(_READ_BLOCK)
         if not data:
             return False
-        self._buf += data
+        if type(data) is not bytes:
+            data = bytes(data)
+        rest = self._buf[self._pos :] if self._pos else self._buf
+        self._buf = rest + data if rest else data
+        self._pos = 0
         return True
 
     def _line(self) -> bytes | None:
         """The next line without its line end; None at EOF with nothing buffered."""
         while True:
-            i = self._buf.find(b"\n")
+            buf, pos = self._buf, self._pos
+            i = buf.find(b"\n", pos)
             if i >= 0:
-                line = bytes(self._buf[:i])
-                del self._buf[: i + 1]
-                return line[:-1] if line.endswith(b"\r") else line
-            if len(self._buf) > _MAX_LINE:
+                self._pos = i + 1
+                if i > pos and buf[i - 1] == 13:  # \r
+                    i -= 1
+                return buf[pos:i]
+            if len(buf) - pos > _MAX_LINE:
                 raise _malformed("chunk header line too long")
             if not self._fill():
-                if self._buf:
-                    line = bytes(self._buf)
-                    self._buf.clear()
-                    return line
+                if pos < len(buf):
+                    self._buf, self._pos = b"", 0
+                    return buf[pos:]
                 return None
 
     def _next_header(self) -> None:
@@ -171,25 +179,28 @@ class AwsChunkedReader(_StreamReader):
     def read(self, size: int | None = -1) -> bytes:
         if size is None or size < 0:
             return self.readall()
-        out = bytearray()
-        while len(out) < size and not self._done:
+        pieces: list[bytes] = []
+        got = 0
+        while got < size and not self._done:
             if self._chunk_left == 0:
                 self._next_header()
                 continue
-            want = min(self._chunk_left, size - len(out))
-            if self._buf:
-                piece = bytes(self._buf[:want])
-                del self._buf[: len(piece)]
+            want = min(self._chunk_left, size - got)
+            pos = self._pos
+            if pos < len(self._buf):
+                piece = self._buf[pos : pos + want]
+                self._pos = pos + len(piece)
             else:
                 piece = self._raw.read(want)
                 if not piece:
                     raise _incomplete()
-            out += piece
+            pieces.append(piece)
+            got += len(piece)
             self._chunk_left -= len(piece)
             self._decoded += len(piece)
             if self._chunk_left == 0:
                 self._need_crlf = True
-        return bytes(out)
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
     @property
     def done(self) -> bool:

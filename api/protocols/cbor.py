@@ -15,7 +15,7 @@ from typing import Any
 
 import cbor2
 
-from awsmock.api.specs import OperationModel, ServiceModel
+from awsmock.api.specs import OperationModel, ServiceModel, operation_name_set
 from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
 from awsmock.errors import AwsError
 
@@ -28,7 +28,6 @@ from .json import (
     decode_input,
     error_body,
     error_info,
-    operation_names,
     serialization_error,
     validate_params,
 )
@@ -121,7 +120,7 @@ class CborProtocol(Protocol):
         if parts is None:
             return None
         op = parts[1]
-        return op if op in operation_names(service) else None
+        return op if op in operation_name_set(service) else None
 
     def parse(self, req: WireRequest, operation: OperationModel) -> dict[str, Any]:
         params = self.decode(req, operation)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from awsmock.api.specs import OperationModel, ServiceModel, Shape
+from awsmock.api.specs import OperationModel, ServiceModel, Shape, operation_name_set
 from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
 from awsmock.errors import AwsError
 
@@ -630,17 +630,6 @@ def _validate(shape: Shape, params: dict[str, Any], *, enums: bool = True) -> li
 # --------------------------------------------------------------------------------------------
 # the protocol
 
-_op_sets: weakref.WeakKeyDictionary[ServiceModel, frozenset[str]] = weakref.WeakKeyDictionary()
-
-
-def operation_names(service: ServiceModel) -> frozenset[str]:
-    names = _op_sets.get(service)
-    if names is None:
-        names = frozenset(service.operation_names)
-        _op_sets[service] = names
-    return names
-
-
 def load_json_body(body: bytes) -> Any:
     """The parsed JSON body (``{}`` when empty); malformed input raises SerializationException."""
     if not body or body.isspace():
@@ -691,7 +680,7 @@ class JsonProtocol(Protocol):
         if not target:
             return None
         prefix, _, op = target.rpartition(".")
-        if prefix != service.metadata.get("targetPrefix") or op not in operation_names(service):
+        if prefix != service.metadata.get("targetPrefix") or op not in operation_name_set(service):
             return None
         return op
 

@@ -137,7 +137,24 @@ _S3_URL_ENCODED = {
 }
 
 
+_bucket_of_host: dict[str, str | None] = {}
+
+
 def _s3_bucket_from_host(host: str) -> str | None:
+    """The bucket a virtual-hosted S3 host names (None: path style); a client talks to a few
+    hosts, so the answer is remembered per host."""
+    try:
+        return _bucket_of_host[host]
+    except KeyError:
+        pass
+    bucket = _parse_bucket_host(host)
+    if len(_bucket_of_host) >= 4096:
+        _bucket_of_host.clear()
+    _bucket_of_host[host] = bucket
+    return bucket
+
+
+def _parse_bucket_host(host: str) -> str | None:
     host = host.strip().lower()
     if host.startswith("["):  # IPv6 literal
         return None

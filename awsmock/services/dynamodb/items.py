@@ -182,15 +182,14 @@ def get_item(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     ectx.check_unused()
     item = storage.read_item(ctx, table, table.storage_key(key))
     out: dict[str, Any] = {}
-    size = 0
     if item is not None:
-        size = item_size(item)
         out["Item"] = project(item, paths) if paths else item
-    cc = consumed(
-        table, params.get("ReturnConsumedCapacity"), read=read_units(size, bool(params.get("ConsistentRead")))
-    )
-    if cc:
-        out["ConsumedCapacity"] = cc
+    mode = params.get("ReturnConsumedCapacity")
+    if mode is not None:  # the item's size only matters to the capacity it reports
+        size = item_size(item) if item is not None else 0
+        cc = consumed(table, mode, read=read_units(size, bool(params.get("ConsistentRead"))))
+        if cc:
+            out["ConsumedCapacity"] = cc
     return out
 
 

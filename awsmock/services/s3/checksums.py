@@ -109,16 +109,20 @@ def decode(value: str) -> bytes | None:
         return None
 
 
+#: (algorithm, its checksum member, its header)
+_NAMES = tuple((name, param_name(name), "x-amz-checksum-" + name.lower()) for name in ALGORITHMS)
+
+
 def requested(params: dict[str, Any], headers: dict[str, str]) -> tuple[str | None, str | None]:
     """(algorithm, expected value) a request asks to verify: an explicit ``Checksum<ALG>``
     member (header or aws-chunked trailer), else ``ChecksumAlgorithm`` / ``x-amz-sdk-checksum-algorithm``
     without a value."""
-    for name in ALGORITHMS:
-        value = params.get(param_name(name))
+    for name, member, _header in _NAMES:
+        value = params.get(member)
         if value:
             return name, value
-    for name in ALGORITHMS:  # a trailer the protocol left in the headers
-        value = headers.get("x-amz-checksum-" + name.lower())
+    for name, _member, header in _NAMES:  # a trailer the protocol left in the headers
+        value = headers.get(header)
         if value:
             return name, value
     alg: str | None = params.get("ChecksumAlgorithm") or headers.get("x-amz-sdk-checksum-algorithm")
