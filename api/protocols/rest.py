@@ -442,10 +442,11 @@ class Bindings:
     status: str | None  # member bound to the status code
     body: tuple[str, ...]  # members without a location
     payload: str | None
-    #: lower-cased header -> the members bound to it (requests name a few of a shape's many)
-    header_index: dict[str, tuple[tuple[str, Shape], ...]] = field(default_factory=dict, compare=False)
-    #: header member -> (its wire name as sent, its shape)
-    header_out: dict[str, tuple[str, Shape]] = field(default_factory=dict, compare=False)
+    #: lower-cased header -> (member, shape, plain) of the members bound to it (a request names
+    #: a few of a shape's many); plain: a string member whose header text is its value
+    header_index: dict[str, tuple[tuple[str, Shape, bool], ...]] = field(default_factory=dict, compare=False)
+    #: header member -> (its wire name as sent, its shape, plain: str() is its header text)
+    header_out: dict[str, tuple[str, Shape, bool]] = field(default_factory=dict, compare=False)
 
 
 def shape_key(shape: Shape) -> tuple[Any, ...]:
@@ -502,8 +503,14 @@ def bound_members(shape: Shape) -> Bindings:
         payload=shape.serialization.get("payload"),
     )
     for name, hname, member in header:
-        b.header_index[hname] = (*b.header_index.get(hname, ()), (name, member))
-        b.header_out[name] = (member.serialization.get("name", name), member)
+        t = member.type_name
+        plain_text = t == "string" and not member.serialization.get("jsonvalue")
+        b.header_index[hname] = (*b.header_index.get(hname, ()), (name, member, plain_text))
+        b.header_out[name] = (
+            member.serialization.get("name", name),
+            member,
+            plain_text or t in ("integer", "long"),
+        )
     _bindings[key] = (getattr(shape, "_shape_resolver", None), b)
     _bindings[ident] = (shape, b)
     return b
@@ -647,25 +654,25 @@ def parse_bindings(req: WireRequest, shape: Shape | None, match: RouteMatch | No
             if out:
                 params[name] = out
     if b.header or b.header_maps:
-        headers = req.headers
         index = b.header_index
+        maps = b.header_maps
         # a request sends a dozen headers where a shape may bind forty: walk the headers
-        for hname, text in headers.items():
+        for hname, text in req.headers.items():
             bound = index.get(hname)
-            if bound is None:
-                continue
-            for name, member in bound:
-                if member.type_name == "list":
-                    items = _split_header_list(text)
-                    if member.member.type_name == "timestamp":
-                        items = _join_http_dates(items)
-                    params[name] = [_scalar(name, member.member, v, "header") for v in items]
-                else:
-                    params[name] = _scalar(name, member, text, "header")
-        for name, prefix, _mshape in b.header_maps:
-            hmap = {h[len(prefix) :]: v for h, v in headers.items() if h.startswith(prefix)}
-            if hmap:
-                params[name] = hmap
+            if bound is not None:
+                for name, member, plain_text in bound:
+                    if plain_text:
+                        params[name] = text
+                    elif member.type_name == "list":
+                        items = _split_header_list(text)
+                        if member.member.type_name == "timestamp":
+                            items = _join_http_dates(items)
+                        params[name] = [_scalar(name, member.member, v, "header") for v in items]
+                    else:
+                        params[name] = _scalar(name, member, text, "header")
+            for name, prefix, _mshape in maps:
+                if hname.startswith(prefix):
+                    params.setdefault(name, {})[hname[len(prefix) :]] = text
     return params
 
 
@@ -718,7 +725,10 @@ def render_bindings(shape: Shape | None, result: dict[str, Any]) -> tuple[int | 
             bound = out.get(name)
             if bound is None or value is None:
                 continue
-            wire, member = bound
+            wire, member, plain_text = bound
+            if plain_text:
+                headers[wire] = value if type(value) is str else str(value)
+                continue
             if member.type_name == "list" and not value:
                 continue
             headers[wire] = _header_text(member, value)

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -146,10 +146,12 @@ def validate(
     """Every :class:`Violation` of ``value`` against ``shape`` (``[]`` when valid)."""
     if shape is None:
         return []
+    check = _checker(shape, _Opts(enums, ranges, patterns, types, limit))
+    if check is None:  # nothing these options can find wrong in this shape
+        return []
     out: list[Violation] = []
-    opts = _Opts(enums, ranges, patterns, types, limit)
     try:
-        _walk(shape, value, (), out, opts)
+        check(value, (), out)
     except _Stop:
         pass
     return out
@@ -225,92 +227,178 @@ def _type_ok(shape: Shape, value: Any) -> bool:
     return True
 
 
-def _walk(shape: Shape, value: Any, path: tuple[PathSegment, ...], out: list[Violation], opts: _Opts) -> None:
-    if opts.types and not _type_ok(shape, value):
-        _add(
-            out,
-            opts,
-            Violation("type", path, value, _TYPE_TEXT.get(shape.type_name, "Member has the wrong type")),
-        )
-        return
+#: a compiled check: (value, path, violations) -> None
+Check = Callable[[Any, tuple[PathSegment, ...], list[Violation]], None]
+
+_checkers: dict[tuple[Any, ...], tuple[Shape, Check | None]] = {}
+
+
+def _checker(shape: Shape, opts: _Opts) -> Check | None:
+    """The compiled check of ``shape`` under ``opts`` (cached per shape object and options), or
+    None when nothing can be wrong (e.g. S3 params, checked for required members only, have
+    whole subtrees with no required member: those are never walked)."""
+    ident = (id(shape), opts)
+    hit = _checkers.get(ident)
+    if hit is not None and hit[0] is shape:
+        return hit[1]
+    check = _compile(shape, opts, {})
+    _checkers[ident] = (shape, check)
+    return check
+
+
+def _compile(shape: Shape, opts: _Opts, building: dict[Any, list[Any]]) -> Check | None:
+    # botocore makes a new Shape object per member reference; constraints belong to the named
+    # shape, so a shape met again (DynamoDB's recursive AttributeValue) is found by name
+    key = (id(getattr(shape, "_shape_resolver", None)), shape.name)
+    if shape.name and key in building:
+        entry = building[key]  # [check, done]
+        if entry[1]:
+            return entry[0]  # type: ignore[no-any-return]
+
+        def forward(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+            if entry[0] is not None:
+                entry[0](value, path, out)
+
+        return forward
+    entry = [None, False]
+    if shape.name:
+        building[key] = entry
+    check = _build(shape, opts, building)
+    entry[0], entry[1] = check, True
+    return check
+
+
+def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
     t = shape.type_name
     md = shape.metadata
+    types = opts.types
+    type_text = _TYPE_TEXT.get(t, "Member has the wrong type")
+
+    def wrong_type(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> bool:
+        if _type_ok(shape, value):
+            return False
+        _add(out, opts, Violation("type", path, value, type_text))
+        return True
+
+    lo, hi = md.get("min"), md.get("max")
+    sized = opts.ranges and (lo is not None or hi is not None)
+
     if t == "structure":
+        required = tuple(shape.required_members)
         members = shape.members
-        for name in shape.required_members:
-            if value.get(name) is None:
-                _add(out, opts, Violation("required", (*path, name), None, "Member must not be null"))
-        for name, item in value.items():
-            if item is None:
-                continue
-            member = members.get(name)
-            if member is None:
-                if opts.types:
+        checks = {name: _compile(member, opts, building) for name, member in members.items()}
+        active = {name: c for name, c in checks.items() if c is not None}
+        if not types and not required and not active:
+            return None
+
+        def check_struct(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+            if types and wrong_type(value, path, out):
+                return
+            for name in required:
+                if value.get(name) is None:
+                    _add(out, opts, Violation("required", (*path, name), None, "Member must not be null"))
+            for name, item in value.items():
+                if item is None:
+                    continue
+                c = active.get(name)
+                if c is not None:
+                    c(item, (*path, name), out)
+                elif types and name not in members:
                     _add(out, opts, Violation("unknown", (*path, name), item, "Member is not known"))
-                continue
-            _walk(member, item, (*path, name), out, opts)
-        return
+
+        return check_struct
     if t == "list":
-        if opts.ranges:
-            _length(md, value, path, out, opts)
-        member = shape.member
-        for i, item in enumerate(value):
-            if item is not None:
-                _walk(member, item, (*path, i), out, opts)
-        return
+        item_check = _compile(shape.member, opts, building)
+        if not types and not sized and item_check is None:
+            return None
+
+        def check_list(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+            if types and wrong_type(value, path, out):
+                return
+            if sized:
+                _length(md, value, path, out, opts)
+            if item_check is not None:
+                for i, item in enumerate(value):
+                    if item is not None:
+                        item_check(item, (*path, i), out)
+
+        return check_list
     if t == "map":
-        if opts.ranges:
-            _length(md, value, path, out, opts)
-        key_shape, value_shape = shape.key, shape.value
-        for k, item in value.items():
-            _walk(key_shape, k, (*path, ("key", str(k))), out, opts)
-            if item is not None:
-                _walk(value_shape, item, (*path, ("key", str(k))), out, opts)
-        return
+        key_check = _compile(shape.key, opts, building)
+        value_check = _compile(shape.value, opts, building)
+        if not types and not sized and key_check is None and value_check is None:
+            return None
+
+        def check_map(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+            if types and wrong_type(value, path, out):
+                return
+            if sized:
+                _length(md, value, path, out, opts)
+            if key_check is None and value_check is None:
+                return
+            for k, item in value.items():
+                where = (*path, ("key", str(k)))
+                if key_check is not None:
+                    key_check(k, where, out)
+                if value_check is not None and item is not None:
+                    value_check(item, where, out)
+
+        return check_map
     if t == "string":
-        enum = md.get("enum")
-        if opts.enums and enum and value not in enum:
-            _add(
-                out,
-                opts,
-                Violation(
-                    "enum", path, value, "Member must satisfy enum value set: [" + ", ".join(enum) + "]"
-                ),
-            )
-        if opts.ranges:
-            _length(md, value, path, out, opts)
-        if opts.patterns and "pattern" in md:
-            rx = _regex(md["pattern"])
+        enum = md.get("enum") if opts.enums else None
+        rx = _regex(md["pattern"]) if opts.patterns and "pattern" in md else None
+        if not types and not enum and not sized and rx is None:
+            return None
+        enum_text = "Member must satisfy enum value set: [" + ", ".join(enum) + "]" if enum else ""
+        pattern_text = f"Member must satisfy regular expression pattern: {md.get('pattern')}"
+
+        def check_string(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+            if types and wrong_type(value, path, out):
+                return
+            if enum and value not in enum:
+                _add(out, opts, Violation("enum", path, value, enum_text))
+            if sized:
+                _length(md, value, path, out, opts)
             if rx is not None and not rx.fullmatch(value):
-                _add(
-                    out,
-                    opts,
-                    Violation(
-                        "pattern",
-                        path,
-                        value,
-                        f"Member must satisfy regular expression pattern: {md['pattern']}",
-                    ),
-                )
-        return
+                _add(out, opts, Violation("pattern", path, value, pattern_text))
+
+        return check_string
     if t == "blob":
-        if opts.ranges and isinstance(value, bytes | bytearray | str):
-            _length(md, value, path, out, opts)
-        return
-    if t in ("integer", "long", "float", "double") and opts.ranges:
-        lo, hi = md.get("min"), md.get("max")
-        if lo is not None and value < lo:
-            _add(
-                out,
-                opts,
-                Violation("min_value", path, value, f"Member must have value greater than or equal to {lo}"),
-            )
-        if hi is not None and value > hi:
-            _add(
-                out,
-                opts,
-                Violation("max_value", path, value, f"Member must have value less than or equal to {hi}"),
-            )
+        if not types and not sized:
+            return None
+
+        def check_blob(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+            if types and wrong_type(value, path, out):
+                return
+            if sized and isinstance(value, bytes | bytearray | str):
+                _length(md, value, path, out, opts)
+
+        return check_blob
+    if t in ("integer", "long", "float", "double"):
+        ranged = opts.ranges and (lo is not None or hi is not None)
+        if not types and not ranged:
+            return None
+
+        def check_number(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+            if types and wrong_type(value, path, out):
+                return
+            if not ranged:
+                return
+            if lo is not None and value < lo:
+                text = f"Member must have value greater than or equal to {lo}"
+                _add(out, opts, Violation("min_value", path, value, text))
+            if hi is not None and value > hi:
+                text = f"Member must have value less than or equal to {hi}"
+                _add(out, opts, Violation("max_value", path, value, text))
+
+        return check_number
+    if not types:
+        return None
+
+    def check_type(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+        wrong_type(value, path, out)
+
+    return check_type
 
 
 def _length(
