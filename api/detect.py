@@ -10,8 +10,8 @@ elb/elbv2, rds/neptune/docdb …) are told apart by target prefix, API version o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from awsmock import catalog
 from awsmock.api import specs
@@ -25,8 +25,7 @@ _CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/]+)$")
 _SQS_QUEUE_PATH = re.compile(r"^/\d{12}/[^/]+$")
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):  # a tuple: made for every request
     service: str | None
     region: str
     access_key_id: str | None

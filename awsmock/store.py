@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import operator
 import os
 import random
 import re
@@ -123,23 +124,40 @@ def _memory_template() -> sqlite3.Connection:
         return _template
 
 
-_COMPILED: dict[tuple[int, str], tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
+_COMPILED: dict[tuple[int, str], tuple[str, Callable[[dict[str, Any] | None], Any]]] = {}
 
 
-def compiled_sql(stmt: Any, dialect: Any) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
-    """``stmt`` (a prebuilt Core statement) as SQL text for ``dialect``, the order of its
-    positional parameters (None: named) and the values of parameters the statement fixes
-    itself (e.g. SQLite's ``OFFSET 0`` after a ``LIMIT``). Compiled once per statement and
-    dialect, so the SQL stays portable between SQLite and PostgreSQL."""
+def compiled_sql(stmt: Any, dialect: Any) -> tuple[str, Callable[[dict[str, Any] | None], Any]]:
+    """``stmt`` (a prebuilt Core statement) as SQL text for ``dialect`` and a function giving
+    the driver's parameters from a dict of bind values (positional or named, with the values
+    of parameters the statement fixes itself, e.g. SQLite's ``OFFSET 0`` after a ``LIMIT``).
+    Compiled once per statement and dialect, so the SQL stays portable between SQLite and
+    PostgreSQL."""
     key = (id(stmt), dialect.name)
     hit = _COMPILED.get(key)
     if hit is None:
         comp = stmt.compile(dialect=dialect)
         fixed = {name: b.value for name, b in comp.binds.items() if b.value is not None and not b.callable}
-        hit = (str(comp), tuple(comp.positiontup) if comp.positional else None, fixed)
+        order = tuple(comp.positiontup) if comp.positional else None
+        hit = (str(comp), _binder(order, fixed))
         _COMPILED[key] = hit
         _KEEP.append(stmt)  # the id() key must not be reused by another statement
     return hit
+
+
+def _binder(order: tuple[str, ...] | None, fixed: dict[str, Any]) -> Callable[[dict[str, Any] | None], Any]:
+    if order is None:  # named parameters (PostgreSQL's pyformat)
+        if fixed:
+            return lambda params: {**fixed, **(params or {})}
+        return lambda params: params if params is not None else {}
+    if fixed:
+        return lambda params: [{**fixed, **(params or {})}[name] for name in order]
+    if not order:
+        return lambda params: ()
+    if len(order) == 1:
+        (only,) = order
+        return lambda params: (params[only],)  # type: ignore[index]
+    return operator.itemgetter(*order)  # type: ignore[return-value]
 
 
 _KEEP: list[Any] = []
@@ -193,14 +211,9 @@ class Transaction:
 
     def execute(self, stmt: Any, params: dict[str, Any] | None = None) -> Any:
         """Run ``stmt`` with ``params``; returns the DB-API cursor (fetchone/fetchall/rowcount)."""
-        sql, order, fixed = compiled_sql(stmt, self.dialect)
+        sql, bind = compiled_sql(stmt, self.dialect)
         cursor = self.dbapi.cursor()
-        if fixed:
-            params = {**fixed, **(params or {})}
-        if params is None:
-            cursor.execute(sql)
-        else:
-            cursor.execute(sql, [params[name] for name in order] if order is not None else params)
+        cursor.execute(sql, bind(params))
         return cursor
 
     def _commit(self) -> None:

@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import cached_property
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from dateutil.parser import isoparse
@@ -190,8 +190,7 @@ def http_date(value: datetime) -> str:
 _LABEL_RE = re.compile(r"\{([^}]+)\}")
 
 
-@dataclass(frozen=True)
-class RouteMatch:
+class RouteMatch(NamedTuple):  # a tuple: made for every candidate route of every request
     operation: str
     labels: dict[str, str]  # label name -> percent-decoded value
     route: Route
@@ -445,6 +444,8 @@ class Bindings:
     #: lower-cased header -> (member, shape, plain) of the members bound to it (a request names
     #: a few of a shape's many); plain: a string member whose header text is its value
     header_index: dict[str, tuple[tuple[str, Shape, bool], ...]] = field(default_factory=dict, compare=False)
+    #: the prefixes of ``header_maps``
+    header_prefixes: tuple[str, ...] = ()
     #: header member -> (its wire name as sent, its shape, plain: str() is its header text)
     header_out: dict[str, tuple[str, Shape, bool]] = field(default_factory=dict, compare=False)
 
@@ -501,6 +502,7 @@ def bound_members(shape: Shape) -> Bindings:
         status=status,
         body=tuple(body),
         payload=shape.serialization.get("payload"),
+        header_prefixes=tuple(prefix for _, prefix, _ in header_maps),
     )
     for name, hname, member in header:
         t = member.type_name
@@ -656,6 +658,7 @@ def parse_bindings(req: WireRequest, shape: Shape | None, match: RouteMatch | No
     if b.header or b.header_maps:
         index = b.header_index
         maps = b.header_maps
+        prefixes = b.header_prefixes
         # a request sends a dozen headers where a shape may bind forty: walk the headers
         for hname, text in req.headers.items():
             bound = index.get(hname)
@@ -670,9 +673,10 @@ def parse_bindings(req: WireRequest, shape: Shape | None, match: RouteMatch | No
                         params[name] = [_scalar(name, member.member, v, "header") for v in items]
                     else:
                         params[name] = _scalar(name, member, text, "header")
-            for name, prefix, _mshape in maps:
-                if hname.startswith(prefix):
-                    params.setdefault(name, {})[hname[len(prefix) :]] = text
+            if prefixes and hname.startswith(prefixes):
+                for name, prefix, _mshape in maps:
+                    if hname.startswith(prefix):
+                        params.setdefault(name, {})[hname[len(prefix) :]] = text
     return params
 
 

@@ -146,7 +146,7 @@ def validate(
     """Every :class:`Violation` of ``value`` against ``shape`` (``[]`` when valid)."""
     if shape is None:
         return []
-    check = _checker(shape, _Opts(enums, ranges, patterns, types, limit))
+    check = _checker(shape, (enums, ranges, patterns, types, limit))
     if check is None:  # nothing these options can find wrong in this shape
         return []
     out: list[Violation] = []
@@ -233,15 +233,15 @@ Check = Callable[[Any, tuple[PathSegment, ...], list[Violation]], None]
 _checkers: dict[tuple[Any, ...], tuple[Shape, Check | None]] = {}
 
 
-def _checker(shape: Shape, opts: _Opts) -> Check | None:
-    """The compiled check of ``shape`` under ``opts`` (cached per shape object and options), or
-    None when nothing can be wrong (e.g. S3 params, checked for required members only, have
-    whole subtrees with no required member: those are never walked)."""
-    ident = (id(shape), opts)
+def _checker(shape: Shape, options: tuple[bool, bool, bool, bool, int | None]) -> Check | None:
+    """The compiled check of ``shape`` under ``options`` (the fields of :class:`_Opts`; cached
+    per shape object and options), or None when nothing can be wrong (e.g. S3 params, checked
+    for required members only, have whole subtrees with no required member: never walked)."""
+    ident = (id(shape), options)
     hit = _checkers.get(ident)
     if hit is not None and hit[0] is shape:
         return hit[1]
-    check = _compile(shape, opts, {})
+    check = _compile(shape, _Opts(*options), {})
     _checkers[ident] = (shape, check)
     return check
 

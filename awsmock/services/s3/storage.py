@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
@@ -44,8 +44,7 @@ class Segment:
     chunk_id: int
 
 
-@dataclass(frozen=True)
-class Reusable:
+class Reusable(NamedTuple):
     """A one-chunk blob only the version being replaced references (nothing else links its
     chunk): :func:`write_stream` may write a one-chunk body over it instead of making a blob."""
 
