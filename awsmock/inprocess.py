@@ -172,28 +172,41 @@ def wsgi_call(
     return captured["status"], captured["headers"], _Body(result)
 
 
+#: in-memory bodies up to this size are handed over whole (an aws-chunked upload of a file
+#: larger than this is streamed to the handler, as over a socket)
+WHOLE_BODY = 1 << 20
+
+
 def wire_request(method: str, url: str, headers: Any, body: Any) -> WireRequest:
     """The :class:`WireRequest` the server would build for this HTTP request."""
     parts = urlsplit(url)
-    stream, length = _as_stream(body)
     hdrs: dict[str, str] = {}
     # botocore's HTTPHeaders is an email Message: its raw (name, value) list skips the email
     # policy's per-value parsing that items() does (a tenth of the transport's cost)
     pairs = getattr(headers, "_headers", None)
     for name, value in pairs if isinstance(pairs, list) else headers.items():
-        hdrs[name.lower()] = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        hdrs[name.lower()] = value.decode("latin-1") if value.__class__ is bytes else str(value)
     hdrs.setdefault("host", parts.netloc)
-    if length is not None and "content-length" not in hdrs and (length > 0 or "transfer-encoding" in hdrs):
-        # the body is in memory already: its length replaces any HTTP chunked framing
-        hdrs.pop("transfer-encoding", None)
-        hdrs["content-length"] = str(length)
-    if "content-length" not in hdrs and length is None and "transfer-encoding" not in hdrs:
-        # a file-like body of unknown size: read it (in-process only, never over a socket)
-        data = stream.read()
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        stream = io.BytesIO(data)
-        hdrs["content-length"] = str(len(data))
+    whole: bytes | None = None
+    if body is None or isinstance(body, bytes | bytearray | memoryview | str):
+        whole = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+    elif hasattr(body, "read") and "content-length" not in hdrs:
+        # a file-like body of unknown size: botocore's aws-chunked encoder (its decoded length
+        # is announced) or a stream; small ones are read whole (in-process only)
+        decoded = hdrs.get("x-amz-decoded-content-length", "")
+        if "transfer-encoding" not in hdrs or (decoded.isdigit() and int(decoded) <= WHOLE_BODY):
+            data = body.read()
+            whole = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    elif not hasattr(body, "read"):  # an iterable of pieces
+        whole = b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
+    if whole is not None:
+        if "content-length" not in hdrs and (whole or "transfer-encoding" in hdrs):
+            # the body is in memory: its length replaces any HTTP chunked framing
+            hdrs.pop("transfer-encoding", None)
+            hdrs["content-length"] = str(len(whole))
+        stream: IO[bytes] = io.BytesIO(whole)
+    else:
+        stream = body
     try:
         clen = int(hdrs["content-length"]) if "content-length" in hdrs else None
     except ValueError:
@@ -207,6 +220,7 @@ def wire_request(method: str, url: str, headers: Any, body: Any) -> WireRequest:
         content_length=clen,
         scheme=parts.scheme or "http",
         host=hdrs["host"],
+        _body=whole if whole is not None and clen == len(whole) else None,
     )
 
 

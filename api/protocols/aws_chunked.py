@@ -95,9 +95,16 @@ class BoundedReader(_StreamReader):
 class AwsChunkedReader(_StreamReader):
     """Decode an ``aws-chunked`` body from ``raw`` (already capped at its Content-Length)."""
 
-    def __init__(self, raw: IO[bytes] | io.RawIOBase, decoded_length: int | None = None) -> None:
+    def __init__(
+        self, raw: IO[bytes] | io.RawIOBase, decoded_length: int | None = None, *, whole: bytes | None = None
+    ) -> None:
+        """``whole``: the entire encoded body, already in memory (``raw`` is then not read); it
+        is decoded in one pass at the first read."""
         super().__init__()
         self._raw: Any = raw
+        self._whole = whole is not None
+        self._payload: bytes | None = None  # the decoded body of a whole one
+        self._payload_pos = 0
         # what has been read and not yet decoded: self._buf[self._pos:] (an offset into
         # immutable bytes, not deletes from a bytearray: a small body decodes in a few slices)
         self._buf = b""
@@ -108,6 +115,8 @@ class AwsChunkedReader(_StreamReader):
         self._decoded = 0
         self.decoded_length = decoded_length
         self.trailers = {}
+        if whole is not None:
+            self._buf = whole
 
     # -- low level ------------------------------------------------------------------------------
 
@@ -149,34 +158,79 @@ class AwsChunkedReader(_StreamReader):
         line = self._line()
         if line is None:
             raise _incomplete()
-        size_text = line.split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
-            raise _malformed(f"invalid chunk size {size_text[:32]!r}") from None
-        if size < 0 or size > _MAX_CHUNK:
-            raise _malformed("invalid chunk size")
+        size = _chunk_size(line)
         if size == 0:
-            self._read_trailers()
-            self._done = True
-            if self.decoded_length is not None and self._decoded != self.decoded_length:
-                raise _incomplete()
+            while self._trailer(self._line()):
+                pass
+            self._finish()
             return
         self._chunk_left = size
 
-    def _read_trailers(self) -> None:
+    def _trailer(self, line: bytes | None) -> bool:
+        """Keep one trailer line; False at the blank line (or the end) that ends them."""
+        if line is None or line.strip() == b"":
+            return False
+        name, sep, value = line.partition(b":")
+        if not sep:
+            raise _malformed("invalid trailer line")
+        self.trailers[name.decode("latin-1").strip().lower()] = value.decode("latin-1").strip()
+        return True
+
+    def _finish(self) -> None:
+        self._done = True
+        if self.decoded_length is not None and self._decoded != self.decoded_length:
+            raise _incomplete()
+
+    def _decode_buffered(self) -> bytes:
+        """The whole payload when the whole body is in the buffer (an in-memory body): the same
+        framing rules as the streaming path, in one pass over the bytes."""
+        data, pos, n = self._buf, self._pos, len(self._buf)
+        pieces: list[bytes] = []
+
+        def line_at(at: int) -> tuple[bytes | None, int]:
+            i = data.find(b"\n", at)
+            if i < 0:
+                if n - at > _MAX_LINE:
+                    raise _malformed("chunk header line too long")
+                return (data[at:], n) if at < n else (None, n)
+            end = i - 1 if i > at and data[i - 1] == 13 else i  # drop the \r of \r\n
+            return data[at:end], i + 1
+
         while True:
-            line = self._line()
-            if line is None or line.strip() == b"":
-                return
-            name, sep, value = line.partition(b":")
-            if not sep:
-                raise _malformed("invalid trailer line")
-            self.trailers[name.decode("latin-1").strip().lower()] = value.decode("latin-1").strip()
+            line, pos = line_at(pos)
+            if line is None:
+                raise _incomplete()
+            size = _chunk_size(line)
+            if size == 0:
+                break
+            end = pos + size
+            if end > n:
+                raise _incomplete()
+            pieces.append(data[pos:end])
+            self._decoded += size
+            line, pos = line_at(end)
+            if line is None or line != b"":
+                raise _incomplete() if line is None else _malformed("chunk data not followed by CRLF")
+        while True:
+            line, pos = line_at(pos)
+            if not self._trailer(line):
+                break
+        self._buf, self._pos = b"", 0
+        self._finish()
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
     # -- file-like ------------------------------------------------------------------------------
 
     def read(self, size: int | None = -1) -> bytes:
+        if self._whole:
+            payload = self._payload
+            if payload is None:
+                payload = self._payload = self._decode_buffered()
+            pos = self._payload_pos
+            end = len(payload) if size is None or size < 0 else pos + size
+            piece = payload[pos:end] if pos or end < len(payload) else payload
+            self._payload_pos += len(piece)
+            return piece
         if size is None or size < 0:
             return self.readall()
         pieces: list[bytes] = []
@@ -208,6 +262,17 @@ class AwsChunkedReader(_StreamReader):
         return self._done
 
 
+def _chunk_size(line: bytes) -> int:
+    size_text = line.split(b";", 1)[0].strip()
+    try:
+        size = int(size_text, 16)
+    except ValueError:
+        raise _malformed(f"invalid chunk size {size_text[:32]!r}") from None
+    if size < 0 or size > _MAX_CHUNK:
+        raise _malformed("invalid chunk size")
+    return size
+
+
 def _incomplete() -> AwsError:
     return AwsError("The request body terminated unexpectedly", code="IncompleteBody", status=400)
 
@@ -229,6 +294,8 @@ def request_body_stream(req: WireRequest) -> _StreamReader:
     Uses the already-buffered body when something read it; never buffers it otherwise.
     """
     if req._body is not None:
+        if is_aws_chunked(req.headers):
+            return AwsChunkedReader(io.BytesIO(b""), _decoded_length(req), whole=req._body)
         raw: IO[bytes] = io.BytesIO(req._body)
         length: int | None = len(req._body)
     else:
@@ -238,10 +305,13 @@ def request_body_stream(req: WireRequest) -> _StreamReader:
             length = 0
     bounded = BoundedReader(raw, length)
     if is_aws_chunked(req.headers):
-        decoded = req.headers.get("x-amz-decoded-content-length")
-        try:
-            decoded_length = int(decoded) if decoded else None
-        except ValueError:
-            decoded_length = None
-        return AwsChunkedReader(bounded, decoded_length)
+        return AwsChunkedReader(bounded, _decoded_length(req))
     return bounded
+
+
+def _decoded_length(req: WireRequest) -> int | None:
+    decoded = req.headers.get("x-amz-decoded-content-length")
+    try:
+        return int(decoded) if decoded else None
+    except ValueError:
+        return None

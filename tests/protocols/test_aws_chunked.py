@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from typing import Any
 
 import pytest
 from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum
@@ -174,3 +175,60 @@ def test_plain_body_is_streamed_not_buffered() -> None:
     req = WireRequest("PUT", "/b/k", "", {"content-length": "5"}, io.BytesIO(b"helloEXTRA"), 5)
     stream = request_body_stream(req)
     assert stream.read() == b"hello"
+
+
+def _outcome(make: Any) -> tuple[Any, ...]:
+    """(payload, trailers) of a reader, or the error code and message it raises."""
+    reader = make()
+    try:
+        got = bytearray()
+        while piece := reader.read(1000):
+            got += piece
+        return bytes(got), dict(reader.trailers), reader.done
+    except AwsError as err:
+        return err.code, err.message
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        _unsigned_trailer(b"x" * 3000, 1024),
+        _unsigned_trailer(b"", 1024),
+        _signed(b"abcdefg", 3),
+        b"3\r\nabc\r\n0\r\nx-amz-checksum-crc32: AAAA\r\nx-amz-other:1\r\n\r\n",
+        b"3\nabc\n0\n\n",  # bare LF line ends
+        b"3\r\nabc\r\n0",  # final chunk without its line end
+        b"3\r\nabc\r\n0\r\nno-colon\r\n\r\n",  # bad trailer
+        b"zz\r\nabc\r\n0\r\n\r\n",
+        b"5\r\nabc",
+        b"3\r\nabcXX0\r\n\r\n",
+        b"3\r\nabc\r",
+        b"3\r\nabc\r\n",
+        b"",
+        b"1" * 9000,  # a size line with no end, longer than a line may be
+    ],
+)
+@pytest.mark.parametrize("decoded_length", [None, 3])
+def test_whole_body_decodes_as_the_stream_does(raw: bytes, decoded_length: int | None) -> None:
+    # an in-memory body (in-process mode) is decoded in one pass; it must agree with the
+    # streaming decoder on the payload, the trailers and every error
+    streamed = _outcome(lambda: AwsChunkedReader(io.BytesIO(raw), decoded_length))
+    whole = _outcome(lambda: AwsChunkedReader(io.BytesIO(b""), decoded_length, whole=raw))
+    assert whole == streamed
+
+
+def test_in_process_put_of_small_and_large_aws_chunked_bodies() -> None:
+    import boto3
+
+    from awsmock import mock_aws
+
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="chunky")
+        for size in (0, 1, 1 << 20, (1 << 20) + 1):  # around the whole-body limit
+            data = os.urandom(size)
+            s3.put_object(Bucket="chunky", Key=f"k{size}", Body=data, ChecksumAlgorithm="CRC32")
+            got = s3.get_object(Bucket="chunky", Key=f"k{size}", ChecksumMode="ENABLED")
+            assert got["Body"].read() == data
+            if size:
+                assert got["ChecksumCRC32"] == _crc32_b64(data)
