@@ -662,8 +662,11 @@ def decode_input(codec: Codec, shape: Shape, data: Any, body_only: bool = False)
         raise serialization_error("The request body is nested too deeply") from exc
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps(**options) builds one per call
+
+
 def _dumps(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":")).encode("utf-8")
+    return _ENCODER.encode(data).encode("utf-8")
 
 
 class JsonProtocol(Protocol):
@@ -726,7 +729,7 @@ class JsonProtocol(Protocol):
                 events,
             )
         data = JSON_CODEC.encoder(shape)(result) if shape is not None else {}
-        body = json.dumps(data, separators=(",", ":")).encode("utf-8")
+        body = _dumps(data)
         return WireResponse(
             200,
             {
@@ -748,4 +751,4 @@ class JsonProtocol(Protocol):
         }
         if info.query_error:
             headers["x-amzn-query-error"] = info.query_error
-        return WireResponse(info.status, headers, json.dumps(body, separators=(",", ":")).encode("utf-8"))
+        return WireResponse(info.status, headers, _dumps(body))

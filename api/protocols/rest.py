@@ -51,7 +51,6 @@ import io
 import json
 import math
 import re
-import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -410,18 +409,19 @@ def _score(route: Route, qkeys: dict[str, str], headers: dict[str, str]) -> tupl
     return (full[0], full[1], 0, 0, *full[4:])
 
 
-_routers: weakref.WeakKeyDictionary[ServiceModel, Router] = weakref.WeakKeyDictionary()
+_routers: dict[int, tuple[ServiceModel, Router]] = {}  # by the model's id (models live for the process)
 
 
 def router(service: ServiceModel) -> Router:
     """The compiled :class:`Router` of ``service`` (built once per service model)."""
-    r = _routers.get(service)
-    if r is None:
-        r = Router(service.service_name)
-        for name in service.operation_names:
-            route = _compile_route(service.operation_model(name))
-            r.by_method.setdefault(route.method, []).append(route)
-        _routers[service] = r
+    hit = _routers.get(id(service))
+    if hit is not None and hit[0] is service:
+        return hit[1]
+    r = Router(service.service_name)
+    for name in service.operation_names:
+        route = _compile_route(service.operation_model(name))
+        r.by_method.setdefault(route.method, []).append(route)
+    _routers[id(service)] = (service, r)
     return r
 
 

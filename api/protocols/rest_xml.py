@@ -40,7 +40,6 @@ import base64
 import hashlib
 import io
 import re
-import weakref
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
@@ -251,13 +250,17 @@ class _ServiceInfo:
         self.error_shapes = shapes
 
 
-_infos: weakref.WeakKeyDictionary[ServiceModel, _ServiceInfo] = weakref.WeakKeyDictionary()
+# keyed by the model's id, holding the model (models live for the process: specs caches them);
+# a WeakKeyDictionary's lookup makes a weak reference per call, on every request
+_infos: dict[int, tuple[ServiceModel, _ServiceInfo]] = {}
 
 
 def _info(service: ServiceModel) -> _ServiceInfo:
-    info = _infos.get(service)
-    if info is None:
-        info = _infos[service] = _ServiceInfo(service)
+    hit = _infos.get(id(service))
+    if hit is not None and hit[0] is service:
+        return hit[1]
+    info = _ServiceInfo(service)
+    _infos[id(service)] = (service, info)
     return info
 
 

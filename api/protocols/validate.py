@@ -151,7 +151,7 @@ def validate(
         return []
     out: list[Violation] = []
     try:
-        check(value, (), out)
+        check(value, None, out)
     except _Stop:
         pass
     return out
@@ -227,8 +227,23 @@ def _type_ok(shape: Shape, value: Any) -> bool:
     return True
 
 
-#: a compiled check: (value, path, violations) -> None
-Check = Callable[[Any, tuple[PathSegment, ...], list[Violation]], None]
+#: where a value sits, built as (parent, segment) pairs (None: the root) and flattened into a
+#: Violation's path only when there is one: valid input never pays for path tuples
+Where = tuple[Any, PathSegment] | None
+#: a compiled check: (value, where, violations) -> None
+Check = Callable[[Any, Where, list[Violation]], None]
+
+
+def _flat(where: Where) -> tuple[PathSegment, ...]:
+    segments: list[PathSegment] = []
+    while where is not None:
+        where, segment = where
+        segments.append(segment)
+    return tuple(reversed(segments))
+
+
+def _outside(lo: Any, hi: Any, n: Any) -> bool:
+    return (lo is not None and n < lo) or (hi is not None and n > hi)
 
 _checkers: dict[tuple[Any, ...], tuple[Shape, Check | None]] = {}
 
@@ -255,7 +270,7 @@ def _compile(shape: Shape, opts: _Opts, building: dict[Any, list[Any]]) -> Check
         if entry[1]:
             return entry[0]  # type: ignore[no-any-return]
 
-        def forward(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+        def forward(value: Any, path: Where, out: list[Violation]) -> None:
             if entry[0] is not None:
                 entry[0](value, path, out)
 
@@ -274,10 +289,10 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
     types = opts.types
     type_text = _TYPE_TEXT.get(t, "Member has the wrong type")
 
-    def wrong_type(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> bool:
+    def wrong_type(value: Any, path: Where, out: list[Violation]) -> bool:
         if _type_ok(shape, value):
             return False
-        _add(out, opts, Violation("type", path, value, type_text))
+        _add(out, opts, Violation("type", _flat(path), value, type_text))
         return True
 
     lo, hi = md.get("min"), md.get("max")
@@ -291,20 +306,20 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
         if not types and not required and not active:
             return None
 
-        def check_struct(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+        def check_struct(value: Any, path: Where, out: list[Violation]) -> None:
             if types and wrong_type(value, path, out):
                 return
             for name in required:
                 if value.get(name) is None:
-                    _add(out, opts, Violation("required", (*path, name), None, "Member must not be null"))
+                    _add(out, opts, Violation("required", _flat((path, name)), None, "Member must not be null"))
             for name, item in value.items():
                 if item is None:
                     continue
                 c = active.get(name)
                 if c is not None:
-                    c(item, (*path, name), out)
+                    c(item, (path, name), out)
                 elif types and name not in members:
-                    _add(out, opts, Violation("unknown", (*path, name), item, "Member is not known"))
+                    _add(out, opts, Violation("unknown", _flat((path, name)), item, "Member is not known"))
 
         return check_struct
     if t == "list":
@@ -312,15 +327,15 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
         if not types and not sized and item_check is None:
             return None
 
-        def check_list(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+        def check_list(value: Any, path: Where, out: list[Violation]) -> None:
             if types and wrong_type(value, path, out):
                 return
-            if sized:
-                _length(md, value, path, out, opts)
+            if sized and _outside(lo, hi, len(value)):
+                _length(md, value, _flat(path), out, opts)
             if item_check is not None:
                 for i, item in enumerate(value):
                     if item is not None:
-                        item_check(item, (*path, i), out)
+                        item_check(item, (path, i), out)
 
         return check_list
     if t == "map":
@@ -329,15 +344,15 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
         if not types and not sized and key_check is None and value_check is None:
             return None
 
-        def check_map(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+        def check_map(value: Any, path: Where, out: list[Violation]) -> None:
             if types and wrong_type(value, path, out):
                 return
-            if sized:
-                _length(md, value, path, out, opts)
+            if sized and _outside(lo, hi, len(value)):
+                _length(md, value, _flat(path), out, opts)
             if key_check is None and value_check is None:
                 return
             for k, item in value.items():
-                where = (*path, ("key", str(k)))
+                where = (path, ("key", str(k)))
                 if key_check is not None:
                     key_check(k, where, out)
                 if value_check is not None and item is not None:
@@ -352,26 +367,26 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
         enum_text = "Member must satisfy enum value set: [" + ", ".join(enum) + "]" if enum else ""
         pattern_text = f"Member must satisfy regular expression pattern: {md.get('pattern')}"
 
-        def check_string(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+        def check_string(value: Any, path: Where, out: list[Violation]) -> None:
             if types and wrong_type(value, path, out):
                 return
             if enum and value not in enum:
-                _add(out, opts, Violation("enum", path, value, enum_text))
-            if sized:
-                _length(md, value, path, out, opts)
+                _add(out, opts, Violation("enum", _flat(path), value, enum_text))
+            if sized and _outside(lo, hi, len(value)):
+                _length(md, value, _flat(path), out, opts)
             if rx is not None and not rx.fullmatch(value):
-                _add(out, opts, Violation("pattern", path, value, pattern_text))
+                _add(out, opts, Violation("pattern", _flat(path), value, pattern_text))
 
         return check_string
     if t == "blob":
         if not types and not sized:
             return None
 
-        def check_blob(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+        def check_blob(value: Any, path: Where, out: list[Violation]) -> None:
             if types and wrong_type(value, path, out):
                 return
-            if sized and isinstance(value, bytes | bytearray | str):
-                _length(md, value, path, out, opts)
+            if sized and isinstance(value, bytes | bytearray | str) and _outside(lo, hi, len(value)):
+                _length(md, value, _flat(path), out, opts)
 
         return check_blob
     if t in ("integer", "long", "float", "double"):
@@ -379,23 +394,23 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
         if not types and not ranged:
             return None
 
-        def check_number(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+        def check_number(value: Any, path: Where, out: list[Violation]) -> None:
             if types and wrong_type(value, path, out):
                 return
             if not ranged:
                 return
             if lo is not None and value < lo:
                 text = f"Member must have value greater than or equal to {lo}"
-                _add(out, opts, Violation("min_value", path, value, text))
+                _add(out, opts, Violation("min_value", _flat(path), value, text))
             if hi is not None and value > hi:
                 text = f"Member must have value less than or equal to {hi}"
-                _add(out, opts, Violation("max_value", path, value, text))
+                _add(out, opts, Violation("max_value", _flat(path), value, text))
 
         return check_number
     if not types:
         return None
 
-    def check_type(value: Any, path: tuple[PathSegment, ...], out: list[Violation]) -> None:
+    def check_type(value: Any, path: Where, out: list[Violation]) -> None:
         wrong_type(value, path, out)
 
     return check_type

@@ -26,7 +26,6 @@ import base64
 import binascii
 import math
 import threading
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 from xml.parsers import expat
@@ -230,21 +229,21 @@ def _compile(shape: Shape, overlay: Overlay | None, memo: dict[tuple[str, str], 
     return node
 
 
-_cache: weakref.WeakKeyDictionary[Shape, dict[str, XNode]] = weakref.WeakKeyDictionary()
+# by (the shape's id, overlay), holding the shape so the id is not reused: the shapes compiled
+# are the models' own (cached by botocore for the life of the model, which specs keeps)
+_cache: dict[tuple[int, str], tuple[Shape, XNode]] = {}
 _cache_lock = threading.Lock()
 
 
 def compile_shape(shape: Shape, overlay: Overlay | None = None) -> XNode:
     """The :class:`XNode` tree of ``shape`` (cached per shape object and overlay)."""
-    per = _cache.get(shape)
-    tag = overlay.name if overlay is not None else ""
-    if per is not None:
-        hit = per.get(tag)
-        if hit is not None:
-            return hit
+    key = (id(shape), overlay.name if overlay is not None else "")
+    hit = _cache.get(key)
+    if hit is not None and hit[0] is shape:
+        return hit[1]
     node = _compile(shape, overlay, {})
     with _cache_lock:
-        _cache.setdefault(shape, {})[tag] = node
+        _cache[key] = (shape, node)
     return node
 
 

@@ -301,8 +301,12 @@ def _blob_hook(d: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
+# built once: json.dumps with options makes a new encoder per call
+_ITEM_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_blob_default)
+
+
 def dump_item(item: Item) -> str:
-    return json.dumps(item, separators=(",", ":"), ensure_ascii=False, default=_blob_default)
+    return _ITEM_ENCODER.encode(item)
 
 
 def load_item(text: str) -> Item:
