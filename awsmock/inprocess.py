@@ -172,6 +172,19 @@ def wsgi_call(
     return captured["status"], captured["headers"], _Body(result)
 
 
+def _split_url(url: str) -> tuple[str, str, str, str]:
+    """(scheme, netloc, path, query) of an SDK's request URL (``urlsplit`` for anything odd)."""
+    scheme, sep, rest = url.partition("://")
+    slash = rest.find("/")
+    if sep and slash >= 0 and "#" not in rest:
+        netloc = rest[:slash]
+        if "?" not in netloc and "@" not in netloc and "[" not in netloc:
+            path, _, query = rest[slash:].partition("?")
+            return scheme, netloc, path, query
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc, parts.path, parts.query
+
+
 #: in-memory bodies up to this size are handed over whole (an aws-chunked upload of a file
 #: larger than this is streamed to the handler, as over a socket)
 WHOLE_BODY = 1 << 20
@@ -179,14 +192,14 @@ WHOLE_BODY = 1 << 20
 
 def wire_request(method: str, url: str, headers: Any, body: Any) -> WireRequest:
     """The :class:`WireRequest` the server would build for this HTTP request."""
-    parts = urlsplit(url)
+    scheme, netloc, path, query = _split_url(url)
     hdrs: dict[str, str] = {}
     # botocore's HTTPHeaders is an email Message: its raw (name, value) list skips the email
     # policy's per-value parsing that items() does (a tenth of the transport's cost)
     pairs = getattr(headers, "_headers", None)
     for name, value in pairs if isinstance(pairs, list) else headers.items():
         hdrs[name.lower()] = value.decode("latin-1") if value.__class__ is bytes else str(value)
-    hdrs.setdefault("host", parts.netloc)
+    hdrs.setdefault("host", netloc)
     whole: bytes | None = None
     if body is None or isinstance(body, bytes | bytearray | memoryview | str):
         whole = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
@@ -213,12 +226,12 @@ def wire_request(method: str, url: str, headers: Any, body: Any) -> WireRequest:
         clen = None
     return WireRequest(
         method=method.upper(),
-        path=parts.path or "/",
-        query_string=parts.query,
+        path=path or "/",
+        query_string=query,
         headers=hdrs,
         stream=stream,
         content_length=clen,
-        scheme=parts.scheme or "http",
+        scheme=scheme or "http",
         host=hdrs["host"],
         _body=whole if whole is not None and clen == len(whole) else None,
     )

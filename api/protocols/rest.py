@@ -211,6 +211,11 @@ class Route:
     deprecated: bool = False  # loses ties (S3 GetBucketLifecycle vs GetBucketLifecycleConfiguration)
 
     @cached_property
+    def conditional(self) -> bool:
+        """Whether the route's score depends on the request (required query keys or headers)."""
+        return bool(self.required_query or self.required_headers)
+
+    @cached_property
     def full_score(self) -> tuple[int, ...]:
         """:func:`_score` when every required query key and header is present."""
         needed = len(self.required_query) + len(self.required_headers)
@@ -297,6 +302,7 @@ class Router:
     service: str
     by_method: dict[str, list[Route]] = field(default_factory=dict)
     _by_query: dict[tuple[str, frozenset[str]], list[Route]] = field(default_factory=dict, repr=False)
+    _plans: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict, repr=False)
 
     def _candidates(self, method: str, qkeys: dict[str, str]) -> list[Route]:
         """The routes of ``method`` whose query keys the request has (values are checked by
@@ -358,40 +364,47 @@ class Router:
         if not path:
             path = "/"
         qkeys: dict[str, str] = dict(query) if not isinstance(query, dict) else query
-        routes = self._candidates(method.upper(), qkeys)
-        if not routes:
+        plan = self._plan(method.upper(), qkeys)
+        if not plan:
             return []
         headers = headers or {}
-        scored: list[tuple[tuple[int, ...], RouteMatch]] = []
-        # routes of one template share their regex (re.compile caches it): match it and decode
-        # its labels once (S3: PutObject, CopyObject, UploadPart and UploadPartCopy share one)
-        seen: dict[tuple[str, tuple[str, ...]], dict[str, str] | None] = {}
-        for route in routes:
-            ok = True
-            for key, value in route.query:
-                got = qkeys.get(key)
-                if got is None or (value is not None and got != value):
-                    ok = False
-                    break
-            if not ok:
+        scored: list[tuple[tuple[int, ...], int, RouteMatch]] = []
+        for regex, names, routes in plan:
+            m = regex.match(path)
+            if m is None:
                 continue
-            pattern = (route.regex.pattern, route.labels)
-            if pattern in seen:
-                found = seen[pattern]
-                if found is None:
+            # routes of one template share the match and its decoded labels (read-only)
+            labels = {name: unquote(m.group(f"L{i}")) for i, name in enumerate(names)}
+            for index, route in routes:
+                ok = True
+                for key, value in route.query:
+                    got = qkeys.get(key)
+                    if got is None or (value is not None and got != value):
+                        ok = False
+                        break
+                if not ok:
                     continue
-                labels = dict(found)
-            else:
-                m = route.regex.match(path)
-                if m is None:
-                    seen[pattern] = None
-                    continue
-                labels = {name: unquote(m.group(f"L{i}")) for i, name in enumerate(route.labels)}
-                seen[pattern] = labels
-                labels = dict(labels)
-            scored.append((_score(route, qkeys, headers), RouteMatch(route.operation, labels, route)))
-        scored.sort(key=lambda item: item[0], reverse=True)
-        return [m for _, m in scored]
+                score = _score(route, qkeys, headers) if route.conditional else route.full_score
+                scored.append((score, index, RouteMatch(route.operation, labels, route)))
+        if len(scored) > 1:
+            # most specific first; among equals, the route listed first (as a stable sort would)
+            scored.sort(key=lambda item: (item[0], -item[1]), reverse=True)
+        return [m for _, _, m in scored]
+
+    def _plan(self, method: str, qkeys: dict[str, str]) -> list[tuple[re.Pattern[str], tuple[str, ...], list[tuple[int, Route]]]]:
+        """The candidate routes grouped by template regex (and label names), each route with
+        its place among the candidates; remembered like :meth:`_candidates`."""
+        key = (method, frozenset(qkeys))
+        hit = self._plans.get(key)
+        if hit is None:
+            groups: dict[tuple[str, tuple[str, ...]], tuple[re.Pattern[str], tuple[str, ...], list[tuple[int, Route]]]] = {}
+            for index, route in enumerate(self._candidates(method, qkeys)):
+                group = groups.setdefault((route.regex.pattern, route.labels), (route.regex, route.labels, []))
+                group[2].append((index, route))
+            hit = list(groups.values())
+            if len(self._plans) < 4096:
+                self._plans[key] = hit
+        return hit
 
 
 def _score(route: Route, qkeys: dict[str, str], headers: dict[str, str]) -> tuple[int, ...]:
@@ -444,8 +457,8 @@ class Bindings:
     #: lower-cased header -> (member, shape, plain) of the members bound to it (a request names
     #: a few of a shape's many); plain: a string member whose header text is its value
     header_index: dict[str, tuple[tuple[str, Shape, bool], ...]] = field(default_factory=dict, compare=False)
-    #: the prefixes of ``header_maps``
-    header_prefixes: tuple[str, ...] = ()
+    #: header name -> what parse_bindings does with it (see _header_action), filled as seen
+    header_plan: dict[str, Any] = field(default_factory=dict, compare=False)
     #: header member -> (its wire name as sent, its shape, plain: str() is its header text)
     header_out: dict[str, tuple[str, Shape, bool]] = field(default_factory=dict, compare=False)
 
@@ -502,7 +515,6 @@ def bound_members(shape: Shape) -> Bindings:
         status=status,
         body=tuple(body),
         payload=shape.serialization.get("payload"),
-        header_prefixes=tuple(prefix for _, prefix, _ in header_maps),
     )
     for name, hname, member in header:
         t = member.type_name
@@ -612,6 +624,17 @@ def _scalar(member: str, shape: Shape, text: str, where: str) -> Any:
     return text
 
 
+def _header_action(b: Bindings, hname: str) -> Any:
+    """What ``b`` does with a header named ``hname``: (members bound to it, (map member, prefix
+    length) of the header maps it falls in), or None; remembered in ``b.header_plan``."""
+    bound = b.header_index.get(hname, ())
+    mapped = tuple((name, len(prefix)) for name, prefix, _ in b.header_maps if hname.startswith(prefix))
+    action = (bound, mapped) if bound or mapped else None
+    if len(b.header_plan) < 4096:
+        b.header_plan[hname] = action
+    return action
+
+
 def parse_bindings(req: WireRequest, shape: Shape | None, match: RouteMatch | None) -> dict[str, Any]:
     """The input params bound to the uri, querystring and headers of ``req``.
 
@@ -656,27 +679,29 @@ def parse_bindings(req: WireRequest, shape: Shape | None, match: RouteMatch | No
             if out:
                 params[name] = out
     if b.header or b.header_maps:
-        index = b.header_index
-        maps = b.header_maps
-        prefixes = b.header_prefixes
-        # a request sends a dozen headers where a shape may bind forty: walk the headers
+        plan = b.header_plan
+        # a request sends a dozen headers where a shape may bind forty: walk the headers, each
+        # looked up once in what this shape does with a header of that name
         for hname, text in req.headers.items():
-            bound = index.get(hname)
-            if bound is not None:
-                for name, member, plain_text in bound:
-                    if plain_text:
-                        params[name] = text
-                    elif member.type_name == "list":
-                        items = _split_header_list(text)
-                        if member.member.type_name == "timestamp":
-                            items = _join_http_dates(items)
-                        params[name] = [_scalar(name, member.member, v, "header") for v in items]
-                    else:
-                        params[name] = _scalar(name, member, text, "header")
-            if prefixes and hname.startswith(prefixes):
-                for name, prefix, _mshape in maps:
-                    if hname.startswith(prefix):
-                        params.setdefault(name, {})[hname[len(prefix) :]] = text
+            try:
+                action = plan[hname]
+            except KeyError:
+                action = _header_action(b, hname)
+            if action is None:
+                continue
+            bound, mapped = action
+            for name, member, plain_text in bound:
+                if plain_text:
+                    params[name] = text
+                elif member.type_name == "list":
+                    items = _split_header_list(text)
+                    if member.member.type_name == "timestamp":
+                        items = _join_http_dates(items)
+                    params[name] = [_scalar(name, member.member, v, "header") for v in items]
+                else:
+                    params[name] = _scalar(name, member, text, "header")
+            for name, cut in mapped:
+                params.setdefault(name, {})[hname[cut:]] = text
     return params
 
 

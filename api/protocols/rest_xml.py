@@ -302,7 +302,7 @@ class RestXmlProtocol(Protocol):
         found = router(service).match_path(
             req.method, self._routing_path(req, service), req.query, req.headers
         )
-        if len(found) > 1:
+        if len(found) > 1 and found[0].route.deprecated:  # (the scores rank a deprecated route last)
             found = _prefer_current(service, found)
         req.__dict__[_ROUTE_ATTR] = (service, found)
         return found

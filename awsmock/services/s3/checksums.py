@@ -111,20 +111,24 @@ def decode(value: str) -> bytes | None:
 
 #: (algorithm, its checksum member, its header)
 _NAMES = tuple((name, param_name(name), "x-amz-checksum-" + name.lower()) for name in ALGORITHMS)
+_MEMBERS = frozenset(member for _, member, _ in _NAMES)
+_HEADERS = frozenset(header for _, _, header in _NAMES)
 
 
 def requested(params: dict[str, Any], headers: dict[str, str]) -> tuple[str | None, str | None]:
     """(algorithm, expected value) a request asks to verify: an explicit ``Checksum<ALG>``
     member (header or aws-chunked trailer), else ``ChecksumAlgorithm`` / ``x-amz-sdk-checksum-algorithm``
     without a value."""
-    for name, member, _header in _NAMES:
-        value = params.get(member)
-        if value:
-            return name, value
-    for name, _member, header in _NAMES:  # a trailer the protocol left in the headers
-        value = headers.get(header)
-        if value:
-            return name, value
+    if not _MEMBERS.isdisjoint(params):
+        for name, member, _header in _NAMES:
+            value = params.get(member)
+            if value:
+                return name, value
+    if not _HEADERS.isdisjoint(headers):
+        for name, _member, header in _NAMES:  # a trailer the protocol left in the headers
+            value = headers.get(header)
+            if value:
+                return name, value
     alg: str | None = params.get("ChecksumAlgorithm") or headers.get("x-amz-sdk-checksum-algorithm")
     trailer = headers.get("x-amz-trailer", "").strip().lower()
     if not alg and trailer.startswith("x-amz-checksum-"):
