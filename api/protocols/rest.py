@@ -650,7 +650,7 @@ def parse_bindings(req: WireRequest, shape: Shape | None, match: RouteMatch | No
     for name, label, member in b.uri:
         if label in labels:
             params[name] = _scalar(name, member, labels[label], "uri")
-    if b.query or b.query_map:
+    if (b.query or b.query_map) and req.query_string:
         pairs = req.query
         multi: dict[str, list[str]] = {}
         for k, v in pairs:

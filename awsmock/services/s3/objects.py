@@ -82,6 +82,7 @@ RESPONSE_OVERRIDES = {
     "ResponseContentLanguage": "ContentLanguage",
     "ResponseContentType": "ContentType",
 }
+_OVERRIDE_PARAMS = frozenset((*RESPONSE_OVERRIDES, "ResponseExpires"))
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 
 
@@ -372,11 +373,12 @@ def describe(
     if "Expires" in headers:
         out["Expires"] = from_json(headers.pop("Expires"))
     out.update(headers)
-    for override, member in RESPONSE_OVERRIDES.items():
-        if params.get(override):
-            out[member] = params[override]
-    if params.get("ResponseExpires"):
-        out["Expires"] = params["ResponseExpires"]
+    if not _OVERRIDE_PARAMS.isdisjoint(params):
+        for override, member in RESPONSE_OVERRIDES.items():
+            if params.get(override):
+                out[member] = params[override]
+        if params.get("ResponseExpires"):
+            out["Expires"] = params["ResponseExpires"]
     if bucket.versioning is not None:
         out["VersionId"] = obj.version_id
     if obj.storage_class != "STANDARD":
