@@ -41,6 +41,7 @@ Public API (stable; the JSON and XML families both import it)::
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -242,8 +243,6 @@ def _flat(where: Where) -> tuple[PathSegment, ...]:
     return tuple(reversed(segments))
 
 
-def _outside(lo: Any, hi: Any, n: Any) -> bool:
-    return (lo is not None and n < lo) or (hi is not None and n > hi)
 
 _checkers: dict[tuple[Any, ...], tuple[Shape, Check | None]] = {}
 
@@ -297,6 +296,8 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
 
     lo, hi = md.get("min"), md.get("max")
     sized = opts.ranges and (lo is not None or hi is not None)
+    low = lo if lo is not None else 0  # the length bounds, for a chained comparison
+    high = hi if hi is not None else math.inf
 
     if t == "structure":
         required = tuple(shape.required_members)
@@ -330,7 +331,7 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
         def check_list(value: Any, path: Where, out: list[Violation]) -> None:
             if types and wrong_type(value, path, out):
                 return
-            if sized and _outside(lo, hi, len(value)):
+            if sized and not low <= len(value) <= high:
                 _length(md, value, _flat(path), out, opts)
             if item_check is not None:
                 for i, item in enumerate(value):
@@ -347,7 +348,7 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
         def check_map(value: Any, path: Where, out: list[Violation]) -> None:
             if types and wrong_type(value, path, out):
                 return
-            if sized and _outside(lo, hi, len(value)):
+            if sized and not low <= len(value) <= high:
                 _length(md, value, _flat(path), out, opts)
             if key_check is None and value_check is None:
                 return
@@ -372,7 +373,7 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
                 return
             if enum and value not in enum:
                 _add(out, opts, Violation("enum", _flat(path), value, enum_text))
-            if sized and _outside(lo, hi, len(value)):
+            if sized and not low <= len(value) <= high:
                 _length(md, value, _flat(path), out, opts)
             if rx is not None and not rx.fullmatch(value):
                 _add(out, opts, Violation("pattern", _flat(path), value, pattern_text))
@@ -385,7 +386,7 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
         def check_blob(value: Any, path: Where, out: list[Violation]) -> None:
             if types and wrong_type(value, path, out):
                 return
-            if sized and isinstance(value, bytes | bytearray | str) and _outside(lo, hi, len(value)):
+            if sized and isinstance(value, bytes | bytearray | str) and not low <= len(value) <= high:
                 _length(md, value, _flat(path), out, opts)
 
         return check_blob
