@@ -9,6 +9,7 @@ and a raw read gives what an ORM read gives.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -48,6 +49,17 @@ class Conversions:
                 self.time_in, self.time_out = _sqlite_time_in, _sqlite_time_out
         self.json_in: Callable[[Any], Any] = proc(JSON(), True, none=True)
         self.json_out: Callable[[Any], Any] = proc(JSON(), False, none=False)
+        if dialect.name == "sqlite":  # the ORM's JSON text, without json.dumps' per-call setup
+            sample_doc: Any = {"a": [1, "é", None, 2.5, True], "b": {"c": "d"}}
+            if _sqlite_json_in(sample_doc) == self.json_in(sample_doc) and _sqlite_json_in(None) == self.json_in(None):
+                self.json_in = _sqlite_json_in
+
+
+_JSON_ENCODER = json.JSONEncoder()  # json.dumps' defaults, built once
+
+
+def _sqlite_json_in(value: Any) -> str:
+    return _JSON_ENCODER.encode(value)
 
 
 def _sqlite_time_in(value: dt.datetime | None) -> str | None:

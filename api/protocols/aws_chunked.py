@@ -22,6 +22,7 @@ picks the right one for a request.
 from __future__ import annotations
 
 import io
+import re
 from typing import IO, Any
 
 from awsmock.api.wire import WireRequest
@@ -184,6 +185,14 @@ class AwsChunkedReader(_StreamReader):
     def _decode_buffered(self) -> bytes:
         """The whole payload when the whole body is in the buffer (an in-memory body): the same
         framing rules as the streaming path, in one pass over the bytes."""
+        fast = _well_formed(self._buf)
+        if fast is not None:
+            payload, trailers = fast
+            self._decoded = len(payload)
+            self.trailers.update(trailers)
+            self._buf, self._pos = b"", 0
+            self._finish()
+            return payload
         data, pos, n = self._buf, self._pos, len(self._buf)
         pieces: list[bytes] = []
 
@@ -260,6 +269,41 @@ class AwsChunkedReader(_StreamReader):
     def done(self) -> bool:
         """Whether the final chunk (and any trailer) has been read."""
         return self._done
+
+
+_CHUNK_HEAD = re.compile(rb"([0-9a-fA-F]{1,11})(?:;[^\r\n]*)?\r\n")
+_TRAILER = re.compile(rb"([^\r\n:]+):([^\r\n]*)\r\n")
+
+
+def _well_formed(data: bytes) -> tuple[bytes, dict[str, str]] | None:
+    """(payload, trailers) of an aws-chunked body framed exactly as the SDKs frame it (hex sizes,
+    CRLF line ends, ``name:value`` trailers, a final blank line, nothing after it); None for
+    anything else, which the general decoder then reads with its own rules and errors."""
+    pieces: list[bytes] = []
+    pos = 0
+    while True:
+        m = _CHUNK_HEAD.match(data, pos)
+        if m is None:
+            return None
+        size = int(m.group(1), 16)
+        pos = m.end()
+        if size == 0:
+            break
+        end = pos + size
+        if data[end : end + 2] != b"\r\n":
+            return None
+        pieces.append(data[pos:end])
+        pos = end + 2
+    trailers: dict[str, str] = {}
+    while data[pos : pos + 2] != b"\r\n":
+        m = _TRAILER.match(data, pos)
+        if m is None:
+            return None
+        trailers[m.group(1).decode("latin-1").strip().lower()] = m.group(2).decode("latin-1").strip()
+        pos = m.end()
+    if pos + 2 != len(data):
+        return None
+    return (pieces[0] if len(pieces) == 1 else b"".join(pieces)), trailers
 
 
 def _chunk_size(line: bytes) -> int:

@@ -206,6 +206,12 @@ def _outcome(make: Any) -> tuple[Any, ...]:
         b"3\r\nabc\r\n",
         b"",
         b"1" * 9000,  # a size line with no end, longer than a line may be
+        b"A\r\n0123456789\r\n0\r\n\r\n",  # upper-case hex
+        b"0x3\r\nabc\r\n0\r\n\r\n",  # a size int() reads but the SDKs never send
+        b"3\r\nabc\r\n0\r\n\r\ntrailing bytes",
+        b"3\r\nabc\r\n0\r\n \r\nx:1\r\n\r\n",  # a blank-ish line ends the trailers
+        b"3;chunk-signature=ab\r\nabc\r\n0;chunk-signature=cd\r\nx-amz-checksum-crc32:AAAA\r\n\r\n",
+        b"fffffffffff\r\nabc\r\n0\r\n\r\n",  # larger than a chunk may be
     ],
 )
 @pytest.mark.parametrize("decoded_length", [None, 3])

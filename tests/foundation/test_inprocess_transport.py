@@ -1,0 +1,66 @@
+"""The in-process transport: an SDK request becomes the WireRequest the server would build."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlsplit
+
+import pytest
+from botocore.awsrequest import AWSRequest
+
+from awsmock.inprocess import WHOLE_BODY, _split_url, wire_request
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://b.s3.amazonaws.com/k",
+        "https://s3.amazonaws.com/b/k?x-id=PutObject&a=b",
+        "http://localhost:4566",
+        "http://localhost:4566?Action=X",
+        "http://h?a=/b",
+        "https://x.amazonaws.com/a/b/c?q=1/2",
+        "https://host/?a",
+        "https://host/p#frag",
+        "https://u:p@host/p",
+        "https://[::1]:80/p?x",
+        "https://HOST:443/P%20Q?a=%2F",
+        "noscheme/path",
+    ],
+)
+def test_url_split_agrees_with_urlsplit(url: str) -> None:
+    parts = urlsplit(url)
+    assert _split_url(url) == (parts.scheme, parts.netloc, parts.path, parts.query)
+
+
+def _prepared(body: object, headers: dict[str, str]) -> AWSRequest:
+    return AWSRequest(method="PUT", url="https://b.s3.amazonaws.com/k?x=1", data=body, headers=headers).prepare()
+
+
+def test_bytes_body_is_handed_over_whole() -> None:
+    req = _prepared(b"hello", {"X-Amz-Meta-A": "1"})
+    wire = wire_request(req.method, req.url, req.headers, req.body)
+    assert (wire.path, wire.query_string, wire.host) == ("/k", "x=1", "b.s3.amazonaws.com")
+    assert wire.headers["x-amz-meta-a"] == "1" and wire.headers["content-length"] == "5"
+    assert wire.body == b"hello" and wire._body == b"hello"
+
+
+def test_small_chunked_body_is_read_whole_and_a_large_one_streams() -> None:
+    framed = b"5\r\nhello\r\n0\r\n\r\n"
+    small = wire_request(
+        "PUT",
+        "https://b.s3.amazonaws.com/k",
+        {"Transfer-Encoding": "chunked", "Content-Encoding": "aws-chunked", "X-Amz-Decoded-Content-Length": "5"},
+        io.BytesIO(framed),
+    )
+    assert small._body == framed and small.content_length == len(framed)
+    assert "transfer-encoding" not in small.headers
+    big = io.BytesIO(framed)
+    large = wire_request(
+        "PUT",
+        "https://b.s3.amazonaws.com/k",
+        {"Transfer-Encoding": "chunked", "X-Amz-Decoded-Content-Length": str(WHOLE_BODY + 1)},
+        big,
+    )
+    assert large._body is None and large.stream is big and large.content_length is None
+    assert large.headers["transfer-encoding"] == "chunked"
