@@ -459,6 +459,10 @@ class Bindings:
     header_index: dict[str, tuple[tuple[str, Shape, bool], ...]] = field(default_factory=dict, compare=False)
     #: header name -> what parse_bindings does with it (see _header_action), filled as seen
     header_plan: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: a request's header names -> the ones this shape reads (see _relevant_headers)
+    header_sets: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False)
+    #: a result's member names -> the header members among them (see render_bindings)
+    result_sets: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False)
     #: header member -> (its wire name as sent, its shape, plain: str() is its header text)
     header_out: dict[str, tuple[str, Shape, bool]] = field(default_factory=dict, compare=False)
 
@@ -635,6 +639,22 @@ def _header_action(b: Bindings, hname: str) -> Any:
     return action
 
 
+def _relevant_headers(b: Bindings, names: tuple[str, ...]) -> list[tuple[str, Any, Any]]:
+    """(header, members bound to it, header maps it falls in) for the headers among ``names``
+    that ``b`` reads; remembered in ``b.header_sets``."""
+    relevant = []
+    for hname in names:
+        try:
+            action = b.header_plan[hname]
+        except KeyError:
+            action = _header_action(b, hname)
+        if action is not None:
+            relevant.append((hname, *action))
+    if len(b.header_sets) < 4096:
+        b.header_sets[names] = relevant
+    return relevant
+
+
 def parse_bindings(req: WireRequest, shape: Shape | None, match: RouteMatch | None) -> dict[str, Any]:
     """The input params bound to the uri, querystring and headers of ``req``.
 
@@ -679,17 +699,16 @@ def parse_bindings(req: WireRequest, shape: Shape | None, match: RouteMatch | No
             if out:
                 params[name] = out
     if b.header or b.header_maps:
-        plan = b.header_plan
-        # a request sends a dozen headers where a shape may bind forty: walk the headers, each
-        # looked up once in what this shape does with a header of that name
-        for hname, text in req.headers.items():
-            try:
-                action = plan[hname]
-            except KeyError:
-                action = _header_action(b, hname)
-            if action is None:
-                continue
-            bound, mapped = action
+        headers = req.headers
+        # a client sends the same dozen headers on every request, of which a shape binds a few:
+        # which ones is worked out once per set of header names
+        names = tuple(headers)
+        try:
+            relevant = b.header_sets[names]
+        except KeyError:
+            relevant = _relevant_headers(b, names)
+        for hname, bound, mapped in relevant:
+            text = headers[hname]
             for name, member, plain_text in bound:
                 if plain_text:
                     params[name] = text
@@ -749,12 +768,20 @@ def render_bindings(shape: Shape | None, result: dict[str, Any]) -> tuple[int | 
     headers: dict[str, str] = {}
     status: int | None = None
     if b.header:
-        out = b.header_out
-        for name, value in result.items():
-            bound = out.get(name)
-            if bound is None or value is None:
+        # a handler answers with the same members each time: the header ones among them are
+        # picked out once per set of member names
+        names = tuple(result)
+        try:
+            present = b.result_sets[names]
+        except KeyError:
+            out = b.header_out
+            present = [(name, *out[name]) for name in names if name in out]
+            if len(b.result_sets) < 4096:
+                b.result_sets[names] = present
+        for name, wire, member, plain_text in present:
+            value = result[name]
+            if value is None:
                 continue
-            wire, member, plain_text = bound
             if plain_text:
                 headers[wire] = value if type(value) is str else str(value)
                 continue
