@@ -459,6 +459,9 @@ class Bindings:
     header_index: dict[str, tuple[tuple[str, Shape, bool], ...]] = field(default_factory=dict, compare=False)
     #: header name -> what parse_bindings does with it (see _header_action), filled as seen
     header_plan: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: the wire names of the header members bound to Content-Type and Content-Length, if any
+    content_type_header: str | None = None
+    content_length_header: str | None = None
     #: a request's header names -> the ones this shape reads (see _relevant_headers)
     header_sets: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False)
     #: a result's member names -> the header members among them (see render_bindings)
@@ -519,6 +522,8 @@ def bound_members(shape: Shape) -> Bindings:
         status=status,
         body=tuple(body),
         payload=shape.serialization.get("payload"),
+        content_type_header=_wire_of(header, "content-type"),
+        content_length_header=_wire_of(header, "content-length"),
     )
     for name, hname, member in header:
         t = member.type_name
@@ -532,6 +537,13 @@ def bound_members(shape: Shape) -> Bindings:
     _bindings[key] = (getattr(shape, "_shape_resolver", None), b)
     _bindings[ident] = (shape, b)
     return b
+
+
+def _wire_of(header: list[tuple[str, str, Shape]], lowered: str) -> str | None:
+    for name, hname, member in header:
+        if hname == lowered:
+            return str(member.serialization.get("name", name))
+    return None
 
 
 def body_members(shape: Shape) -> tuple[str, ...]:

@@ -462,17 +462,18 @@ class RestXmlProtocol(Protocol):
                 write(out, node, result, root, extra)
                 body = "".join(out).encode("utf-8")
                 content_type = "application/xml"
-        lower = {k.lower() for k in headers}
-        if content_type and "content-type" not in lower:
+        # the headers so far are the result's header members (model spellings)
+        b = bound_members(shape) if shape is not None else None
+        ctype_header = b.content_type_header if b is not None else None
+        if content_type and (ctype_header is None or ctype_header not in headers):
             headers["Content-Type"] = content_type
         length: int | None = None
-        if "content-length" in lower:
-            for k, v in headers.items():
-                if k.lower() == "content-length":
-                    try:
-                        length = int(v)
-                    except ValueError:
-                        length = None
+        clen_header = b.content_length_header if b is not None else None
+        if clen_header is not None and clen_header in headers:
+            try:
+                length = int(headers[clen_header])
+            except ValueError:
+                length = None
         elif isinstance(body, bytes | bytearray):
             length = len(body)
             headers["Content-Length"] = str(length)
