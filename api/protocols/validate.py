@@ -322,6 +322,9 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
                 elif types and name not in members:
                     _add(out, opts, Violation("unknown", _flat((path, name)), item, "Member is not known"))
 
+        if not types and not required:
+            # only these members can be wrong: a container may skip a value holding none of them
+            check_struct.gate = frozenset(active)  # type: ignore[attr-defined]
         return check_struct
     if t == "list":
         item_check = _compile(shape.member, opts, building)
@@ -335,9 +338,10 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
                 _length(md, value, _flat(path), out, opts)
             if item_check is not None:
                 for i, item in enumerate(value):
-                    if item is not None:
+                    if item is not None and (gate is None or type(item) is not dict or not gate.isdisjoint(item)):
                         item_check(item, (path, i), out)
 
+        gate = getattr(item_check, "gate", None)
         return check_list
     if t == "map":
         key_check = _compile(shape.key, opts, building)
@@ -353,12 +357,17 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
             if key_check is None and value_check is None:
                 return
             for k, item in value.items():
-                where = (path, ("key", str(k)))
-                if key_check is not None:
-                    key_check(k, where, out)
-                if value_check is not None and item is not None:
-                    value_check(item, where, out)
+                if key_check is not None and (key_bounds is None or not key_bounds[0] <= len(k) <= key_bounds[1]):
+                    key_check(k, (path, ("key", str(k))), out)
+                if (
+                    value_check is not None
+                    and item is not None
+                    and (gate is None or type(item) is not dict or not gate.isdisjoint(item))
+                ):
+                    value_check(item, (path, ("key", str(k))), out)
 
+        key_bounds = getattr(key_check, "length_only", None)  # a key checked for its length alone
+        gate = getattr(value_check, "gate", None)
         return check_map
     if t == "string":
         enum = md.get("enum") if opts.enums else None
@@ -378,6 +387,8 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
             if rx is not None and not rx.fullmatch(value):
                 _add(out, opts, Violation("pattern", _flat(path), value, pattern_text))
 
+        if not types and not enum and rx is None:
+            check_string.length_only = (low, high)  # type: ignore[attr-defined]
         return check_string
     if t == "blob":
         if not types and not sized:
