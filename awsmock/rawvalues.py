@@ -51,7 +51,9 @@ class Conversions:
         self.json_out: Callable[[Any], Any] = proc(JSON(), False, none=False)
         if dialect.name == "sqlite":  # the ORM's JSON text, without json.dumps' per-call setup
             sample_doc: Any = {"a": [1, "é", None, 2.5, True], "b": {"c": "d"}}
-            if _sqlite_json_in(sample_doc) == self.json_in(sample_doc) and _sqlite_json_in(None) == self.json_in(None):
+            if _sqlite_json_in(sample_doc) == self.json_in(sample_doc) and _sqlite_json_in(
+                None
+            ) == self.json_in(None):
                 self.json_in = _sqlite_json_in
 
 

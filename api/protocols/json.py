@@ -630,6 +630,7 @@ def _validate(shape: Shape, params: dict[str, Any], *, enums: bool = True) -> li
 # --------------------------------------------------------------------------------------------
 # the protocol
 
+
 def load_json_body(body: bytes) -> Any:
     """The parsed JSON body (``{}`` when empty); malformed input raises SerializationException."""
     if not body or body.isspace():

@@ -391,15 +391,21 @@ class Router:
             scored.sort(key=lambda item: (item[0], -item[1]), reverse=True)
         return [m for _, _, m in scored]
 
-    def _plan(self, method: str, qkeys: dict[str, str]) -> list[tuple[re.Pattern[str], tuple[str, ...], list[tuple[int, Route]]]]:
+    def _plan(
+        self, method: str, qkeys: dict[str, str]
+    ) -> list[tuple[re.Pattern[str], tuple[str, ...], list[tuple[int, Route]]]]:
         """The candidate routes grouped by template regex (and label names), each route with
         its place among the candidates; remembered like :meth:`_candidates`."""
         key = (method, frozenset(qkeys))
         hit = self._plans.get(key)
         if hit is None:
-            groups: dict[tuple[str, tuple[str, ...]], tuple[re.Pattern[str], tuple[str, ...], list[tuple[int, Route]]]] = {}
+            groups: dict[
+                tuple[str, tuple[str, ...]], tuple[re.Pattern[str], tuple[str, ...], list[tuple[int, Route]]]
+            ] = {}
             for index, route in enumerate(self._candidates(method, qkeys)):
-                group = groups.setdefault((route.regex.pattern, route.labels), (route.regex, route.labels, []))
+                group = groups.setdefault(
+                    (route.regex.pattern, route.labels), (route.regex, route.labels, [])
+                )
                 group[2].append((index, route))
             hit = list(groups.values())
             if len(self._plans) < 4096:

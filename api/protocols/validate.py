@@ -243,7 +243,6 @@ def _flat(where: Where) -> tuple[PathSegment, ...]:
     return tuple(reversed(segments))
 
 
-
 _checkers: dict[tuple[Any, ...], tuple[Shape, Check | None]] = {}
 
 
@@ -312,7 +311,9 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
                 return
             for name in required:
                 if value.get(name) is None:
-                    _add(out, opts, Violation("required", _flat((path, name)), None, "Member must not be null"))
+                    _add(
+                        out, opts, Violation("required", _flat((path, name)), None, "Member must not be null")
+                    )
             for name, item in value.items():
                 if item is None:
                     continue
@@ -338,7 +339,9 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
                 _length(md, value, _flat(path), out, opts)
             if item_check is not None:
                 for i, item in enumerate(value):
-                    if item is not None and (gate is None or type(item) is not dict or not gate.isdisjoint(item)):
+                    if item is not None and (
+                        gate is None or type(item) is not dict or not gate.isdisjoint(item)
+                    ):
                         item_check(item, (path, i), out)
 
         gate = getattr(item_check, "gate", None)
@@ -357,7 +360,9 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
             if key_check is None and value_check is None:
                 return
             for k, item in value.items():
-                if key_check is not None and (key_bounds is None or not key_bounds[0] <= len(k) <= key_bounds[1]):
+                if key_check is not None and (
+                    key_bounds is None or not key_bounds[0] <= len(k) <= key_bounds[1]
+                ):
                     key_check(k, (path, ("key", str(k))), out)
                 if (
                     value_check is not None

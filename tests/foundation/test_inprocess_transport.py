@@ -34,7 +34,9 @@ def test_url_split_agrees_with_urlsplit(url: str) -> None:
 
 
 def _prepared(body: object, headers: dict[str, str]) -> AWSRequest:
-    return AWSRequest(method="PUT", url="https://b.s3.amazonaws.com/k?x=1", data=body, headers=headers).prepare()
+    return AWSRequest(
+        method="PUT", url="https://b.s3.amazonaws.com/k?x=1", data=body, headers=headers
+    ).prepare()
 
 
 def test_bytes_body_is_handed_over_whole() -> None:
@@ -50,7 +52,11 @@ def test_small_chunked_body_is_read_whole_and_a_large_one_streams() -> None:
     small = wire_request(
         "PUT",
         "https://b.s3.amazonaws.com/k",
-        {"Transfer-Encoding": "chunked", "Content-Encoding": "aws-chunked", "X-Amz-Decoded-Content-Length": "5"},
+        {
+            "Transfer-Encoding": "chunked",
+            "Content-Encoding": "aws-chunked",
+            "X-Amz-Decoded-Content-Length": "5",
+        },
         io.BytesIO(framed),
     )
     assert small._body == framed and small.content_length == len(framed)
