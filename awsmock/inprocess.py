@@ -193,12 +193,13 @@ WHOLE_BODY = 1 << 20
 def wire_request(method: str, url: str, headers: Any, body: Any) -> WireRequest:
     """The :class:`WireRequest` the server would build for this HTTP request."""
     scheme, netloc, path, query = _split_url(url)
-    hdrs: dict[str, str] = {}
     # botocore's HTTPHeaders is an email Message: its raw (name, value) list skips the email
     # policy's per-value parsing that items() does (a tenth of the transport's cost)
     pairs = getattr(headers, "_headers", None)
-    for name, value in pairs if isinstance(pairs, list) else headers.items():
-        hdrs[name.lower()] = value.decode("latin-1") if value.__class__ is bytes else str(value)
+    hdrs: dict[str, str] = {
+        name.lower(): value.decode("latin-1") if value.__class__ is bytes else str(value)
+        for name, value in (pairs if isinstance(pairs, list) else headers.items())
+    }
     hdrs.setdefault("host", netloc)
     whole: bytes | None = None
     if body is None or isinstance(body, bytes | bytearray | memoryview | str):
