@@ -229,6 +229,12 @@ class Route:
             0 if self.deprecated else 1,
         )
 
+    @cached_property
+    def partial_score(self) -> tuple[int, ...]:
+        """:func:`_score` when a required query key or header is missing."""
+        full = self.full_score
+        return (full[0], full[1], 0, 0, *full[4:])
+
     @property
     def query_keys(self) -> frozenset[str]:
         return frozenset(k for k, _ in self.query)
@@ -425,7 +431,7 @@ def _score(route: Route, qkeys: dict[str, str], headers: dict[str, str]) -> tupl
                 break
         else:
             return full
-    return (full[0], full[1], 0, 0, *full[4:])
+    return route.partial_score
 
 
 _routers: dict[int, tuple[ServiceModel, Router]] = {}  # by the model's id (models live for the process)
