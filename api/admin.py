@@ -94,7 +94,9 @@ class Reset:
         resp.media = {"reset": self.admin.reset(names)}
 
 
-class LocalstackHealth(Health):
+class AliasHealth(Health):
+    """The health alias DESIGN.md names for users arriving from other mocks (their shape)."""
+
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         health = self.admin.health()
         resp.media = {
@@ -178,5 +180,5 @@ def add_admin_routes(app: falcon.App, admin: AdminContext) -> None:
     app.add_route("/_awsmock/snapshots/{name}/restore", SnapshotRestore(admin))
     app.add_route("/_awsmock/snapshots/{name}/export", SnapshotExport(admin))
     app.add_route("/moto-api/reset", Reset(admin))
-    app.add_route("/_localstack/health", LocalstackHealth(admin))
+    app.add_route("/_localstack/health", AliasHealth(admin))
     app.add_route("/_localstack/state/reset", Reset(admin))

@@ -99,8 +99,9 @@ class AwsChunkedReader(_StreamReader):
     def __init__(
         self, raw: IO[bytes] | io.RawIOBase, decoded_length: int | None = None, *, whole: bytes | None = None
     ) -> None:
-        """``whole``: the entire encoded body, already in memory (``raw`` is then not read); it
-        is decoded in one pass at the first read."""
+        """``whole``: the entire encoded body, already in memory (``raw`` is then not read).
+        Framed as the SDKs frame it, it is decoded at the first read in one pass; otherwise the
+        streaming decoder reads it from the buffer, with its own rules and errors."""
         super().__init__()
         self._raw: Any = raw
         self._whole = whole is not None
@@ -182,59 +183,22 @@ class AwsChunkedReader(_StreamReader):
         if self.decoded_length is not None and self._decoded != self.decoded_length:
             raise _incomplete()
 
-    def _decode_buffered(self) -> bytes:
-        """The whole payload when the whole body is in the buffer (an in-memory body): the same
-        framing rules as the streaming path, in one pass over the bytes."""
-        fast = _well_formed(self._buf)
-        if fast is not None:
-            payload, trailers = fast
-            self._decoded = len(payload)
-            self.trailers.update(trailers)
-            self._buf, self._pos = b"", 0
-            self._finish()
-            return payload
-        data, pos, n = self._buf, self._pos, len(self._buf)
-        pieces: list[bytes] = []
-
-        def line_at(at: int) -> tuple[bytes | None, int]:
-            i = data.find(b"\n", at)
-            if i < 0:
-                if n - at > _MAX_LINE:
-                    raise _malformed("chunk header line too long")
-                return (data[at:], n) if at < n else (None, n)
-            end = i - 1 if i > at and data[i - 1] == 13 else i  # drop the \r of \r\n
-            return data[at:end], i + 1
-
-        while True:
-            line, pos = line_at(pos)
-            if line is None:
-                raise _incomplete()
-            size = _chunk_size(line)
-            if size == 0:
-                break
-            end = pos + size
-            if end > n:
-                raise _incomplete()
-            pieces.append(data[pos:end])
-            self._decoded += size
-            line, pos = line_at(end)
-            if line is None or line != b"":
-                raise _incomplete() if line is None else _malformed("chunk data not followed by CRLF")
-        while True:
-            line, pos = line_at(pos)
-            if not self._trailer(line):
-                break
-        self._buf, self._pos = b"", 0
-        self._finish()
-        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
-
     # -- file-like ------------------------------------------------------------------------------
 
     def read(self, size: int | None = -1) -> bytes:
         if self._whole:
             payload = self._payload
             if payload is None:
-                payload = self._payload = self._decode_buffered()
+                fast = _well_formed(self._buf)
+                if fast is None:  # not as the SDKs frame it: the streaming decoder, over the buffer
+                    self._whole = False
+                    return self.read(size)
+                payload, trailers = fast
+                self._decoded = len(payload)
+                self.trailers.update(trailers)
+                self._buf = b""
+                self._finish()  # the announced decoded length
+                self._payload = payload
             pos = self._payload_pos
             end = len(payload) if size is None or size < 0 else pos + size
             piece = payload[pos:end] if pos or end < len(payload) else payload

@@ -210,10 +210,13 @@ class Route:
     literal_chars: int
     deprecated: bool = False  # loses ties (S3 GetBucketLifecycle vs GetBucketLifecycleConfiguration)
 
-    @cached_property
-    def conditional(self) -> bool:
-        """Whether the route's score depends on the request (required query keys or headers)."""
-        return bool(self.required_query or self.required_headers)
+    def fits_query(self, qkeys: dict[str, str]) -> bool:
+        """Whether a request with these query parameters has the route's discriminators."""
+        for key, value in self.query:
+            got = qkeys.get(key)
+            if got is None or (value is not None and got != value):
+                return False
+        return True
 
     @cached_property
     def full_score(self) -> tuple[int, ...]:
@@ -337,13 +340,7 @@ class Router:
         headers = req.headers
         best: tuple[tuple[int, ...], Route, re.Match[str]] | None = None
         for route in routes:
-            ok = True
-            for key, value in route.query:
-                got = qkeys.get(key)
-                if got is None or (value is not None and got != value):
-                    ok = False
-                    break
-            if not ok:
+            if route.query and not route.fits_query(qkeys):
                 continue
             m = route.regex.match(path)
             if m is None:
@@ -382,16 +379,11 @@ class Router:
             # routes of one template share the match and its decoded labels (read-only)
             labels = {name: unquote(m.group(f"L{i}")) for i, name in enumerate(names)}
             for index, route in routes:
-                ok = True
-                for key, value in route.query:
-                    got = qkeys.get(key)
-                    if got is None or (value is not None and got != value):
-                        ok = False
-                        break
-                if not ok:
+                if route.query and not route.fits_query(qkeys):
                     continue
-                score = _score(route, qkeys, headers) if route.conditional else route.full_score
-                scored.append((score, index, RouteMatch(route.operation, labels, route)))
+                scored.append(
+                    (_score(route, qkeys, headers), index, RouteMatch(route.operation, labels, route))
+                )
         if len(scored) > 1:
             # most specific first; among equals, the route listed first (as a stable sort would)
             scored.sort(key=lambda item: (item[0], -item[1]), reverse=True)
@@ -469,8 +461,6 @@ class Bindings:
     #: lower-cased header -> (member, shape, plain) of the members bound to it (a request names
     #: a few of a shape's many); plain: a string member whose header text is its value
     header_index: dict[str, tuple[tuple[str, Shape, bool], ...]] = field(default_factory=dict, compare=False)
-    #: header name -> what parse_bindings does with it (see _header_action), filled as seen
-    header_plan: dict[str, Any] = field(default_factory=dict, compare=False)
     #: the wire names of the header members bound to Content-Type and Content-Length, if any
     content_type_header: str | None = None
     content_length_header: str | None = None
@@ -652,28 +642,15 @@ def _scalar(member: str, shape: Shape, text: str, where: str) -> Any:
     return text
 
 
-def _header_action(b: Bindings, hname: str) -> Any:
-    """What ``b`` does with a header named ``hname``: (members bound to it, (map member, prefix
-    length) of the header maps it falls in), or None; remembered in ``b.header_plan``."""
-    bound = b.header_index.get(hname, ())
-    mapped = tuple((name, len(prefix)) for name, prefix, _ in b.header_maps if hname.startswith(prefix))
-    action = (bound, mapped) if bound or mapped else None
-    if len(b.header_plan) < 4096:
-        b.header_plan[hname] = action
-    return action
-
-
 def _relevant_headers(b: Bindings, names: tuple[str, ...]) -> list[tuple[str, Any, Any]]:
-    """(header, members bound to it, header maps it falls in) for the headers among ``names``
-    that ``b`` reads; remembered in ``b.header_sets``."""
+    """(header, members bound to it, (map member, prefix length) of the header maps it falls
+    in) for the headers among ``names`` that ``b`` reads; remembered in ``b.header_sets``."""
     relevant = []
     for hname in names:
-        try:
-            action = b.header_plan[hname]
-        except KeyError:
-            action = _header_action(b, hname)
-        if action is not None:
-            relevant.append((hname, *action))
+        bound = b.header_index.get(hname, ())
+        mapped = tuple((name, len(prefix)) for name, prefix, _ in b.header_maps if hname.startswith(prefix))
+        if bound or mapped:
+            relevant.append((hname, bound, mapped))
     if len(b.header_sets) < 4096:
         b.header_sets[names] = relevant
     return relevant

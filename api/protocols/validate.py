@@ -281,6 +281,21 @@ def _compile(shape: Shape, opts: _Opts, building: dict[Any, list[Any]]) -> Check
     return check
 
 
+def _element(check: Check | None) -> Check | None:
+    """``check`` for the elements of a list or map: a structure whose only checkable members an
+    element lacks is not called at all (DynamoDB's ``{"S": ...}`` values in an item)."""
+    gate: frozenset[str] | None = getattr(check, "gate", None)
+    if check is None or gate is None:
+        return check
+    inner = check
+
+    def gated(value: Any, path: Where, out: list[Violation]) -> None:
+        if type(value) is not dict or not gate.isdisjoint(value):
+            inner(value, path, out)
+
+    return gated
+
+
 def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
     t = shape.type_name
     md = shape.metadata
@@ -328,7 +343,7 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
             check_struct.gate = frozenset(active)  # type: ignore[attr-defined]
         return check_struct
     if t == "list":
-        item_check = _compile(shape.member, opts, building)
+        item_check = _element(_compile(shape.member, opts, building))
         if not types and not sized and item_check is None:
             return None
 
@@ -339,16 +354,13 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
                 _length(md, value, _flat(path), out, opts)
             if item_check is not None:
                 for i, item in enumerate(value):
-                    if item is not None and (
-                        gate is None or type(item) is not dict or not gate.isdisjoint(item)
-                    ):
+                    if item is not None:
                         item_check(item, (path, i), out)
 
-        gate = getattr(item_check, "gate", None)
         return check_list
     if t == "map":
         key_check = _compile(shape.key, opts, building)
-        value_check = _compile(shape.value, opts, building)
+        value_check = _element(_compile(shape.value, opts, building))
         if not types and not sized and key_check is None and value_check is None:
             return None
 
@@ -364,15 +376,10 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
                     key_bounds is None or not key_bounds[0] <= len(k) <= key_bounds[1]
                 ):
                     key_check(k, (path, ("key", str(k))), out)
-                if (
-                    value_check is not None
-                    and item is not None
-                    and (gate is None or type(item) is not dict or not gate.isdisjoint(item))
-                ):
+                if value_check is not None and item is not None:
                     value_check(item, (path, ("key", str(k))), out)
 
         key_bounds = getattr(key_check, "length_only", None)  # a key checked for its length alone
-        gate = getattr(value_check, "gate", None)
         return check_map
     if t == "string":
         enum = md.get("enum") if opts.enums else None
