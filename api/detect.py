@@ -139,7 +139,10 @@ def detect(req: WireRequest) -> Target:
     service: str | None = None
 
     target = req.headers.get("x-amz-target")
-    if target:
+    sdk = req.sdk_operation
+    if sdk is not None and sdk[0] in specs.service_name_set():
+        service = sdk[0]  # an SDK in this process named the service it serialized for
+    elif target:
         prefix = target.split(".", 1)[0]
         service = _pick(services_for_target_prefix(prefix), req)
     elif req.method == "POST" and req.path.startswith("/service/"):

@@ -35,6 +35,9 @@ class WireRequest:
     host: str = "localhost"
     remote_addr: str = "127.0.0.1"
     _body: bytes | None = None
+    #: (service, operation) an SDK in this process serialized this request for (in-process
+    #: mode): routing tries that operation's route first instead of every route
+    sdk_operation: tuple[str, str] | None = None
     # query and query_dict, parsed on first use (functools.cached_property takes a lock per
     # access on Python 3.11: a measurable share of a small request)
     _query: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)

@@ -16,7 +16,7 @@ from http import HTTPStatus
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
 
 from awsmock.api.app import answer_parts
 from awsmock.api.wire import WireRequest
@@ -190,16 +190,34 @@ def _split_url(url: str) -> tuple[str, str, str, str]:
 WHOLE_BODY = 1 << 20
 
 
-def wire_request(method: str, url: str, headers: Any, body: Any) -> WireRequest:
-    """The :class:`WireRequest` the server would build for this HTTP request."""
-    scheme, netloc, path, query = _split_url(url)
+def _lowered(headers: Any) -> dict[str, str]:
+    """``headers`` as a dict of lower-cased names to text values."""
+    if type(headers) is HeadersDict:
+        # a prepared request's headers: each key object holds the lower-cased name already
+        # (iterating the mapping instead builds a key object per name and per lookup)
+        try:
+            return {
+                key._lower: value.decode("latin-1") if value.__class__ is bytes else str(value)
+                for key, value in headers._dict.items()
+            }
+        except AttributeError:  # a botocore whose HeadersDict is laid out otherwise
+            pass
     # botocore's HTTPHeaders is an email Message: its raw (name, value) list skips the email
-    # policy's per-value parsing that items() does (a tenth of the transport's cost)
+    # policy's per-value parsing that items() does
     pairs = getattr(headers, "_headers", None)
-    hdrs: dict[str, str] = {
+    return {
         name.lower(): value.decode("latin-1") if value.__class__ is bytes else str(value)
         for name, value in (pairs if isinstance(pairs, list) else headers.items())
     }
+
+
+def wire_request(
+    method: str, url: str, headers: Any, body: Any, sdk_operation: tuple[str, str] | None = None
+) -> WireRequest:
+    """The :class:`WireRequest` the server would build for this HTTP request (``sdk_operation``:
+    the service and operation an SDK serialized it for, see :attr:`WireRequest.sdk_operation`)."""
+    scheme, netloc, path, query = _split_url(url)
+    hdrs = _lowered(headers)
     hdrs.setdefault("host", netloc)
     whole: bytes | None = None
     if body is None or isinstance(body, bytes | bytearray | memoryview | str):
@@ -235,17 +253,20 @@ def wire_request(method: str, url: str, headers: Any, body: Any) -> WireRequest:
         scheme=scheme or "http",
         host=hdrs["host"],
         _body=whole if whole is not None and clen == len(whole) else None,
+        sdk_operation=sdk_operation,
     )
 
 
-def botocore_response(app: Any, request: AWSPreparedRequest) -> AWSResponse:
+def botocore_response(app: Any, request: AWSPreparedRequest, operation: Any = None) -> AWSResponse:
     """The app's answer to a prepared botocore request, as botocore's ``AWSResponse``.
 
     An SDK request goes straight to the app's AWS dispatcher (no WSGI environ built and taken
-    apart again); other WSGI apps get a WSGI call."""
+    apart again), naming the ``operation`` (botocore's model) it was serialized for; other WSGI
+    apps get a WSGI call."""
     answer = getattr(app, "answer", None)
     if answer is not None:
-        req = wire_request(request.method, request.url, request.headers, request.body)
+        sdk = None if operation is None else (operation.service_model.service_name, operation.name)
+        req = wire_request(request.method, request.url, request.headers, request.body, sdk)
         status, headers, chunks = answer_parts(req.method, answer(req))
         body = _Body(chunks)
     else:

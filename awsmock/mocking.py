@@ -383,12 +383,11 @@ def _patched_send(self: Any, request: Any) -> Any:
     state = _state
     if state is None or not inprocess.is_aws_host(inprocess.host_of(_netloc(request.url))):
         return _originals["send"](self, request)
+    op = getattr(_local, "operation", None)
     allowed = _allowed
-    if allowed is not None:
-        op = getattr(_local, "operation", None)
-        if op is not None and op.service_model.service_name not in allowed:
-            raise NotMockedError(op.service_model.service_name, op.name, [m.name for m in state.mocks])
-    return inprocess.botocore_response(state.app, request)
+    if allowed is not None and op is not None and op.service_model.service_name not in allowed:
+        raise NotMockedError(op.service_model.service_name, op.name, [m.name for m in state.mocks])
+    return inprocess.botocore_response(state.app, request, op)
 
 
 def _patched_sign(self: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:

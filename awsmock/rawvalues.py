@@ -55,9 +55,25 @@ class Conversions:
                 None
             ) == self.json_in(None):
                 self.json_in = _sqlite_json_in
+            if getattr(dialect, "_json_deserializer", None) is None:  # the ORM reads JSON with json.loads
+                slow_out = self.json_out
+
+                def json_out(value: Any) -> Any:
+                    if value.__class__ is not str:
+                        return slow_out(value)
+                    try:  # the document alone, as json.dumps wrote it: no whitespace around it
+                        doc, end = _JSON_SCAN(value, 0)
+                    except StopIteration:
+                        end = -1
+                    return doc if end == len(value) else _JSON_DECODE(value)  # the rest: as loads
+
+                self.json_out = json_out
 
 
 _JSON_ENCODER = json.JSONEncoder()  # json.dumps' defaults, built once
+_JSON_DECODER = json.JSONDecoder()  # json.loads' defaults, without its per-call checks
+_JSON_DECODE = _JSON_DECODER.decode
+_JSON_SCAN = _JSON_DECODER.scan_once  # type: ignore[attr-defined]
 
 
 def _sqlite_json_in(value: Any) -> str:

@@ -310,6 +310,7 @@ class Router:
 
     service: str
     by_method: dict[str, list[Route]] = field(default_factory=dict)
+    by_operation: dict[str, Route] = field(default_factory=dict)
     _by_query: dict[tuple[str, frozenset[str]], list[Route]] = field(default_factory=dict, repr=False)
     _plans: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict, repr=False)
 
@@ -325,6 +326,25 @@ class Router:
                 self._by_query[key] = hit
         return hit
 
+    def match_operation(
+        self, operation: str, method: str, path: str, qkeys: dict[str, str], headers: dict[str, str]
+    ) -> RouteMatch | None:
+        """``operation``'s route, if the request fits it: method, path, query discriminators,
+        required query keys and headers.
+
+        For a request an SDK in this process serialized for ``operation``
+        (:attr:`WireRequest.sdk_operation`): one route to try instead of every route of the
+        method. None sends the caller to the general match."""
+        route = self.by_operation.get(operation)
+        if route is None or route.method != method or (route.query and not route.fits_query(qkeys)):
+            return None
+        if _score(route, qkeys, headers) is not route.full_score:
+            return None
+        m = route.regex.match(path or "/")
+        if m is None:
+            return None
+        return RouteMatch(operation, {name: unquote(m.group(f"L{i}")) for i, name in enumerate(route.labels)}, route)
+
     def match_all(self, req: WireRequest) -> list[RouteMatch]:
         """Every route matching ``req``, most specific first (see the module docstring)."""
         return self.match_path(req.method, req.path, req.query, req.headers)
@@ -333,6 +353,11 @@ class Router:
         """The most specific route for ``req``, or None: the first of :meth:`match_all`, found
         without building (labels, sorting) the routes that lose."""
         qkeys = req.query_dict
+        sdk = req.sdk_operation
+        if sdk is not None and sdk[0] == self.service:
+            found = self.match_operation(sdk[1], req.method.upper(), req.path, qkeys, req.headers)
+            if found is not None:
+                return found
         routes = self._candidates(req.method.upper(), qkeys)
         if not routes:
             return None
@@ -438,6 +463,7 @@ def router(service: ServiceModel) -> Router:
     for name in service.operation_names:
         route = _compile_route(service.operation_model(name))
         r.by_method.setdefault(route.method, []).append(route)
+        r.by_operation[name] = route
     _routers[id(service)] = (service, r)
     return r
 

@@ -299,9 +299,16 @@ class RestXmlProtocol(Protocol):
         cached = req.__dict__.get(_ROUTE_ATTR)
         if cached is not None and cached[0] is service:
             return cached[1]
-        found = router(service).match_path(
-            req.method, self._routing_path(req, service), req.query, req.headers
-        )
+        routes = router(service)
+        path = self._routing_path(req, service)
+        sdk = req.sdk_operation
+        hinted = None
+        if sdk is not None and sdk[0] == service.service_name:
+            hinted = routes.match_operation(sdk[1], req.method, path, req.query_dict, req.headers)
+        if hinted is not None:
+            found = [hinted]
+        else:
+            found = routes.match_path(req.method, path, req.query, req.headers)
         if len(found) > 1 and found[0].route.deprecated:  # (the scores rank a deprecated route last)
             found = _prefer_current(service, found)
         req.__dict__[_ROUTE_ATTR] = (service, found)

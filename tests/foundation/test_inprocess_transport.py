@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -70,3 +71,26 @@ def test_small_chunked_body_is_read_whole_and_a_large_one_streams() -> None:
     )
     assert large._body is None and large.stream is big and large.content_length is None
     assert large.headers["transfer-encoding"] == "chunked"
+
+
+def test_prepared_headers_are_read_lower_cased_with_their_values() -> None:
+    headers = {"X-Amz-Meta-Caf\u00e9": "1", "Content-MD5": "abc==", "x-amz-tagging": "a=b&c=d"}
+    req = _prepared(b"", headers)
+    req.headers["X-Raw"] = b"\xe9t\xe9"  # a value botocore keeps as bytes
+    wire = wire_request(req.method, req.url, req.headers, req.body)
+    expected = {k.lower(): v for k, v in headers.items()} | {"x-raw": "\xe9t\xe9"}
+    assert {k: wire.headers[k] for k in expected} == expected
+    assert set(wire.headers) == {name.lower() for name in req.headers} | {"host"}
+
+
+def test_stored_json_reads_as_the_orm_reads_it() -> None:
+    from sqlalchemy.dialects import sqlite
+
+    from awsmock.rawvalues import Conversions
+
+    conv = Conversions(sqlite.dialect())
+    for text in ('{"a": [1, "\\u00e9", null, 2.5, true]}', "null", "[]", ' {"x": 1} ', "3", '"s"'):
+        assert conv.json_out(text) == json.loads(text)
+    assert conv.json_out(None) is None and conv.json_out(7) == 7
+    with pytest.raises(ValueError):
+        conv.json_out('{"a": 1} trailing')

@@ -11,6 +11,7 @@ import pytest
 from awsmock.api import specs
 from awsmock.api.protocols import get, rest
 from awsmock.api.wire import WireRequest
+from awsmock.errors import AwsError
 from tests.protocols.vectors import botocore_sends
 
 
@@ -85,20 +86,73 @@ def test_every_rest_json_operation_routes_to_itself() -> None:
     for service in ("lambda", "apigateway", "eks", "glacier", "efs", "mq"):
         model = specs.service_model(service)
         for name in model.operation_names:
-            op = model.operation_model(name)
-            params: dict[str, Any] = {}
-            shape = op.input_shape
-            if shape is not None:
-                for mname, member in shape.members.items():
-                    loc = member.serialization.get("location")
-                    if loc == "uri":
-                        params[mname] = f"v-{mname}"
-                    elif loc in ("querystring", "header") and mname in shape.required_members:
-                        params[mname] = _required_value(member)
-            req = _sent(service, name, params)
+            req = _sent(service, name, _route_params(model.operation_model(name)))
             m = rest.router(model).match(req)
             assert m is not None, (service, name)
             assert m.operation == name or _same_route(model, m.operation, name), (service, name, m.operation)
+
+
+def _route_params(op: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    shape = op.input_shape
+    if shape is not None:
+        for mname, member in shape.members.items():
+            loc = member.serialization.get("location")
+            if loc == "uri":
+                params[mname] = f"v-{mname}"
+            elif loc in ("querystring", "header") and mname in shape.required_members:
+                params[mname] = _required_value(member)
+    return params
+
+
+@pytest.mark.parametrize("service", ["s3", "lambda", "apigateway", "glacier"])
+def test_an_sdk_named_operation_routes_as_the_general_match(service: str) -> None:
+    """In-process, botocore names the operation it serialized (WireRequest.sdk_operation): the
+    route tried first is that operation's, with the labels the general match decodes for it."""
+    model = specs.service_model(service)
+    proto = get(model.protocol)
+    for name in model.operation_names:
+        op = model.operation_model(name)
+        plain = _sent(service, name, _route_params(op))
+        hinted = _sent(service, name, _route_params(op))
+        hinted.sdk_operation = (service, name)
+        assert proto.operation_name(hinted, model) == name, name
+        if service == "s3":
+            general = [m for m in proto._matches(plain, model) if m.operation == name]  # type: ignore[attr-defined]
+            found = proto._matches(hinted, model)  # type: ignore[attr-defined]
+        else:
+            general = [m for m in rest.router(model).match_all(plain) if m.operation == name]
+            found = [rest.router(model).match(hinted)]
+        assert general and found[0] is not None, name
+        assert (found[0].operation, found[0].labels) == (name, general[0].labels), name
+        assert _decoded(proto, hinted, op) == _decoded(proto, plain, op), name
+
+
+def _decoded(proto: Any, req: WireRequest, op: Any) -> Any:
+    try:
+        params = proto.decode(req, op)
+    except AwsError as err:  # a label value of the wrong type: the same error either way
+        return (err.code, err.message)
+    return {k: v.read() if hasattr(v, "read") else v for k, v in params.items()}  # streamed payloads
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "query", "named", "expected"),
+    [
+        ("GET", "/b", "", "PutObject", "ListObjects"),  # the method does not fit
+        ("PUT", "/b/k", "", "UploadPart", "PutObject"),  # UploadPart's query keys are missing
+        ("GET", "/", "", "GetObject", "ListBuckets"),  # the path does not fit
+        ("GET", "/b/k", "", "NoSuchOperation", "GetObject"),
+    ],
+)
+def test_a_named_operation_that_does_not_fit_falls_back_to_the_general_match(
+    method: str, path: str, query: str, named: str, expected: str
+) -> None:
+    model = specs.service_model("s3")
+    req = WireRequest(method, path, query, {}, io.BytesIO(b""), 0, sdk_operation=("s3", named))
+    assert get("rest-xml").operation_name(req, model) == expected
+    plain = WireRequest(method, path, query, {}, io.BytesIO(b""), 0, sdk_operation=("s3", named))
+    assert rest.router(model).match(plain).operation == expected  # type: ignore[union-attr]
 
 
 def _required_value(member: Any) -> Any:
