@@ -16,7 +16,7 @@ from http import HTTPStatus
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict, _HeaderKey
 
 from awsmock.api.app import answer_parts
 from awsmock.api.wire import WireRequest
@@ -268,10 +268,35 @@ def botocore_response(app: Any, request: AWSPreparedRequest, operation: Any = No
         sdk = None if operation is None else (operation.service_model.service_name, operation.name)
         req = wire_request(request.method, request.url, request.headers, request.body, sdk)
         status, headers, chunks = answer_parts(req.method, answer(req))
-        body = _Body(chunks)
-    else:
-        status, headers, body = wsgi_call(app, request.method, request.url, request.headers, request.body)
+        response = AWSResponse(request.url, status, (), _Body(chunks))
+        response.headers = _headers_dict(headers)
+        return response
+    status, headers, body = wsgi_call(app, request.method, request.url, request.headers, request.body)
     return AWSResponse(request.url, status, headers, body)  # it builds its own HeadersDict
+
+
+#: response header name -> botocore's key object for it (names repeat from answer to answer)
+_HEADER_KEYS: dict[str, Any] = {}
+
+
+def _headers_dict(pairs: list[tuple[str, str]]) -> HeadersDict:
+    """botocore's case-insensitive ``HeadersDict`` of ``pairs``, its key objects reused."""
+    headers = HeadersDict()
+    try:
+        table = headers._dict
+    except AttributeError:  # a botocore whose HeadersDict is laid out otherwise
+        return HeadersDict(pairs)
+    keys = _HEADER_KEYS
+    for name, value in pairs:
+        table[keys.get(name) or _header_key(name)] = value
+    return headers
+
+
+def _header_key(name: str) -> Any:
+    key = _HeaderKey(name)
+    if len(_HEADER_KEYS) < 4096:
+        _HEADER_KEYS[name] = key
+    return key
 
 
 def urllib3_response(

@@ -9,12 +9,12 @@ and a raw read gives what an ORM read gives.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import JSON
 
+from awsmock import jsontext
 from awsmock.models.base import UTCDateTime
 
 
@@ -59,25 +59,12 @@ class Conversions:
                 slow_out = self.json_out
 
                 def json_out(value: Any) -> Any:
-                    if value.__class__ is not str:
-                        return slow_out(value)
-                    try:  # the document alone, as json.dumps wrote it: no whitespace around it
-                        doc, end = _JSON_SCAN(value, 0)
-                    except StopIteration:
-                        end = -1
-                    return doc if end == len(value) else _JSON_DECODE(value)  # the rest: as loads
+                    return jsontext.loads(value) if value.__class__ is str else slow_out(value)
 
                 self.json_out = json_out
 
 
-_JSON_ENCODER = json.JSONEncoder()  # json.dumps' defaults, built once
-_JSON_DECODER = json.JSONDecoder()  # json.loads' defaults, without its per-call checks
-_JSON_DECODE = _JSON_DECODER.decode
-_JSON_SCAN = _JSON_DECODER.scan_once  # type: ignore[attr-defined]
-
-
-def _sqlite_json_in(value: Any) -> str:
-    return _JSON_ENCODER.encode(value)
+_sqlite_json_in = jsontext.encoder()  # json.dumps' defaults
 
 
 def _sqlite_time_in(value: dt.datetime | None) -> str | None:

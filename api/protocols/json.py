@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from awsmock import jsontext
 from awsmock.api.specs import OperationModel, ServiceModel, Shape, operation_name_set
 from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
 from awsmock.errors import AwsError
@@ -663,11 +664,11 @@ def decode_input(codec: Codec, shape: Shape, data: Any, body_only: bool = False)
         raise serialization_error("The request body is nested too deeply") from exc
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps(**options) builds one per call
+_encode = jsontext.encoder(separators=(",", ":"))  # built once: json.dumps(**options) builds one per call
 
 
 def _dumps(data: Any) -> bytes:
-    return _ENCODER.encode(data).encode("utf-8")
+    return _encode(data).encode("utf-8")
 
 
 class JsonProtocol(Protocol):

@@ -12,8 +12,11 @@ import base64
 import json
 import re
 import zlib
+from collections.abc import Callable
 from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 from typing import Any
+
+from awsmock import jsontext
 
 from .errors import DynamoValidation, invalid
 
@@ -302,17 +305,13 @@ def _blob_hook(d: dict[str, Any]) -> dict[str, Any]:
 
 
 # built once: json.dumps with options makes a new encoder per call
-_ITEM_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_blob_default)
-
-
-def dump_item(item: Item) -> str:
-    return _ITEM_ENCODER.encode(item)
+dump_item: Callable[[Item], str] = jsontext.encoder(separators=(",", ":"), ensure_ascii=False, default=_blob_default)
 
 
 def load_item(text: str) -> Item:
     if '"B' in text:
         return json.loads(text, object_hook=_blob_hook)  # type: ignore[no-any-return]
-    return json.loads(text)  # type: ignore[no-any-return]
+    return jsontext.loads(text)  # type: ignore[no-any-return]
 
 
 # -- key encodings ---------------------------------------------------------------------------
