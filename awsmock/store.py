@@ -100,8 +100,10 @@ def _begin_with(statement: str):  # type: ignore[no-untyped-def]
 
 def _stamp_head(execute: Callable[..., Any]) -> None:
     """Create Alembic's version table holding the head revision (a schema built from the ORM)."""
-    execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
-            "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
+    execute(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+        "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+    )
     execute("INSERT INTO alembic_version VALUES (?)", (head_revision(),))
 
 
@@ -176,10 +178,17 @@ class Transaction:
 
     __slots__ = ("_conn", "_session", "_sessions", "dbapi", "dialect", "engine", "fairy")
 
-    def __init__(self, engine: Engine, fairy: Any, sessions: Callable[..., Session], conn: Any = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        fairy: Any,
+        sessions: Callable[..., Session],
+        conn: Any = None,
+        dbapi: Any = None,
+    ) -> None:
         self.engine = engine
         self.fairy = fairy  # the pool's proxy of the DB-API connection
-        self.dbapi = fairy.driver_connection
+        self.dbapi = fairy.driver_connection if dbapi is None else dbapi
         self.dialect = engine.dialect
         self._sessions = sessions
         self._conn = conn
@@ -234,7 +243,7 @@ class _SqliteTransaction:
     block ends without error, ROLLBACK otherwise; the connection goes back to the store's idle
     list (kept checked out: the pool's checkin costs more than the BEGIN)."""
 
-    __slots__ = ("_fairy", "_store", "_tx", "_write")
+    __slots__ = ("_dbapi", "_fairy", "_store", "_tx", "_write")
 
     def __init__(self, store: Store, write: bool) -> None:
         self._store = store
@@ -249,9 +258,13 @@ class _SqliteTransaction:
         try:
             engine = store.write_engine if write else store.read_engine
             idle = store._idle[write]
-            fairy: Any = idle.pop() if idle else engine.raw_connection()
+            if idle:  # (the pool's proxy, its DB-API connection: a property chain to look up)
+                fairy, dbapi = idle.pop()
+            else:
+                fairy = engine.raw_connection()
+                dbapi = fairy.driver_connection
             try:
-                fairy.driver_connection.execute(store._begin_sql[write])
+                dbapi.execute(store._begin_sql[write])
             except BaseException:
                 fairy.close()
                 raise
@@ -260,7 +273,8 @@ class _SqliteTransaction:
                 lock.release()
             raise
         self._fairy = fairy
-        tx = self._tx = Transaction(engine, fairy, store._joined_sessions)
+        self._dbapi = dbapi
+        tx = self._tx = Transaction(engine, fairy, store._joined_sessions, dbapi=dbapi)
         return tx
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
@@ -279,7 +293,7 @@ class _SqliteTransaction:
                 except BaseException:
                     fairy.invalidate()  # a broken connection: the pool makes a new one
                     raise
-                store._idle[self._write].append(fairy)
+                store._idle[self._write].append((fairy, self._dbapi))
         finally:
             if store._lock is not None:
                 store._lock.release()
@@ -299,7 +313,7 @@ class Store:
         self.notifier = Notifier()
         self._begin_sql = {True: "BEGIN IMMEDIATE", False: "BEGIN"}
         #: SQLite connections between requests, per engine (write: True), outside the pool
-        self._idle: dict[bool, list[Any]] = {True: [], False: []}
+        self._idle: dict[bool, list[Any]] = {True: [], False: []}  # (pool proxy, DB-API connection)
         if self.in_memory:
             self._begin_sql = {True: "BEGIN", False: "BEGIN"}
             conn = sqlite3.connect(":memory:", check_same_thread=False)
@@ -509,7 +523,7 @@ class Store:
         self.notifier.close()
         for idle in self._idle.values():
             while idle:
-                idle.pop().close()
+                idle.pop()[0].close()
         base = getattr(self, "_base_engine", None)
         if base is not None:
             base.dispose()
@@ -535,6 +549,7 @@ def lock_for_rewrite(session: Session, tables: list[Any]) -> None:
     if tables and session.get_bind().dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
         session.execute(text(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE"))
+
 
 MIGRATION_LOCK_ID = 0x61_77_73_6D  # "awsm": PostgreSQL advisory lock serializing migrations
 

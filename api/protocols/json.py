@@ -637,7 +637,7 @@ def load_json_body(body: bytes) -> Any:
     if not body or body.isspace():
         return {}
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = jsontext.loads(body.decode("utf-8"))
         # Reliability fix: "\ud800" (an unpaired surrogate escape) decodes to a str that cannot
         # be encoded again, and crashed handlers with a 500; refuse it here like invalid UTF-8.
         if b"\\u" in body:

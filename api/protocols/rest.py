@@ -51,6 +51,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -343,7 +344,9 @@ class Router:
         m = route.regex.match(path or "/")
         if m is None:
             return None
-        return RouteMatch(operation, {name: unquote(m.group(f"L{i}")) for i, name in enumerate(route.labels)}, route)
+        return RouteMatch(
+            operation, {name: unquote(m.group(f"L{i}")) for i, name in enumerate(route.labels)}, route
+        )
 
     def match_all(self, req: WireRequest) -> list[RouteMatch]:
         """Every route matching ``req``, most specific first (see the module docstring)."""
@@ -472,6 +475,10 @@ def router(service: ServiceModel) -> Router:
 # member tables
 
 
+#: how a header member's text is made (Bindings.header_out): str(value); an HTTP date; _header_text
+HEADER_STR, HEADER_HTTP_DATE, HEADER_OTHER = 0, 1, 2
+
+
 @dataclass(frozen=True)
 class Bindings:
     """Where each member of a structure lives on the wire (cached per shape)."""
@@ -492,10 +499,11 @@ class Bindings:
     content_length_header: str | None = None
     #: a request's header names -> the ones this shape reads (see _relevant_headers)
     header_sets: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False)
-    #: a result's member names -> the header members among them (see render_bindings)
+    #: a result's member names -> the writer of the header members among them (_header_writer)
     result_sets: dict[tuple[str, ...], Any] = field(default_factory=dict, compare=False)
-    #: header member -> (its wire name as sent, its shape, plain: str() is its header text)
-    header_out: dict[str, tuple[str, Shape, bool]] = field(default_factory=dict, compare=False)
+    #: header member -> (its wire name as sent, its shape, how its text is made: HEADER_STR,
+    #: HEADER_HTTP_DATE or HEADER_OTHER)
+    header_out: dict[str, tuple[str, Shape, int]] = field(default_factory=dict, compare=False)
 
 
 def shape_key(shape: Shape) -> tuple[Any, ...]:
@@ -557,11 +565,13 @@ def bound_members(shape: Shape) -> Bindings:
         t = member.type_name
         plain_text = t == "string" and not member.serialization.get("jsonvalue")
         b.header_index[hname] = (*b.header_index.get(hname, ()), (name, member, plain_text))
-        b.header_out[name] = (
-            member.serialization.get("name", name),
-            member,
-            plain_text or t in ("integer", "long"),
-        )
+        if plain_text or t in ("integer", "long"):
+            kind = HEADER_STR
+        elif t == "timestamp" and member.serialization.get("timestampFormat", "rfc822") == "rfc822":
+            kind = HEADER_HTTP_DATE
+        else:
+            kind = HEADER_OTHER
+        b.header_out[name] = (member.serialization.get("name", name), member, kind)
     _bindings[key] = (getattr(shape, "_shape_resolver", None), b)
     _bindings[ident] = (shape, b)
     return b
@@ -786,6 +796,34 @@ def _header_text(shape: Shape, value: Any) -> str:
     return str(value)
 
 
+def _header_writer(
+    shape_name: str, present: list[tuple[str, str, Shape, int]]
+) -> Callable[[dict[str, Any], dict[str, str]], None]:
+    """A function writing the header members ``present`` (name, wire name, shape, kind) of a
+    result into a headers dict: one statement per member, made once per set of result member
+    names (a loop over them costs twice as much per member). Names and wire names are the
+    model's, written as literals; a value that is not of the usual type goes to _header_text."""
+    env: dict[str, Any] = {"datetime": datetime, "http_date": http_date, "_header_text": _header_text}
+    lines = ["def write(result, headers):"]
+    for i, (name, wire, member, kind) in enumerate(present):
+        env[f"m{i}"] = member
+        lines.append(f"    v = result[{name!r}]")
+        if kind == HEADER_STR:
+            lines.append(f"    if v is not None: headers[{wire!r}] = v if v.__class__ is str else str(v)")
+        elif kind == HEADER_HTTP_DATE:
+            lines.append(
+                f"    if v is not None: headers[{wire!r}] = http_date(v) if v.__class__ is datetime "
+                f"else _header_text(m{i}, v)"
+            )
+        elif member.type_name == "list":  # an empty list sends no header
+            lines.append(f"    if v: headers[{wire!r}] = _header_text(m{i}, v)")
+        else:
+            lines.append(f"    if v is not None: headers[{wire!r}] = _header_text(m{i}, v)")
+    lines.append("    return None")
+    exec(compile("\n".join(lines), f"<header writer of {shape_name}>", "exec"), env)
+    return env["write"]  # type: ignore[no-any-return]
+
+
 def render_bindings(shape: Shape | None, result: dict[str, Any]) -> tuple[int | None, dict[str, str]]:
     """``(status or None, headers)`` for the result members bound to the status code and to
     headers (``header`` members by name, ``headers`` maps with their prefix)."""
@@ -799,22 +837,13 @@ def render_bindings(shape: Shape | None, result: dict[str, Any]) -> tuple[int | 
         # picked out once per set of member names
         names = tuple(result)
         try:
-            present = b.result_sets[names]
+            writer = b.result_sets[names]
         except KeyError:
             out = b.header_out
-            present = [(name, *out[name]) for name in names if name in out]
+            writer = _header_writer(shape.name, [(name, *out[name]) for name in names if name in out])
             if len(b.result_sets) < 4096:
-                b.result_sets[names] = present
-        for name, wire, member, plain_text in present:
-            value = result[name]
-            if value is None:
-                continue
-            if plain_text:
-                headers[wire] = value if type(value) is str else str(value)
-                continue
-            if member.type_name == "list" and not value:
-                continue
-            headers[wire] = _header_text(member, value)
+                b.result_sets[names] = writer
+        writer(result, headers)
     for name, _prefix, mshape in b.header_maps:
         value = result.get(name)
         if value:

@@ -15,7 +15,7 @@ Routing and the uri / querystring / header / statusCode bindings come from
 
 Named S3 quirks (only here, only for the ``s3`` service):
 
-* **Virtual-hosted addressing** (``_s3_bucket_from_host``): ``<bucket>.s3.amazonaws.com``,
+* **Virtual-hosted addressing** (``_parse_bucket_host``): ``<bucket>.s3.amazonaws.com``,
   ``<bucket>.s3.<region>.amazonaws.com`` (also ``s3-<region>``, dualstack, fips),
   ``<bucket>.s3.localhost[:port]``, ``<bucket>.localhost[:port]`` are rewritten to path style
   before routing.
@@ -136,21 +136,22 @@ _S3_URL_ENCODED = {
 }
 
 
-_bucket_of_host: dict[str, str | None] = {}
+#: host -> the path-style prefix its virtual-hosted bucket makes ("/bucket", percent-encoded),
+#: or None (path style); a client talks to a few hosts, so the answer is remembered per host
+_prefix_of_host: dict[str, str | None] = {}
 
 
-def _s3_bucket_from_host(host: str) -> str | None:
-    """The bucket a virtual-hosted S3 host names (None: path style); a client talks to a few
-    hosts, so the answer is remembered per host."""
+def _s3_bucket_prefix(host: str) -> str | None:
     try:
-        return _bucket_of_host[host]
+        return _prefix_of_host[host]
     except KeyError:
         pass
     bucket = _parse_bucket_host(host)
-    if len(_bucket_of_host) >= 4096:
-        _bucket_of_host.clear()
-    _bucket_of_host[host] = bucket
-    return bucket
+    prefix = None if bucket is None else "/" + quote(bucket, safe="")
+    if len(_prefix_of_host) >= 4096:
+        _prefix_of_host.clear()
+    _prefix_of_host[host] = prefix
+    return prefix
 
 
 def _parse_bucket_host(host: str) -> str | None:
@@ -170,11 +171,10 @@ def _parse_bucket_host(host: str) -> str | None:
 
 def s3_path_style(req: WireRequest) -> str:
     """``req``'s percent-encoded path in S3 path style (virtual-hosted bucket moved into it)."""
-    bucket = _s3_bucket_from_host(req.host or req.headers.get("host", ""))
-    if bucket is None:
-        return req.path or "/"
+    prefix = _s3_bucket_prefix(req.host or req.headers.get("host", ""))
     path = req.path or "/"
-    prefix = "/" + quote(bucket, safe="")
+    if prefix is None:
+        return path
     return prefix if path == "/" else prefix + path
 
 

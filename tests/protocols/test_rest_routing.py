@@ -243,3 +243,71 @@ def test_rest_json_default_status_comes_from_the_model() -> None:
     deleted = proto.serialize(specs.operation_model("lambda", "DeleteFunctionConcurrency"), {}, "r")
     assert deleted.status == 204
     assert deleted.body == b""
+
+
+def test_render_bindings_writes_each_kind_of_header_member() -> None:
+    from botocore.model import ShapeResolver
+
+    resolver = ShapeResolver(
+        {
+            "Out": {
+                "type": "structure",
+                "members": {
+                    "Text": {"shape": "Str", "location": "header", "locationName": "X-Text"},
+                    "Count": {"shape": "Int", "location": "header", "locationName": "X-Count"},
+                    "When": {"shape": "Time", "location": "header", "locationName": "X-When"},
+                    "Iso": {"shape": "IsoTime", "location": "header", "locationName": "X-Iso"},
+                    "Tags": {"shape": "StrList", "location": "header", "locationName": "X-Tags"},
+                    "Doc": {"shape": "JsonStr", "location": "header", "locationName": "X-Doc"},
+                    "Ratio": {"shape": "Dbl", "location": "header", "locationName": "X-Ratio"},
+                    "Flag": {"shape": "Bool", "location": "header", "locationName": "X-Flag"},
+                },
+            },
+            "Str": {"type": "string"},
+            "Int": {"type": "integer"},
+            "Time": {"type": "timestamp"},
+            "IsoTime": {"type": "timestamp", "timestampFormat": "iso8601"},
+            "StrList": {"type": "list", "member": {"shape": "Str"}},
+            "JsonStr": {"type": "string", "jsonvalue": True},
+            "Dbl": {"type": "double"},
+            "Bool": {"type": "boolean"},
+        }
+    )
+    shape = resolver.get_shape_by_name("Out")
+    when = datetime(2020, 1, 1, tzinfo=UTC)
+    _, headers = rest.render_bindings(
+        shape,
+        {
+            "Text": 'a "b"',
+            "Count": 7,
+            "When": when,
+            "Iso": when,
+            "Tags": ["x", "y,z"],
+            "Doc": {"k": 1},
+            "Ratio": 0.5,
+            "Flag": False,
+        },
+    )
+    assert headers == {
+        "X-Text": 'a "b"',
+        "X-Count": "7",
+        "X-When": "Wed, 01 Jan 2020 00:00:00 GMT",
+        "X-Iso": "2020-01-01T00:00:00Z",
+        "X-Tags": 'x,"y,z"',
+        "X-Doc": "eyJrIjoxfQ==",
+        "X-Ratio": "0.5",
+        "X-Flag": "false",
+    }
+    # a timestamp given as epoch seconds, an empty list and None values: as written or left out
+    _, headers = rest.render_bindings(shape, {"When": 1577836800, "Tags": [], "Text": None, "Count": None})
+    assert headers == {"X-When": "Wed, 01 Jan 2020 00:00:00 GMT"}
+    # the same member names again reuse the writer made for them
+    _, headers = rest.render_bindings(
+        shape, {"When": "2020-01-01T00:00:00Z", "Tags": ["q"], "Text": "t", "Count": 1}
+    )
+    assert headers == {
+        "X-When": "Wed, 01 Jan 2020 00:00:00 GMT",
+        "X-Tags": "q",
+        "X-Text": "t",
+        "X-Count": "1",
+    }
