@@ -13,12 +13,14 @@ import io
 import sys
 from collections.abc import Iterable, Iterator
 from http import HTTPStatus
+from itertools import repeat
+from operator import attrgetter, methodcaller
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict, _HeaderKey
 
-from awsmock.api.app import answer_parts
+from awsmock.api.app import complete_answer
 from awsmock.api.wire import WireRequest
 
 #: DNS suffixes of AWS endpoints in every partition (commercial, China, GovCloud, ISO, EU).
@@ -190,16 +192,28 @@ def _split_url(url: str) -> tuple[str, str, str, str]:
 WHOLE_BODY = 1 << 20
 
 
+_LOWER_NAME = attrgetter("_lower")  # botocore's header key -> its lower-cased name
+_STR = repeat(str)
+_BYTES = repeat(bytes)
+_LATIN1 = methodcaller("decode", "latin-1")
+
+
 def _lowered(headers: Any) -> dict[str, str]:
     """``headers`` as a dict of lower-cased names to text values."""
     if type(headers) is HeadersDict:
         # a prepared request's headers: each key object holds the lower-cased name already
         # (iterating the mapping instead builds a key object per name and per lookup)
         try:
-            return {
-                key._lower: value.decode("latin-1") if value.__class__ is bytes else str(value)
-                for key, value in headers._dict.items()
-            }
+            table = headers._dict
+            values = table.values()
+            # the usual cases (all text, or all bytes as botocore prepares them for some
+            # services), zipped without a Python loop
+            if all(map(isinstance, values, _BYTES)):
+                return dict(zip(map(_LOWER_NAME, table), map(_LATIN1, values), strict=True))
+            if all(map(isinstance, values, _STR)):
+                return dict(zip(map(_LOWER_NAME, table), values, strict=True))
+            texts = [value.decode("latin-1") if value.__class__ is bytes else str(value) for value in values]
+            return dict(zip(map(_LOWER_NAME, table), texts, strict=True))
         except AttributeError:  # a botocore whose HeadersDict is laid out otherwise
             pass
     # botocore's HTTPHeaders is an email Message: its raw (name, value) list skips the email
@@ -267,9 +281,11 @@ def botocore_response(app: Any, request: AWSPreparedRequest, operation: Any = No
     if answer is not None:
         sdk = None if operation is None else (operation.service_model.service_name, operation.name)
         req = wire_request(request.method, request.url, request.headers, request.body, sdk)
-        status, headers, chunks = answer_parts(req.method, answer(req))
+        result = answer(req)
+        headers = _headers_dict(result.headers.items())  # botocore lower-cases names itself
+        status, chunks = complete_answer(req.method, result, headers)
         response = AWSResponse(request.url, status, (), _Body(chunks))
-        response.headers = _headers_dict(headers)
+        response.headers = headers
         return response
     status, headers, body = wsgi_call(app, request.method, request.url, request.headers, request.body)
     return AWSResponse(request.url, status, headers, body)  # it builds its own HeadersDict
@@ -279,7 +295,7 @@ def botocore_response(app: Any, request: AWSPreparedRequest, operation: Any = No
 _HEADER_KEYS: dict[str, Any] = {}
 
 
-def _headers_dict(pairs: list[tuple[str, str]]) -> HeadersDict:
+def _headers_dict(pairs: Iterable[tuple[str, str]]) -> HeadersDict:
     """botocore's case-insensitive ``HeadersDict`` of ``pairs``, its key objects reused."""
     headers = HeadersDict()
     try:

@@ -95,6 +95,9 @@ class _State:
         app = self._app
         if app is None:
             app = self._app = _app_for(self.store)
+            # the AWS path reaches this activation's store directly (not through _ActiveStore's
+            # __getattr__ on every attribute); only the current activation's requests reach it
+            app.dispatcher.store = self.store
         return app
 
     def close(self) -> None:
@@ -381,7 +384,7 @@ def _patched_do_get_response(self: Any, request: Any, operation_model: Any, cont
 
 def _patched_send(self: Any, request: Any) -> Any:
     state = _state
-    if state is None or not inprocess.is_aws_host(inprocess.host_of(_netloc(request.url))):
+    if state is None or not _is_aws_netloc(_netloc(request.url)):
         return _originals["send"](self, request)
     op = getattr(_local, "operation", None)
     allowed = _allowed
@@ -408,6 +411,21 @@ def _patched_sign(self: Any, operation_name: str, request: Any, *args: Any, **kw
             finally:
                 self._credentials = None
     return _originals["sign"](self, operation_name, request, *args, **kwargs)
+
+
+_aws_netlocs: dict[str, bool] = {}
+
+
+def _is_aws_netloc(netloc: str) -> bool:
+    """Whether a URL's netloc names an AWS host (remembered: a client talks to a few)."""
+    try:
+        return _aws_netlocs[netloc]
+    except KeyError:
+        pass
+    found = inprocess.is_aws_host(inprocess.host_of(netloc))
+    if len(_aws_netlocs) < 4096:
+        _aws_netlocs[netloc] = found
+    return found
 
 
 def _netloc(url: str) -> str:

@@ -47,6 +47,18 @@ def parse_limit(text: str | None) -> int | None:
     return int(value)
 
 
+_ENVIRON_DATA = getattr(os.environ, "_data", None)  # os.environ's own table (CPython)
+_ENV_KEY = os.environ.encodekey(ENV) if isinstance(_ENVIRON_DATA, dict) else None  # type: ignore[attr-defined]
+
+
+def _env_set() -> bool:
+    """Whether the environment names a limit (os.environ's table looked up directly: its
+    Mapping.get costs more than the rest of the no-limit check)."""
+    if _ENV_KEY is not None:
+        return _ENV_KEY in _ENVIRON_DATA  # type: ignore[operator]
+    return os.environ.get(ENV) is not None
+
+
 def env_limit() -> int | None:
     return parse_limit(os.environ.get(ENV))
 
@@ -104,7 +116,7 @@ def must_authenticate(session_of: Callable[[], Session], cache_key: str | None =
     ``session_of`` gives the request's session: it is not asked for while the no-limit cache
     answers. ``cache_key`` names the database (its URL) for that cache; None disables it.
     """
-    cacheable = cache_key is not None and os.environ.get(ENV) is None
+    cacheable = cache_key is not None and not _env_set()
     if cacheable:
         hit = _off_until.get(cache_key)  # type: ignore[arg-type]
         if hit is not None and hit[0] == _generation and hit[1] > time.monotonic():

@@ -483,3 +483,22 @@ def test_web_identity_needs_the_roles_trust(mode: Mode) -> None:
         lambda: sts.assume_role_with_web_identity(RoleArn=role, RoleSessionName="web2", WebIdentityToken=bad)
     )
     assert (code, message) == ("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+
+
+def test_a_limit_set_in_the_environment_during_an_activation_applies_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import boto3
+
+    from awsmock import mock_aws
+
+    monkeypatch.delenv("INITIAL_NO_AUTH_ACTION_COUNT", raising=False)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.list_buckets()  # no limit anywhere: remembered for a moment
+        monkeypatch.setenv("INITIAL_NO_AUTH_ACTION_COUNT", "0")
+        with pytest.raises(botocore.exceptions.ClientError) as err:
+            s3.list_buckets()
+        assert err.value.response["Error"]["Code"] == "InvalidAccessKeyId"
+        monkeypatch.delenv("INITIAL_NO_AUTH_ACTION_COUNT")
+        s3.list_buckets()

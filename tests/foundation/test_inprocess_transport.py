@@ -7,7 +7,7 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
-from botocore.awsrequest import AWSRequest
+from botocore.awsrequest import AWSRequest, HeadersDict
 
 from awsmock.inprocess import WHOLE_BODY, _split_url, wire_request
 
@@ -81,6 +81,13 @@ def test_prepared_headers_are_read_lower_cased_with_their_values() -> None:
     expected = {k.lower(): v for k, v in headers.items()} | {"x-raw": "\xe9t\xe9"}
     assert {k: wire.headers[k] for k in expected} == expected
     assert set(wire.headers) == {name.lower() for name in req.headers} | {"host"}
+    # all bytes, as botocore prepares them for rest-xml services
+    raw = HeadersDict({"X-Amz-Date": b"20260101T000000Z", "X-Meta": b"caf\xe9", "Host": b"h"})
+    wire = wire_request("GET", "https://h/k", raw, b"")
+    assert wire.headers == {"x-amz-date": "20260101T000000Z", "x-meta": "caf\xe9", "host": "h"}
+    # all text
+    wire = wire_request("GET", "https://h/k", HeadersDict({"X-A": "1", "Host": "h"}), b"")
+    assert wire.headers == {"x-a": "1", "host": "h"}
 
 
 def test_stored_json_reads_as_the_orm_reads_it() -> None:

@@ -305,7 +305,9 @@ def _blob_hook(d: dict[str, Any]) -> dict[str, Any]:
 
 
 # built once: json.dumps with options makes a new encoder per call
-dump_item: Callable[[Item], str] = jsontext.encoder(separators=(",", ":"), ensure_ascii=False, default=_blob_default)
+dump_item: Callable[[Item], str] = jsontext.encoder(
+    separators=(",", ":"), ensure_ascii=False, default=_blob_default
+)
 
 
 def load_item(text: str) -> Item:
