@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import MutableMapping
 from email.utils import formatdate
 from typing import Any
 
@@ -113,16 +112,8 @@ def answer_parts(method: str, answer: WireResponse) -> tuple[int, list[tuple[str
     """Status, header list and body iterable of ``answer``, as Falcon would send
     ``write_response(resp, answer)``: lower-cased header names, a ``Date``, Content-Length from
     the body, no body for HEAD/204/304. A streamed body passes the worker's turn on."""
-    headers = {name.lower(): value for name, value in answer.headers.items()}  # as Falcon sends them
-    status, body = complete_answer(method, answer, headers)
-    return status, list(headers.items()), body
-
-
-def complete_answer(method: str, answer: WireResponse, headers: MutableMapping[str, str]) -> tuple[int, Any]:
-    """Status and body iterable of ``answer``, completing ``headers`` (the answer's headers, in
-    a mapping that looks lower-cased names up: a dict of lower-cased names, or botocore's
-    case-insensitive one) as :func:`answer_parts` describes."""
     status = answer.status
+    headers = {name.lower(): value for name, value in answer.headers.items()}  # as Falcon sends them
     if "date" not in headers:  # waitress would format it for every response
         headers["date"] = http_date()
     body = answer.body
@@ -133,14 +124,14 @@ def complete_answer(method: str, answer: WireResponse, headers: MutableMapping[s
         close = getattr(body, "close", None)
         if close is not None and not inline:
             close()
-        return status, []
+        return status, list(headers.items()), []
     if inline:
         headers["content-length"] = str(len(body))  # type: ignore[arg-type]
-        return status, [bytes(body)]  # type: ignore[arg-type]
+        return status, list(headers.items()), [bytes(body)]  # type: ignore[arg-type]
     if answer.content_length is not None:
         headers["content-length"] = str(answer.content_length)
     turns.pass_turn()  # a streamed body goes at the client's pace; others need not wait for it
-    return status, answer.iter_body()
+    return status, list(headers.items()), answer.iter_body()
 
 
 def create_app(config: Config, store: Store | None = None) -> AwsmockApp:

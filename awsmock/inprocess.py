@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict, _HeaderKey
 
-from awsmock.api.app import complete_answer
+from awsmock.api.app import answer_parts
 from awsmock.api.wire import WireRequest
 
 #: DNS suffixes of AWS endpoints in every partition (commercial, China, GovCloud, ISO, EU).
@@ -66,10 +66,11 @@ class _Body:
             self._finish()
             return data
         while len(self._buf) < amt and not self._done:
-            try:
-                self._buf += next(self._iter)
-            except StopIteration:
+            piece = next(self._iter, None)  # (no StopIteration raised and caught per answer)
+            if piece is None:
                 self._finish()
+            else:
+                self._buf += piece
         data, self._buf = self._buf[:amt], self._buf[amt:]
         return data
 
@@ -281,11 +282,9 @@ def botocore_response(app: Any, request: AWSPreparedRequest, operation: Any = No
     if answer is not None:
         sdk = None if operation is None else (operation.service_model.service_name, operation.name)
         req = wire_request(request.method, request.url, request.headers, request.body, sdk)
-        result = answer(req)
-        headers = _headers_dict(result.headers.items())  # botocore lower-cases names itself
-        status, chunks = complete_answer(req.method, result, headers)
+        status, pairs, chunks = answer_parts(req.method, answer(req))
         response = AWSResponse(request.url, status, (), _Body(chunks))
-        response.headers = headers
+        response.headers = _headers_dict(pairs)
         return response
     status, headers, body = wsgi_call(app, request.method, request.url, request.headers, request.body)
     return AWSResponse(request.url, status, headers, body)  # it builds its own HeadersDict

@@ -339,7 +339,11 @@ class RestXmlProtocol(Protocol):
             from awsmock.services.s3.post_form import parse_post_form
 
             return parse_post_form(req, s3_path_style(req))
-        match = next((m for m in self._matches(req, service) if m.operation == operation.name), None)
+        match = None
+        for found in self._matches(req, service):
+            if found.operation == operation.name:
+                match = found
+                break
         shape = operation.input_shape
         if shape is None:
             return {}
