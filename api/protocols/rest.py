@@ -706,7 +706,8 @@ def parse_bindings(req: WireRequest, shape: Shape | None, match: RouteMatch | No
     params: dict[str, Any] = {}
     for name, label, member in b.uri:
         if label in labels:
-            params[name] = _scalar(name, member, labels[label], "uri")
+            text = labels[label]
+            params[name] = text if member.type_name == "string" else _scalar(name, member, text, "uri")
     if (b.query or b.query_map) and req.query_string:
         pairs = req.query
         multi: dict[str, list[str]] = {}

@@ -264,6 +264,68 @@ def _info(service: ServiceModel) -> _ServiceInfo:
     return info
 
 
+# what an operation's answer carries besides its header members (see _OutPlan)
+_OUT_NONE, _OUT_LOCATION, _OUT_RAW_PAYLOAD, _OUT_XML_PAYLOAD, _OUT_XML_BODY = range(5)
+
+
+class _OutPlan:
+    """How an operation's answer is written, worked out once per operation model."""
+
+    __slots__ = (
+        "clen_header",
+        "ctype_header",
+        "delete_no_content",
+        "info",
+        "kind",
+        "node",
+        "payload",
+        "root",
+        "shape",
+    )
+
+    def __init__(self, operation: OperationModel) -> None:
+        service = operation.service_model
+        info = self.info = _info(service)
+        shape = self.shape = operation.output_shape
+        self.kind = _OUT_NONE
+        self.node: Any = None
+        self.payload = ""  # the payload member (the payload kinds only)
+        self.root = ""
+        self.ctype_header: str | None = None
+        self.clen_header: str | None = None
+        if shape is not None:
+            b = bound_members(shape)
+            node = self.node = compile_shape(shape)
+            self.ctype_header = b.content_type_header
+            self.clen_header = b.content_length_header
+            if info.is_s3 and operation.name == "GetBucketLocation":
+                self.kind = _OUT_LOCATION
+            elif b.payload is not None:
+                self.payload = b.payload
+                raw = shape.members[b.payload].type_name in ("blob", "string")
+                self.kind = _OUT_RAW_PAYLOAD if raw else _OUT_XML_PAYLOAD
+            elif node.out_members:
+                self.kind = _OUT_XML_BODY
+                if info.is_s3:
+                    self.root = _S3_ROOTS.get(operation.name) or node.loc or f"{operation.name}Result"
+                else:
+                    self.root = node.loc or f"{operation.name}Response"
+        # S3 answers a DELETE with no body 204 No Content
+        self.delete_no_content = info.is_s3 and operation.http.get("method") == "DELETE"
+
+
+_out_plans: dict[int, tuple[OperationModel, _OutPlan]] = {}  # by the model's id (models live on)
+
+
+def _out_plan(operation: OperationModel) -> _OutPlan:
+    hit = _out_plans.get(id(operation))
+    if hit is not None and hit[0] is operation:
+        return hit[1]
+    plan = _OutPlan(operation)
+    _out_plans[id(operation)] = (operation, plan)
+    return plan
+
+
 _ROUTE_ATTR = "_awsmock_rest_xml_route"
 
 
@@ -434,52 +496,47 @@ class RestXmlProtocol(Protocol):
     # -- response side --------------------------------------------------------------------------
 
     def serialize(self, operation: OperationModel, result: dict[str, Any], request_id: str) -> WireResponse:
-        service = operation.service_model
-        info = _info(service)
+        plan = _out_plan(operation)
+        info = plan.info
         result = result or {}
-        shape = operation.output_shape
-        status, headers = render_bindings(shape, result)
+        status, headers = render_bindings(plan.shape, result)
         body: Any = b""
         content_type: str | None = None
-        if shape is not None:
-            b = bound_members(shape)
-            node = compile_shape(shape)
-            if info.is_s3 and operation.name == "GetBucketLocation":
-                value = result.get("LocationConstraint")
-                text = escape_text(str(value)) if value else ""
-                body = f'{XML_DECL}<LocationConstraint xmlns="{S3_NAMESPACE}">{text}</LocationConstraint>'.encode()
-                content_type = "application/xml"
-            elif b.payload is not None:
-                pshape = shape.members[b.payload]
-                value = result.get(b.payload)
-                if pshape.type_name in ("blob", "string"):
-                    if value is not None:
-                        body = value.encode("utf-8") if isinstance(value, str) else value
-                elif value is not None:
-                    pm = node.members[b.payload]
-                    out = [XML_DECL]
-                    extra = "" if pm.node.ns_attr or not info.namespace else f' xmlns="{info.namespace}"'
-                    write(out, pm.node, value, pm.wire, extra)
-                    body = "".join(out).encode("utf-8")
-                    content_type = "application/xml"
-            elif node.out_members:
-                if info.is_s3:
-                    result = _s3_url_encode(operation.name, result)
-                    root = _S3_ROOTS.get(operation.name) or node.loc or f"{operation.name}Result"
-                else:
-                    root = node.loc or f"{operation.name}Response"
+        kind = plan.kind
+        if kind == _OUT_LOCATION:
+            value = result.get("LocationConstraint")
+            text = escape_text(str(value)) if value else ""
+            body = (
+                f'{XML_DECL}<LocationConstraint xmlns="{S3_NAMESPACE}">{text}</LocationConstraint>'.encode()
+            )
+            content_type = "application/xml"
+        elif kind == _OUT_RAW_PAYLOAD:
+            value = result.get(plan.payload)
+            if value is not None:
+                body = value.encode("utf-8") if isinstance(value, str) else value
+        elif kind == _OUT_XML_PAYLOAD:
+            value = result.get(plan.payload)
+            if value is not None:
+                pm = plan.node.members[plan.payload]
                 out = [XML_DECL]
-                extra = "" if node.ns_attr or not info.namespace else f' xmlns="{info.namespace}"'
-                write(out, node, result, root, extra)
+                extra = "" if pm.node.ns_attr or not info.namespace else f' xmlns="{info.namespace}"'
+                write(out, pm.node, value, pm.wire, extra)
                 body = "".join(out).encode("utf-8")
                 content_type = "application/xml"
+        elif kind == _OUT_XML_BODY:
+            node = plan.node
+            if info.is_s3:
+                result = _s3_url_encode(operation.name, result)
+            out = [XML_DECL]
+            extra = "" if node.ns_attr or not info.namespace else f' xmlns="{info.namespace}"'
+            write(out, node, result, plan.root, extra)
+            body = "".join(out).encode("utf-8")
+            content_type = "application/xml"
         # the headers so far are the result's header members (model spellings)
-        b = bound_members(shape) if shape is not None else None
-        ctype_header = b.content_type_header if b is not None else None
-        if content_type and (ctype_header is None or ctype_header not in headers):
+        if content_type and (plan.ctype_header is None or plan.ctype_header not in headers):
             headers["Content-Type"] = content_type
         length: int | None = None
-        clen_header = b.content_length_header if b is not None else None
+        clen_header = plan.clen_header
         if clen_header is not None and clen_header in headers:
             try:
                 length = int(headers[clen_header])
@@ -489,9 +546,7 @@ class RestXmlProtocol(Protocol):
             length = len(body)
             headers["Content-Length"] = str(length)
         if status is None:
-            status = 200
-            if info.is_s3 and operation.http.get("method") == "DELETE" and body == b"":
-                status = 204
+            status = 204 if plan.delete_no_content and body == b"" else 200
         self._request_id_headers(info, headers, request_id)
         if (
             not isinstance(body, bytes | bytearray)
