@@ -264,6 +264,55 @@ def _info(service: ServiceModel) -> _ServiceInfo:
     return info
 
 
+# where an operation's request carries what its bindings leave (see _InPlan)
+_IN_NONE, _IN_STREAM, _IN_BLOB, _IN_TEXT, _IN_XML_PAYLOAD, _IN_XML_BODY = range(6)
+
+
+class _InPlan:
+    """How an operation's request is read, worked out once per operation model."""
+
+    __slots__ = ("info", "kind", "node", "payload", "s3_put_object", "shape")
+
+    def __init__(self, operation: OperationModel) -> None:
+        info = self.info = _info(operation.service_model)
+        shape = self.shape = operation.input_shape
+        # S3 browser-based uploads (presigned POST) are served as PutObject
+        self.s3_put_object = info.is_s3 and operation.name == "PutObject"
+        self.kind = _IN_NONE
+        self.node: Any = None
+        self.payload = ""  # the payload member (the payload kinds only)
+        if shape is None:
+            return
+        b = bound_members(shape)
+        self.node = compile_shape(shape)
+        if b.payload is not None:
+            self.payload = b.payload
+            pshape = shape.members[b.payload]
+            ptype = pshape.type_name
+            if ptype == "blob" and pshape.serialization.get("streaming"):
+                self.kind = _IN_STREAM
+            elif ptype == "blob":
+                self.kind = _IN_BLOB
+            elif ptype == "string":
+                self.kind = _IN_TEXT
+            else:
+                self.kind = _IN_XML_PAYLOAD
+        elif b.body:
+            self.kind = _IN_XML_BODY
+
+
+_in_plans: dict[int, tuple[OperationModel, _InPlan]] = {}  # by the model's id (models live on)
+
+
+def _in_plan(operation: OperationModel) -> _InPlan:
+    hit = _in_plans.get(id(operation))
+    if hit is not None and hit[0] is operation:
+        return hit[1]
+    plan = _InPlan(operation)
+    _in_plans[id(operation)] = (operation, plan)
+    return plan
+
+
 # what an operation's answer carries besides its header members (see _OutPlan)
 _OUT_NONE, _OUT_LOCATION, _OUT_RAW_PAYLOAD, _OUT_XML_PAYLOAD, _OUT_XML_BODY = range(5)
 
@@ -384,10 +433,11 @@ class RestXmlProtocol(Protocol):
 
     def parse(self, req: WireRequest, operation: OperationModel) -> dict[str, Any]:
         params = self.decode(req, operation)
-        shape = operation.input_shape
+        plan = _in_plan(operation)
+        shape = plan.shape
         if shape is None:
             return params
-        info = _info(operation.service_model)
+        info = plan.info
         violations = validate(shape, params, enums=not info.is_s3, ranges=not info.is_s3, types=False)
         if violations:
             raise self._violation_error(info, shape, violations)
@@ -395,18 +445,18 @@ class RestXmlProtocol(Protocol):
 
     def decode(self, req: WireRequest, operation: OperationModel) -> dict[str, Any]:
         """The params on the wire, before input validation."""
-        service = operation.service_model
-        info = _info(service)
-        if info.is_s3 and operation.name == "PutObject" and _s3_post_form(req):
+        plan = _in_plan(operation)
+        info = plan.info
+        if plan.s3_put_object and _s3_post_form(req):
             from awsmock.services.s3.post_form import parse_post_form
 
             return parse_post_form(req, s3_path_style(req))
         match = None
-        for found in self._matches(req, service):
+        for found in self._matches(req, operation.service_model):
             if found.operation == operation.name:
                 match = found
                 break
-        shape = operation.input_shape
+        shape = plan.shape
         if shape is None:
             return {}
         try:
@@ -415,34 +465,28 @@ class RestXmlProtocol(Protocol):
             raise AwsError(
                 f"Invalid value for {exc.member}: {exc.value}", code=info.validation_code, status=400
             ) from None
-        b = bound_members(shape)
-        node = compile_shape(shape)
-        if b.payload is not None:
-            pmember = node.members[b.payload]
-            pshape = shape.members[b.payload]
-            ptype = pshape.type_name
-            if ptype in ("blob", "string"):
-                if pshape.serialization.get("streaming") and ptype == "blob":
-                    if _has_body(req):
-                        params[b.payload] = request_body_stream(req)
-                else:
-                    body = self._body(req)
-                    if body:
-                        params[b.payload] = body if ptype == "blob" else body.decode("utf-8", "replace")
-            else:
-                body = self._body(req)
-                if body.strip():
-                    root = self._xml(body, info)
-                    try:
-                        params[b.payload] = read(pmember.node, root, b.payload)
-                    except XmlValueError:
-                        raise (_malformed_xml() if info.is_s3 else _bad_input(info)) from None
-        elif b.body:
+        kind = plan.kind
+        if kind == _IN_STREAM:
+            if _has_body(req):
+                params[plan.payload] = request_body_stream(req)
+        elif kind in (_IN_BLOB, _IN_TEXT):
+            body = self._body(req)
+            if body:
+                params[plan.payload] = body if kind == _IN_BLOB else body.decode("utf-8", "replace")
+        elif kind == _IN_XML_PAYLOAD:
             body = self._body(req)
             if body.strip():
                 root = self._xml(body, info)
                 try:
-                    params.update(read_struct(node, root))
+                    params[plan.payload] = read(plan.node.members[plan.payload].node, root, plan.payload)
+                except XmlValueError:
+                    raise (_malformed_xml() if info.is_s3 else _bad_input(info)) from None
+        elif kind == _IN_XML_BODY:
+            body = self._body(req)
+            if body.strip():
+                root = self._xml(body, info)
+                try:
+                    params.update(read_struct(plan.node, root))
                 except XmlValueError:
                     raise (_malformed_xml() if info.is_s3 else _bad_input(info)) from None
         if info.is_s3:
