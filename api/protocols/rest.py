@@ -678,15 +678,23 @@ def _scalar(member: str, shape: Shape, text: str, where: str) -> Any:
     return text
 
 
-def _relevant_headers(b: Bindings, names: tuple[str, ...]) -> list[tuple[str, Any, Any]]:
-    """(header, members bound to it, (map member, prefix length) of the header maps it falls
-    in) for the headers among ``names`` that ``b`` reads; remembered in ``b.header_sets``."""
-    relevant = []
+def _relevant_headers(b: Bindings, names: tuple[str, ...]) -> tuple[tuple[Any, ...], ...]:
+    """What ``b`` reads from a request with the header ``names``, flat: (header, member) of the
+    plain text members, (header, member, shape) of the others, (header, map member, prefix
+    length) of the header maps a header falls in; remembered in ``b.header_sets``."""
+    plain: list[tuple[str, str]] = []
+    other: list[tuple[str, str, Shape]] = []
+    mapped: list[tuple[str, str, int]] = []
     for hname in names:
-        bound = b.header_index.get(hname, ())
-        mapped = tuple((name, len(prefix)) for name, prefix, _ in b.header_maps if hname.startswith(prefix))
-        if bound or mapped:
-            relevant.append((hname, bound, mapped))
+        for name, member, plain_text in b.header_index.get(hname, ()):
+            if plain_text:
+                plain.append((hname, name))
+            else:
+                other.append((hname, name, member))
+        for name, prefix, _ in b.header_maps:
+            if hname.startswith(prefix):
+                mapped.append((hname, name, len(prefix)))
+    relevant = (tuple(plain), tuple(other), tuple(mapped))
     if len(b.header_sets) < 4096:
         b.header_sets[names] = relevant
     return relevant
@@ -745,20 +753,20 @@ def parse_bindings(req: WireRequest, shape: Shape | None, match: RouteMatch | No
             relevant = b.header_sets[names]
         except KeyError:
             relevant = _relevant_headers(b, names)
-        for hname, bound, mapped in relevant:
+        plain, other, mapped = relevant
+        for hname, name in plain:
+            params[name] = headers[hname]
+        for hname, name, member in other:
             text = headers[hname]
-            for name, member, plain_text in bound:
-                if plain_text:
-                    params[name] = text
-                elif member.type_name == "list":
-                    items = _split_header_list(text)
-                    if member.member.type_name == "timestamp":
-                        items = _join_http_dates(items)
-                    params[name] = [_scalar(name, member.member, v, "header") for v in items]
-                else:
-                    params[name] = _scalar(name, member, text, "header")
-            for name, cut in mapped:
-                params.setdefault(name, {})[hname[cut:]] = text
+            if member.type_name == "list":
+                items = _split_header_list(text)
+                if member.member.type_name == "timestamp":
+                    items = _join_http_dates(items)
+                params[name] = [_scalar(name, member.member, v, "header") for v in items]
+            else:
+                params[name] = _scalar(name, member, text, "header")
+        for hname, name, cut in mapped:
+            params.setdefault(name, {})[hname[cut:]] = headers[hname]
     return params
 
 
