@@ -19,7 +19,16 @@ from awsmock.models.s3 import S3Bucket, S3Object
 from awsmock.registry import handler
 
 from . import acl, checksums, post_form, presign, storage
-from .buckets import AnyBucket, acls_enforced_off, bucket_row, from_json, get_bucket, get_config, to_json
+from .buckets import (
+    AnyBucket,
+    BucketRow,
+    acls_enforced_off,
+    bucket_row,
+    from_json,
+    get_bucket,
+    get_config,
+    to_json,
+)
 from .conditions import check_read, etag_matches, parse_range
 from .errors import (
     AccessControlListNotSupported,
@@ -136,8 +145,22 @@ def standard_headers(params: dict[str, Any]) -> dict[str, Any]:
     return headers
 
 
+#: the request members that choose an object's encryption
+_SSE_INPUTS = frozenset(
+    {
+        "SSECustomerAlgorithm",
+        "ServerSideEncryption",
+        "SSEKMSKeyId",
+        "BucketKeyEnabled",
+        "SSEKMSEncryptionContext",
+    }
+)
+
+
 def sse_fields(ctx: RequestContext, bucket: AnyBucket, params: dict[str, Any]) -> dict[str, Any]:
     """The encryption an object is stored with (explicit headers, else the bucket default)."""
+    if isinstance(bucket, BucketRow) and bucket.encryption is None and _SSE_INPUTS.isdisjoint(params):
+        return {"ServerSideEncryption": "AES256"}  # no choice made, no bucket default: S3's own
     out: dict[str, Any] = {}
     if params.get("SSECustomerAlgorithm"):
         if params["SSECustomerAlgorithm"] != "AES256":
@@ -486,9 +509,15 @@ def check_storage_class(value: str | None) -> str:
     return value
 
 
+#: the request members that set an object's grants
+_ACL_INPUTS = frozenset({"ACL", "AccessControlPolicy", *acl.GRANT_PARAMS})
+
+
 def object_grants(
     ctx: RequestContext, bucket: AnyBucket, params: dict[str, Any]
 ) -> list[dict[str, Any]] | None:
+    if _ACL_INPUTS.isdisjoint(params):
+        return None  # (what acl.from_params says of a request that sets none)
     grants = acl.from_params(params, ctx.account_id, bucket.account_id, default=False)
     if (
         grants is not None
