@@ -31,6 +31,9 @@ def http_date(t: dt.datetime) -> str:
     return format_datetime(t.astimezone(dt.UTC), usegmt=True)
 
 
+_READ_CONDITIONS = frozenset({"IfMatch", "IfNoneMatch", "IfModifiedSince", "IfUnmodifiedSince"})
+
+
 def check_read(
     params: dict[str, Any],
     etag: str,
@@ -41,6 +44,8 @@ def check_read(
 ) -> None:
     """Raise 412 / 304 as S3 does for a GET or HEAD (``prefix="CopySourceIf"`` for copies,
     where a failed condition is always 412)."""
+    if prefix == "If" and _READ_CONDITIONS.isdisjoint(params):
+        return  # (the usual read: no condition at all)
     if_match = params.get(f"{prefix}Match")
     if_none = params.get(f"{prefix}NoneMatch")
     ims = params.get(f"{prefix}ModifiedSince")
