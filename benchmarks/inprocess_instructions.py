@@ -66,8 +66,8 @@ else:
         seen = {{}}
         real = inprocess.botocore_response
 
-        def capture(app, request):
-            response = real(app, request)
+        def capture(app, request, *rest):
+            response = real(app, request, *rest)
             data = response.raw.read()
             seen["r"] = (response.status_code, dict(response.headers.items()), data)
             response.raw = B._Raw(data)
