@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -145,6 +146,21 @@ def test_list_buckets_prefix_and_pages(s3: Any) -> None:
         for b in p["Buckets"]
     ]
     assert paginated == names
+
+
+def test_list_buckets_by_region_with_creation_dates(make_client: Any) -> None:
+    east = make_client("s3", region="us-east-1")
+    west = make_client("s3", region="eu-west-1")
+    before = datetime.now(UTC).replace(microsecond=0)
+    in_west, in_east = unique("rgw"), unique("rge")
+    west.create_bucket(Bucket=in_west, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    east.create_bucket(Bucket=in_east)
+    listed = east.list_buckets(BucketRegion="eu-west-1")["Buckets"]
+    assert in_west in [b["Name"] for b in listed] and in_east not in [b["Name"] for b in listed]
+    assert {b["BucketRegion"] for b in listed} == {"eu-west-1"}
+    (mine,) = [b for b in east.list_buckets(Prefix=in_east)["Buckets"]]
+    assert mine["BucketRegion"] == "us-east-1"
+    assert before - timedelta(seconds=1) <= mine["CreationDate"] <= datetime.now(UTC) + timedelta(seconds=1)
 
 
 def test_create_bucket_with_canned_acl_and_ownership(s3: Any) -> None:

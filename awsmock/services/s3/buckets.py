@@ -282,27 +282,47 @@ def list_buckets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         raise InvalidArgument(
             "The value of max-buckets is invalid", ArgumentName="max-buckets", ArgumentValue=str(limit)
         )
-    q = select(S3Bucket).where(S3Bucket.account_id == ctx.account_id)
     prefix = params.get("Prefix")
-    if prefix:
-        q = q.where(S3Bucket.name >= prefix, S3Bucket.name < prefix + "\U0010ffff")
-    if params.get("BucketRegion"):
-        q = q.where(S3Bucket.region == params["BucketRegion"])
-    if params.get("ContinuationToken"):
-        q = q.where(S3Bucket.name > _untoken(params["ContinuationToken"]))
     page = limit or 10000
-    rows = ctx.session.execute(q.order_by(S3Bucket.name).limit(page + 1)).scalars().all()
+    region = params.get("BucketRegion")
+    binds = {
+        "acct": ctx.account_id,
+        "lo": prefix or "",
+        "hi": (prefix or "") + "\U0010ffff",  # (bucket names are ASCII)
+        "after": _untoken(params["ContinuationToken"]) if params.get("ContinuationToken") else "",
+        "lim": page + 1,
+    }
+    if region:
+        binds["region"] = region
+    rows = ctx.tx.execute(_LIST_IN_REGION if region else _LIST, binds).fetchall()
+    time_out = conversions(ctx.tx).time_out
     out: dict[str, Any] = {
         "Buckets": [
-            {"Name": b.name, "CreationDate": b.created, "BucketRegion": b.region} for b in rows[:page]
+            {"Name": name, "CreationDate": time_out(created), "BucketRegion": bucket_region}
+            for name, created, bucket_region in rows[:page]
         ],
         "Owner": acl.owner(ctx.account_id),
     }
     if prefix is not None:
         out["Prefix"] = prefix
     if len(rows) > page:
-        out["ContinuationToken"] = _token(rows[page - 1].name)
+        out["ContinuationToken"] = _token(rows[page - 1][0])
     return out
+
+
+# ListBuckets with prebuilt statements (the first call of many tests: no ORM session to set up)
+_LIST = (
+    select(_BUCKETS.c.name, _BUCKETS.c.created, _BUCKETS.c.region)
+    .where(
+        _BUCKETS.c.account_id == bindparam("acct"),
+        _BUCKETS.c.name >= bindparam("lo"),
+        _BUCKETS.c.name < bindparam("hi"),
+        _BUCKETS.c.name > bindparam("after"),
+    )
+    .order_by(_BUCKETS.c.name)
+    .limit(bindparam("lim"))
+)
+_LIST_IN_REGION = _LIST.where(_BUCKETS.c.region == bindparam("region"))
 
 
 @handler("s3", "GetBucketLocation")
