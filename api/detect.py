@@ -133,18 +133,18 @@ def _pick(candidates: tuple[str, ...], req: WireRequest) -> str | None:
 
 def detect(req: WireRequest) -> Target:
     akid, region, signing = credential_scope(req)
-    sdk = req.sdk_operation
-    if sdk is not None and region is not None and sdk[0] in specs.service_name_set():
-        # an SDK in this process named the service it serialized for, and signed for a region
-        return Target(service=sdk[0], region=region, access_key_id=akid, signing_name=signing)
+    sdk = req.sdk_operation  # an SDK in this process named the service it serialized for
+    named = sdk[0] if sdk is not None and sdk[0] in specs.service_name_set() else None
+    if named is not None and region is not None:  # (and signed for a region)
+        return Target(service=named, region=region, access_key_id=akid, signing_name=signing)
     parts = _host_parts(req)
     if region is None:
         region = _region_from_host(parts)
     service: str | None = None
 
     target = req.headers.get("x-amz-target")
-    if sdk is not None and sdk[0] in specs.service_name_set():
-        service = sdk[0]
+    if named is not None:
+        service = named
     elif target:
         prefix = target.split(".", 1)[0]
         service = _pick(services_for_target_prefix(prefix), req)

@@ -7,7 +7,9 @@ botocore's loader or model classes touches one file. Models are loaded once and 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import cache
+from typing import Any, TypeVar
 
 import botocore.loaders
 import botocore.model
@@ -20,6 +22,7 @@ __all__ = [
     "all_service_names",
     "operation_model",
     "operation_name_set",
+    "per_model",
     "protocols_of",
     "service_model",
     "service_name_set",
@@ -29,6 +32,29 @@ __all__ = [
 ]
 
 _lock = threading.Lock()
+
+_M = TypeVar("_M")
+_T = TypeVar("_T")
+
+
+def per_model(build: Callable[[_M], _T]) -> Callable[[_M], _T]:
+    """``build(model)`` made once per model object (a service or operation model: they live for
+    the process, this module keeps them). Keyed by identity, holding the model: a
+    WeakKeyDictionary would make a weak reference on every lookup, on every request."""
+    made: dict[int, tuple[Any, _T]] = {}
+
+    def get(model: _M) -> _T:
+        hit = made.get(id(model))
+        if hit is not None and hit[0] is model:
+            return hit[1]
+        value = build(model)
+        made[id(model)] = (model, value)
+        return value
+
+    get.__doc__ = build.__doc__
+    return get
+
+
 _loader = botocore.loaders.create_loader()
 _models: dict[str, ServiceModel] = {}  # the models service_model() has loaded
 

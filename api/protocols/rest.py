@@ -61,7 +61,7 @@ from urllib.parse import parse_qsl, unquote
 
 from dateutil.parser import isoparse
 
-from awsmock.api.specs import OperationModel, ServiceModel, Shape
+from awsmock.api.specs import OperationModel, ServiceModel, Shape, per_model
 from awsmock.api.wire import WireRequest
 
 __all__ = [
@@ -327,15 +327,21 @@ class Router:
                 self._by_query[key] = hit
         return hit
 
+    def match_named(self, req: WireRequest, path: str) -> RouteMatch | None:
+        """The route of the operation an SDK in this process serialized ``req`` for
+        (:attr:`WireRequest.sdk_operation`), at the (percent-encoded, possibly rewritten)
+        ``path``: one route to try instead of every route of the method. None: no operation
+        named, or the request does not fit its route (the general match then decides)."""
+        sdk = req.sdk_operation
+        if sdk is None or sdk[0] != self.service:
+            return None
+        return self.match_operation(sdk[1], req.method.upper(), path, req.query_dict, req.headers)
+
     def match_operation(
         self, operation: str, method: str, path: str, qkeys: dict[str, str], headers: dict[str, str]
     ) -> RouteMatch | None:
         """``operation``'s route, if the request fits it: method, path, query discriminators,
-        required query keys and headers.
-
-        For a request an SDK in this process serialized for ``operation``
-        (:attr:`WireRequest.sdk_operation`): one route to try instead of every route of the
-        method. None sends the caller to the general match."""
+        required query keys and headers."""
         route = self.by_operation.get(operation)
         if route is None or route.method != method or (route.query and not route.fits_query(qkeys)):
             return None
@@ -355,12 +361,10 @@ class Router:
     def match(self, req: WireRequest) -> RouteMatch | None:
         """The most specific route for ``req``, or None: the first of :meth:`match_all`, found
         without building (labels, sorting) the routes that lose."""
+        named = self.match_named(req, req.path)
+        if named is not None:
+            return named
         qkeys = req.query_dict
-        sdk = req.sdk_operation
-        if sdk is not None and sdk[0] == self.service:
-            found = self.match_operation(sdk[1], req.method.upper(), req.path, qkeys, req.headers)
-            if found is not None:
-                return found
         routes = self._candidates(req.method.upper(), qkeys)
         if not routes:
             return None
@@ -454,20 +458,14 @@ def _score(route: Route, qkeys: dict[str, str], headers: dict[str, str]) -> tupl
     return route.partial_score
 
 
-_routers: dict[int, tuple[ServiceModel, Router]] = {}  # by the model's id (models live for the process)
-
-
+@per_model
 def router(service: ServiceModel) -> Router:
     """The compiled :class:`Router` of ``service`` (built once per service model)."""
-    hit = _routers.get(id(service))
-    if hit is not None and hit[0] is service:
-        return hit[1]
     r = Router(service.service_name)
     for name in service.operation_names:
         route = _compile_route(service.operation_model(name))
         r.by_method.setdefault(route.method, []).append(route)
         r.by_operation[name] = route
-    _routers[id(service)] = (service, r)
     return r
 
 

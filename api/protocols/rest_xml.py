@@ -66,7 +66,7 @@ from awsmock.api.protocols.xml import (
     read_struct,
     write,
 )
-from awsmock.api.specs import OperationModel, ServiceModel, Shape
+from awsmock.api.specs import OperationModel, ServiceModel, Shape, per_model
 from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
 from awsmock.errors import AwsError
 
@@ -250,18 +250,7 @@ class _ServiceInfo:
         self.error_shapes = shapes
 
 
-# keyed by the model's id, holding the model (models live for the process: specs caches them);
-# a WeakKeyDictionary's lookup makes a weak reference per call, on every request
-_infos: dict[int, tuple[ServiceModel, _ServiceInfo]] = {}
-
-
-def _info(service: ServiceModel) -> _ServiceInfo:
-    hit = _infos.get(id(service))
-    if hit is not None and hit[0] is service:
-        return hit[1]
-    info = _ServiceInfo(service)
-    _infos[id(service)] = (service, info)
-    return info
+_info = per_model(_ServiceInfo)
 
 
 # where an operation's request carries what its bindings leave (see _InPlan)
@@ -301,16 +290,7 @@ class _InPlan:
             self.kind = _IN_XML_BODY
 
 
-_in_plans: dict[int, tuple[OperationModel, _InPlan]] = {}  # by the model's id (models live on)
-
-
-def _in_plan(operation: OperationModel) -> _InPlan:
-    hit = _in_plans.get(id(operation))
-    if hit is not None and hit[0] is operation:
-        return hit[1]
-    plan = _InPlan(operation)
-    _in_plans[id(operation)] = (operation, plan)
-    return plan
+_in_plan = per_model(_InPlan)
 
 
 # what an operation's answer carries besides its header members (see _OutPlan)
@@ -363,16 +343,7 @@ class _OutPlan:
         self.delete_no_content = info.is_s3 and operation.http.get("method") == "DELETE"
 
 
-_out_plans: dict[int, tuple[OperationModel, _OutPlan]] = {}  # by the model's id (models live on)
-
-
-def _out_plan(operation: OperationModel) -> _OutPlan:
-    hit = _out_plans.get(id(operation))
-    if hit is not None and hit[0] is operation:
-        return hit[1]
-    plan = _OutPlan(operation)
-    _out_plans[id(operation)] = (operation, plan)
-    return plan
+_out_plan = per_model(_OutPlan)
 
 
 _ROUTE_ATTR = "_awsmock_rest_xml_route"
@@ -412,14 +383,8 @@ class RestXmlProtocol(Protocol):
             return cached[1]
         routes = router(service)
         path = self._routing_path(req, service)
-        sdk = req.sdk_operation
-        hinted = None
-        if sdk is not None and sdk[0] == service.service_name:
-            hinted = routes.match_operation(sdk[1], req.method, path, req.query_dict, req.headers)
-        if hinted is not None:
-            found = [hinted]
-        else:
-            found = routes.match_path(req.method, path, req.query, req.headers)
+        named = routes.match_named(req, path)
+        found = [named] if named is not None else routes.match_path(req.method, path, req.query, req.headers)
         if len(found) > 1 and found[0].route.deprecated:  # (the scores rank a deprecated route last)
             found = _prefer_current(service, found)
         req.__dict__[_ROUTE_ATTR] = (service, found)
