@@ -110,8 +110,15 @@ class AwsmockApp(falcon.App):
 
 def answer_parts(method: str, answer: WireResponse) -> tuple[int, list[tuple[str, str]], Any]:
     """Status, header list and body iterable of ``answer``, as Falcon would send
-    ``write_response(resp, answer)``: lower-cased header names, a ``Date``, Content-Length from
-    the body, no body for HEAD/204/304. A streamed body passes the worker's turn on."""
+    ``write_response(resp, answer)`` (see :func:`answer_headers`)."""
+    status, headers, body = answer_headers(method, answer)
+    return status, list(headers.items()), body
+
+
+def answer_headers(method: str, answer: WireResponse) -> tuple[int, dict[str, str], Any]:
+    """Status, headers and body iterable of ``answer`` as they go on the wire: lower-cased
+    header names, a ``Date``, Content-Length from the body, no body for HEAD/204/304. A
+    streamed body passes the worker's turn on."""
     status = answer.status
     headers = {name.lower(): value for name, value in answer.headers.items()}  # as Falcon sends them
     if "date" not in headers:  # waitress would format it for every response
@@ -124,14 +131,14 @@ def answer_parts(method: str, answer: WireResponse) -> tuple[int, list[tuple[str
         close = getattr(body, "close", None)
         if close is not None and not inline:
             close()
-        return status, list(headers.items()), []
+        return status, headers, []
     if inline:
         headers["content-length"] = str(len(body))  # type: ignore[arg-type]
-        return status, list(headers.items()), [bytes(body)]  # type: ignore[arg-type]
+        return status, headers, [bytes(body)]  # type: ignore[arg-type]
     if answer.content_length is not None:
         headers["content-length"] = str(answer.content_length)
     turns.pass_turn()  # a streamed body goes at the client's pace; others need not wait for it
-    return status, list(headers.items()), answer.iter_body()
+    return status, headers, answer.iter_body()
 
 
 def create_app(config: Config, store: Store | None = None) -> AwsmockApp:

@@ -18,9 +18,9 @@ from operator import attrgetter, methodcaller
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict, _HeaderKey
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
 
-from awsmock.api.app import answer_parts
+from awsmock.api.app import answer_headers
 from awsmock.api.wire import WireRequest
 
 #: DNS suffixes of AWS endpoints in every partition (commercial, China, GovCloud, ISO, EU).
@@ -282,36 +282,65 @@ def botocore_response(app: Any, request: AWSPreparedRequest, operation: Any = No
     if answer is not None:
         sdk = None if operation is None else (operation.service_model.service_name, operation.name)
         req = wire_request(request.method, request.url, request.headers, request.body, sdk)
-        status, pairs, chunks = answer_parts(req.method, answer(req))
+        status, headers, chunks = answer_headers(req.method, answer(req))
         response = AWSResponse(request.url, status, (), _Body(chunks))
-        response.headers = _headers_dict(pairs)
+        response.headers = AnswerHeaders(headers)
         return response
-    status, headers, body = wsgi_call(app, request.method, request.url, request.headers, request.body)
-    return AWSResponse(request.url, status, headers, body)  # it builds its own HeadersDict
+    status, pairs, body = wsgi_call(app, request.method, request.url, request.headers, request.body)
+    return AWSResponse(request.url, status, pairs, body)  # it builds its own HeadersDict
 
 
-#: response header name -> botocore's key object for it (names repeat from answer to answer)
-_HEADER_KEYS: dict[str, Any] = {}
+class AnswerHeaders(HeadersDict):
+    """botocore's case-insensitive ``HeadersDict`` over an answer's headers, looked up by
+    lower-cased name in a plain dict.
 
+    botocore's own builds a key object per lookup and compares key objects in Python on every
+    hit; its parsers look each modelled header up twice (``in``, then ``[]``) and walk them all
+    for prefixed maps, which made up a tenth of an in-process S3 call. The mapping behaves the
+    same: lookups ignore case, iteration gives the names as first set (lower-cased, as on the wire)."""
 
-def _headers_dict(pairs: Iterable[tuple[str, str]]) -> HeadersDict:
-    """botocore's case-insensitive ``HeadersDict`` of ``pairs``, its key objects reused."""
-    headers = HeadersDict()
-    try:
-        table = headers._dict
-    except AttributeError:  # a botocore whose HeadersDict is laid out otherwise
-        return HeadersDict(pairs)
-    keys = _HEADER_KEYS
-    for name, value in pairs:
-        table[keys.get(name) or _header_key(name)] = value
-    return headers
+    def __init__(self, lowered: dict[str, str] | None = None) -> None:
+        # (HeadersDict's own table is not made: every method that reads it is replaced)
+        self._values: dict[str, Any] = {} if lowered is None else lowered  # lower-cased -> value
+        self._shown: dict[str, str] = {}  # lower-cased -> name as set, where they differ
 
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key.lower()]
 
-def _header_key(name: str) -> Any:
-    key = _HeaderKey(name)
-    if len(_HEADER_KEYS) < 4096:
-        _HEADER_KEYS[name] = key
-    return key
+    def __setitem__(self, key: str, value: Any) -> None:
+        lower = key.lower()
+        values = self._values
+        if lower != key and lower not in values:  # (a name set again keeps its first spelling)
+            self._shown[lower] = key
+        values[lower] = value
+
+    def __delitem__(self, key: str) -> None:
+        lower = key.lower()
+        del self._values[lower]
+        self._shown.pop(lower, None)
+
+    def __contains__(self, key: object) -> bool:
+        return key.lower() in self._values  # type: ignore[attr-defined]  # (as HeadersDict: str keys)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self._values.get(key.lower(), default)
+
+    def __iter__(self) -> Iterator[str]:
+        shown = self._shown
+        if not shown:
+            return iter(self._values)
+        return (shown.get(name, name) for name in self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def copy(self) -> AnswerHeaders:
+        copied = AnswerHeaders(dict(self._values))
+        copied._shown = dict(self._shown)
+        return copied
 
 
 def urllib3_response(

@@ -101,3 +101,39 @@ def test_stored_json_reads_as_the_orm_reads_it() -> None:
     assert conv.json_out(None) is None and conv.json_out(7) == 7
     with pytest.raises(ValueError):
         conv.json_out('{"a": 1} trailing')
+
+
+def test_answer_headers_behave_as_botocores_headers_dict() -> None:
+    from awsmock.inprocess import AnswerHeaders
+
+    wire = {"etag": '"abc"', "x-amz-meta-a": "1", "content-length": "5"}
+    ours, theirs = AnswerHeaders(dict(wire)), HeadersDict(wire)
+    assert isinstance(ours, HeadersDict)
+
+    def same() -> None:
+        assert list(ours) == list(theirs) and len(ours) == len(theirs)
+        assert dict(ours.items()) == dict(theirs.items()) and ours == theirs
+        for name in ("ETag", "etag", "X-Amz-Meta-A", "Content-Length", "missing", "Date"):
+            assert (name in ours) == (name in theirs)
+            assert ours.get(name) == theirs.get(name) and ours.get(name, 7) == theirs.get(name, 7)
+            if name in theirs:
+                assert ours[name] == theirs[name]
+            else:
+                with pytest.raises(KeyError):
+                    ours[name]
+
+    same()
+    for headers in (ours, theirs):  # a name set in another case is shown as set, found in any case
+        headers["X-Amz-Request-Id"] = "r1"
+        headers["ETAG"] = '"def"'
+        del headers["Content-LENGTH"]
+    same()
+    assert list(ours) == ["etag", "x-amz-meta-a", "X-Amz-Request-Id"]  # a name set again keeps its spelling
+    for headers in (ours, theirs):
+        headers["x-amz-request-id"] = "r2"
+    same()
+    copied = ours.copy()
+    copied["new"] = "1"
+    assert "new" not in ours and copied["ETag"] == '"def"' and isinstance(copied, HeadersDict)
+    with pytest.raises(KeyError):
+        del ours["missing"]
