@@ -120,7 +120,8 @@ def answer_headers(method: str, answer: WireResponse) -> tuple[int, dict[str, st
     header names, a ``Date``, Content-Length from the body, no body for HEAD/204/304. A
     streamed body passes the worker's turn on."""
     status = answer.status
-    headers = {name.lower(): value for name, value in answer.headers.items()}  # as Falcon sends them
+    given = answer.headers
+    headers = dict(zip(map(str.lower, given), given.values()))  # as Falcon sends them
     if "date" not in headers:  # waitress would format it for every response
         headers["date"] = http_date()
     body = answer.body

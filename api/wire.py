@@ -115,7 +115,7 @@ class WireRequest:
         query = self._query
         if query is None:
             qs = self.query_string
-            query = self._query = parse_qsl(qs, keep_blank_values=True) if qs else []
+            query = self._query = _parse_query(qs) if qs else []
         return query
 
     @property
@@ -139,6 +139,14 @@ class WireRequest:
     @property
     def endpoint(self) -> str:
         return f"{self.scheme}://{self.host}"
+
+
+def _parse_query(qs: str) -> list[tuple[str, str]]:
+    """``parse_qsl(qs, keep_blank_values=True)``; a query with nothing to decode (an SDK's
+    ``x-id=GetObject``) split directly."""
+    if "%" in qs or "+" in qs:
+        return parse_qsl(qs, keep_blank_values=True)
+    return [pair.partition("=")[::2] for pair in qs.split("&") if pair]  # type: ignore[misc]
 
 
 @dataclass

@@ -10,10 +10,11 @@ to the app's AWS dispatcher as a :class:`WireRequest` and returns botocore's ``A
 from __future__ import annotations
 
 import io
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from http import HTTPStatus
-from itertools import repeat
+from itertools import compress, repeat
 from operator import attrgetter, methodcaller
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
@@ -75,11 +76,17 @@ class _Body:
         return data
 
     def stream(self, amt: int = 1024 * 1024, decode_content: bool = False) -> Iterator[bytes]:
-        while True:
-            chunk = self.read(amt)
-            if not chunk:
-                return
-            yield chunk
+        if self._buf or amt is None or amt <= 0:
+            while chunk := self.read(amt):
+                yield chunk
+            return
+        for piece in self._iter:  # pieces as the app made them, none longer than amt
+            while len(piece) > amt:
+                yield piece[:amt]
+                piece = piece[amt:]
+            if piece:
+                yield piece
+        self._finish()
 
     def _finish(self) -> None:
         if not self._done:
@@ -175,15 +182,15 @@ def wsgi_call(
     return captured["status"], captured["headers"], _Body(result)
 
 
+#: an SDK's request URL: scheme, netloc (no user info, no IPv6 brackets), path, query; no fragment
+_PLAIN_URL = re.compile(r"([a-z][a-z0-9+.-]*)://([^/?#@\[]*)(/[^?#]*)(?:\?([^#]*))?\Z")
+
+
 def _split_url(url: str) -> tuple[str, str, str, str]:
     """(scheme, netloc, path, query) of an SDK's request URL (``urlsplit`` for anything odd)."""
-    scheme, sep, rest = url.partition("://")
-    slash = rest.find("/")
-    if sep and slash >= 0 and "#" not in rest:
-        netloc = rest[:slash]
-        if "?" not in netloc and "@" not in netloc and "[" not in netloc:
-            path, _, query = rest[slash:].partition("?")
-            return scheme, netloc, path, query
+    m = _PLAIN_URL.match(url)
+    if m is not None:
+        return m.groups("")  # type: ignore[return-value]
     parts = urlsplit(url)
     return parts.scheme, parts.netloc, parts.path, parts.query
 
@@ -211,9 +218,11 @@ def _lowered(headers: Any) -> dict[str, str]:
             # services), zipped without a Python loop
             if all(map(isinstance, values, _BYTES)):
                 return dict(zip(map(_LOWER_NAME, table), map(_LATIN1, values), strict=True))
-            if all(map(isinstance, values, _STR)):
-                return dict(zip(map(_LOWER_NAME, table), values, strict=True))
-            texts = [value.decode("latin-1") if value.__class__ is bytes else str(value) for value in values]
+            texts = list(values)
+            for i in compress(range(len(texts)), map(isinstance, texts, _BYTES)):  # (a few, if any)
+                texts[i] = texts[i].decode("latin-1")
+            if not all(map(isinstance, texts, _STR)):
+                texts = [str(value) for value in texts]
             return dict(zip(map(_LOWER_NAME, table), texts, strict=True))
         except AttributeError:  # a botocore whose HeadersDict is laid out otherwise
             pass

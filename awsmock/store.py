@@ -263,8 +263,10 @@ class _SqliteTransaction:
             else:
                 fairy = engine.raw_connection()
                 dbapi = fairy.driver_connection
+            begin = store._begin_sql[write]
             try:
-                dbapi.execute(store._begin_sql[write])
+                if begin is not None:
+                    dbapi.execute(begin)
             except BaseException:
                 fairy.close()
                 raise
@@ -311,14 +313,20 @@ class Store:
         self._lock: threading.RLock | None = None
         self._tmpdir: Any = None
         self.notifier = Notifier()
-        self._begin_sql = {True: "BEGIN IMMEDIATE", False: "BEGIN"}
+        self._begin_sql: dict[bool, str | None] = {True: "BEGIN IMMEDIATE", False: "BEGIN"}
         #: SQLite connections between requests, per engine (write: True), outside the pool
         self._idle: dict[bool, list[Any]] = {True: [], False: []}  # (pool proxy, DB-API connection)
         if self.in_memory:
-            self._begin_sql = {True: "BEGIN", False: "BEGIN"}
+            # one connection, one request at a time (the store's lock): a read needs no
+            # transaction to see one state across its statements, so it runs without BEGIN
+            # (one that writes all the same gets the driver's BEGIN, and COMMIT or ROLLBACK)
+            self._begin_sql = {True: "BEGIN", False: None}
             conn = sqlite3.connect(":memory:", check_same_thread=False)
             _memory_template().backup(conn)
             _sqlite_on_connect(conn, None)
+            # the driver's own BEGIN before a write statement (reads run without BEGIN: see
+            # _begin_sql); raw_connection() turns it off for backups and restores
+            conn.isolation_level = "DEFERRED"
             self._memory_conn = conn
             engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
             event.listen(engine, "begin", _begin_with("BEGIN"))
@@ -426,7 +434,12 @@ class Store:
             lock.acquire()
         try:
             if self.in_memory:
-                yield self._memory_conn
+                conn = self._memory_conn
+                conn.isolation_level = None  # (no transaction is open between requests)
+                try:
+                    yield conn
+                finally:
+                    conn.isolation_level = "DEFERRED"
             else:
                 conn = self.write_engine.raw_connection()
                 try:

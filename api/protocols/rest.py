@@ -314,6 +314,9 @@ class Router:
     by_operation: dict[str, Route] = field(default_factory=dict)
     _by_query: dict[tuple[str, frozenset[str]], list[Route]] = field(default_factory=dict, repr=False)
     _plans: dict[tuple[str, frozenset[str]], Any] = field(default_factory=dict, repr=False)
+    #: (operation, method, path, query string) -> the named route's match: an SDK sends the
+    #: same few URLs again and again (a queue, a table, a bucket's keys)
+    _named: dict[tuple[str, str, str, str], RouteMatch] = field(default_factory=dict, repr=False)
 
     def _candidates(self, method: str, qkeys: dict[str, str]) -> list[Route]:
         """The routes of ``method`` whose query keys the request has (values are checked by
@@ -335,7 +338,20 @@ class Router:
         sdk = req.sdk_operation
         if sdk is None or sdk[0] != self.service:
             return None
-        return self.match_operation(sdk[1], req.method.upper(), path, req.query_dict, req.headers)
+        key = (sdk[1], req.method, path, req.query_string)
+        found = self._named.get(key)
+        if found is not None:
+            # the same URL fits the same route; only its required headers remain to check
+            headers = req.headers
+            for name in found.route.required_headers:
+                if name not in headers:
+                    break
+            else:
+                return found
+        found = self.match_operation(sdk[1], req.method.upper(), path, req.query_dict, req.headers)
+        if found is not None and len(self._named) < 4096:
+            self._named[key] = found  # (its labels are only read, as match_path's shared ones)
+        return found
 
     def match_operation(
         self, operation: str, method: str, path: str, qkeys: dict[str, str], headers: dict[str, str]

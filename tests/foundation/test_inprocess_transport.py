@@ -27,6 +27,11 @@ from awsmock.inprocess import WHOLE_BODY, _split_url, wire_request
         "https://[::1]:80/p?x",
         "https://HOST:443/P%20Q?a=%2F",
         "noscheme/path",
+        "HTTPS://h/p",
+        "https://h/p?a=1?b",
+        "https://h//a//b?",
+        "https://h/p?",
+        "s3+x://h/p;x?y#",
     ],
 )
 def test_url_split_agrees_with_urlsplit(url: str) -> None:
@@ -79,6 +84,10 @@ def test_prepared_headers_are_read_lower_cased_with_their_values() -> None:
     req.headers["X-Raw"] = b"\xe9t\xe9"  # a value botocore keeps as bytes
     wire = wire_request(req.method, req.url, req.headers, req.body)
     expected = {k.lower(): v for k, v in headers.items()} | {"x-raw": "\xe9t\xe9"}
+    assert {k: wire.headers[k] for k in expected} == expected
+    req.headers["X-Number"] = 7  # neither text nor bytes: as str() gives it
+    wire = wire_request(req.method, req.url, req.headers, req.body)
+    expected |= {"x-number": "7"}
     assert {k: wire.headers[k] for k in expected} == expected
     assert set(wire.headers) == {name.lower() for name in req.headers} | {"host"}
     # all bytes, as botocore prepares them for rest-xml services
@@ -137,3 +146,40 @@ def test_answer_headers_behave_as_botocores_headers_dict() -> None:
     assert "new" not in ours and copied["ETag"] == '"def"' and isinstance(copied, HeadersDict)
     with pytest.raises(KeyError):
         del ours["missing"]
+
+
+def test_answer_body_reads_and_streams_as_a_raw_stream() -> None:
+    from awsmock.inprocess import _Body
+
+    pieces = [b"abc", b"", b"defghij", b"k"]
+    whole = b"".join(pieces)
+    assert b"".join(_Body(iter(pieces)).stream()) == whole
+    assert list(_Body(iter(pieces)).stream(3)) == [b"abc", b"def", b"ghi", b"j", b"k"]
+    body = _Body(iter(pieces))
+    assert [body.read(4), body.read(4), body.read(), body.read(2)] == [b"abcd", b"efgh", b"ijk", b""]
+    assert body.closed
+    body = _Body(iter(pieces))
+    assert body.read(2) == b"ab" and b"".join(body.stream(4)) == b"cdefghijk" and body.closed
+
+    closed: list[bool] = []
+
+    class Source(list[bytes]):
+        def close(self) -> None:
+            closed.append(True)
+
+    list(_Body(Source(pieces)).stream())
+    assert closed == [True]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["x-id=GetObject", "a", "a=", "=b", "a=b=c", "a&&b=1&", "&", "a=1&a=2", "%41=%42", "a+b=c", "a=b;c=d", "\u00e9=\u00fc"],
+)
+def test_query_pairs_are_parse_qsl_with_blank_values(query: str) -> None:
+    from urllib.parse import parse_qsl
+
+    from awsmock.api.wire import WireRequest
+
+    req = WireRequest("GET", "/", query, {}, io.BytesIO(b""), 0)
+    assert req.query == parse_qsl(query, keep_blank_values=True)
+    assert req.query_dict == dict(parse_qsl(query, keep_blank_values=True))

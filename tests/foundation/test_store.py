@@ -52,6 +52,30 @@ def test_a_failing_transaction_leaves_nothing(store: Store) -> None:
         assert s.get(Setting, "half") is None
 
 
+def test_an_in_memory_read_that_writes_is_still_one_transaction() -> None:
+    """In memory, a read runs without BEGIN; a raw write inside one still rolls back with it."""
+    from awsmock.models.awsmock import Setting as S
+
+    store = Store("sqlite://")
+    insert = S.__table__.insert().values(key="k", value="v")
+    try:
+        with pytest.raises(RuntimeError), store.transaction(write=False) as tx:
+            tx.execute(insert)
+            raise RuntimeError("handler failed")
+        with store.transaction(write=False) as tx:
+            assert tx.dbapi.in_transaction is False  # (no BEGIN for a read)
+            assert tx.execute(select(S.key)).fetchall() == []
+            tx.execute(insert)
+        with store.transaction(write=True) as tx:
+            assert tx.execute(select(S.key, S.value)).fetchall() == [("k", "v")]
+        with store.raw_connection() as conn:  # backups and restores: the driver's autocommit
+            assert conn.isolation_level is None
+        with store.transaction(write=False) as tx:
+            assert tx.dbapi.isolation_level == "DEFERRED"
+    finally:
+        store.dispose()
+
+
 def test_in_memory_stores_are_private(store: Store) -> None:
     other = Store("sqlite://")
     try:

@@ -155,6 +155,24 @@ def test_a_named_operation_that_does_not_fit_falls_back_to_the_general_match(
     assert rest.router(model).match(plain).operation == expected  # type: ignore[union-attr]
 
 
+def test_a_remembered_named_route_still_needs_its_required_headers() -> None:
+    """The named route is remembered per URL; a later request to that URL without the route's
+    required headers is routed afresh."""
+    model = specs.service_model("s3")
+    proto = get("rest-xml")
+
+    def sent(headers: dict[str, str]) -> WireRequest:
+        return WireRequest(
+            "PUT", "/b/k", "", headers, io.BytesIO(b""), 0, sdk_operation=("s3", "CopyObject")
+        )
+
+    assert proto.operation_name(sent({"x-amz-copy-source": "/src/k"}), model) == "CopyObject"
+    again = sent({"x-amz-copy-source": "/src/other"})
+    assert proto.operation_name(again, model) == "CopyObject"
+    assert proto._matches(again, model)[0].labels == {"Bucket": "b", "Key": "k"}  # type: ignore[attr-defined]
+    assert proto.operation_name(sent({}), model) == "PutObject"
+
+
 def _required_value(member: Any) -> Any:
     t = member.type_name
     if t == "list":

@@ -88,8 +88,9 @@ class BucketRow:
     __slots__ = ("account_id", "encryption", "id", "name", "object_lock", "region", "versioning")
 
     def __init__(self, name: str, row: Any, conv: Conversions) -> None:
+        """``row``: the columns of :data:`BUCKET_COLUMNS` first (others may follow)."""
         self.name = name
-        self.id, self.account_id, self.region, self.versioning, object_lock, encryption = row
+        self.id, self.account_id, self.region, self.versioning, object_lock, encryption = row[:6]
         self.object_lock = bool(object_lock)
         self.encryption = conv.json_out(encryption)  # the stored document (None: no such config)
 
@@ -98,22 +99,29 @@ class BucketRow:
 AnyBucket: TypeAlias = S3Bucket | BucketRow
 
 _BUCKETS, _CONFIGS = S3Bucket.__table__, S3BucketConfig.__table__
-_BUCKET_ROW = select(
+#: what :class:`BucketRow` reads (the bucket named by the bind parameter ``name``)
+BUCKET_COLUMNS = (
     _BUCKETS.c.id,
     _BUCKETS.c.account_id,
     _BUCKETS.c.region,
     _BUCKETS.c.versioning,
     _BUCKETS.c.object_lock,
     select(_CONFIGS.c.value)
-    .where(_CONFIGS.c.bucket_id == _BUCKETS.c.id, _CONFIGS.c.name == bindparam("config"))
+    .where(_CONFIGS.c.bucket_id == _BUCKETS.c.id, _CONFIGS.c.name == "encryption")
     .scalar_subquery(),
-).where(_BUCKETS.c.name == bindparam("name"))
+)
+_BUCKET_ROW = select(*BUCKET_COLUMNS).where(_BUCKETS.c.name == bindparam("name"))
 
 
 def bucket_row(ctx: RequestContext, name: str) -> BucketRow:
     """:func:`get_bucket` for the object hot paths (PutObject, GetObject, HeadObject): one
     prebuilt statement, no ORM session; it brings the default encryption along."""
-    row = ctx.tx.execute(_BUCKET_ROW, {"name": name, "config": "encryption"}).fetchone()
+    return checked_bucket(ctx, name, ctx.tx.execute(_BUCKET_ROW, {"name": name}).fetchone())
+
+
+def checked_bucket(ctx: RequestContext, name: str, row: Any) -> BucketRow:
+    """The :class:`BucketRow` of ``row`` (the :data:`BUCKET_COLUMNS` of bucket ``name``, None
+    if there is no such bucket), if the caller's account owns it."""
     if row is None:
         raise NoSuchBucket(BucketName=name)
     if row[1] != ctx.account_id:

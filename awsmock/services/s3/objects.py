@@ -51,6 +51,7 @@ from .versioning import (
     NULL,
     ObjectRow,
     add_version,
+    bucket_and_latest,
     check_version_id,
     delete_key,
     delete_version,
@@ -366,7 +367,10 @@ def _for_read(
                 },
             )
         return obj
-    obj = latest_of(ctx, bucket, key)
+    return _readable_latest(latest_of(ctx, bucket, key), key)
+
+
+def _readable_latest(obj: _Obj | None, key: str) -> _Obj:
     if obj is None:
         raise NoSuchKey(Key=key)
     if obj.delete_marker:
@@ -441,9 +445,15 @@ def _part_range(obj: S3Object | ObjectRow, part_number: int) -> tuple[int, int]:
 
 def _read(ctx: RequestContext, params: dict[str, Any], *, body: bool) -> dict[str, Any]:
     # prebuilt statements only (bucket, version, inline body): a read never makes an ORM session
-    bucket = bucket_row(ctx, params["Bucket"])
-    presign.check_expiry(ctx)
-    obj = row_for_read(ctx, bucket, params["Key"], params.get("VersionId"))
+    key, version_id = params["Key"], params.get("VersionId")
+    if version_id:
+        bucket = bucket_row(ctx, params["Bucket"])
+        presign.check_expiry(ctx)
+        obj = row_for_read(ctx, bucket, key, version_id)
+    else:  # the bucket and the key's latest version in one statement
+        bucket, latest = bucket_and_latest(ctx, params["Bucket"], key)
+        presign.check_expiry(ctx)
+        obj = _readable_latest(latest, key)
     check_read(params, obj.etag, obj.last_modified)
     check_sse_c_read(obj, params)
     if obj.storage_class in ARCHIVED and body and not (obj.info or {}).get("restore"):

@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, false, insert, select, update
+from sqlalchemy import and_, bindparam, delete, exists, false, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -22,7 +22,7 @@ from awsmock.rawvalues import Conversions, conversions
 from awsmock.registry import handler
 
 from . import storage
-from .buckets import AnyBucket, get_bucket, get_config, set_config
+from .buckets import BUCKET_COLUMNS, AnyBucket, BucketRow, checked_bucket, get_bucket, get_config, set_config
 from .errors import InvalidArgument, MalformedXML, NoSuchVersion
 
 NULL = "null"
@@ -54,6 +54,7 @@ def find_version(ctx: RequestContext, bucket: S3Bucket, key: str, version_id: st
 
 
 _OBJECTS = S3Object.__table__
+_BUCKETS = S3Bucket.__table__
 _ROW_COLUMNS = tuple(c.name for c in _OBJECTS.c)
 
 
@@ -127,6 +128,33 @@ def latest_row(ctx: RequestContext, bucket: AnyBucket, key: str) -> ObjectRow | 
     """:func:`latest` with a prebuilt statement (no ORM session, no autoflush)."""
     row = ctx.tx.execute(_LATEST_ROW, {"b_id": bucket.id, "b_key": key}).fetchone()
     return None if row is None else ObjectRow(row, conversions(ctx.tx))
+
+
+_BUCKET_AND_LATEST = (
+    select(*BUCKET_COLUMNS, *_OBJECTS.c)
+    .select_from(
+        _BUCKETS.outerjoin(
+            _OBJECTS,
+            and_(
+                _OBJECTS.c.bucket_id == _BUCKETS.c.id,
+                _OBJECTS.c.key == bindparam("b_key"),
+                _OBJECTS.c.is_latest,
+            ),
+        )
+    )
+    .where(_BUCKETS.c.name == bindparam("name"))
+)
+_FIRST_OBJECT_COLUMN = len(BUCKET_COLUMNS)
+
+
+def bucket_and_latest(ctx: RequestContext, name: str, key: str) -> tuple[BucketRow, ObjectRow | None]:
+    """:func:`bucket_row` and :func:`latest_row` in one statement (GetObject, HeadObject)."""
+    row = ctx.tx.execute(_BUCKET_AND_LATEST, {"name": name, "b_key": key}).fetchone()
+    bucket = checked_bucket(ctx, name, row)
+    first = _FIRST_OBJECT_COLUMN
+    if row[first] is None:  # (the object's id: no latest version of the key)
+        return bucket, None
+    return bucket, ObjectRow(row[first:], conversions(ctx.tx))
 
 
 def version_row(ctx: RequestContext, bucket: AnyBucket, key: str, version_id: str) -> ObjectRow | None:
