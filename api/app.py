@@ -121,7 +121,7 @@ def answer_headers(method: str, answer: WireResponse) -> tuple[int, dict[str, st
     streamed body passes the worker's turn on."""
     status = answer.status
     given = answer.headers
-    headers = dict(zip(map(str.lower, given), given.values()))  # as Falcon sends them
+    headers = dict(zip(map(str.lower, given), given.values(), strict=True))  # as Falcon sends them
     if "date" not in headers:  # waitress would format it for every response
         headers["date"] = http_date()
     body = answer.body

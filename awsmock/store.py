@@ -434,12 +434,12 @@ class Store:
             lock.acquire()
         try:
             if self.in_memory:
-                conn = self._memory_conn
-                conn.isolation_level = None  # (no transaction is open between requests)
+                memory = self._memory_conn
+                memory.isolation_level = None  # (no transaction is open between requests)
                 try:
-                    yield conn
+                    yield memory
                 finally:
-                    conn.isolation_level = "DEFERRED"
+                    memory.isolation_level = "DEFERRED"
             else:
                 conn = self.write_engine.raw_connection()
                 try:
