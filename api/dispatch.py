@@ -19,7 +19,7 @@ from awsmock.api import protocols, specs
 from awsmock.api.detect import detect
 from awsmock.api.protocols.base import Protocol
 from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
-from awsmock.context import DEFAULT_ACCOUNT, RequestContext, new_request_id, utcnow
+from awsmock.context import DEFAULT_ACCOUNT, RequestContext, new_request_id
 from awsmock.errors import (
     AwsError,
     InternalError,
@@ -92,7 +92,9 @@ class Dispatcher:
     holds it. Other backends wait on the network and default to no bound.
     """
 
-    def __init__(self, store: Store, *, services: set[str] | None = None, concurrency: int | None = None) -> None:
+    def __init__(
+        self, store: Store, *, services: set[str] | None = None, concurrency: int | None = None
+    ) -> None:
         if concurrency is None:
             concurrency = 1 if store.backend == "sqlite" else 0
         # A plain lock for the default bound of 1: acquired and released in C, where a
@@ -106,7 +108,9 @@ class Dispatcher:
         self.retries = LOCK_RETRIES if store.backend == "sqlite" else PG_RETRIES
         self.services = services  # None: every service
         self.hooks: list[RequestHook] = []
-        self.account_resolver: Callable[[Store, str | None], str] = lambda _s, akid: account_for_access_key(akid)
+        self.account_resolver: Callable[[Store, str | None], str] = lambda _s, akid: account_for_access_key(
+            akid
+        )
 
     # -- protocol selection -----------------------------------------------------------
 
@@ -143,9 +147,9 @@ class Dispatcher:
         operation = None
         try:
             op_name = proto.operation_name(req, model)
-            if op_name is None or op_name not in specs.operation_name_set(model):
+            operation = None if op_name is None else specs.operation(model, op_name)
+            if operation is None:
                 raise UnknownOperation(f"Unknown operation for service {target.service}", status=400)
-            operation = model.operation_model(op_name)
             if self.services is not None and target.service not in self.services:
                 raise NotImplementedOperation(target.service, op_name)
             reg = registry.lookup(target.service, op_name)
@@ -167,8 +171,16 @@ class Dispatcher:
             log.exception("internal error in %s %s", target.service, operation.name if operation else "?")
             return proto.serialize_error(model, operation, InternalError(), request_id)
 
-    def _run(self, reg: registry.Registration, req: WireRequest, target: Any, params: dict[str, Any],
-             operation: Any, request_id: str, proto: Protocol) -> tuple[Any, RequestContext]:
+    def _run(
+        self,
+        reg: registry.Registration,
+        req: WireRequest,
+        target: Any,
+        params: dict[str, Any],
+        operation: Any,
+        request_id: str,
+        proto: Protocol,
+    ) -> tuple[Any, RequestContext]:
         attempt = 0
         final = False
         watched: tuple[str, int] | None = None  # (topic, its version before this attempt ran)
@@ -178,23 +190,22 @@ class Dispatcher:
                 with self.store.transaction(write=reg.write) as tx:
                     if reg.isolation is not None and self.store.backend == "postgresql":
                         tx.conn.exec_driver_sql(f"SET TRANSACTION ISOLATION LEVEL {reg.isolation}")
-                    ctx = RequestContext(
-                        service=reg.service,
-                        operation=reg.operation,
-                        tx=tx,
-                        store=self.store,
-                        account_id=self.account_resolver(self.store, target.access_key_id),
-                        region=target.region,
-                        request_id=request_id,
-                        now=utcnow(),
-                        endpoint=req.endpoint,
-                        host=req.host,
-                        access_key_id=target.access_key_id,
-                        source_ip=req.remote_addr,
-                        protocol=proto.name,
-                        headers=req.headers,
-                        query=req.query,
-                        final_attempt=final,
+                    ctx = RequestContext.of_request(
+                        reg.service,
+                        reg.operation,
+                        tx,
+                        self.store,
+                        self.account_resolver(self.store, target.access_key_id),
+                        target.region,
+                        request_id,
+                        req.endpoint,
+                        req.host,
+                        target.access_key_id,
+                        req.remote_addr,
+                        proto.name,
+                        req.headers,
+                        req.query,
+                        final,
                     )
                     for hook in self.hooks:
                         hook(ctx, req, operation, params)
@@ -226,15 +237,25 @@ class Dispatcher:
             except sqlite3.OperationalError as exc:  # raw driver calls (blob streaming, backups)
                 if (trouble := storage_trouble(exc)) is None:
                     raise
-                log.error("database write failed in %s %s: %s (%s); requests resume once it is fixed",
-                          reg.service, reg.operation, trouble, exc)
+                log.error(
+                    "database write failed in %s %s: %s (%s); requests resume once it is fixed",
+                    reg.service,
+                    reg.operation,
+                    trouble,
+                    exc,
+                )
                 raise ServiceUnavailable(f"awsmock cannot write its database: {trouble}") from exc
             except DBAPIError as exc:
                 # Reliability: a full disk or a read-only/failing data dir is the operator's problem,
                 # not a bug: answer a clean 503 (SDKs retry it) and log one clear line, no traceback.
                 if (trouble := storage_trouble(exc)) is not None:
-                    log.error("database write failed in %s %s: %s (%s); requests resume once it is fixed",
-                              reg.service, reg.operation, trouble, exc.orig)
+                    log.error(
+                        "database write failed in %s %s: %s (%s); requests resume once it is fixed",
+                        reg.service,
+                        reg.operation,
+                        trouble,
+                        exc.orig,
+                    )
                     raise ServiceUnavailable(f"awsmock cannot write its database: {trouble}") from exc
                 # Lock timeouts, PostgreSQL serialization failures and unique-key races between
                 # concurrent writers: run the request again on the newer state.
@@ -281,7 +302,9 @@ def _is_transient(exc: DBAPIError) -> bool:
     if not isinstance(exc, OperationalError):
         return False
     text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-    return any(w in text for w in ("locked", "busy", "deadlock", "could not serialize", "serialization failure"))
+    return any(
+        w in text for w in ("locked", "busy", "deadlock", "could not serialize", "serialization failure")
+    )
 
 
 def _generic_error(err: AwsError, request_id: str) -> WireResponse:

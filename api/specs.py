@@ -20,6 +20,7 @@ __all__ = [
     "ServiceModel",
     "Shape",
     "all_service_names",
+    "operation",
     "operation_model",
     "operation_name_set",
     "per_model",
@@ -76,6 +77,18 @@ def operation_name_set(model: ServiceModel) -> frozenset[str]:
     if names is None:
         names = model.__dict__["_awsmock_operation_names"] = frozenset(model.operation_names)
     return names
+
+
+def operation(model: ServiceModel, name: str) -> OperationModel | None:
+    """``model.operation_model(name)``, None for a name the model lacks (remembered per model:
+    botocore's instance cache costs a call chain per lookup)."""
+    ops: dict[str, OperationModel] | None = model.__dict__.get("_awsmock_operations")
+    if ops is None:
+        ops = model.__dict__["_awsmock_operations"] = {}
+    found = ops.get(name)
+    if found is None and name in operation_name_set(model):
+        found = ops[name] = model.operation_model(name)
+    return found
 
 
 @cache

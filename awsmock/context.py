@@ -75,6 +75,52 @@ class RequestContext:
     final_attempt: bool = False
     _after_commit: list[Callable[[], Any]] = field(default_factory=list)
 
+    @classmethod
+    def of_request(
+        cls,
+        service: str,
+        operation: str,
+        tx: Transaction,
+        store: Store,
+        account_id: str,
+        region: str,
+        request_id: str,
+        endpoint: str,
+        host: str,
+        access_key_id: str | None,
+        source_ip: str,
+        protocol: str,
+        headers: dict[str, str],
+        query: list[tuple[str, str]],
+        final_attempt: bool,
+    ) -> RequestContext:
+        """The context the dispatcher makes for each request (as the constructor would, with
+        ``now`` and the defaults of the rest, without its keyword handling: one per request)."""
+        ctx = cls.__new__(cls)
+        ctx.__dict__ = {
+            "service": service,
+            "operation": operation,
+            "tx": tx,
+            "store": store,
+            "account_id": account_id,
+            "region": region,
+            "request_id": request_id,
+            "now": utcnow(),
+            "endpoint": endpoint,
+            "host": host,
+            "access_key_id": access_key_id,
+            "principal_arn": None,
+            "source_ip": source_ip,
+            "protocol": protocol,
+            "headers": headers,
+            "query": query,
+            "response_headers": {},
+            "response_status": None,
+            "final_attempt": final_attempt,
+            "_after_commit": [],
+        }
+        return ctx
+
     @property
     def session(self) -> Session:
         """The ORM session of the request's transaction (made on first use)."""
@@ -84,7 +130,9 @@ class RequestContext:
         """Run ``fn`` once the request's transaction has committed (e.g. to wake long pollers)."""
         self._after_commit.append(fn)
 
-    def arn(self, service: str, resource: str, *, region: str | None = None, account: str | None = None) -> str:
+    def arn(
+        self, service: str, resource: str, *, region: str | None = None, account: str | None = None
+    ) -> str:
         reg = self.region if region is None else region
         acct = self.account_id if account is None else account
         return f"arn:aws:{service}:{reg}:{acct}:{resource}"

@@ -152,8 +152,11 @@ def _binder(order: tuple[str, ...] | None, fixed: dict[str, Any]) -> Callable[[d
         if fixed:
             return lambda params: {**fixed, **(params or {})}
         return lambda params: params if params is not None else {}
-    if fixed:
-        return lambda params: [{**fixed, **(params or {})}[name] for name in order]
+    if fixed and order:  # (one dict merged in C, the values picked in C)
+        pick = operator.itemgetter(*order)
+        if len(order) == 1:
+            return lambda params: (pick({**fixed, **(params or {})}),)
+        return lambda params: pick({**fixed, **(params or {})})
     if not order:
         return lambda params: ()
     if len(order) == 1:

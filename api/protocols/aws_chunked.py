@@ -237,6 +237,8 @@ class AwsChunkedReader(_StreamReader):
 
 _CHUNK_HEAD = re.compile(rb"([0-9a-fA-F]{1,11})(?:;[^\r\n]*)?\r\n")
 _TRAILER = re.compile(rb"([^\r\n:]+):([^\r\n]*)\r\n")
+#: after the final chunk: its trailers (group 1) and the blank line that ends the body
+_TRAILER_BLOCK = re.compile(rb"((?:[^\r\n:]+:[^\r\n]*\r\n)*)\r\n")
 
 
 def _well_formed(data: bytes) -> tuple[bytes, dict[str, str]] | None:
@@ -258,15 +260,13 @@ def _well_formed(data: bytes) -> tuple[bytes, dict[str, str]] | None:
             return None
         pieces.append(data[pos:end])
         pos = end + 2
-    trailers: dict[str, str] = {}
-    while data[pos : pos + 2] != b"\r\n":
-        m = _TRAILER.match(data, pos)
-        if m is None:
-            return None
-        trailers[m.group(1).decode("latin-1").strip().lower()] = m.group(2).decode("latin-1").strip()
-        pos = m.end()
-    if pos + 2 != len(data):
+    tail = _TRAILER_BLOCK.fullmatch(data, pos)
+    if tail is None:
         return None
+    trailers = {
+        name.decode("latin-1").strip().lower(): value.decode("latin-1").strip()
+        for name, value in _TRAILER.findall(tail.group(1))
+    }
     return (pieces[0] if len(pieces) == 1 else b"".join(pieces)), trailers
 
 

@@ -127,3 +127,64 @@ def test_two_stores_on_one_file_see_each_others_writes_at_once(data_dir: Path) -
     finally:
         a.dispose()
         b.dispose()
+
+
+@pytest.mark.parametrize("fixed", [0, 1, 2])
+def test_prebuilt_statements_bind_given_and_fixed_values(fixed: int) -> None:
+    """compiled_sql: the driver gets the request's values and those the statement fixes itself
+    (a literal, SQLite's OFFSET after a LIMIT), in the statement's order."""
+    from sqlalchemy import bindparam, literal
+
+    store = Store("sqlite://")
+    table = Setting.__table__
+    try:
+        with store.transaction(write=True) as tx:
+            for i in range(5):
+                tx.execute(
+                    table.insert().values(key=bindparam("k"), value=bindparam("v")),
+                    {"k": f"k{i}", "v": str(i)},
+                )
+        stmt = select(table.c.key).where(table.c.value >= bindparam("low")).order_by(table.c.key)
+        if fixed >= 1:
+            stmt = stmt.where(table.c.key != literal("k3"))
+        if fixed >= 2:
+            stmt = stmt.limit(bindparam("n"))
+        params = {"low": "1"} | ({"n": 2} if fixed >= 2 else {})
+        with store.transaction(write=False) as tx:
+            got = [row[0] for row in tx.execute(stmt, params).fetchall()]
+        expected = [k for k in ("k1", "k2", "k3", "k4") if fixed < 1 or k != "k3"][
+            : 2 if fixed >= 2 else None
+        ]
+        assert got == expected
+    finally:
+        store.dispose()
+
+
+def test_the_dispatchers_request_context_is_the_constructors() -> None:
+    """RequestContext.of_request (one per request) makes what the constructor makes."""
+    import dataclasses
+
+    from awsmock.context import RequestContext
+
+    given = dict(
+        service="s3",
+        operation="GetObject",
+        tx=object(),
+        store=object(),
+        account_id="111122223333",
+        region="eu-west-1",
+        request_id="rid",
+        endpoint="http://h:1",
+        host="h:1",
+        access_key_id="AKID",
+        source_ip="10.0.0.1",
+        protocol="rest-xml",
+        headers={"a": "b"},
+        query=[("x", "y")],
+        final_attempt=True,
+    )
+    fast = RequestContext.of_request(*given.values())  # type: ignore[arg-type]
+    slow = RequestContext(**given, now=fast.now)  # type: ignore[arg-type]
+    assert fast == slow
+    assert set(vars(fast)) == {f.name for f in dataclasses.fields(RequestContext)}
+    assert fast.now.tzinfo is not None and fast.response_headers is not slow.response_headers

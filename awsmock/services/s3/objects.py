@@ -52,6 +52,7 @@ from .versioning import (
     ObjectRow,
     add_version,
     bucket_and_latest,
+    bucket_and_replaceable,
     check_version_id,
     delete_key,
     delete_version,
@@ -59,7 +60,6 @@ from .versioning import (
     latest,
     latest_row,
     put_version,
-    replaceable,
     version_row,
 )
 
@@ -92,6 +92,7 @@ RESPONSE_OVERRIDES = {
     "ResponseContentLanguage": "ContentLanguage",
     "ResponseContentType": "ContentType",
 }
+_HEADER_SET = frozenset(HEADER_PARAMS)
 _OVERRIDE_PARAMS = frozenset((*RESPONSE_OVERRIDES, "ResponseExpires"))
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 
@@ -139,7 +140,7 @@ def user_metadata(params: dict[str, Any]) -> dict[str, str]:
 
 
 def standard_headers(params: dict[str, Any]) -> dict[str, Any]:
-    headers = {p: params[p] for p in HEADER_PARAMS if params.get(p) is not None}
+    headers = {p: params[p] for p in sorted(_HEADER_SET.intersection(params)) if params[p] is not None}
     headers.setdefault("ContentType", DEFAULT_CONTENT_TYPE)
     if params.get("Expires") is not None:
         headers["Expires"] = to_json(params["Expires"])
@@ -538,7 +539,13 @@ def object_grants(
     return grants
 
 
+#: the request members about Object Lock
+_LOCK_INPUTS = frozenset({"ObjectLockMode", "ObjectLockLegalHoldStatus", "ObjectLockRetainUntilDate"})
+
+
 def lock_fields(bucket: AnyBucket, params: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+    if not bucket.object_lock and _LOCK_INPUTS.isdisjoint(params):
+        return {}
     lock: dict[str, Any] = {}
     if (params.get("ObjectLockMode") or params.get("ObjectLockLegalHoldStatus")) and not bucket.object_lock:
         raise InvalidRequest("Bucket is missing Object Lock Configuration")
@@ -605,9 +612,10 @@ def check_write_conditions(ctx: RequestContext, bucket: AnyBucket, key: str, par
 def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     # prebuilt statements for the bucket, the body and the version (no ORM session unless a rare
     # header needs a bucket configuration: ACL ownership, object lock)
-    bucket = bucket_row(ctx, params["Bucket"])
-    presign.check_expiry(ctx)
     key = params["Key"]
+    # the bucket, and the version the write may overwrite in place: one statement
+    bucket, replacing = bucket_and_replaceable(ctx, params["Bucket"], key)
+    presign.check_expiry(ctx)
     check_key(key)
     storage_class = check_storage_class(params.get("StorageClass"))
     tags = parse_tagging(params.get("Tagging"))
@@ -618,7 +626,6 @@ def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     form = params.get("PostForm")
     if form is not None:
         post_form.check_policy(ctx, bucket.name, form)
-    replacing = replaceable(ctx, bucket, key)
     data = ingest(ctx, params, storage.replayable(params, ctx.store.backend), replacing and replacing[1])
     info: dict[str, Any] = {"meta": user_metadata(params), "headers": standard_headers(params), "sse": sse}
     if data.checksum:

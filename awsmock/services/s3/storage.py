@@ -9,7 +9,7 @@ blobs nobody references and the chunks no blob links any more.
 
 Blobs are immutable once shared. The one exception is a small overwrite: a one-chunk blob that
 only the version being replaced references, whose chunk no other blob links (see
-``versioning.replaceable``), is rewritten in place (:class:`Reusable`); such a blob is always
+``versioning.bucket_and_replaceable``), is rewritten in place (:class:`Reusable`); such a blob is always
 read inside a transaction (``INLINE_LIMIT``), never by a :class:`LazyBody`.
 
 The request paths run prebuilt statements on the request's :class:`~awsmock.store.Transaction`

@@ -273,28 +273,34 @@ _LINKS = S3BlobChunk.__table__
 _OTHER_OBJECT = _OBJECTS.alias("other_object")
 _OTHER_LINK = _LINKS.alias("other_link")
 _PARTS = S3Part.__table__
-#: the null version a write may overwrite in place, with its one-chunk blob if nothing shares it
-_REPLACEABLE_NULL = (
-    select(
-        _OBJECTS.c.id,
-        _LINKS.c.blob_id,
-        _LINKS.c.chunk_id,
-        _LINKS.c.length,
-        exists().where(_OTHER_OBJECT.c.blob_id == _OBJECTS.c.blob_id, _OTHER_OBJECT.c.id != _OBJECTS.c.id)
-        | exists().where(_PARTS.c.blob_id == _OBJECTS.c.blob_id)
-        | exists().where(
-            _OTHER_LINK.c.chunk_id == _LINKS.c.chunk_id, _OTHER_LINK.c.blob_id != _LINKS.c.blob_id
+#: the null version a write may overwrite in place (its id, its blob's first link, whether
+#: anything else shares the blob or its chunk) and what it is joined on
+_REPLACEABLE_COLUMNS = (
+    _OBJECTS.c.id,
+    _LINKS.c.blob_id,
+    _LINKS.c.chunk_id,
+    _LINKS.c.length,
+    exists().where(_OTHER_OBJECT.c.blob_id == _OBJECTS.c.blob_id, _OTHER_OBJECT.c.id != _OBJECTS.c.id)
+    | exists().where(_PARTS.c.blob_id == _OBJECTS.c.blob_id)
+    | exists().where(_OTHER_LINK.c.chunk_id == _LINKS.c.chunk_id, _OTHER_LINK.c.blob_id != _LINKS.c.blob_id)
+    | exists().where(_OTHER_LINK.c.blob_id == _LINKS.c.blob_id, _OTHER_LINK.c.pos != _LINKS.c.pos),
+)
+_NULL_VERSION = and_(
+    _OBJECTS.c.key == bindparam("b_key"),
+    _OBJECTS.c.version_id == NULL,
+    _OBJECTS.c.is_latest,
+    ~_OBJECTS.c.delete_marker,
+)
+_FIRST_LINK = and_(_LINKS.c.blob_id == _OBJECTS.c.blob_id, _LINKS.c.pos == 0)
+#: the bucket (:data:`BUCKET_COLUMNS`) and the replaceable columns of a key (NULL: none)
+_BUCKET_AND_REPLACEABLE = (
+    select(*BUCKET_COLUMNS, *_REPLACEABLE_COLUMNS)
+    .select_from(
+        _BUCKETS.outerjoin(_OBJECTS, and_(_OBJECTS.c.bucket_id == _BUCKETS.c.id, _NULL_VERSION)).outerjoin(
+            _LINKS, _FIRST_LINK
         )
-        | exists().where(_OTHER_LINK.c.blob_id == _LINKS.c.blob_id, _OTHER_LINK.c.pos != _LINKS.c.pos),
     )
-    .join(_LINKS, (_LINKS.c.blob_id == _OBJECTS.c.blob_id) & (_LINKS.c.pos == bindparam("pos")))
-    .where(
-        _OBJECTS.c.bucket_id == bindparam("b_id"),
-        _OBJECTS.c.key == bindparam("b_key"),
-        _OBJECTS.c.version_id == bindparam("v_null"),
-        _OBJECTS.c.is_latest,
-        ~_OBJECTS.c.delete_marker,
-    )
+    .where(_BUCKETS.c.name == bindparam("name"))
 )
 #: what a write changes on a version it replaces in place (never an indexed column)
 _REWRITE_ROW = (
@@ -319,18 +325,26 @@ _REWRITE_ROW = (
 )
 
 
-def replaceable(ctx: RequestContext, bucket: AnyBucket, key: str) -> tuple[int, storage.Reusable] | None:
-    """A write to ``key`` in a never-versioned bucket replaces its (null) version: when that
-    version's blob is one chunk nobody else references, ``(row id, the blob)`` — the write can
-    rewrite both in place (:func:`put_version` with ``replace``) instead of inserting an object,
-    a blob, a chunk and a link and deleting the old ones. None: the general path."""
-    if bucket.versioning is not None:  # the null version must end up the newest row: a new one
+def bucket_and_replaceable(
+    ctx: RequestContext, name: str, key: str
+) -> tuple[BucketRow, tuple[int, storage.Reusable] | None]:
+    """:func:`bucket_row`, and the key's version a write replaces: in a never-versioned bucket a
+    write to ``key`` replaces its (null) version; when that version's blob is one chunk nobody
+    else references, ``(row id, the blob)`` — the write can rewrite both in place
+    (:func:`put_version` with ``replace``) instead of inserting an object, a blob, a chunk and
+    a link and deleting the old ones. None: the general path. One statement."""
+    row = ctx.tx.execute(_BUCKET_AND_REPLACEABLE, {"name": name, "b_key": key}).fetchone()
+    bucket = checked_bucket(ctx, name, row)
+    if bucket.versioning is not None:
+        return bucket, None
+    return bucket, _reusable(row[len(BUCKET_COLUMNS) :])
+
+
+def _reusable(cols: Any) -> tuple[int, storage.Reusable] | None:
+    # (the object's id, its blob, chunk and length; whether shared): NULLs where none joined
+    if cols is None or cols[1] is None or cols[4]:
         return None
-    params = {"b_id": bucket.id, "b_key": key, "v_null": NULL, "pos": 0}
-    row = ctx.tx.execute(_REPLACEABLE_NULL, params).fetchone()
-    if row is None or row[4]:
-        return None
-    return row[0], storage.Reusable(row[1], row[2], row[3])
+    return cols[0], storage.Reusable(cols[1], cols[2], cols[3])
 
 
 def put_version(
@@ -340,7 +354,7 @@ def put_version(
     described by ``values`` (the :class:`S3Object` attributes a write sets: ``bucket_id``,
     ``key``, ``last_modified``, ``size``, ``etag``, ``storage_class``, ``blob_id`` (a new blob
     nothing else references), ``owner``, ``info``, ``tags``) the latest version of its key.
-    ``replace``: the row id :func:`replaceable` gave, whose blob ``values["blob_id"]`` is
+    ``replace``: the row id :func:`bucket_and_replaceable` gave, whose blob ``values["blob_id"]`` is
     (rewritten in place). Returns the version id. The caller holds no version of the key in
     the ORM session."""
     tx = ctx.tx
