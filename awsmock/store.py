@@ -320,14 +320,14 @@ class Store:
         #: SQLite connections between requests, per engine (write: True), outside the pool
         self._idle: dict[bool, list[Any]] = {True: [], False: []}  # (pool proxy, DB-API connection)
         if self.in_memory:
-            # one connection, one request at a time (the store's lock): a read needs no
-            # transaction to see one state across its statements, so it runs without BEGIN
-            # (one that writes all the same gets the driver's BEGIN, and COMMIT or ROLLBACK)
-            self._begin_sql = {True: "BEGIN", False: None}
+            # one connection, one request at a time (the store's lock): no request needs a
+            # transaction to see one state across its statements, so none sends BEGIN; the
+            # driver begins one before its first write, which then commits or rolls back whole
+            self._begin_sql = {True: None, False: None}
             conn = sqlite3.connect(":memory:", check_same_thread=False)
             _memory_template().backup(conn)
             _sqlite_on_connect(conn, None)
-            # the driver's own BEGIN before a write statement (reads run without BEGIN: see
+            # the driver's own BEGIN before a write statement (requests send none: see
             # _begin_sql); raw_connection() turns it off for backups and restores
             conn.isolation_level = "DEFERRED"
             self._memory_conn = conn

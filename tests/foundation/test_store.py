@@ -52,15 +52,18 @@ def test_a_failing_transaction_leaves_nothing(store: Store) -> None:
         assert s.get(Setting, "half") is None
 
 
-def test_an_in_memory_read_that_writes_is_still_one_transaction() -> None:
-    """In memory, a read runs without BEGIN; a raw write inside one still rolls back with it."""
+@pytest.mark.parametrize("write", [False, True])
+def test_an_in_memory_request_that_writes_is_still_one_transaction(write: bool) -> None:
+    """In memory, a request sends no BEGIN; its raw writes still roll back together."""
     from awsmock.models.awsmock import Setting as S
 
     store = Store("sqlite://")
     insert = S.__table__.insert().values(key="k", value="v")
     try:
-        with pytest.raises(RuntimeError), store.transaction(write=False) as tx:
+        with pytest.raises(RuntimeError), store.transaction(write=write) as tx:
+            assert tx.dbapi.in_transaction is False
             tx.execute(insert)
+            tx.execute(S.__table__.insert().values(key="k2", value="v2"))
             raise RuntimeError("handler failed")
         with store.transaction(write=False) as tx:
             assert tx.dbapi.in_transaction is False  # (no BEGIN for a read)
