@@ -32,7 +32,7 @@ class AuthSettings:
         if not isinstance(body, dict) or "initial_no_auth_action_count" not in body:
             raise falcon.HTTPBadRequest(title='the body must be JSON: {"initial_no_auth_action_count": N}')
         value = body["initial_no_auth_action_count"]
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
             raise falcon.HTTPBadRequest(
                 title="initial_no_auth_action_count must be a non-negative number or null"
             )

@@ -39,7 +39,7 @@ def write_response(resp: falcon.Response, answer: WireResponse) -> None:
     for name, value in answer.headers.items():
         resp.set_header(name, value)
     body = answer.body
-    if isinstance(body, bytes | bytearray):
+    if isinstance(body, (bytes, bytearray)):
         resp.data = bytes(body)
     else:
         resp.stream = answer.iter_body()
@@ -125,7 +125,7 @@ def answer_headers(method: str, answer: WireResponse) -> tuple[int, dict[str, st
     if "date" not in headers:  # waitress would format it for every response
         headers["date"] = http_date()
     body = answer.body
-    inline = isinstance(body, bytes | bytearray)
+    inline = isinstance(body, (bytes, bytearray))
     if method == "HEAD" or status in _BODILESS:
         if inline and status not in _BODILESS and "content-length" not in headers:
             headers["content-length"] = str(len(body))  # type: ignore[arg-type]

@@ -158,7 +158,7 @@ class WireResponse:
 
     def iter_body(self) -> Iterator[bytes]:
         body = self.body
-        if isinstance(body, bytes | bytearray):
+        if isinstance(body, (bytes, bytearray)):
             yield bytes(body)
         elif hasattr(body, "read"):
             while True:

@@ -111,7 +111,7 @@ def _as_stream(body: Any) -> tuple[IO[bytes], int | None]:
         return io.BytesIO(b""), 0
     if isinstance(body, str):
         body = body.encode("utf-8")
-    if isinstance(body, bytes | bytearray | memoryview):
+    if isinstance(body, (bytes, bytearray, memoryview)):
         data = bytes(body)
         return io.BytesIO(data), len(data)
     if hasattr(body, "read"):
@@ -244,7 +244,7 @@ def wire_request(
     hdrs = _lowered(headers)
     hdrs.setdefault("host", netloc)
     whole: bytes | None = None
-    if body is None or isinstance(body, bytes | bytearray | memoryview | str):
+    if body is None or isinstance(body, (bytes, bytearray, memoryview, str)):
         whole = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
     elif hasattr(body, "read") and "content-length" not in hdrs:
         # a file-like body of unknown size: botocore's aws-chunked encoder (its decoded length

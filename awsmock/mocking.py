@@ -643,7 +643,7 @@ class MockAWS:
             if not attr.startswith("test"):
                 continue
             raw = inspect.getattr_static(cls, attr)
-            if isinstance(raw, staticmethod | classmethod):
+            if isinstance(raw, (staticmethod, classmethod)):
                 setattr(cls, attr, type(raw)(self._decorate_function(raw.__func__)))
             elif inspect.isfunction(raw):
                 setattr(cls, attr, self._decorate_function(raw))

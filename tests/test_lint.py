@@ -28,3 +28,19 @@ def test_mypy_is_clean() -> None:
     if "No module named mypy" in out.stderr:
         pytest.skip("mypy is not installed (pip install -e '.[test]')")
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_isinstance_checks_take_tuples_not_unions() -> None:
+    """``isinstance(x, A | B)`` builds a ``types.UnionType`` each time it runs (and checks it
+    more slowly than a tuple): product code, much of it on every request, uses tuples."""
+    import re
+
+    union = re.compile(r"isinstance\([^,()]+, [A-Za-z_.]+ \| ")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for top in ("api", "awsmock", "models")
+        for path in sorted((ROOT / top).rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if union.search(line)
+    ]
+    assert found == []

@@ -47,7 +47,7 @@ def _decode_blob(v: Any) -> bytes:
 def _encode_blob(v: Any) -> bytes:
     if isinstance(v, str):
         return v.encode("utf-8")
-    if isinstance(v, bytes | bytearray | memoryview):
+    if isinstance(v, (bytes, bytearray, memoryview)):
         return bytes(v)
     return v.read()
 
@@ -55,7 +55,7 @@ def _encode_blob(v: Any) -> bytes:
 def _decode_timestamp(v: Any, fmt: str | None) -> datetime:
     if isinstance(v, datetime):
         return v.astimezone(UTC) if v.tzinfo else v.replace(tzinfo=UTC)
-    if isinstance(v, bool) or not isinstance(v, int | float):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise bad_type("Timestamp", v)
     try:
         return parse_timestamp(v)

@@ -77,7 +77,7 @@ class WireTypeError(Exception):
 def _kind(v: Any) -> str:
     if isinstance(v, bool):
         return "TRUE_VALUE" if v else "FALSE_VALUE"
-    if isinstance(v, int | float):
+    if isinstance(v, (int, float)):
         return "NUMBER_VALUE"
     if isinstance(v, str):
         return "STRING_VALUE"
@@ -85,7 +85,7 @@ def _kind(v: Any) -> str:
         return "START_ARRAY"
     if isinstance(v, dict):
         return "START_OBJECT"
-    if isinstance(v, bytes | bytearray):
+    if isinstance(v, (bytes, bytearray)):
         return "BYTE_STRING"
     return type(v).__name__.upper()
 
@@ -130,13 +130,13 @@ def _json_decode_blob(v: Any) -> bytes:
 def _json_encode_blob(v: Any) -> str:
     if isinstance(v, str):
         v = v.encode("utf-8")
-    elif not isinstance(v, bytes | bytearray | memoryview):
+    elif not isinstance(v, (bytes, bytearray, memoryview)):
         v = v.read()
     return base64.b64encode(v).decode("ascii")
 
 
 def _json_decode_timestamp(v: Any, fmt: str | None) -> datetime:
-    if isinstance(v, bool) or not isinstance(v, int | float | str):
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
         raise bad_type("Timestamp", v)
     try:
         return parse_timestamp(v, fmt)
@@ -398,7 +398,7 @@ def _event_header(name: str, value: Any, shape: Shape | None) -> bytes:
         if shape is not None and shape.type_name == "long":
             return out + b"\x05" + struct.pack(">q", value)
         return out + b"\x04" + struct.pack(">i", value)
-    if isinstance(value, bytes | bytearray):
+    if isinstance(value, (bytes, bytearray)):
         return out + b"\x06" + struct.pack(">H", len(value)) + bytes(value)
     text = str(value).encode("utf-8")
     return out + b"\x07" + struct.pack(">H", len(text)) + text

@@ -309,7 +309,7 @@ def write_error_fields(out: list[str], shape: Shape | None, fields: dict[str, An
     else:
         rest = fields
     for k, v in rest.items():
-        if v is None or isinstance(v, dict | list):
+        if v is None or isinstance(v, (dict, list)):
             continue
         text = v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
         out.append(f"<{k}>{escape_text(text)}</{k}>")

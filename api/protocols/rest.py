@@ -114,7 +114,7 @@ def parse_timestamp(value: Any, fmt: str | None = None) -> datetime:
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, bool):
         raise ValueError("boolean is not a timestamp")
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):
         if not math.isfinite(value):
             raise ValueError("timestamp must be finite")
         return datetime.fromtimestamp(value, UTC)

@@ -164,7 +164,7 @@ class RestJsonProtocol(Protocol):
         elif b.body and status not in (204, 304):
             body = _dumps(JSON_CODEC.encoder(shape, True)(result))
             headers.setdefault("Content-Type", "application/json")
-        content_length = len(body) if isinstance(body, bytes | bytearray) else None
+        content_length = len(body) if isinstance(body, (bytes, bytearray)) else None
         return WireResponse(status, headers, body, content_length)
 
     def serialize_error(

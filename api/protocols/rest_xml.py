@@ -551,14 +551,14 @@ class RestXmlProtocol(Protocol):
                 length = int(headers[clen_header])
             except ValueError:
                 length = None
-        elif isinstance(body, bytes | bytearray):
+        elif isinstance(body, (bytes, bytearray)):
             length = len(body)
             headers["Content-Length"] = str(length)
         if status is None:
             status = 204 if plan.delete_no_content and body == b"" else 200
         self._request_id_headers(info, headers, request_id)
         if (
-            not isinstance(body, bytes | bytearray)
+            not isinstance(body, (bytes, bytearray))
             and not hasattr(body, "read")
             and not isinstance(body, Iterable)
         ):

@@ -129,7 +129,7 @@ def aws_value(value: Any) -> str:
         return "[" + ", ".join(aws_value(v) if not isinstance(v, str) else v for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}={aws_value(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, bytes | bytearray):
+    if isinstance(value, (bytes, bytearray)):
         return "java.nio.HeapByteBuffer"
     return str(value)
 
@@ -214,17 +214,17 @@ def _type_ok(shape: Shape, value: Any) -> bool:
     if t in ("integer", "long"):
         return isinstance(value, int) and not isinstance(value, bool)
     if t in ("float", "double"):
-        return isinstance(value, int | float) and not isinstance(value, bool)
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
     if t == "boolean":
         return isinstance(value, bool)
     if t == "blob":
-        return isinstance(value, bytes | bytearray | str) or hasattr(value, "read")
+        return isinstance(value, (bytes, bytearray, str)) or hasattr(value, "read")
     if t == "timestamp":
         return isinstance(value, _dt.datetime)
     if t in ("structure", "map"):
         return isinstance(value, dict)
     if t == "list":
-        return isinstance(value, list | tuple)
+        return isinstance(value, (list, tuple))
     return True
 
 
@@ -409,7 +409,7 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
         def check_blob(value: Any, path: Where, out: list[Violation]) -> None:
             if types and wrong_type(value, path, out):
                 return
-            if sized and isinstance(value, bytes | bytearray | str) and not low <= len(value) <= high:
+            if sized and isinstance(value, (bytes, bytearray, str)) and not low <= len(value) <= high:
                 _length(md, value, _flat(path), out, opts)
 
         return check_blob

@@ -78,7 +78,7 @@ def statements(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
 def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):
         return list(value)
     return [value]
 

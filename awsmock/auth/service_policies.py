@@ -29,7 +29,7 @@ def s3_bucket_policy(ctx: RequestContext, operation: str, params: dict[str, Any]
         return None
     row = ctx.session.get(S3BucketConfig, (bucket.id, "policy"))
     document = row.value if row is not None else None
-    return ResourcePolicy(document if isinstance(document, str | dict) else None, bucket.account_id)
+    return ResourcePolicy(document if isinstance(document, (str, dict)) else None, bucket.account_id)
 
 
 def sqs_queue_policy(ctx: RequestContext, operation: str, params: dict[str, Any]) -> ResourcePolicy | None:

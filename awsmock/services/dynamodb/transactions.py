@@ -40,7 +40,7 @@ def _table(ctx: RequestContext, name: str) -> TableInfo:
 
 def _digest(items: Any) -> str:
     def default(obj: Any) -> Any:
-        if isinstance(obj, bytes | bytearray):
+        if isinstance(obj, (bytes, bytearray)):
             return base64.b64encode(obj).decode()
         raise TypeError(type(obj).__name__)
 

@@ -158,7 +158,7 @@ def validate_value(av: Any, depth: int = 0) -> AV:
             raise invalid("Null attribute value types must have the value of true")
         return {"NULL": True}
     if t in SET_TYPES:
-        if not isinstance(v, list | tuple | set):
+        if not isinstance(v, (list, tuple, set)):
             raise DynamoValidation("A value provided cannot be converted into a set")
         if not v:
             raise invalid(f"An {SET_NAMES[t]} set  may not be empty")
@@ -178,7 +178,7 @@ def validate_value(av: Any, depth: int = 0) -> AV:
     if depth >= MAX_DEPTH:
         raise DynamoValidation("Nesting Levels have exceeded supported limits")
     if t == "L":
-        if not isinstance(v, list | tuple):
+        if not isinstance(v, (list, tuple)):
             raise DynamoValidation("A value provided cannot be converted into a list")
         return {"L": [validate_value(x, depth + 1) for x in v]}
     if not isinstance(v, dict):
@@ -290,7 +290,7 @@ def copy_item(item: Item) -> Item:
 
 
 def _blob_default(obj: Any) -> Any:
-    if isinstance(obj, bytes | bytearray):
+    if isinstance(obj, (bytes, bytearray)):
         return base64.b64encode(obj).decode("ascii")
     raise TypeError(f"not JSON serializable: {type(obj).__name__}")
 

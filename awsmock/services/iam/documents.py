@@ -145,7 +145,7 @@ def _check_condition(block: Any) -> None:
                     "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
                 )
             for v in _strings(values):
-                if not isinstance(v, str | int | float | bool):
+                if not isinstance(v, (str, int, float, bool)):
                     raise _syntax()
 
 

@@ -42,11 +42,11 @@ LEGACY_LOCATIONS = {"EU": "eu-west-1"}
 def to_json(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return {"__dt__": value.astimezone(dt.UTC).isoformat()}
-    if isinstance(value, bytes | bytearray):
+    if isinstance(value, (bytes, bytearray)):
         return {"__b64__": base64.b64encode(bytes(value)).decode()}
     if isinstance(value, dict):
         return {k: to_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
     return value
 

@@ -58,7 +58,7 @@ def _read_source(body: Any) -> Callable[[int], bytes]:
         return lambda _n: b""
     if isinstance(body, str):
         body = body.encode("utf-8")
-    if isinstance(body, bytes | bytearray | memoryview):
+    if isinstance(body, (bytes, bytearray, memoryview)):
         data = memoryview(bytes(body))
         offset = 0
 
