@@ -127,3 +127,25 @@ def test_conditional_overwrite_and_reads(s3: Any, bucket: str) -> None:
     assert client_error(s3.get_object, Bucket=bucket, Key="k", IfModifiedSince=since)["Status"] == 304
     assert client_error(s3.get_object, Bucket=bucket, Key="missing")["Code"] == "NoSuchKey"
     assert client_error(s3.get_object, Bucket=bucket + "-none", Key="k")["Code"] == "NoSuchBucket"
+
+
+def test_reads_around_the_one_chunk_body_read_with_the_version(s3: Any, bucket: str) -> None:
+    """GetObject reads a body of one chunk (up to 1 MiB) along with the version: whole reads,
+    ranges, empty bodies, bodies of two chunks and HEAD all answer as before."""
+    bodies = {"empty": b"", "small": b"0123456789", "one": b"x" * MIB, "two": b"y" * MIB + b"z"}
+    for key, data in bodies.items():
+        s3.put_object(Bucket=bucket, Key=key, Body=data)
+    for key, data in bodies.items():
+        got = s3.get_object(Bucket=bucket, Key=key)
+        assert got["Body"].read() == data and got["ContentLength"] == len(data), key
+        assert s3.head_object(Bucket=bucket, Key=key)["ContentLength"] == len(data), key
+        if data:
+            ranged = s3.get_object(Bucket=bucket, Key=key, Range="bytes=1-")
+            assert (
+                ranged["Body"].read() == data[1:]
+                and ranged["ContentRange"] == f"bytes 1-{len(data) - 1}/{len(data)}"
+            )
+            whole = s3.get_object(Bucket=bucket, Key=key, Range="bytes=0-")
+            assert whole["Body"].read() == data and whole["ResponseMetadata"]["HTTPStatusCode"] == 206
+    s3.put_object(Bucket=bucket, Key="small", Body=b"new")  # overwritten in place: read afresh
+    assert _body(s3, bucket, "small") == b"new"

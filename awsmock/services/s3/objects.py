@@ -447,12 +447,15 @@ def _part_range(obj: S3Object | ObjectRow, part_number: int) -> tuple[int, int]:
 def _read(ctx: RequestContext, params: dict[str, Any], *, body: bool) -> dict[str, Any]:
     # prebuilt statements only (bucket, version, inline body): a read never makes an ORM session
     key, version_id = params["Key"], params.get("VersionId")
+    whole: bytes | None = None  # the body, read along with the version (one small chunk)
     if version_id:
         bucket = bucket_row(ctx, params["Bucket"])
         presign.check_expiry(ctx)
         obj = row_for_read(ctx, bucket, key, version_id)
-    else:  # the bucket and the key's latest version in one statement
-        bucket, latest = bucket_and_latest(ctx, params["Bucket"], key)
+    else:  # the bucket, the key's latest version and a small body: one statement
+        bucket, latest, whole = bucket_and_latest(
+            ctx, params["Bucket"], key, storage.CHUNK_SIZE if body else -1
+        )
         presign.check_expiry(ctx)
         obj = _readable_latest(latest, key)
     check_read(params, obj.etag, obj.last_modified)
@@ -479,7 +482,10 @@ def _read(ctx: RequestContext, params: dict[str, Any], *, body: bool) -> dict[st
     else:
         start, end = 0, obj.size - 1
     if body:
-        out["Body"] = storage.body_for(ctx, obj.blob_id, start, end)
+        if whole is not None and start == 0 and end == len(whole) - 1:
+            out["Body"] = whole
+        else:
+            out["Body"] = storage.body_for(ctx, obj.blob_id, start, end)
     return out
 
 

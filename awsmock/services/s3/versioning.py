@@ -11,13 +11,13 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, false, insert, select, update
+from sqlalchemy import and_, bindparam, case, delete, exists, false, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
-from awsmock.models.s3 import S3BlobChunk, S3Bucket, S3Object, S3Part
+from awsmock.models.s3 import S3BlobChunk, S3Bucket, S3Chunk, S3Object, S3Part
 from awsmock.rawvalues import Conversions, conversions
 from awsmock.registry import handler
 
@@ -55,6 +55,9 @@ def find_version(ctx: RequestContext, bucket: S3Bucket, key: str, version_id: st
 
 _OBJECTS = S3Object.__table__
 _BUCKETS = S3Bucket.__table__
+_LINKS, _CHUNKS = S3BlobChunk.__table__, S3Chunk.__table__
+#: a version's blob's first link
+_FIRST_LINK = and_(_LINKS.c.blob_id == _OBJECTS.c.blob_id, _LINKS.c.pos == 0)
 _ROW_COLUMNS = tuple(c.name for c in _OBJECTS.c)
 
 
@@ -130,8 +133,16 @@ def latest_row(ctx: RequestContext, bucket: AnyBucket, key: str) -> ObjectRow | 
     return None if row is None else ObjectRow(row, conversions(ctx.tx))
 
 
+#: the bucket, the key's latest version and, when that version's body is one chunk of at most
+#: ``inline`` bytes, the body itself (a small GetObject reads no more)
 _BUCKET_AND_LATEST = (
-    select(*BUCKET_COLUMNS, *_OBJECTS.c)
+    select(
+        *BUCKET_COLUMNS,
+        *_OBJECTS.c,
+        case(
+            (and_(_LINKS.c.length == _OBJECTS.c.size, _OBJECTS.c.size <= bindparam("inline")), _CHUNKS.c.data)
+        ),
+    )
     .select_from(
         _BUCKETS.outerjoin(
             _OBJECTS,
@@ -141,20 +152,28 @@ _BUCKET_AND_LATEST = (
                 _OBJECTS.c.is_latest,
             ),
         )
+        .outerjoin(_LINKS, _FIRST_LINK)
+        .outerjoin(_CHUNKS, _CHUNKS.c.id == _LINKS.c.chunk_id)
     )
     .where(_BUCKETS.c.name == bindparam("name"))
 )
 _FIRST_OBJECT_COLUMN = len(BUCKET_COLUMNS)
 
 
-def bucket_and_latest(ctx: RequestContext, name: str, key: str) -> tuple[BucketRow, ObjectRow | None]:
-    """:func:`bucket_row` and :func:`latest_row` in one statement (GetObject, HeadObject)."""
-    row = ctx.tx.execute(_BUCKET_AND_LATEST, {"name": name, "b_key": key}).fetchone()
+def bucket_and_latest(
+    ctx: RequestContext, name: str, key: str, inline: int = -1
+) -> tuple[BucketRow, ObjectRow | None, bytes | None]:
+    """:func:`bucket_row`, :func:`latest_row` and the latest version's body if it is one chunk
+    of at most ``inline`` bytes (None otherwise): one statement (GetObject, HeadObject)."""
+    row = ctx.tx.execute(_BUCKET_AND_LATEST, {"name": name, "b_key": key, "inline": inline}).fetchone()
     bucket = checked_bucket(ctx, name, row)
     first = _FIRST_OBJECT_COLUMN
     if row[first] is None:  # (the object's id: no latest version of the key)
-        return bucket, None
-    return bucket, ObjectRow(row[first:], conversions(ctx.tx))
+        return bucket, None, None
+    data = row[-1]
+    if data is not None and not isinstance(data, bytes):
+        data = bytes(data)  # (a driver may hand out a memoryview)
+    return bucket, ObjectRow(row[first:-1], conversions(ctx.tx)), data
 
 
 def version_row(ctx: RequestContext, bucket: AnyBucket, key: str, version_id: str) -> ObjectRow | None:
@@ -269,7 +288,6 @@ def add_version(ctx: RequestContext, bucket: S3Bucket, obj: S3Object) -> S3Objec
     return obj
 
 
-_LINKS = S3BlobChunk.__table__
 _OTHER_OBJECT = _OBJECTS.alias("other_object")
 _OTHER_LINK = _LINKS.alias("other_link")
 _PARTS = S3Part.__table__
@@ -291,7 +309,6 @@ _NULL_VERSION = and_(
     _OBJECTS.c.is_latest,
     ~_OBJECTS.c.delete_marker,
 )
-_FIRST_LINK = and_(_LINKS.c.blob_id == _OBJECTS.c.blob_id, _LINKS.c.pos == 0)
 #: the bucket (:data:`BUCKET_COLUMNS`) and the replaceable columns of a key (NULL: none)
 _BUCKET_AND_REPLACEABLE = (
     select(*BUCKET_COLUMNS, *_REPLACEABLE_COLUMNS)
