@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from http import HTTPStatus
 from itertools import compress, repeat
-from operator import attrgetter, methodcaller
+from operator import attrgetter, methodcaller, not_
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
@@ -218,12 +218,15 @@ def _lowered(headers: Any) -> dict[str, str]:
             # services), zipped without a Python loop
             if all(map(isinstance, values, _BYTES)):
                 return dict(zip(map(_LOWER_NAME, table), map(_LATIN1, values), strict=True))
-            texts = list(values)
-            for i in compress(range(len(texts)), map(isinstance, texts, _BYTES)):  # (a few, if any)
-                texts[i] = texts[i].decode("latin-1")
-            if not all(map(isinstance, texts, _STR)):
-                texts = [str(value) for value in texts]
-            return dict(zip(map(_LOWER_NAME, table), texts, strict=True))
+            # mixed (bytes, and a str Content-Length): the bytes decoded in C, then the rest
+            names = list(map(_LOWER_NAME, table))
+            raw = list(values)
+            is_bytes = list(map(isinstance, raw, _BYTES))
+            out = dict(zip(compress(names, is_bytes), map(_LATIN1, compress(raw, is_bytes)), strict=True))
+            others = list(map(not_, is_bytes))
+            for name, value in zip(compress(names, others), compress(raw, others), strict=True):
+                out[name] = value if value.__class__ is str else str(value)
+            return out
         except AttributeError:  # a botocore whose HeadersDict is laid out otherwise
             pass
     # botocore's HTTPHeaders is an email Message: its raw (name, value) list skips the email

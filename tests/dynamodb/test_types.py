@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Context, Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,3 +57,12 @@ def test_item_size_counts_names_and_values() -> None:
     assert item_size({"ab": {"S": "xyz"}}) == 5
     assert item_size({"b": {"B": b"12"}, "t": {"BOOL": True}}) == 5
     assert item_size({"m": {"M": {"k": {"S": "v"}}}}) == 1 + 3 + (1 + 1 + 1)
+
+
+@pytest.mark.parametrize("text", ["42", "-1.5e10", "0.000", "1" * 38, "+7E-3", "\u0663\u0664"])
+def test_a_numbers_size_counts_its_digits(text: str) -> None:
+    """About one byte per two digits, plus one (what DynamoDB documents for N values)."""
+    from awsmock.services.dynamodb.types import value_size
+
+    digits = sum(1 for c in text if c.isdigit())
+    assert value_size({"N": text}) == (digits + 1) // 2 + 1

@@ -44,7 +44,12 @@ LEGACY_PARAMS = (
 )
 
 
+_LEGACY, _MODERN = frozenset(LEGACY_PARAMS), frozenset(EXPRESSION_PARAMS)
+
+
 def check_not_mixed(params: dict[str, Any]) -> None:
+    if _LEGACY.isdisjoint(params) or _MODERN.isdisjoint(params):
+        return  # (one kind at most is given)
     legacy = [p for p in LEGACY_PARAMS if params.get(p) is not None]
     modern = [p for p in EXPRESSION_PARAMS if params.get(p) is not None]
     if legacy and modern:

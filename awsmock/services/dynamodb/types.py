@@ -218,7 +218,10 @@ def value_size(av: AV) -> int:
 
 
 def _number_size(text: str) -> int:
-    digits = sum(1 for c in text if c.isdigit())
+    if text.isascii():
+        digits = sum(map(text.count, "0123456789"))
+    else:
+        digits = sum(1 for c in text if c.isdigit())
     return (digits + 1) // 2 + 1
 
 
