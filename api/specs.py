@@ -40,16 +40,15 @@ _T = TypeVar("_T")
 
 def per_model(build: Callable[[_M], _T]) -> Callable[[_M], _T]:
     """``build(model)`` made once per model object (a service or operation model: they live for
-    the process, this module keeps them). Keyed by identity, holding the model: a
-    WeakKeyDictionary would make a weak reference on every lookup, on every request."""
-    made: dict[int, tuple[Any, _T]] = {}
+    the process, this module keeps them). Keyed by the model itself (botocore's models hash and
+    compare by identity), which it holds: a WeakKeyDictionary would make a weak reference on
+    every lookup, on every request."""
+    made: dict[Any, _T] = {}
 
     def get(model: _M) -> _T:
-        hit = made.get(id(model))
-        if hit is not None and hit[0] is model:
-            return hit[1]
-        value = build(model)
-        made[id(model)] = (model, value)
+        value = made.get(model)
+        if value is None:
+            value = made[model] = build(model)
         return value
 
     get.__doc__ = build.__doc__

@@ -173,7 +173,20 @@ def test_answer_body_reads_and_streams_as_a_raw_stream() -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["x-id=GetObject", "a", "a=", "=b", "a=b=c", "a&&b=1&", "&", "a=1&a=2", "%41=%42", "a+b=c", "a=b;c=d", "\u00e9=\u00fc"],
+    [
+        "x-id=GetObject",
+        "a",
+        "a=",
+        "=b",
+        "a=b=c",
+        "a&&b=1&",
+        "&",
+        "a=1&a=2",
+        "%41=%42",
+        "a+b=c",
+        "a=b;c=d",
+        "\u00e9=\u00fc",
+    ],
 )
 def test_query_pairs_are_parse_qsl_with_blank_values(query: str) -> None:
     from urllib.parse import parse_qsl

@@ -162,9 +162,7 @@ def test_a_remembered_named_route_still_needs_its_required_headers() -> None:
     proto = get("rest-xml")
 
     def sent(headers: dict[str, str]) -> WireRequest:
-        return WireRequest(
-            "PUT", "/b/k", "", headers, io.BytesIO(b""), 0, sdk_operation=("s3", "CopyObject")
-        )
+        return WireRequest("PUT", "/b/k", "", headers, io.BytesIO(b""), 0, sdk_operation=("s3", "CopyObject"))
 
     assert proto.operation_name(sent({"x-amz-copy-source": "/src/k"}), model) == "CopyObject"
     again = sent({"x-amz-copy-source": "/src/other"})
@@ -329,3 +327,23 @@ def test_render_bindings_writes_each_kind_of_header_member() -> None:
         "X-Text": "t",
         "X-Count": "1",
     }
+
+
+def test_per_model_facts_are_built_once_per_model_object() -> None:
+    """specs.per_model keys its cache by the model itself: botocore's models hash and compare by
+    identity (a botocore that changed that would make equal models share plans)."""
+    from botocore.model import OperationModel, ServiceModel
+
+    built: list[Any] = []
+
+    def build(model: Any) -> object:
+        built.append(model)
+        return object()
+
+    facts = specs.per_model(build)
+    model = specs.service_model("s3")
+    op = model.operation_model("GetObject")
+    assert facts(op) is facts(op) and facts(model) is facts(model) and facts(op) is not facts(model)
+    assert built == [op, model]
+    for cls in (ServiceModel, OperationModel):
+        assert cls.__hash__ is object.__hash__ and cls.__eq__ is object.__eq__
