@@ -53,7 +53,12 @@ elif mode == "moto":
     state = setup(c)
 else:
     import awsmock
+    from awsmock.auth import settings
 
+    # the auth limit's "no limit" answer is cached for half a second of wall time; under
+    # valgrind a call is ~50x slower, so it would expire every few dozen calls and add a
+    # settings query to a varying share of them (a real run re-reads it once per ~1,000 calls)
+    settings.OFF_CACHE_SECONDS = 1e9
     mock = awsmock.mock_aws()
     mock.__enter__()
     c = B.client(service)
