@@ -242,9 +242,10 @@ class Transaction:
 
 
 class _SqliteTransaction:
-    """:meth:`Store.transaction` on SQLite: BEGIN on a kept DB-API connection, COMMIT when the
-    block ends without error, ROLLBACK otherwise; the connection goes back to the store's idle
-    list (kept checked out: the pool's checkin costs more than the BEGIN)."""
+    """:meth:`Store.transaction` on SQLite: BEGIN on a kept DB-API connection (none in memory:
+    see ``Store._begin_sql``), COMMIT when the block ends without error, ROLLBACK otherwise; the
+    connection goes back to the store's idle list (kept checked out: the pool's checkin costs
+    more than the BEGIN)."""
 
     __slots__ = ("_dbapi", "_fairy", "_store", "_tx", "_write")
 

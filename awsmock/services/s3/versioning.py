@@ -157,7 +157,8 @@ _BUCKET_AND_LATEST = (
     )
     .where(_BUCKETS.c.name == bindparam("name"))
 )
-_FIRST_OBJECT_COLUMN = len(BUCKET_COLUMNS)
+#: where a statement's columns after :data:`BUCKET_COLUMNS` start
+_AFTER_BUCKET = len(BUCKET_COLUMNS)
 
 
 def bucket_and_latest(
@@ -167,7 +168,7 @@ def bucket_and_latest(
     of at most ``inline`` bytes (None otherwise): one statement (GetObject, HeadObject)."""
     row = ctx.tx.execute(_BUCKET_AND_LATEST, {"name": name, "b_key": key, "inline": inline}).fetchone()
     bucket = checked_bucket(ctx, name, row)
-    first = _FIRST_OBJECT_COLUMN
+    first = _AFTER_BUCKET
     if row[first] is None:  # (the object's id: no latest version of the key)
         return bucket, None, None
     data = row[-1]
@@ -354,7 +355,7 @@ def bucket_and_replaceable(
     bucket = checked_bucket(ctx, name, row)
     if bucket.versioning is not None:
         return bucket, None
-    return bucket, _reusable(row[len(BUCKET_COLUMNS) :])
+    return bucket, _reusable(row[_AFTER_BUCKET:])
 
 
 def _reusable(cols: Any) -> tuple[int, storage.Reusable] | None:
