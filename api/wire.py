@@ -38,6 +38,10 @@ class WireRequest:
     #: (service, operation) an SDK in this process serialized this request for (in-process
     #: mode): routing tries that operation's route first instead of every route
     sdk_operation: tuple[str, str] | None = None
+    #: an ``aws-chunked`` body an SDK in this process handed over before framing it (in-process
+    #: mode): ``(payload, trailers)``, the decoding of ``_body``, which holds it framed as on
+    #: the wire; readers of the payload take it from here instead of decoding ``_body``
+    unframed: tuple[bytes, dict[str, str]] | None = field(default=None, repr=False, compare=False)
     # query and query_dict, parsed on first use (functools.cached_property takes a lock per
     # access on Python 3.11: a measurable share of a small request)
     _query: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)

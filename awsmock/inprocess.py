@@ -20,6 +20,7 @@ from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
+from botocore.httpchecksum import AwsChunkedWrapper
 
 from awsmock.api.app import answer_headers
 from awsmock.api.wire import WireRequest
@@ -247,8 +248,11 @@ def wire_request(
     hdrs = _lowered(headers)
     hdrs.setdefault("host", netloc)
     whole: bytes | None = None
+    unframed: tuple[bytes, dict[str, str]] | None = None
     if body is None or isinstance(body, (bytes, bytearray, memoryview, str)):
         whole = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+    elif body.__class__ is AwsChunkedWrapper and (unframed := _unframed(body, hdrs)) is not None:
+        whole = _framed(body, unframed)
     elif hasattr(body, "read") and "content-length" not in hdrs:
         # a file-like body of unknown size: botocore's aws-chunked encoder (its decoded length
         # is announced) or a stream; small ones are read whole (in-process only)
@@ -281,7 +285,44 @@ def wire_request(
         host=hdrs["host"],
         _body=whole if whole is not None and clen == len(whole) else None,
         sdk_operation=sdk_operation,
+        unframed=unframed,
     )
+
+
+def _unframed(body: AwsChunkedWrapper, headers: dict[str, str]) -> tuple[bytes, dict[str, str]] | None:
+    """What botocore's aws-chunked encoder ``body`` would send, before framing: ``(payload,
+    trailers)``, read from the stream it wraps with botocore's own checksum (its encoder runs
+    a Python loop per chunk and the server would parse the framing again). None: not a small
+    body read from the start (the encoder then runs as on the wire)."""
+    decoded = headers.get("x-amz-decoded-content-length", "")
+    try:
+        if body._remaining or body._complete or not decoded.isdigit() or int(decoded) > WHOLE_BODY:
+            return None
+        read, size, checksum, name = body._raw.read, body._chunk_size, body._checksum, body._checksum_name
+    except AttributeError:  # a botocore whose encoder is laid out otherwise
+        return None
+    pieces = []
+    while piece := read(size):
+        pieces.append(piece if piece.__class__ is bytes else bytes(piece))
+    payload = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+    body._complete = True  # as botocore's encoder leaves it once read (a retry seeks back)
+    if checksum is None:
+        return payload, {}
+    checksum.update(payload)
+    return payload, {name.lower(): checksum.b64digest()}
+
+
+def _framed(body: AwsChunkedWrapper, unframed: tuple[bytes, dict[str, str]]) -> bytes:
+    """``unframed`` framed as botocore's encoder frames it (one chunk per read of its size)."""
+    payload, trailers = unframed
+    end = b"".join(
+        b"%s:%s\r\n" % (body._checksum_name.encode("ascii"), v.encode("ascii")) for v in trailers.values()
+    )
+    size = body._chunk_size
+    if len(payload) <= size:  # (the usual case: one chunk, or none)
+        return b"%x\r\n%s\r\n0\r\n%s\r\n" % (len(payload), payload, end) if payload else b"0\r\n%s\r\n" % end
+    chunks = (payload[i : i + size] for i in range(0, len(payload), size))
+    return b"".join(b"%x\r\n%s\r\n" % (len(c), c) for c in chunks) + b"0\r\n%s\r\n" % end
 
 
 def botocore_response(app: Any, request: AWSPreparedRequest, operation: Any = None) -> AWSResponse:

@@ -97,14 +97,21 @@ class AwsChunkedReader(_StreamReader):
     """Decode an ``aws-chunked`` body from ``raw`` (already capped at its Content-Length)."""
 
     def __init__(
-        self, raw: IO[bytes] | io.RawIOBase, decoded_length: int | None = None, *, whole: bytes | None = None
+        self,
+        raw: IO[bytes] | io.RawIOBase,
+        decoded_length: int | None = None,
+        *,
+        whole: bytes | None = None,
+        unframed: tuple[bytes, dict[str, str]] | None = None,
     ) -> None:
         """``whole``: the entire encoded body, already in memory (``raw`` is then not read).
         Framed as the SDKs frame it, it is decoded at the first read in one pass; otherwise the
-        streaming decoder reads it from the buffer, with its own rules and errors."""
+        streaming decoder reads it from the buffer, with its own rules and errors. ``unframed``:
+        ``whole`` decoded already (``(payload, trailers)``, see ``WireRequest.unframed``)."""
         super().__init__()
         self._raw: Any = raw
         self._whole = whole is not None
+        self._unframed = unframed
         self._payload: bytes | None = None  # the decoded body of a whole one
         self._payload_pos = 0
         # what has been read and not yet decoded: self._buf[self._pos:] (an offset into
@@ -189,7 +196,7 @@ class AwsChunkedReader(_StreamReader):
         if self._whole:
             payload = self._payload
             if payload is None:
-                fast = _well_formed(self._buf)
+                fast = self._unframed or _well_formed(self._buf)
                 if fast is None:  # not as the SDKs frame it: the streaming decoder, over the buffer
                     self._whole = False
                     return self.read(size)
@@ -303,7 +310,9 @@ def request_body_stream(req: WireRequest) -> _StreamReader:
     """
     if req._body is not None:
         if is_aws_chunked(req.headers):
-            return AwsChunkedReader(io.BytesIO(b""), _decoded_length(req), whole=req._body)
+            return AwsChunkedReader(
+                io.BytesIO(b""), _decoded_length(req), whole=req._body, unframed=req.unframed
+            )
         raw: IO[bytes] = io.BytesIO(req._body)
         length: int | None = len(req._body)
     else:

@@ -465,7 +465,7 @@ class RestXmlProtocol(Protocol):
         except BodyTooLarge:
             raise AwsError("Your request was too big.", code="MaxMessageLengthExceeded", status=400) from None
         if body and "aws-chunked" in req.headers.get("content-encoding", "").lower():
-            body = AwsChunkedReader(io.BytesIO(b""), whole=body).read()
+            body = AwsChunkedReader(io.BytesIO(b""), whole=body, unframed=req.unframed).read()
         return body
 
     @staticmethod

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
+import zlib
 from urllib.parse import urlsplit
 
 import pytest
 from botocore.awsrequest import AWSRequest, HeadersDict
+from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum, Sha256Checksum
 
+from awsmock.api.protocols.aws_chunked import AwsChunkedReader
 from awsmock.inprocess import WHOLE_BODY, _split_url, wire_request
 
 
@@ -76,6 +81,62 @@ def test_small_chunked_body_is_read_whole_and_a_large_one_streams() -> None:
     )
     assert large._body is None and large.stream is big and large.content_length is None
     assert large.headers["transfer-encoding"] == "chunked"
+
+
+@pytest.mark.parametrize("size", [0, 1, 1024, 3000])
+@pytest.mark.parametrize("algorithm", ["crc32", "sha256", None])
+def test_botocores_chunked_encoder_is_handed_over_unframed(size: int, algorithm: str | None) -> None:
+    # botocore's aws-chunked encoder is read as the payload it wraps: the framed body the
+    # server sees is what the encoder would have sent, and decoding it or taking the payload
+    # handed over give the same bytes and trailers
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    cls = {"crc32": Crc32Checksum, "sha256": Sha256Checksum, None: None}[algorithm]
+    name = f"x-amz-checksum-{algorithm}"
+
+    def encoder() -> AwsChunkedWrapper:  # 1 KiB chunks: a 3000-byte payload frames as three
+        return AwsChunkedWrapper(io.BytesIO(data), checksum_cls=cls, checksum_name=name, chunk_size=1024)
+
+    headers = {
+        "Transfer-Encoding": "chunked",
+        "Content-Encoding": "aws-chunked",
+        "X-Amz-Decoded-Content-Length": str(size),
+    }
+    sent = encoder()
+    wire = wire_request("PUT", "https://b.s3.amazonaws.com/k", headers, sent)
+    assert wire._body == encoder().read() and wire.content_length == len(wire._body)
+    assert "transfer-encoding" not in wire.headers
+    expected = {} if cls is None else {name: base64.b64encode(_digest(algorithm, data)).decode()}
+    assert wire.unframed == (data, expected)
+    assert sent.read() == b""  # left as botocore leaves it once read (a retry seeks back)
+    sent.seek(0)
+    assert sent.read() == wire._body
+    for hint in (wire.unframed, None):  # the payload handed over, or the framing decoded
+        reader = AwsChunkedReader(io.BytesIO(b""), size, whole=wire._body, unframed=hint)
+        assert reader.read() == data and reader.trailers == expected and reader.done
+
+
+def _digest(algorithm: str | None, data: bytes) -> bytes:
+    if algorithm == "sha256":
+        return hashlib.sha256(data).digest()
+    return zlib.crc32(data).to_bytes(4, "big")
+
+
+def test_an_encoder_already_read_from_or_too_large_is_read_as_on_the_wire() -> None:
+    headers = {"Transfer-Encoding": "chunked", "Content-Encoding": "aws-chunked"}
+    started = AwsChunkedWrapper(
+        io.BytesIO(b"hello"), checksum_cls=Crc32Checksum, checksum_name="x-amz-checksum-crc32"
+    )
+    first = started.read(3)
+    wire = wire_request("PUT", "https://b/k", {**headers, "X-Amz-Decoded-Content-Length": "5"}, started)
+    assert (
+        wire.unframed is None
+        and first + wire._body == b"5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n"
+    )
+    big = AwsChunkedWrapper(io.BytesIO(b"hello"))
+    wire = wire_request(
+        "PUT", "https://b/k", {**headers, "X-Amz-Decoded-Content-Length": str(WHOLE_BODY + 1)}, big
+    )
+    assert wire.unframed is None and wire._body is None and wire.stream is big
 
 
 def test_prepared_headers_are_read_lower_cased_with_their_values() -> None:
