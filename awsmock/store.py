@@ -107,6 +107,21 @@ def _stamp_head(execute: Callable[..., Any]) -> None:
     execute("INSERT INTO alembic_version VALUES (?)", (head_revision(),))
 
 
+#: tables whose rows handlers may remember across requests of an in-memory store (Store.memo)
+MEMO_TABLES = ("dynamodb_tables",)
+
+
+def _watch_memo_tables(conn: sqlite3.Connection) -> None:
+    """Temporary triggers (this connection only, never in a snapshot) that empty
+    ``Store.memo`` whenever a row of :data:`MEMO_TABLES` is inserted, updated or deleted."""
+    for table in MEMO_TABLES:
+        for change in ("INSERT", "UPDATE", "DELETE"):
+            conn.execute(
+                f"CREATE TEMP TRIGGER IF NOT EXISTS awsmock_memo_{table}_{change.lower()} "
+                f'AFTER {change} ON main."{table}" BEGIN SELECT awsmock_forget(); END'
+            )
+
+
 _template_lock = threading.Lock()
 _template: sqlite3.Connection | None = None
 
@@ -296,6 +311,8 @@ class _SqliteTransaction:
                 try:
                     if tx.dbapi.in_transaction:
                         tx.dbapi.rollback()
+                        if store.memo:  # what the rolled-back writes let handlers remember
+                            store.memo.clear()
                 except BaseException:
                     fairy.invalidate()  # a broken connection: the pool makes a new one
                     raise
@@ -320,6 +337,11 @@ class Store:
         self._begin_sql: dict[bool, str | None] = {True: "BEGIN IMMEDIATE", False: "BEGIN"}
         #: SQLite connections between requests, per engine (write: True), outside the pool
         self._idle: dict[bool, list[Any]] = {True: [], False: []}  # (pool proxy, DB-API connection)
+        #: what handlers remember across requests of facts held in :data:`MEMO_TABLES` (e.g. a
+        #: DynamoDB table's schema): emptied whenever a row of those tables changes, a write
+        #: rolls back, or the content is replaced. In memory only (None otherwise: other
+        #: processes write to a shared database, so every request reads it again).
+        self.memo: dict[Any, Any] | None = None
         if self.in_memory:
             # one connection, one request at a time (the store's lock): no request needs a
             # transaction to see one state across its statements, so none sends BEGIN; the
@@ -332,8 +354,14 @@ class Store:
             # _begin_sql); raw_connection() turns it off for backups and restores
             conn.isolation_level = "DEFERRED"
             self._memory_conn = conn
+            memo = self.memo = {}
+            conn.create_function("awsmock_forget", 0, memo.clear)
+            _watch_memo_tables(conn)
             engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
             event.listen(engine, "begin", _begin_with("BEGIN"))
+            # what a rolled-back write let a handler remember was never committed
+            event.listen(engine, "rollback", lambda _conn: memo.clear())
+            event.listen(engine, "rollback_savepoint", lambda _conn, _name, _ctx: memo.clear())
             self._lock = threading.RLock()
             self.write_engine = self.read_engine = engine
         elif self.backend == "sqlite":
@@ -444,6 +472,9 @@ class Store:
                     yield memory
                 finally:
                     memory.isolation_level = "DEFERRED"
+                    # a restore or a wipe replaced the content (a backup fires no trigger)
+                    self.memo.clear()  # type: ignore[union-attr]
+                    _watch_memo_tables(memory)
             else:
                 conn = self.write_engine.raw_connection()
                 try:

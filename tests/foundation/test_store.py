@@ -79,6 +79,65 @@ def test_an_in_memory_request_that_writes_is_still_one_transaction(write: bool) 
         store.dispose()
 
 
+def test_the_in_memory_memo_forgets_on_every_change_to_a_remembered_table(tmp_path: Path) -> None:
+    """``Store.memo``: kept across requests, emptied by a change to a row of MEMO_TABLES,
+    by a rollback of a write (what it let a handler remember was never committed), and by
+    raw access (restores, wipes); kept by other writes."""
+    from awsmock.models.awsmock import Setting as S
+    from awsmock.models.dynamodb import DynamoTable
+
+    tables = DynamoTable.__table__
+    store = Store("sqlite://")
+    memo = store.memo
+    assert memo is not None
+    row = {"account_id": "1", "region": "r", "name": "t", "spec": "{}", "created": "2026-01-01 00:00:00"}
+    try:
+        memo["x"] = 1
+        with store.transaction() as tx:
+            tx.execute(S.__table__.insert().values(key="k", value="v"))  # not a remembered table
+        assert memo == {"x": 1}
+        for change in (tables.insert().values(**row), tables.update().values(spec="{ }"), tables.delete()):
+            memo["x"] = 1
+            with store.transaction() as tx:
+                tx.execute(change)
+                assert memo == {}
+        with store.transaction() as tx:
+            tx.execute(tables.insert().values(**row))
+        memo["x"] = 1
+        with pytest.raises(RuntimeError), store.transaction() as tx:
+            tx.execute(tables.update().values(spec='{"new": 1}'))
+            memo["x"] = 2  # remembered from the uncommitted row
+            raise RuntimeError("handler failed")
+        assert memo == {}
+        with pytest.raises(RuntimeError), store.session() as s:  # the ORM's rollback
+            s.execute(tables.update().values(spec='{"new": 1}'))
+            memo["x"] = 3
+            raise RuntimeError("handler failed")
+        assert memo == {}
+        with store.transaction() as tx:  # a savepoint rolled back
+            session = tx.session
+            nested = session.begin_nested()
+            session.execute(tables.update().values(spec='{"new": 1}'))
+            memo["x"] = 4
+            nested.rollback()
+            assert memo == {}
+        memo["x"] = 5
+        with store.raw_connection():
+            pass
+        assert memo == {}
+        with store.transaction() as tx:
+            tx.execute(tables.delete())  # the triggers still fire after raw access
+            assert tx.execute(select(tables.c.spec)).fetchall() == []
+        assert memo == {}
+    finally:
+        store.dispose()
+    on_file = Store(f"sqlite:///{tmp_path / 'state.db'}")
+    try:  # other processes may write a file: nothing is remembered across requests
+        assert on_file.memo is None
+    finally:
+        on_file.dispose()
+
+
 def test_in_memory_stores_are_private(store: Store) -> None:
     other = Store("sqlite://")
     try:

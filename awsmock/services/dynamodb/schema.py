@@ -203,6 +203,9 @@ def table_name_of(name: str) -> str:
 
 
 def find_table(ctx: RequestContext, name: str) -> TableInfo | None:
+    """The table ``name`` (or ARN) of the request's account and region, or None. Remembered
+    for the request, and across requests where the store keeps a memo (in memory: emptied by
+    any change to a table's row, see ``Store.memo``)."""
     name = table_name_of(name)
     cache: dict[str, TableInfo] | None = ctx.__dict__.get("_ddb_tables")
     if cache is None:
@@ -211,6 +214,13 @@ def find_table(ctx: RequestContext, name: str) -> TableInfo | None:
     info = cache.get(name)
     if info is not None:
         return info
+    memo = ctx.store.memo
+    key = ("dynamodb", ctx.account_id, ctx.region, name)
+    if memo is not None:
+        info = memo.get(key)
+        if info is not None:
+            cache[name] = info
+            return info
     row = ctx.tx.execute(
         _FIND, {"b_account": ctx.account_id, "b_region": ctx.region, "b_name": name}
     ).fetchone()
@@ -218,6 +228,8 @@ def find_table(ctx: RequestContext, name: str) -> TableInfo | None:
         return None
     info = _parsed(row[0], row[1])
     cache[name] = info
+    if memo is not None:
+        memo[key] = info
     return info
 
 
