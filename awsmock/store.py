@@ -108,7 +108,7 @@ def _stamp_head(execute: Callable[..., Any]) -> None:
 
 
 #: tables whose rows handlers may remember across requests of an in-memory store (Store.memo)
-MEMO_TABLES = ("dynamodb_tables",)
+MEMO_TABLES = ("dynamodb_tables", "s3_bucket", "s3_bucket_config")
 
 
 def _watch_memo_tables(conn: sqlite3.Connection) -> None:

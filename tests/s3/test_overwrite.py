@@ -149,3 +149,18 @@ def test_reads_around_the_one_chunk_body_read_with_the_version(s3: Any, bucket: 
             assert whole["Body"].read() == data and whole["ResponseMetadata"]["HTTPStatusCode"] == 206
     s3.put_object(Bucket=bucket, Key="small", Body=b"new")  # overwritten in place: read afresh
     assert _body(s3, bucket, "small") == b"new"
+
+
+def test_an_overwrite_in_place_never_touches_a_copy_and_keeps_the_new_size(s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="k", Body=b"first body")
+    s3.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": "k"})
+    s3.put_object(Bucket=bucket, Key="k", Body=b"second")  # the blob is shared: a new one
+    s3.put_object(Bucket=bucket, Key="k", Body=b"third, longer body")  # in place, resized
+    assert s3.get_object(Bucket=bucket, Key="k", Range="bytes=7-")["Body"].read() == b"longer body"
+    s3.put_object(Bucket=bucket, Key="k", Body=b"4th")  # in place, shorter
+    assert s3.get_object(Bucket=bucket, Key="copy")["Body"].read() == b"first body"
+    got = s3.get_object(Bucket=bucket, Key="k")
+    assert (got["Body"].read(), got["ContentLength"]) == (b"4th", 3)
+    assert s3.get_object(Bucket=bucket, Key="k", Range="bytes=1-")["Body"].read() == b"th"
+    listed = s3.list_objects_v2(Bucket=bucket)["Contents"]
+    assert {o["Key"]: o["Size"] for o in listed} == {"copy": 10, "k": 3}

@@ -115,8 +115,21 @@ _BUCKET_ROW = select(*BUCKET_COLUMNS).where(_BUCKETS.c.name == bindparam("name")
 
 def bucket_row(ctx: RequestContext, name: str) -> BucketRow:
     """:func:`get_bucket` for the object hot paths (PutObject, GetObject, HeadObject): one
-    prebuilt statement, no ORM session; it brings the default encryption along."""
-    return checked_bucket(ctx, name, ctx.tx.execute(_BUCKET_ROW, {"name": name}).fetchone())
+    prebuilt statement, no ORM session; it brings the default encryption along. Remembered
+    across requests where the store keeps a memo (in memory: emptied by any change to a
+    bucket or its configuration, see ``Store.memo``)."""
+    memo = ctx.store.memo
+    if memo is None:
+        return checked_bucket(ctx, name, ctx.tx.execute(_BUCKET_ROW, {"name": name}).fetchone())
+    bucket = memo.get(("s3", name))
+    if bucket is None:
+        row = ctx.tx.execute(_BUCKET_ROW, {"name": name}).fetchone()
+        if row is None:
+            raise NoSuchBucket(BucketName=name)
+        bucket = memo[("s3", name)] = BucketRow(name, row, conversions(ctx.tx))
+    if bucket.account_id != ctx.account_id:
+        raise AccessDenied()
+    return bucket  # type: ignore[no-any-return]
 
 
 def checked_bucket(ctx: RequestContext, name: str, row: Any) -> BucketRow:

@@ -49,10 +49,10 @@ from .errors import (
 )
 from .versioning import (
     NULL,
+    NullVersionOverwrite,
     ObjectRow,
     add_version,
     bucket_and_latest,
-    bucket_and_replaceable,
     check_version_id,
     delete_key,
     delete_version,
@@ -270,10 +270,10 @@ class Ingested:
 
 
 def ingest(
-    ctx: RequestContext, params: dict[str, Any], body: Any, reuse: storage.Reusable | None = None
+    ctx: RequestContext, params: dict[str, Any], body: Any, claim: storage.Claim | None = None
 ) -> Ingested:
     """Store a request body as a blob, verifying Content-MD5 and the requested checksum
-    (``reuse``: see :func:`storage.write_stream`)."""
+    (``claim``: see :func:`storage.write_stream`)."""
     md5 = hashlib.md5()
     algorithm, expected = checksums.requested(params, ctx.headers)
     if algorithm is not None and algorithm not in checksums.ALGORITHMS:
@@ -285,7 +285,7 @@ def ingest(
     hasher = checksums.new_hasher(algorithm) if algorithm else None
     if hasher is not None:
         observers.append(hasher.update)
-    blob_id, size = storage.write_stream(ctx.tx, body, observers, reuse)
+    blob_id, size = storage.write_stream(ctx.tx, body, observers, claim)
     content_md5 = params.get("ContentMD5")
     if content_md5:
         raw = checksums.decode(content_md5)
@@ -619,8 +619,7 @@ def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     # prebuilt statements for the bucket, the body and the version (no ORM session unless a rare
     # header needs a bucket configuration: ACL ownership, object lock)
     key = params["Key"]
-    # the bucket, and the version the write may overwrite in place: one statement
-    bucket, replacing = bucket_and_replaceable(ctx, params["Bucket"], key)
+    bucket = bucket_row(ctx, params["Bucket"])
     presign.check_expiry(ctx)
     check_key(key)
     storage_class = check_storage_class(params.get("StorageClass"))
@@ -632,7 +631,9 @@ def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     form = params.get("PostForm")
     if form is not None:
         post_form.check_policy(ctx, bucket.name, form)
-    data = ingest(ctx, params, storage.replayable(params, ctx.store.backend), replacing and replacing[1])
+    # in a never-versioned bucket, a small body may be written over the version it replaces
+    overwrite = NullVersionOverwrite(ctx, bucket, key) if bucket.versioning is None else None
+    data = ingest(ctx, params, storage.replayable(params, ctx.store.backend), overwrite)
     info: dict[str, Any] = {"meta": user_metadata(params), "headers": standard_headers(params), "sse": sse}
     if data.checksum:
         info["checksum"] = {"alg": data.algorithm, "value": data.checksum, "type": "FULL_OBJECT"}
@@ -656,7 +657,7 @@ def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             "info": info,
             "tags": tags,
         },
-        replace=replacing[0] if replacing and replacing[1].blob_id == data.blob_id else None,
+        replace=overwrite is not None and overwrite.blob_id == data.blob_id,
     )
     out = _write_result(etag, version_id, info, bucket)
     out["Size"] = data.size

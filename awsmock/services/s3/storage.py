@@ -8,9 +8,9 @@ iterator that opens one short read session per batch of chunks, after the handle
 blobs nobody references and the chunks no blob links any more.
 
 Blobs are immutable once shared. The one exception is a small overwrite: a one-chunk blob that
-only the version being replaced references, whose chunk no other blob links (see
-``versioning.bucket_and_replaceable``), is rewritten in place (:class:`Reusable`); such a blob is always
-read inside a transaction (``INLINE_LIMIT``), never by a :class:`LazyBody`.
+only the version being replaced references, whose chunk no other blob links, is rewritten in
+place (a :data:`Claim`, see ``versioning.null_version_overwriter``); such a blob is always read
+inside a transaction (``INLINE_LIMIT``), never by a :class:`LazyBody`.
 
 The request paths run prebuilt statements on the request's :class:`~awsmock.store.Transaction`
 (``tx.execute``: no ORM session); no blob, chunk or link row is ever held in an ORM session.
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import bindparam, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
@@ -44,13 +44,9 @@ class Segment:
     chunk_id: int
 
 
-class Reusable(NamedTuple):
-    """A one-chunk blob only the version being replaced references (nothing else links its
-    chunk): :func:`write_stream` may write a one-chunk body over it instead of making a blob."""
-
-    blob_id: int
-    chunk_id: int
-    length: int
+#: writes a one-chunk body over the blob of the version a write replaces, when it may: that
+#: blob's id, or None (the body gets a blob of its own); see :func:`write_stream`
+Claim: TypeAlias = Callable[[bytes], "int | None"]
 
 
 def _read_source(body: Any) -> Callable[[int], bytes]:
@@ -141,14 +137,15 @@ def write_stream(
     tx: Transaction,
     body: Any,
     observers: Iterable[Callable[[bytes], Any]] = (),
-    reuse: Reusable | None = None,
+    claim: Claim | None = None,
 ) -> tuple[int, int]:
     """Store ``body`` (bytes, file-like or iterable of bytes) as a new blob.
 
     Every piece read is passed to each observer (hash updates). Returns ``(blob_id, size)``.
-    With ``reuse``, a body of one chunk (1 byte to less than ``CHUNK_SIZE``) is written over
-    that blob instead (its id is returned; a PutObject overwriting a small object touches two
-    rows, not eight). Prebuilt statements on the request's transaction (no ORM session).
+    A body of one chunk (1 byte to less than ``CHUNK_SIZE``) is first offered to ``claim``,
+    which may write it over an existing blob and return that blob's id (a PutObject
+    overwriting a small object touches two rows, not eight). Prebuilt statements on the
+    request's transaction (no ORM session).
     """
     read = _read_source(body)
     watchers = list(observers)
@@ -162,8 +159,11 @@ def write_stream(
                 w(piece)
             buf.extend(piece)
         if len(buf) >= CHUNK_SIZE or (not piece and buf):
-            if blob_id is None and reuse is not None and not piece:
-                return _overwrite(tx, reuse, bytes(buf)), len(buf)
+            if blob_id is None and claim is not None and not piece:
+                data = bytes(buf)
+                claimed = claim(data)
+                if claimed is not None:
+                    return claimed, len(data)
             if blob_id is None:  # a body of one chunk gets its blob row with the final size
                 blob_id = _new_id(tx, _INSERT_BLOB, {"size": len(buf) if not piece else 0})
             _append_chunk(tx, blob_id, pos, bytes(buf))
@@ -192,7 +192,6 @@ _INSERT_LINK = insert(_LINKS).values(
     chunk_id=bindparam("chunk_id"),
 )
 _SET_BLOB_SIZE = _BLOBS.update().where(_BLOBS.c.id == bindparam("bid")).values(size=bindparam("size"))
-_SET_CHUNK_DATA = _CHUNKS.update().where(_CHUNKS.c.id == bindparam("cid")).values(data=bindparam("data"))
 _SET_LINK_LENGTH = (
     _LINKS.update()
     .where(_LINKS.c.blob_id == bindparam("bid"), _LINKS.c.pos == bindparam("pos"))
@@ -201,12 +200,10 @@ _SET_LINK_LENGTH = (
 _CHUNK_DATA = select(_CHUNKS.c.data).where(_CHUNKS.c.id == bindparam("cid"))
 
 
-def _overwrite(tx: Transaction, target: Reusable, data: bytes) -> int:
-    tx.execute(_SET_CHUNK_DATA, {"cid": target.chunk_id, "data": data})
-    if len(data) != target.length:
-        tx.execute(_SET_LINK_LENGTH, {"bid": target.blob_id, "pos": 0, "length": len(data)})
-        tx.execute(_SET_BLOB_SIZE, {"bid": target.blob_id, "size": len(data)})
-    return target.blob_id
+def resize(tx: Transaction, blob_id: int, size: int) -> None:
+    """Record a new length for a one-chunk blob whose chunk was rewritten in place."""
+    tx.execute(_SET_LINK_LENGTH, {"bid": blob_id, "pos": 0, "length": size})
+    tx.execute(_SET_BLOB_SIZE, {"bid": blob_id, "size": size})
 
 
 def _append_chunk(tx: Transaction, blob_id: int, pos: int, data: bytes) -> None:

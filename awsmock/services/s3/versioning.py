@@ -292,38 +292,45 @@ def add_version(ctx: RequestContext, bucket: S3Bucket, obj: S3Object) -> S3Objec
 _OTHER_OBJECT = _OBJECTS.alias("other_object")
 _OTHER_LINK = _LINKS.alias("other_link")
 _PARTS = S3Part.__table__
-#: the null version a write may overwrite in place (its id, its blob's first link, whether
-#: anything else shares the blob or its chunk) and what it is joined on
-_REPLACEABLE_COLUMNS = (
-    _OBJECTS.c.id,
-    _LINKS.c.blob_id,
-    _LINKS.c.chunk_id,
-    _LINKS.c.length,
+#: whether anything else shares the blob of a version (joined on its first link) or that chunk
+_SHARED = (
     exists().where(_OTHER_OBJECT.c.blob_id == _OBJECTS.c.blob_id, _OTHER_OBJECT.c.id != _OBJECTS.c.id)
     | exists().where(_PARTS.c.blob_id == _OBJECTS.c.blob_id)
     | exists().where(_OTHER_LINK.c.chunk_id == _LINKS.c.chunk_id, _OTHER_LINK.c.blob_id != _LINKS.c.blob_id)
-    | exists().where(_OTHER_LINK.c.blob_id == _LINKS.c.blob_id, _OTHER_LINK.c.pos != _LINKS.c.pos),
+    | exists().where(_OTHER_LINK.c.blob_id == _LINKS.c.blob_id, _OTHER_LINK.c.pos != _LINKS.c.pos)
 )
 _NULL_VERSION = and_(
+    _OBJECTS.c.bucket_id == bindparam("b_id"),
     _OBJECTS.c.key == bindparam("b_key"),
     _OBJECTS.c.version_id == NULL,
     _OBJECTS.c.is_latest,
     ~_OBJECTS.c.delete_marker,
 )
-#: the bucket (:data:`BUCKET_COLUMNS`) and the replaceable columns of a key (NULL: none)
-_BUCKET_AND_REPLACEABLE = (
-    select(*BUCKET_COLUMNS, *_REPLACEABLE_COLUMNS)
-    .select_from(
-        _BUCKETS.outerjoin(_OBJECTS, and_(_OBJECTS.c.bucket_id == _BUCKETS.c.id, _NULL_VERSION)).outerjoin(
-            _LINKS, _FIRST_LINK
+_CLAIMED_LINK = _LINKS.alias("claimed_link")
+#: a one-chunk body written over the chunk of the key's null version, when that version's blob
+#: is one chunk nobody else references (none of its rows then change but the chunk's bytes);
+#: returns that blob and its previous length (no row: there is no such version)
+_OVERWRITE_NULL = (
+    update(_CHUNKS)
+    .where(
+        _CHUNKS.c.id
+        == select(_LINKS.c.chunk_id)
+        .select_from(_OBJECTS.join(_LINKS, _FIRST_LINK))
+        .where(_NULL_VERSION, ~_SHARED)
+        .scalar_subquery()
+    )
+    .values(data=bindparam("data"))
+    .returning(
+        *(
+            select(column).where(_CLAIMED_LINK.c.chunk_id == _CHUNKS.c.id).scalar_subquery()
+            for column in (_CLAIMED_LINK.c.blob_id, _CLAIMED_LINK.c.length)
         )
     )
-    .where(_BUCKETS.c.name == bindparam("name"))
 )
-#: what a write changes on a version it replaces in place (never an indexed column)
-_REWRITE_ROW = (
+#: what a write changes on the null version it overwrites in place (never an indexed column)
+_REWRITE_NULL = (
     update(_OBJECTS)
-    .where(_OBJECTS.c.id == bindparam("row_id"))
+    .where(_NULL_VERSION)
     .values(
         {
             name: bindparam(name)
@@ -343,38 +350,39 @@ _REWRITE_ROW = (
 )
 
 
-def bucket_and_replaceable(
-    ctx: RequestContext, name: str, key: str
-) -> tuple[BucketRow, tuple[int, storage.Reusable] | None]:
-    """:func:`bucket_row`, and the key's version a write replaces: in a never-versioned bucket a
-    write to ``key`` replaces its (null) version; when that version's blob is one chunk nobody
-    else references, ``(row id, the blob)`` — the write can rewrite both in place
-    (:func:`put_version` with ``replace``) instead of inserting an object, a blob, a chunk and
-    a link and deleting the old ones. None: the general path. One statement."""
-    row = ctx.tx.execute(_BUCKET_AND_REPLACEABLE, {"name": name, "b_key": key}).fetchone()
-    bucket = checked_bucket(ctx, name, row)
-    if bucket.versioning is not None:
-        return bucket, None
-    return bucket, _reusable(row[_AFTER_BUCKET:])
+class NullVersionOverwrite:
+    """A :data:`storage.Claim` for a write to ``key`` in a never-versioned bucket, which
+    replaces the key's (null) version: when that version's blob is one chunk nobody else
+    references, a one-chunk body is written over it (one statement) and :func:`put_version`
+    with ``replace`` rewrites the version's row, instead of inserting an object, a blob, a
+    chunk and a link and deleting the old ones. :attr:`blob_id`: the blob written over."""
+
+    __slots__ = ("blob_id", "tx", "where")
+
+    def __init__(self, ctx: RequestContext, bucket: AnyBucket, key: str) -> None:
+        self.tx = ctx.tx
+        self.where = {"b_id": bucket.id, "b_key": key}
+        self.blob_id: int | None = None
+
+    def __call__(self, data: bytes) -> int | None:
+        row = self.tx.execute(_OVERWRITE_NULL, {**self.where, "data": data}).fetchone()
+        if row is None:
+            return None
+        blob_id, length = row
+        if length != len(data):
+            storage.resize(self.tx, blob_id, len(data))
+        self.blob_id = int(blob_id)
+        return self.blob_id
 
 
-def _reusable(cols: Any) -> tuple[int, storage.Reusable] | None:
-    # (the object's id, its blob, chunk and length; whether shared): NULLs where none joined
-    if cols is None or cols[1] is None or cols[4]:
-        return None
-    return cols[0], storage.Reusable(cols[1], cols[2], cols[3])
-
-
-def put_version(
-    ctx: RequestContext, bucket: AnyBucket, values: dict[str, Any], replace: int | None = None
-) -> str:
+def put_version(ctx: RequestContext, bucket: AnyBucket, values: dict[str, Any], replace: bool = False) -> str:
     """:func:`add_version` for a new object (PutObject) with prebuilt statements: make the row
     described by ``values`` (the :class:`S3Object` attributes a write sets: ``bucket_id``,
     ``key``, ``last_modified``, ``size``, ``etag``, ``storage_class``, ``blob_id`` (a new blob
     nothing else references), ``owner``, ``info``, ``tags``) the latest version of its key.
-    ``replace``: the row id :func:`bucket_and_replaceable` gave, whose blob ``values["blob_id"]`` is
-    (rewritten in place). Returns the version id. The caller holds no version of the key in
-    the ORM session."""
+    ``replace``: the key's null version was overwritten in place (:class:`NullVersionOverwrite`:
+    ``values["blob_id"]`` is its blob); its row is rewritten. Returns the version id. The caller
+    holds no version of the key in the ORM session."""
     tx = ctx.tx
     tx.flush()  # whatever the session still holds goes first
     conv = conversions(tx)
@@ -388,9 +396,9 @@ def put_version(
         info=conv.json_in(info),
         tags=conv.json_in(values["tags"]),
     )
-    if replace is not None:  # same row, same blob: no indexed column changes
-        row["row_id"] = replace
-        tx.execute(_REWRITE_ROW, row)
+    if replace:  # same row, same blob: no indexed column changes
+        row["b_id"], row["b_key"] = bucket.id, values["key"]
+        tx.execute(_REWRITE_NULL, row)
         return NULL
     where = {"b_id": bucket.id, "b_key": values["key"]}
     version_id = new_version_id() if bucket.versioning == "Enabled" else NULL
