@@ -7,7 +7,7 @@ each run in a child process under ``valgrind --tool=cachegrind --cache-sim=no`` 
 ``--calls`` calls and with none. The difference divided by the calls is the instructions one
 call costs, whatever else the machine is doing; overhead is a mode's count minus the floor's.
 On a shared or virtual machine, wall-clock times of the same build swing by a third between
-runs; instruction counts repeat within about 1%. They do not see cache misses, so a ratio of
+runs; instruction counts repeat within about 1% (the children run with one ``PYTHONHASHSEED``). They do not see cache misses, so a ratio of
 times runs somewhat above the ratio of instructions (about 1.3x here): this measures progress,
 ``inprocess_bench.py`` measures the target.
 
@@ -110,6 +110,9 @@ def instructions(script: Path, mode: str, index: int, calls: int) -> int:
         capture_output=True,
         text=True,
         check=True,
+        # one string-hash seed for every child: dict and set layouts otherwise move a
+        # workload's count by 0.03-0.06 M per call between runs of the same build
+        env={**os.environ, "PYTHONHASHSEED": "0"},
     ).stderr
     m = re.search(r"I\s+refs:\s+([\d,]+)", out)
     if m is None:
