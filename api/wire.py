@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import IO, Any
 from urllib.parse import parse_qsl, unquote
@@ -21,6 +22,22 @@ _HEADER_NAMES: dict[str, str] = {}
 
 class BodyTooLarge(Exception):
     pass
+
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def http_date(value: datetime) -> str:
+    """A datetime as an HTTP date (``Tue, 01 Dec 2026 10:00:00 GMT``), what
+    ``email.utils.format_datetime(value, usegmt=True)`` gives for an aware UTC one, built
+    directly (a hot header: Last-Modified). An aware one is converted to UTC; a naive one is
+    taken as UTC already (as awsmock stores times)."""
+    t = value.astimezone(UTC) if value.utcoffset() else value
+    return (
+        f"{_DAY_NAMES[t.weekday()]}, {t.day:02d} {_MONTH_NAMES[t.month - 1]} {t.year:04d} "
+        f"{t.hour:02d}:{t.minute:02d}:{t.second:02d} GMT"
+    )
 
 
 @dataclass

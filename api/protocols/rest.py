@@ -62,7 +62,7 @@ from urllib.parse import parse_qsl, unquote
 from dateutil.parser import isoparse
 
 from awsmock.api.specs import OperationModel, ServiceModel, Shape, per_model
-from awsmock.api.wire import WireRequest
+from awsmock.api.wire import WireRequest, http_date
 
 __all__ = [
     "BindingError",
@@ -168,20 +168,6 @@ def format_timestamp(value: Any, fmt: str) -> Any:
     if fmt == "rfc822":
         return http_date(dt)
     raise ValueError(f"unknown timestamp format {fmt}")
-
-
-_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def http_date(value: datetime) -> str:
-    """An aware datetime as an HTTP date (``Tue, 01 Dec 2026 10:00:00 GMT``), what
-    ``email.utils.formatdate(usegmt=True)`` gives, built directly (a hot header: Last-Modified)."""
-    t = value.astimezone(UTC) if value.utcoffset() else value
-    return (
-        f"{_DAY_NAMES[t.weekday()]}, {t.day:02d} {_MONTH_NAMES[t.month - 1]} {t.year:04d} "
-        f"{t.hour:02d}:{t.minute:02d}:{t.second:02d} GMT"
-    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import io
 from datetime import UTC, datetime
 from typing import Any
@@ -10,7 +12,7 @@ import pytest
 
 from awsmock.api import specs
 from awsmock.api.protocols import get, rest
-from awsmock.api.wire import WireRequest
+from awsmock.api.wire import WireRequest, http_date
 from awsmock.errors import AwsError
 from tests.protocols.vectors import botocore_sends
 
@@ -347,3 +349,20 @@ def test_per_model_facts_are_built_once_per_model_object() -> None:
     assert built == [op, model]
     for cls in (ServiceModel, OperationModel):
         assert cls.__hash__ is object.__hash__ and cls.__eq__ is object.__eq__
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.datetime(2026, 12, 1, 10, 0, 0, tzinfo=dt.UTC),
+        dt.datetime(2024, 2, 29, 23, 59, 59, 999_999, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 1, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))),
+        dt.datetime(1999, 12, 31, 19, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+    ],
+)
+def test_http_dates_are_email_utils_dates_in_gmt(value: dt.datetime) -> None:
+    # the one formatter of headers (Last-Modified, a 304's headers, S3 restore dates); a naive
+    # time is taken as UTC, as awsmock stores times
+    expected = email.utils.format_datetime(value.astimezone(dt.UTC), usegmt=True)
+    assert http_date(value) == expected
+    assert http_date(value.astimezone(dt.UTC).replace(tzinfo=None)) == expected

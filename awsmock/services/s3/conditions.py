@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from email.utils import format_datetime
 from typing import Any
+
+from awsmock.api.wire import http_date
 
 from .errors import InvalidRange, NotModified, PreconditionFailed
 
@@ -25,10 +26,6 @@ def etag_matches(header: str, etag: str) -> bool:
 
 def _seconds(t: dt.datetime) -> dt.datetime:
     return t.replace(microsecond=0)
-
-
-def http_date(t: dt.datetime) -> str:
-    return format_datetime(t.astimezone(dt.UTC), usegmt=True)
 
 
 _READ_CONDITIONS = frozenset({"IfMatch", "IfNoneMatch", "IfModifiedSince", "IfUnmodifiedSince"})

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 from sqlalchemy import select
 
+from awsmock.api.wire import http_date
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
 from awsmock.models.s3 import S3Bucket, S3Object
@@ -364,7 +365,7 @@ def _for_read(
                 headers={
                     "x-amz-delete-marker": "true",
                     "x-amz-version-id": obj.version_id,
-                    "Last-Modified": _http_date(obj.last_modified),
+                    "Last-Modified": http_date(obj.last_modified),
                 },
             )
         return obj
@@ -377,12 +378,6 @@ def _readable_latest(obj: _Obj | None, key: str) -> _Obj:
     if obj.delete_marker:
         raise NoSuchKey(Key=key, headers={"x-amz-delete-marker": "true", "x-amz-version-id": obj.version_id})
     return obj
-
-
-def _http_date(t: dt.datetime) -> str:
-    from .conditions import http_date
-
-    return http_date(t)
 
 
 def describe(
@@ -422,7 +417,7 @@ def describe(
         out["ObjectLockLegalHoldStatus"] = lock["LegalHold"]
     restore = info.get("restore")
     if restore:
-        out["Restore"] = f'ongoing-request="false", expiry-date="{_http_date(from_json(restore["expiry"]))}"'
+        out["Restore"] = f'ongoing-request="false", expiry-date="{http_date(from_json(restore["expiry"]))}"'
     if info.get("parts") and params.get("PartNumber"):
         out["PartsCount"] = len(info["parts"])
     cs = info.get("checksum")
