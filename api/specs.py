@@ -78,12 +78,16 @@ def operation_name_set(model: ServiceModel) -> frozenset[str]:
     return names
 
 
+@per_model
+def _operations(model: ServiceModel) -> dict[str, OperationModel]:
+    """The operation models of ``model`` looked up so far, by name."""
+    return {}
+
+
 def operation(model: ServiceModel, name: str) -> OperationModel | None:
     """``model.operation_model(name)``, None for a name the model lacks (remembered per model:
     botocore's instance cache costs a call chain per lookup)."""
-    ops: dict[str, OperationModel] | None = model.__dict__.get("_awsmock_operations")
-    if ops is None:
-        ops = model.__dict__["_awsmock_operations"] = {}
+    ops = _operations(model)
     found = ops.get(name)
     if found is None and name in operation_name_set(model):
         found = ops[name] = model.operation_model(name)

@@ -472,9 +472,9 @@ class Store:
                     yield memory
                 finally:
                     memory.isolation_level = "DEFERRED"
-                    # a restore or a wipe replaced the content (a backup fires no trigger)
+                    # a restore or a wipe replaced the content (a backup fires no trigger; the
+                    # temporary triggers themselves outlive it)
                     self.memo.clear()  # type: ignore[union-attr]
-                    _watch_memo_tables(memory)
             else:
                 conn = self.write_engine.raw_connection()
                 try:

@@ -33,12 +33,18 @@ def _code(exc: pytest.ExceptionInfo[ClientError]) -> str:
     return exc.value.response["Error"]["Code"]  # type: ignore[no-any-return]
 
 
-@mock_aws
-def test_a_deleted_table_is_gone_for_the_next_request() -> None:
+def _remembered_then_deleted() -> Any:
+    """A client whose table "t" (hash key ``pk``) was remembered by a write, then deleted."""
     ddb = boto3.client("dynamodb", region_name="us-east-1")
     _create(ddb, HASH_ONLY)
     ddb.put_item(TableName="t", Item={"pk": {"S": "a"}})  # remembered from here on
     ddb.delete_table(TableName="t")
+    return ddb
+
+
+@mock_aws
+def test_a_deleted_table_is_gone_for_the_next_request() -> None:
+    ddb = _remembered_then_deleted()
     with pytest.raises(ClientError) as gone:
         ddb.put_item(TableName="t", Item={"pk": {"S": "a"}})
     assert _code(gone) == "ResourceNotFoundException"
@@ -46,10 +52,7 @@ def test_a_deleted_table_is_gone_for_the_next_request() -> None:
 
 @mock_aws
 def test_a_table_made_again_is_read_with_its_new_key() -> None:
-    ddb = boto3.client("dynamodb", region_name="us-east-1")
-    _create(ddb, HASH_ONLY)
-    ddb.put_item(TableName="t", Item={"pk": {"S": "a"}})  # remembered from here on
-    ddb.delete_table(TableName="t")
+    ddb = _remembered_then_deleted()
     _create(ddb, HASH_AND_RANGE)
     with pytest.raises(ClientError) as old_key:
         ddb.put_item(TableName="t", Item={"pk": {"S": "a"}})
@@ -85,6 +88,11 @@ def test_restore_and_reset_forget_what_was_remembered() -> None:
     awsmock.restore("hash-only")
     ddb.put_item(TableName="t", Item={"pk": {"S": "a"}})  # the restored table's key
     assert ddb.get_item(TableName="t", Key={"pk": {"S": "a"}})["Item"] == {"pk": {"S": "a"}}
+    ddb.delete_table(TableName="t")  # changes after a restore are still seen
+    _create(ddb, HASH_AND_RANGE)
+    with pytest.raises(ClientError) as old_key:
+        ddb.put_item(TableName="t", Item={"pk": {"S": "a"}})
+    assert _code(old_key) == "ValidationException"
     awsmock.reset()
     with pytest.raises(ClientError) as gone:
         ddb.get_item(TableName="t", Key={"pk": {"S": "a"}})

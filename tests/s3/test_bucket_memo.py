@@ -6,20 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
-import pytest
-from botocore.exceptions import ClientError
 
 from awsmock import mock_aws
+
+from .helpers import client_error
 
 
 def _s3(access_key: str = "testing") -> Any:
     return boto3.client(
         "s3", region_name="us-east-1", aws_access_key_id=access_key, aws_secret_access_key="testing"
     )
-
-
-def _code(exc: pytest.ExceptionInfo[ClientError]) -> str:
-    return exc.value.response["Error"]["Code"]  # type: ignore[no-any-return]
 
 
 @mock_aws
@@ -58,9 +54,7 @@ def test_a_deleted_bucket_is_gone_for_the_next_write() -> None:
     s3.put_object(Bucket="memo-bucket", Key="k", Body=b"one")  # remembered from here on
     s3.delete_object(Bucket="memo-bucket", Key="k")
     s3.delete_bucket(Bucket="memo-bucket")
-    with pytest.raises(ClientError) as gone:
-        s3.put_object(Bucket="memo-bucket", Key="k", Body=b"two")
-    assert _code(gone) == "NoSuchBucket"
+    assert client_error(s3.put_object, Bucket="memo-bucket", Key="k", Body=b"two")["Code"] == "NoSuchBucket"
 
 
 @mock_aws
@@ -71,11 +65,10 @@ def test_a_bucket_made_again_by_another_account_is_theirs() -> None:
     mine.delete_object(Bucket="memo-bucket", Key="k")
     mine.delete_bucket(Bucket="memo-bucket")
     theirs.create_bucket(Bucket="memo-bucket")
-    with pytest.raises(ClientError) as foreign:
-        mine.put_object(Bucket="memo-bucket", Key="k", Body=b"two")
-    assert _code(foreign) == "AccessDenied"
+    assert client_error(mine.put_object, Bucket="memo-bucket", Key="k", Body=b"two")["Code"] == "AccessDenied"
     theirs.put_object(Bucket="memo-bucket", Key="k", Body=b"three")
     assert theirs.get_object(Bucket="memo-bucket", Key="k")["Body"].read() == b"three"
-    with pytest.raises(ClientError) as still_foreign:  # remembered for their requests, checked for mine
-        mine.put_object(Bucket="memo-bucket", Key="k", Body=b"four")
-    assert _code(still_foreign) == "AccessDenied"
+    # remembered for their requests, checked for mine
+    assert (
+        client_error(mine.put_object, Bucket="memo-bucket", Key="k", Body=b"four")["Code"] == "AccessDenied"
+    )

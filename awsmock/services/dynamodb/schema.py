@@ -202,34 +202,31 @@ def table_name_of(name: str) -> str:
     return name
 
 
-def find_table(ctx: RequestContext, name: str) -> TableInfo | None:
-    """The table ``name`` (or ARN) of the request's account and region, or None. Remembered
-    for the request, and across requests where the store keeps a memo (in memory: emptied by
-    any change to a table's row, see ``Store.memo``)."""
-    name = table_name_of(name)
-    cache: dict[str, TableInfo] | None = ctx.__dict__.get("_ddb_tables")
-    if cache is None:
-        cache = {}
-        ctx.__dict__["_ddb_tables"] = cache
-    info = cache.get(name)
-    if info is not None:
-        return info
+def _tables(ctx: RequestContext) -> dict[Any, TableInfo]:
+    """Where tables found are remembered: the store's memo, kept across requests (in memory:
+    emptied by any change to a table's row, see ``Store.memo``), else the request."""
     memo = ctx.store.memo
+    if memo is not None:
+        return memo
+    tables: dict[Any, TableInfo] | None = ctx.__dict__.get("_ddb_tables")
+    if tables is None:
+        tables = ctx.__dict__["_ddb_tables"] = {}
+    return tables
+
+
+def find_table(ctx: RequestContext, name: str) -> TableInfo | None:
+    """The table ``name`` (or ARN) of the request's account and region, or None."""
+    name = table_name_of(name)
     key = ("dynamodb", ctx.account_id, ctx.region, name)
-    if memo is not None:
-        info = memo.get(key)
-        if info is not None:
-            cache[name] = info
-            return info
-    row = ctx.tx.execute(
-        _FIND, {"b_account": ctx.account_id, "b_region": ctx.region, "b_name": name}
-    ).fetchone()
-    if row is None:
-        return None
-    info = _parsed(row[0], row[1])
-    cache[name] = info
-    if memo is not None:
-        memo[key] = info
+    tables = _tables(ctx)
+    info = tables.get(key)
+    if info is None:
+        row = ctx.tx.execute(
+            _FIND, {"b_account": ctx.account_id, "b_region": ctx.region, "b_name": name}
+        ).fetchone()
+        if row is None:
+            return None
+        info = tables[key] = _parsed(row[0], row[1])
     return info
 
 
@@ -246,6 +243,4 @@ def get_table(ctx: RequestContext, name: str | None) -> TableInfo:
 
 
 def forget_table(ctx: RequestContext, name: str) -> None:
-    cache = ctx.__dict__.get("_ddb_tables")
-    if cache is not None:
-        cache.pop(table_name_of(name), None)
+    _tables(ctx).pop(("dynamodb", ctx.account_id, ctx.region, table_name_of(name)), None)

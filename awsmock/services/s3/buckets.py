@@ -119,27 +119,30 @@ def bucket_row(ctx: RequestContext, name: str) -> BucketRow:
     across requests where the store keeps a memo (in memory: emptied by any change to a
     bucket or its configuration, see ``Store.memo``)."""
     memo = ctx.store.memo
-    if memo is None:
-        return checked_bucket(ctx, name, ctx.tx.execute(_BUCKET_ROW, {"name": name}).fetchone())
-    bucket = memo.get(("s3", name))
+    bucket: BucketRow | None = None if memo is None else memo.get(("s3", name))
     if bucket is None:
-        row = ctx.tx.execute(_BUCKET_ROW, {"name": name}).fetchone()
-        if row is None:
-            raise NoSuchBucket(BucketName=name)
-        bucket = memo[("s3", name)] = BucketRow(name, row, conversions(ctx.tx))
-    if bucket.account_id != ctx.account_id:
-        raise AccessDenied()
-    return bucket  # type: ignore[no-any-return]
+        bucket = _existing(ctx, name, ctx.tx.execute(_BUCKET_ROW, {"name": name}).fetchone())
+        if memo is not None:
+            memo[("s3", name)] = bucket
+    return _owned(ctx, bucket)
 
 
 def checked_bucket(ctx: RequestContext, name: str, row: Any) -> BucketRow:
     """The :class:`BucketRow` of ``row`` (the :data:`BUCKET_COLUMNS` of bucket ``name``, None
     if there is no such bucket), if the caller's account owns it."""
+    return _owned(ctx, _existing(ctx, name, row))
+
+
+def _existing(ctx: RequestContext, name: str, row: Any) -> BucketRow:
     if row is None:
         raise NoSuchBucket(BucketName=name)
-    if row[1] != ctx.account_id:
-        raise AccessDenied()
     return BucketRow(name, row, conversions(ctx.tx))
+
+
+def _owned(ctx: RequestContext, bucket: BucketRow) -> BucketRow:
+    if bucket.account_id != ctx.account_id:
+        raise AccessDenied()
+    return bucket
 
 
 def get_config(ctx: RequestContext, bucket: AnyBucket, name: str) -> Any:
