@@ -107,19 +107,40 @@ def _stamp_head(execute: Callable[..., Any]) -> None:
     execute("INSERT INTO alembic_version VALUES (?)", (head_revision(),))
 
 
-#: tables whose rows handlers may remember across requests of an in-memory store (Store.memo)
-MEMO_TABLES = ("dynamodb_tables", "s3_bucket", "s3_bucket_config")
+#: what handlers may remember across requests of an in-memory store (:attr:`Store.memos`), by
+#: section, and the tables it comes from: a section is emptied whenever a row of one of its
+#: tables is inserted or deleted, or updated in one of the columns named (any column: None)
+MEMO_SECTIONS: dict[str, dict[str, tuple[str, ...] | None]] = {
+    # tables' and buckets' configuration (:attr:`Store.memo`)
+    "config": {"dynamodb_tables": None, "s3_bucket": None, "s3_bucket_config": None},
+    # which object versions' bodies may be written over in place (S3 PutObject): their rows,
+    # links, parts and chunks, not their bytes nor the columns an overwrite rewrites
+    "s3_bodies": {
+        "s3_object": ("id", "bucket_id", "key", "version_id", "is_latest", "delete_marker", "blob_id"),
+        "s3_blob_chunk": None,
+        "s3_part": None,
+        "s3_chunk": ("id",),
+    },
+}
 
 
 def _watch_memo_tables(conn: sqlite3.Connection) -> None:
-    """Temporary triggers (this connection only, never in a snapshot) that empty
-    ``Store.memo`` whenever a row of :data:`MEMO_TABLES` is inserted, updated or deleted."""
-    for table in MEMO_TABLES:
-        for change in ("INSERT", "UPDATE", "DELETE"):
-            conn.execute(
-                f"CREATE TEMP TRIGGER IF NOT EXISTS awsmock_memo_{table}_{change.lower()} "
-                f'AFTER {change} ON main."{table}" BEGIN SELECT awsmock_forget(); END'
-            )
+    """Temporary triggers (this connection only, never in a snapshot) that empty a section of
+    ``Store.memos`` whenever a row of its tables changes (:data:`MEMO_SECTIONS`)."""
+    for section, tables in MEMO_SECTIONS.items():
+        for table, columns in tables.items():
+            of = "" if columns is None else " OF " + ", ".join(f'"{c}"' for c in columns)
+            for change in ("INSERT", "UPDATE", "DELETE"):
+                conn.execute(
+                    f"CREATE TEMP TRIGGER IF NOT EXISTS awsmock_memo_{section}_{table}_{change.lower()} "
+                    f'AFTER {change}{of if change == "UPDATE" else ""} ON main."{table}" '
+                    f"BEGIN SELECT awsmock_forget('{section}'); END"
+                )
+
+
+def _forget_all(memos: dict[str, dict[Any, Any]] | None) -> None:
+    for memo in (memos or {}).values():
+        memo.clear()
 
 
 _template_lock = threading.Lock()
@@ -311,8 +332,7 @@ class _SqliteTransaction:
                 try:
                     if tx.dbapi.in_transaction:
                         tx.dbapi.rollback()
-                        if store.memo:  # what the rolled-back writes let handlers remember
-                            store.memo.clear()
+                        _forget_all(store.memos)  # what the rolled-back writes let handlers remember
                 except BaseException:
                     fairy.invalidate()  # a broken connection: the pool makes a new one
                     raise
@@ -337,10 +357,12 @@ class Store:
         self._begin_sql: dict[bool, str | None] = {True: "BEGIN IMMEDIATE", False: "BEGIN"}
         #: SQLite connections between requests, per engine (write: True), outside the pool
         self._idle: dict[bool, list[Any]] = {True: [], False: []}  # (pool proxy, DB-API connection)
-        #: what handlers remember across requests of facts held in :data:`MEMO_TABLES` (e.g. a
-        #: DynamoDB table's schema): emptied whenever a row of those tables changes, a write
-        #: rolls back, or the content is replaced. In memory only (None otherwise: other
-        #: processes write to a shared database, so every request reads it again).
+        #: what handlers remember across requests, by section of :data:`MEMO_SECTIONS`: a
+        #: section is emptied whenever a row it comes from changes; all are when a write rolls
+        #: back or the content is replaced. In memory only (None otherwise: other processes
+        #: write to a shared database, so every request reads it again).
+        self.memos: dict[str, dict[Any, Any]] | None = None
+        #: the "config" section (e.g. a DynamoDB table's schema, an S3 bucket's settings)
         self.memo: dict[Any, Any] | None = None
         if self.in_memory:
             # one connection, one request at a time (the store's lock): no request needs a
@@ -354,14 +376,15 @@ class Store:
             # _begin_sql); raw_connection() turns it off for backups and restores
             conn.isolation_level = "DEFERRED"
             self._memory_conn = conn
-            memo = self.memo = {}
-            conn.create_function("awsmock_forget", 0, memo.clear)
+            memos = self.memos = {section: {} for section in MEMO_SECTIONS}
+            self.memo = memos["config"]
+            conn.create_function("awsmock_forget", 1, lambda section: memos[section].clear())
             _watch_memo_tables(conn)
             engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
             event.listen(engine, "begin", _begin_with("BEGIN"))
             # what a rolled-back write let a handler remember was never committed
-            event.listen(engine, "rollback", lambda _conn: memo.clear())
-            event.listen(engine, "rollback_savepoint", lambda _conn, _name, _ctx: memo.clear())
+            event.listen(engine, "rollback", lambda _conn: _forget_all(memos))
+            event.listen(engine, "rollback_savepoint", lambda _conn, _name, _ctx: _forget_all(memos))
             self._lock = threading.RLock()
             self.write_engine = self.read_engine = engine
         elif self.backend == "sqlite":
@@ -474,7 +497,7 @@ class Store:
                     memory.isolation_level = "DEFERRED"
                     # a restore or a wipe replaced the content (a backup fires no trigger; the
                     # temporary triggers themselves outlive it)
-                    self.memo.clear()  # type: ignore[union-attr]
+                    _forget_all(self.memos)
             else:
                 conn = self.write_engine.raw_connection()
                 try:

@@ -80,16 +80,18 @@ def test_an_in_memory_request_that_writes_is_still_one_transaction(write: bool) 
 
 
 def test_the_in_memory_memo_forgets_on_every_change_to_a_remembered_table(tmp_path: Path) -> None:
-    """``Store.memo``: kept across requests, emptied by a change to a row of MEMO_TABLES,
-    by a rollback of a write (what it let a handler remember was never committed), and by
-    raw access (restores, wipes); kept by other writes."""
+    """``Store.memo`` (the "config" section of ``Store.memos``): kept across requests,
+    emptied by a change to a row of its tables, by a rollback of a write (what it let a
+    handler remember was never committed), and by raw access (restores, wipes); kept by other
+    writes. Rollbacks and raw access empty every section."""
     from awsmock.models.awsmock import Setting as S
     from awsmock.models.dynamodb import DynamoTable
 
     tables = DynamoTable.__table__
     store = Store("sqlite://")
     memo = store.memo
-    assert memo is not None
+    assert memo is not None and store.memos is not None and memo is store.memos["config"]
+    bodies = store.memos["s3_bodies"]
     row = {"account_id": "1", "region": "r", "name": "t", "spec": "{}", "created": "2026-01-01 00:00:00"}
     try:
         memo["x"] = 1
@@ -106,9 +108,9 @@ def test_the_in_memory_memo_forgets_on_every_change_to_a_remembered_table(tmp_pa
         memo["x"] = 1
         with pytest.raises(RuntimeError), store.transaction() as tx:
             tx.execute(tables.update().values(spec='{"new": 1}'))
-            memo["x"] = 2  # remembered from the uncommitted row
+            memo["x"] = bodies["y"] = 2  # remembered from the uncommitted row
             raise RuntimeError("handler failed")
-        assert memo == {}
+        assert memo == bodies == {}
         with pytest.raises(RuntimeError), store.session() as s:  # the ORM's rollback
             s.execute(tables.update().values(spec='{"new": 1}'))
             memo["x"] = 3
@@ -121,10 +123,10 @@ def test_the_in_memory_memo_forgets_on_every_change_to_a_remembered_table(tmp_pa
             memo["x"] = 4
             nested.rollback()
             assert memo == {}
-        memo["x"] = 5
+        memo["x"] = bodies["y"] = 5
         with store.raw_connection():
             pass
-        assert memo == {}
+        assert memo == bodies == {}
         with store.transaction() as tx:
             tx.execute(tables.delete())  # the triggers still fire after raw access
             assert tx.execute(select(tables.c.spec)).fetchall() == []
@@ -133,7 +135,7 @@ def test_the_in_memory_memo_forgets_on_every_change_to_a_remembered_table(tmp_pa
         store.dispose()
     on_file = Store(f"sqlite:///{tmp_path / 'state.db'}")
     try:  # other processes may write a file: nothing is remembered across requests
-        assert on_file.memo is None
+        assert on_file.memo is None and on_file.memos is None
     finally:
         on_file.dispose()
 

@@ -309,7 +309,7 @@ _NULL_VERSION = and_(
 _CLAIMED_LINK = _LINKS.alias("claimed_link")
 #: a one-chunk body written over the chunk of the key's null version, when that version's blob
 #: is one chunk nobody else references (none of its rows then change but the chunk's bytes);
-#: returns that blob and its previous length (no row: there is no such version)
+#: returns that chunk, its blob and its previous length (no row: there is no such version)
 _OVERWRITE_NULL = (
     update(_CHUNKS)
     .where(
@@ -321,12 +321,15 @@ _OVERWRITE_NULL = (
     )
     .values(data=bindparam("data"))
     .returning(
+        _CHUNKS.c.id,
         *(
             select(column).where(_CLAIMED_LINK.c.chunk_id == _CHUNKS.c.id).scalar_subquery()
             for column in (_CLAIMED_LINK.c.blob_id, _CLAIMED_LINK.c.length)
-        )
+        ),
     )
 )
+#: :data:`_OVERWRITE_NULL` on a chunk known to be claimable (``Store.memos["s3_bodies"]``)
+_OVERWRITE_CHUNK = update(_CHUNKS).where(_CHUNKS.c.id == bindparam("chunk_id")).values(data=bindparam("data"))
 #: what a write changes on the null version it overwrites in place (never an indexed column)
 _REWRITE_NULL = (
     update(_OBJECTS)
@@ -355,22 +358,36 @@ class NullVersionOverwrite:
     replaces the key's (null) version: when that version's blob is one chunk nobody else
     references, a one-chunk body is written over it (one statement) and :func:`put_version`
     with ``replace`` rewrites the version's row, instead of inserting an object, a blob, a
-    chunk and a link and deleting the old ones. :attr:`blob_id`: the blob written over."""
+    chunk and a link and deleting the old ones. :attr:`blob_id`: the blob written over.
 
-    __slots__ = ("blob_id", "tx", "where")
+    An in-memory store remembers the chunks claimed (its ``"s3_bodies"`` memo, emptied by any
+    change to the rows that made them claimable), so that the next overwrite of the key
+    writes the chunk by its id instead of checking again that nothing else references it."""
+
+    __slots__ = ("blob_id", "claimable", "tx", "where")
 
     def __init__(self, ctx: RequestContext, bucket: AnyBucket, key: str) -> None:
         self.tx = ctx.tx
         self.where = {"b_id": bucket.id, "b_key": key}
+        memos = ctx.store.memos
+        self.claimable: dict[Any, Any] | None = None if memos is None else memos["s3_bodies"]
         self.blob_id: int | None = None
 
     def __call__(self, data: bytes) -> int | None:
-        row = self.tx.execute(_OVERWRITE_NULL, {**self.where, "data": data}).fetchone()
-        if row is None:
-            return None
-        blob_id, length = row
+        tx, claimable, key = self.tx, self.claimable, (self.where["b_id"], self.where["b_key"])
+        known = None if claimable is None else claimable.get(key)
+        if known is not None:
+            chunk_id, blob_id, length = known
+            tx.execute(_OVERWRITE_CHUNK, {"chunk_id": chunk_id, "data": data})
+        else:
+            row = tx.execute(_OVERWRITE_NULL, {**self.where, "data": data}).fetchone()
+            if row is None:
+                return None
+            chunk_id, blob_id, length = row
         if length != len(data):
-            storage.resize(self.tx, blob_id, len(data))
+            storage.resize(tx, blob_id, len(data))  # (a change the memo forgets)
+        if claimable is not None:
+            claimable[key] = (chunk_id, blob_id, len(data))
         self.blob_id = int(blob_id)
         return self.blob_id
 
