@@ -23,6 +23,7 @@ Benchmark only: moto is a peer to compare against, never imported by awsmock.
 from __future__ import annotations
 
 import argparse
+import base64
 import functools
 import hashlib
 import io
@@ -32,6 +33,7 @@ import statistics
 import sys
 import time
 import uuid
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -142,16 +144,35 @@ def _canned(operation: str) -> tuple[int, dict[str, str], bytes]:
     etag = '"' + hashlib.md5(PAYLOAD).hexdigest() + '"'
     json10 = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": str(uuid.uuid4())}
     if operation in ("CreateBucket", "PutObject"):
-        return 200, {"ETag": etag, "x-amz-request-id": "R"}, b""
+        if MINIMAL_FLOOR:
+            return 200, {"ETag": etag, "x-amz-request-id": "R"}, b""
+        # what S3 answers a PutObject of PAYLOAD that botocore sent with its default CRC32
+        return 200, {**_S3_COMMON, "ETag": etag, **_S3_STORED, "Content-Length": "0"}, b""
     if operation == "GetObject":
+        if MINIMAL_FLOOR:
+            return (
+                200,
+                {
+                    "ETag": etag,
+                    "Content-Length": str(len(PAYLOAD)),
+                    "Content-Type": "binary/octet-stream",
+                    "Last-Modified": "Tue, 24 Nov 2026 00:00:00 GMT",
+                    "x-amz-request-id": "R",
+                },
+                PAYLOAD,
+            )
+        # botocore asks for the checksum (x-amz-checksum-mode: ENABLED) and checks the body
+        # against it, as it would against S3
         return (
             200,
             {
-                "ETag": etag,
-                "Content-Length": str(len(PAYLOAD)),
-                "Content-Type": "binary/octet-stream",
+                **_S3_COMMON,
                 "Last-Modified": "Tue, 24 Nov 2026 00:00:00 GMT",
-                "x-amz-request-id": "R",
+                "ETag": etag,
+                **_S3_STORED,
+                "Accept-Ranges": "bytes",
+                "Content-Type": "binary/octet-stream",
+                "Content-Length": str(len(PAYLOAD)),
             },
             PAYLOAD,
         )
@@ -177,6 +198,24 @@ def _canned(operation: str) -> tuple[int, dict[str, str], bytes]:
             ).encode(),
         )
     return 200, json10, b"{}"
+
+
+#: the headers of every S3 answer, as S3 sends them
+_S3_COMMON = {
+    "x-amz-id-2": "yd8n7sQbcv8DXtx3wRzRVHq3U6Khv9HUCTl7hYsJyVsXVn0fYZcaR3ixdsWoLCbO1DoOtDBVm5o=",
+    "x-amz-request-id": "4442587FB7D0A2F9",
+    "Date": "Tue, 24 Nov 2026 00:00:00 GMT",
+    "Server": "AmazonS3",
+}
+#: what S3 says of a stored PAYLOAD: default encryption and the CRC32 botocore sent with it
+_S3_STORED = {
+    "x-amz-server-side-encryption": "AES256",
+    "x-amz-checksum-crc32": base64.b64encode(zlib.crc32(PAYLOAD).to_bytes(4, "big")).decode(),
+    "x-amz-checksum-type": "FULL_OBJECT",
+}
+#: ``--minimal-floor``: the floor's S3 answers carry only ETag and a request id (and the size
+#: and type of a GetObject), as before 2026-12-04 (comparisons with older results)
+MINIMAL_FLOOR = False
 
 
 def floor_client(service: str) -> Any:
@@ -270,7 +309,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--activations", type=int, default=20)
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument(
+        "--minimal-floor",
+        action="store_true",
+        help="S3 floor answers without the headers S3 sends (older runs)",
+    )
     args = ap.parse_args(argv)
+    global MINIMAL_FLOOR
+    MINIMAL_FLOOR = args.minimal_floor
 
     results: dict[str, Any] = {"calls": args.calls, "repeat": args.repeat}
 
