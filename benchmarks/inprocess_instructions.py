@@ -41,6 +41,7 @@ sys.path.insert(0, {here!r})
 import inprocess_bench as B
 
 mode, index, calls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+B.MINIMAL_FLOOR = sys.argv[4:] == ["minimal"]
 name, service, setup, call = B.WORKLOADS[index]
 if mode == "floor":
     c = B.floor_client(service)
@@ -94,7 +95,7 @@ for _ in range(calls):
 """
 
 
-def instructions(script: Path, mode: str, index: int, calls: int) -> int:
+def instructions(script: Path, mode: str, index: int, calls: int, minimal_floor: bool = False) -> int:
     out = subprocess.run(
         [
             "valgrind",
@@ -106,6 +107,7 @@ def instructions(script: Path, mode: str, index: int, calls: int) -> int:
             mode,
             str(index),
             str(calls),
+            *(["minimal"] if minimal_floor else []),
         ],
         capture_output=True,
         text=True,
@@ -120,8 +122,9 @@ def instructions(script: Path, mode: str, index: int, calls: int) -> int:
     return int(m.group(1).replace(",", ""))
 
 
-def per_call(script: Path, mode: str, index: int, calls: int) -> float:
-    return (instructions(script, mode, index, calls) - instructions(script, mode, index, 0)) / calls
+def per_call(script: Path, mode: str, index: int, calls: int, minimal_floor: bool = False) -> float:
+    counts = [instructions(script, mode, index, n, minimal_floor) for n in (calls, 0)]
+    return (counts[0] - counts[1]) / calls
 
 
 def main() -> int:
@@ -129,6 +132,11 @@ def main() -> int:
     ap.add_argument("--calls", type=int, default=400)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument(
+        "--minimal-floor",
+        action="store_true",
+        help="S3 floor answers without the headers S3 sends (older runs)",
+    )
     args = ap.parse_args()
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (apt-get install valgrind)", file=sys.stderr)
@@ -142,7 +150,7 @@ def main() -> int:
         script.write_text(CHILD.format(here=str(HERE)))
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             futures = {
-                (mode, i): pool.submit(per_call, script, mode, i, args.calls)
+                (mode, i): pool.submit(per_call, script, mode, i, args.calls, args.minimal_floor)
                 for i in range(len(workloads))
                 for mode in MODES
             }
