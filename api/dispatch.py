@@ -162,6 +162,8 @@ class Dispatcher:
                 response.headers.update(ctx.response_headers)
             if ctx.response_status is not None:
                 response.status = ctx.response_status
+            if ctx.response_body is not None:
+                response.body, response.headers["Content-Type"] = ctx.response_body
             return response
         except AwsError as err:
             return proto.serialize_error(model, operation, err, request_id)

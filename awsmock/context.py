@@ -72,6 +72,8 @@ class RequestContext:
     response_headers: dict[str, str] = field(default_factory=dict)
     #: overrides the success status the protocol chose (S3 206 Partial Content, 202 Accepted)
     response_status: int | None = None
+    #: replaces the body the protocol serialized, with its Content-Type (S3's POST 201 answer)
+    response_body: tuple[bytes, str] | None = None
     final_attempt: bool = False
     _after_commit: list[Callable[[], Any]] = field(default_factory=list)
 
@@ -116,6 +118,7 @@ class RequestContext:
             "query": query,
             "response_headers": {},
             "response_status": None,
+            "response_body": None,
             "final_attempt": final_attempt,
             "_after_commit": [],
         }

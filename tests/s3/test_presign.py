@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 import requests
@@ -97,12 +98,24 @@ def test_presigned_post(srv_s3: tuple[ServerProcess, Any, str]) -> None:
     assert r.status_code == 403 and "Extra input fields: x-amz-meta-extra" in r.text
     created = s3.generate_presigned_post(
         bucket,
-        "c.txt",
+        "dir/c & d.txt",
         Fields={"success_action_status": "201"},
         Conditions=[{"success_action_status": "201"}],
     )
     r = requests.post(created["url"], data=created["fields"], files={"file": ("c.txt", b"c")}, timeout=30)
-    assert r.status_code == 201
+    assert r.status_code == 201 and r.headers["Content-Type"] == "application/xml"
+    doc = ElementTree.fromstring(r.content)
+    location = f"/{bucket}/dir%2Fc%20%26%20d.txt"
+    assert doc.tag == "PostResponse" and [e.tag for e in doc] == ["Location", "Bucket", "Key", "ETag"]
+    assert doc.findtext("Location", "").endswith(location) and r.headers["Location"] == doc.findtext(
+        "Location"
+    )
+    assert (doc.findtext("Bucket"), doc.findtext("Key")) == (bucket, "dir/c & d.txt")
+    assert (
+        doc.findtext("ETag")
+        == s3.head_object(Bucket=bucket, Key="dir/c & d.txt")["ETag"]
+        == r.headers["ETag"]
+    )
     expired = s3.generate_presigned_post(bucket, "late.txt", ExpiresIn=-10)
     r = requests.post(expired["url"], data=expired["fields"], files={"file": ("x", b"x")}, timeout=30)
     assert r.status_code == 403 and "Policy expired" in r.text

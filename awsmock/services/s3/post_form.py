@@ -15,8 +15,9 @@ import datetime as dt
 import json
 import re
 from typing import Any
-from urllib.parse import unquote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
+from awsmock.api.protocols.xml import escape_text
 from awsmock.api.wire import WireRequest
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
@@ -191,15 +192,22 @@ def check_policy(ctx: RequestContext, bucket_name: str, form: dict[str, Any]) ->
 
 
 def finish(ctx: RequestContext, bucket_name: str, form: dict[str, Any], etag: str) -> None:
-    """The success status (204 by default, ``success_action_status``) or a 303 redirect."""
+    """The success status (204 by default, ``success_action_status``) or a 303 redirect; a
+    201 carries a ``PostResponse`` document, as S3 sends it."""
     fields = form["fields"]
+    key = form["key"]
     redirect = fields.get("success_action_redirect") or fields.get("redirect")
     if redirect:
         sep = "&" if "?" in redirect else "?"
-        query = urlencode({"bucket": bucket_name, "key": form["key"], "etag": etag})
+        query = urlencode({"bucket": bucket_name, "key": key, "etag": etag})
         ctx.response_status = 303
         ctx.response_headers["Location"] = f"{redirect}{sep}{query}"
         return
     status = fields.get("success_action_status")
     ctx.response_status = int(status) if status in ("200", "201") else 204
-    ctx.response_headers["Location"] = f"{ctx.endpoint}/{bucket_name}/{form['key']}"
+    location = ctx.response_headers["Location"] = f"{ctx.endpoint}/{bucket_name}/{quote(key, safe='')}"
+    if ctx.response_status == 201:
+        parts = (("Location", location), ("Bucket", bucket_name), ("Key", key), ("ETag", etag))
+        body = "".join(f"<{name}>{escape_text(value)}</{name}>" for name, value in parts)
+        document = f'<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse>{body}</PostResponse>'
+        ctx.response_body = (document.encode(), "application/xml")
