@@ -10,6 +10,8 @@
   index seeks ``(table_id, index_name, ih, ipk, isk, pk, sk)``; written in the item's transaction.
 * ``dynamodb_streams`` / ``dynamodb_stream_records``: streams and their change records.
 * ``dynamodb_transaction_tokens``: ClientRequestToken idempotency for TransactWriteItems.
+* ``dynamodb_backups`` / ``dynamodb_backup_items``: on-demand backups: the table's ``spec`` and
+  its items (keyed as in ``dynamodb_items``) as they were when the backup was made.
 """
 
 from __future__ import annotations
@@ -117,3 +119,28 @@ class DynamoTransactionToken(RegionScoped, Base):
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     digest: Mapped[str] = mapped_column(String(64))
     created: Mapped[dt.datetime]
+
+
+class DynamoBackup(RegionScoped, Base):
+    __tablename__ = "dynamodb_backups"
+
+    arn: Mapped[str] = mapped_column(String(512), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    table_name: Mapped[str] = mapped_column(String(255), index=True)
+    spec: Mapped[str] = mapped_column(Text)
+    created: Mapped[dt.datetime]
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    item_count: Mapped[int] = mapped_column(BigInteger)
+
+
+class DynamoBackupItem(Base):
+    __tablename__ = "dynamodb_backup_items"
+
+    backup_arn: Mapped[str] = mapped_column(
+        ForeignKey("dynamodb_backups.arn", ondelete="CASCADE"), primary_key=True
+    )
+    h: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    pk: Mapped[str] = mapped_column(Text, primary_key=True)
+    sk: Mapped[bytes] = mapped_column(LargeBinary, primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)

@@ -7,6 +7,7 @@ request's transaction. Reads treat items whose TTL has passed as absent; writes 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -193,15 +194,21 @@ def _refresh_entries(
 
 def rebuild_index(ctx: RequestContext, table: TableInfo, index_name: str) -> None:
     """Backfill one (new) index from every item of the table."""
-    session = ctx.session
     only = {index_name: table.indexes[index_name]}
     probe = TableInfo(**{**table.__dict__, "indexes": only})
-    rows = session.execute(
+    rows = ctx.session.execute(
         select(ITEMS.c.h, ITEMS.c.pk, ITEMS.c.sk, ITEMS.c.data).where(ITEMS.c.table_id == table.id)
     )
+    add_index_entries(ctx, probe, rows)
+
+
+def add_index_entries(ctx: RequestContext, table: TableInfo, rows: Iterable[Any]) -> None:
+    """The index entries of ``table``'s items stored as ``rows`` of ``(h, pk, sk, data)``,
+    inserted 500 at a time."""
+    session = ctx.session
     batch: list[dict[str, Any]] = []
     for h, pk, sk, data in rows:
-        batch.extend(index_entries(probe, (h, pk, sk), load_item(data)))
+        batch.extend(index_entries(table, (h, pk, sk), load_item(data)))
         if len(batch) >= 500:
             session.execute(insert(ENTRIES), batch)
             batch = []

@@ -36,7 +36,8 @@ def _load(ctx: RequestContext, name: str) -> TableInfo:
     return info
 
 
-def _save(ctx: RequestContext, info: TableInfo, spec: dict[str, Any]) -> TableInfo:
+def save_spec(ctx: RequestContext, info: TableInfo, spec: dict[str, Any]) -> TableInfo:
+    """Store ``spec`` as the table's definition; returns the table as it now is."""
     ctx.session.execute(update(TABLES).where(TABLES.c.id == info.id).values(spec=json.dumps(spec)))
     forget_table(ctx, info.name)
     return info_from_spec(info.id, spec)
@@ -261,6 +262,12 @@ def describe(ctx: RequestContext, info: TableInfo, status: str = "ACTIVE") -> di
         out["SSEDescription"] = {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key_arn}
     if spec.get("TableClass"):
         out["TableClassSummary"] = {"TableClass": spec["TableClass"]}
+    restore = spec.get("RestoreSummary")
+    if restore:
+        out["RestoreSummary"] = {
+            **restore,
+            "RestoreDateTime": dt.datetime.fromisoformat(restore["RestoreDateTime"]),
+        }
     return out
 
 
@@ -482,7 +489,7 @@ def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         spec["TableClass"] = params["TableClass"]
     if "DeletionProtectionEnabled" in params:
         spec["DeletionProtectionEnabled"] = bool(params["DeletionProtectionEnabled"])
-    new_info = _save(ctx, info, spec)
+    new_info = save_spec(ctx, info, spec)
     for iname in dropped_indexes:
         storage.drop_index(ctx, new_info, iname)
     for iname in created_indexes:
@@ -519,7 +526,7 @@ def update_ttl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         )
     spec = dict(info.spec)
     spec["TTL"] = {"Enabled": enabled, "AttributeName": attr}
-    new_info = _save(ctx, info, spec)
+    new_info = save_spec(ctx, info, spec)
     storage.refresh_expiry(ctx, new_info)
     return {"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attr}}
 
@@ -549,7 +556,7 @@ def tag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         raise DynamoValidation(
             "One or more parameter values were invalid: The number of tags exceeds the limit of 50"
         )  # pragma: no cover
-    _save(ctx, info, {**info.spec, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]})
+    save_spec(ctx, info, {**info.spec, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]})
     return {}
 
 
@@ -558,7 +565,7 @@ def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     info = _by_arn(ctx, params["ResourceArn"])
     drop = set(params["TagKeys"])
     tags = [t for t in info.spec.get("Tags") or [] if t["Key"] not in drop]
-    _save(ctx, info, {**info.spec, "Tags": tags})
+    save_spec(ctx, info, {**info.spec, "Tags": tags})
     return {}
 
 
@@ -624,5 +631,5 @@ def update_continuous_backups(ctx: RequestContext, params: dict[str, Any]) -> di
     if pitr["Enabled"]:
         pitr["Since"] = ctx.now.isoformat()
         pitr["Days"] = int(want.get("RecoveryPeriodInDays") or 35)
-    info = _save(ctx, info, {**info.spec, "PITR": pitr})
+    info = save_spec(ctx, info, {**info.spec, "PITR": pitr})
     return {"ContinuousBackupsDescription": _backups(ctx, info)}

@@ -1,0 +1,269 @@
+"""On-demand backups: CreateBackup, DescribeBackup, ListBackups, DeleteBackup and
+RestoreTableFromBackup. A backup keeps the table's definition and a copy of its items (copied
+in the database, one statement); a restore makes a new table from the definition, with the
+request's overrides, and copies the items back, rebuilding its secondary indexes. As on AWS,
+a restored table has no stream, TTL or tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from typing import Any
+
+from sqlalchemy import delete, func, insert, literal, select
+
+from awsmock.context import RequestContext
+from awsmock.errors import AwsError
+from awsmock.models.dynamodb import DynamoBackup, DynamoBackupItem
+from awsmock.registry import handler
+
+from .errors import ResourceNotFound, invalid
+from .schema import find_table, table_name_of
+from .storage import ITEMS, add_index_entries
+from .tables import create_table, describe, save_spec
+
+BACKUPS = DynamoBackup.__table__
+BACKUP_ITEMS = DynamoBackupItem.__table__
+#: ListBackups: at most this many summaries per page
+MAX_PAGE = 100
+
+
+class BackupNotFound(AwsError):
+    code = "BackupNotFoundException"
+
+
+class TableAlreadyExists(AwsError):
+    code = "TableAlreadyExistsException"
+
+
+def _table_not_found(name: str) -> ResourceNotFound:
+    return ResourceNotFound(f"Table not found: {table_name_of(name)}", code="TableNotFoundException")
+
+
+def _row(ctx: RequestContext, arn: str) -> Any:
+    row = ctx.session.execute(
+        select(BACKUPS).where(
+            BACKUPS.c.arn == arn, BACKUPS.c.account_id == ctx.account_id, BACKUPS.c.region == ctx.region
+        )
+    ).first()
+    if row is None:
+        raise BackupNotFound(f"Backup not found: {arn}")
+    return row
+
+
+def _details(row: Any, status: str = "AVAILABLE") -> dict[str, Any]:
+    return {
+        "BackupArn": row.arn,
+        "BackupName": row.name,
+        "BackupSizeBytes": int(row.size_bytes),
+        "BackupStatus": status,
+        "BackupType": "USER",
+        "BackupCreationDateTime": row.created,
+    }
+
+
+def _throughput(tp: dict[str, Any] | None) -> dict[str, int]:
+    tp = tp or {}
+    return {
+        "ReadCapacityUnits": int(tp.get("ReadCapacityUnits") or 0),
+        "WriteCapacityUnits": int(tp.get("WriteCapacityUnits") or 0),
+    }
+
+
+def _description(row: Any, status: str = "AVAILABLE") -> dict[str, Any]:
+    spec = json.loads(row.spec)
+    source: dict[str, Any] = {
+        "TableName": row.table_name,
+        "TableId": spec["TableId"],
+        "TableArn": spec["TableArn"],
+        "TableSizeBytes": int(row.size_bytes),
+        "KeySchema": spec["KeySchema"],
+        "TableCreationDateTime": dt.datetime.fromisoformat(spec["Created"]),
+        "ProvisionedThroughput": _throughput(spec.get("ProvisionedThroughput")),
+        "ItemCount": int(row.item_count),
+        "BillingMode": spec.get("BillingMode") or "PROVISIONED",
+    }
+    features: dict[str, Any] = {}
+    if spec.get("LocalSecondaryIndexes"):
+        features["LocalSecondaryIndexes"] = [
+            {k: ix[k] for k in ("IndexName", "KeySchema", "Projection")}
+            for ix in spec["LocalSecondaryIndexes"]
+        ]
+    if spec.get("GlobalSecondaryIndexes"):
+        features["GlobalSecondaryIndexes"] = [
+            {
+                **{k: ix[k] for k in ("IndexName", "KeySchema", "Projection")},
+                "ProvisionedThroughput": _throughput(ix.get("ProvisionedThroughput")),
+            }
+            for ix in spec["GlobalSecondaryIndexes"]
+        ]
+    stream = spec.get("StreamSpecification")
+    if stream and stream.get("StreamEnabled"):
+        features["StreamDescription"] = stream
+    ttl = spec.get("TTL") or {}
+    if ttl.get("Enabled"):
+        features["TimeToLiveDescription"] = {
+            "TimeToLiveStatus": "ENABLED",
+            "AttributeName": ttl["AttributeName"],
+        }
+    return {
+        "BackupDetails": _details(row, status),
+        "SourceTableDetails": source,
+        "SourceTableFeatureDetails": features,
+    }
+
+
+@handler("dynamodb", "CreateBackup")
+def create_backup(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    info = find_table(ctx, params["TableName"])
+    if info is None:
+        raise _table_not_found(params["TableName"])
+    created = ctx.now.replace(microsecond=ctx.now.microsecond // 1000 * 1000)
+    stamp = int(created.timestamp() * 1000)
+    arn = f"{info.arn}/backup/{stamp:014d}-{secrets.token_hex(4)}"
+    session = ctx.session
+    count, size = session.execute(
+        select(func.count(), func.coalesce(func.sum(ITEMS.c.size), 0)).where(ITEMS.c.table_id == info.id)
+    ).one()
+    session.execute(
+        insert(BACKUPS).values(
+            arn=arn,
+            name=params["BackupName"],
+            table_name=info.name,
+            spec=json.dumps(info.spec),
+            created=created,
+            size_bytes=int(size),
+            item_count=int(count),
+            account_id=ctx.account_id,
+            region=ctx.region,
+        )
+    )
+    copied = select(literal(arn), ITEMS.c.h, ITEMS.c.pk, ITEMS.c.sk, ITEMS.c.data, ITEMS.c.size)
+    session.execute(
+        insert(BACKUP_ITEMS).from_select(
+            ["backup_arn", "h", "pk", "sk", "data", "size"], copied.where(ITEMS.c.table_id == info.id)
+        )
+    )
+    return {"BackupDetails": _details(_row(ctx, arn), "CREATING")}
+
+
+@handler("dynamodb", "DescribeBackup")
+def describe_backup(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return {"BackupDescription": _description(_row(ctx, params["BackupArn"]))}
+
+
+@handler("dynamodb", "DeleteBackup")
+def delete_backup(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    row = _row(ctx, params["BackupArn"])
+    ctx.session.execute(delete(BACKUP_ITEMS).where(BACKUP_ITEMS.c.backup_arn == row.arn))
+    ctx.session.execute(delete(BACKUPS).where(BACKUPS.c.arn == row.arn))
+    return {"BackupDescription": _description(row, "DELETED")}
+
+
+@handler("dynamodb", "ListBackups")
+def list_backups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    limit = int(params.get("Limit") or MAX_PAGE)
+    if params.get("BackupType") in ("SYSTEM", "AWS_BACKUP"):  # awsmock makes user backups only
+        return {"BackupSummaries": []}
+    query = select(BACKUPS).where(BACKUPS.c.account_id == ctx.account_id, BACKUPS.c.region == ctx.region)
+    if params.get("TableName"):
+        query = query.where(BACKUPS.c.table_name == table_name_of(params["TableName"]))
+    if params.get("TimeRangeLowerBound") is not None:
+        query = query.where(BACKUPS.c.created >= params["TimeRangeLowerBound"])
+    if params.get("TimeRangeUpperBound") is not None:
+        query = query.where(BACKUPS.c.created < params["TimeRangeUpperBound"])
+    rows = ctx.session.execute(query.order_by(BACKUPS.c.created, BACKUPS.c.arn)).all()
+    start = params.get("ExclusiveStartBackupArn")
+    if start:
+        arns = [r.arn for r in rows]
+        if start not in arns:
+            raise invalid(f"Invalid ExclusiveStartBackupArn: {start}")
+        rows = rows[arns.index(start) + 1 :]
+    page = rows[:limit]
+    out: dict[str, Any] = {
+        "BackupSummaries": [
+            {
+                "TableName": r.table_name,
+                "TableId": json.loads(r.spec)["TableId"],
+                "TableArn": json.loads(r.spec)["TableArn"],
+                **_details(r),
+            }
+            for r in page
+        ]
+    }
+    if len(rows) > limit:
+        out["LastEvaluatedBackupArn"] = page[-1].arn
+    return out
+
+
+def _restored_params(spec: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """CreateTable's parameters for the table a backup's ``spec`` restores to, with the
+    request's overrides (no stream, TTL or tags: AWS does not restore them)."""
+    billing = params.get("BillingModeOverride") or spec.get("BillingMode") or "PROVISIONED"
+    out: dict[str, Any] = {
+        "TableName": params["TargetTableName"],
+        "KeySchema": spec["KeySchema"],
+        "AttributeDefinitions": spec["AttributeDefinitions"],
+        "BillingMode": billing,
+    }
+    if billing == "PROVISIONED":
+        out["ProvisionedThroughput"] = params.get("ProvisionedThroughputOverride") or _throughput(
+            spec.get("ProvisionedThroughput")
+        )
+    lsis = params.get("LocalSecondaryIndexOverride", spec.get("LocalSecondaryIndexes"))
+    if lsis:
+        out["LocalSecondaryIndexes"] = [
+            {k: ix[k] for k in ("IndexName", "KeySchema", "Projection")} for ix in lsis
+        ]
+    gsis = params.get("GlobalSecondaryIndexOverride", spec.get("GlobalSecondaryIndexes"))
+    if gsis:
+        out["GlobalSecondaryIndexes"] = [
+            {
+                **{k: ix[k] for k in ("IndexName", "KeySchema", "Projection")},
+                **(
+                    {"ProvisionedThroughput": ix.get("ProvisionedThroughput") or _throughput(None)}
+                    if billing == "PROVISIONED"
+                    else {}
+                ),
+            }
+            for ix in gsis
+        ]
+    sse = params.get("SSESpecificationOverride", spec.get("SSESpecification"))
+    if sse:
+        out["SSESpecification"] = sse
+    if spec.get("TableClass"):
+        out["TableClass"] = spec["TableClass"]
+    return out
+
+
+@handler("dynamodb", "RestoreTableFromBackup")
+def restore_table_from_backup(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    row = _row(ctx, params["BackupArn"])
+    target = params["TargetTableName"]
+    if find_table(ctx, target) is not None:
+        raise TableAlreadyExists(f"Table already exists: {target}")
+    spec = json.loads(row.spec)
+    create_table(ctx, _restored_params(spec, params))
+    info = find_table(ctx, target)
+    assert info is not None
+    session = ctx.session
+    copied = select(
+        literal(info.id),
+        BACKUP_ITEMS.c.h,
+        BACKUP_ITEMS.c.pk,
+        BACKUP_ITEMS.c.sk,
+        BACKUP_ITEMS.c.data,
+        BACKUP_ITEMS.c.size,
+    ).where(BACKUP_ITEMS.c.backup_arn == row.arn)
+    session.execute(insert(ITEMS).from_select(["table_id", "h", "pk", "sk", "data", "size"], copied))
+    if info.indexes:
+        stored = select(BACKUP_ITEMS.c.h, BACKUP_ITEMS.c.pk, BACKUP_ITEMS.c.sk, BACKUP_ITEMS.c.data)
+        add_index_entries(ctx, info, session.execute(stored.where(BACKUP_ITEMS.c.backup_arn == row.arn)))
+    summary = {
+        "SourceBackupArn": row.arn,
+        "SourceTableArn": spec["TableArn"],
+        "RestoreDateTime": ctx.now.isoformat(),
+        "RestoreInProgress": False,
+    }
+    return {"TableDescription": describe(ctx, save_spec(ctx, info, {**info.spec, "RestoreSummary": summary}))}
