@@ -1,8 +1,10 @@
 """Developer tools: ``python -m awsmock.devtools regen-migration``.
 
-Until the first release the schema has a single Alembic revision (``0001_initial``), rewritten
-from the ORM metadata whenever tables change. After a release, new revisions are added normally
-(``alembic revision --autogenerate``) and this tool is retired.
+``0001_initial`` was rewritten from the ORM metadata whenever tables changed, until data dirs
+made by earlier builds had to keep working: since ``0002_dynamodb_backups`` (2026-12-04) it is
+frozen, and a change of tables is a new revision file under ``migrations/versions``.
+``regen-migration`` then writes the whole schema, as 0001 would be, to a temporary file
+instead (the operations a new revision copies).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from awsmock.models import Base, load_all
-from awsmock.store import MIGRATIONS_DIR
+from awsmock.store import MIGRATIONS_DIR, head_revision
 
 INITIAL = MIGRATIONS_DIR / "versions" / "0001_initial.py"
 
@@ -61,6 +63,10 @@ def regen_migration() -> Path:
     down = render_python_code(migrations.downgrade_ops, **opts)  # type: ignore[arg-type]
     text = TEMPLATE.format(upgrade=_indent(up), downgrade=_indent(down))
     text = text.replace("awsmock.models.base.UTCDateTime()", "awsmock.models.UTCDateTime()")
+    if head_revision() != "0001_initial":  # frozen: later revisions build on it
+        target = Path(tempfile.gettempdir()) / "awsmock_schema_from_metadata.py"
+        target.write_text(text)
+        return target
     INITIAL.write_text(text)
     return INITIAL
 

@@ -32,23 +32,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('name', name=op.f('pk_awsmock_snapshot')),
     info={'service': 'awsmock'}
     )
-    op.create_table('dynamodb_backups',
-    sa.Column('arn', sa.String(length=512), nullable=False),
-    sa.Column('name', sa.String(length=255), nullable=False),
-    sa.Column('table_name', sa.String(length=255), nullable=False),
-    sa.Column('spec', sa.Text(), nullable=False),
-    sa.Column('created', awsmock.models.UTCDateTime(), nullable=False),
-    sa.Column('size_bytes', sa.BigInteger(), nullable=False),
-    sa.Column('item_count', sa.BigInteger(), nullable=False),
-    sa.Column('region', sa.String(length=32), nullable=False),
-    sa.Column('account_id', sa.String(length=12), nullable=False),
-    sa.PrimaryKeyConstraint('arn', name=op.f('pk_dynamodb_backups')),
-    info={'service': 'dynamodb'}
-    )
-    with op.batch_alter_table('dynamodb_backups', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_dynamodb_backups_account_id'), ['account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_dynamodb_backups_table_name'), ['table_name'], unique=False)
-
     op.create_table('dynamodb_streams',
     sa.Column('arn', sa.String(length=512), nullable=False),
     sa.Column('table_name', sa.String(length=255), nullable=False),
@@ -367,17 +350,6 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['name'], ['awsmock_snapshot.name'], name=op.f('fk_awsmock_snapshot_chunk_name_awsmock_snapshot'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('name', 'seq', name=op.f('pk_awsmock_snapshot_chunk')),
     info={'service': 'awsmock'}
-    )
-    op.create_table('dynamodb_backup_items',
-    sa.Column('backup_arn', sa.String(length=512), nullable=False),
-    sa.Column('h', sa.BigInteger(), autoincrement=False, nullable=False),
-    sa.Column('pk', sa.Text(), nullable=False),
-    sa.Column('sk', sa.LargeBinary(), nullable=False),
-    sa.Column('data', sa.Text(), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['backup_arn'], ['dynamodb_backups.arn'], name=op.f('fk_dynamodb_backup_items_backup_arn_dynamodb_backups'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('backup_arn', 'h', 'pk', 'sk', name=op.f('pk_dynamodb_backup_items')),
-    info={'service': 'dynamodb'}
     )
     op.create_table('dynamodb_items',
     sa.Column('table_id', sa.Integer(), nullable=False),
@@ -765,7 +737,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_dynamodb_items_expires', sqlite_where=sa.text('expires IS NOT NULL'), postgresql_where=sa.text('expires IS NOT NULL'))
 
     op.drop_table('dynamodb_items')
-    op.drop_table('dynamodb_backup_items')
     op.drop_table('awsmock_snapshot_chunk')
     with op.batch_alter_table('sts_credential', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sts_credential_account_id'))
@@ -849,10 +820,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_dynamodb_streams_account_id'))
 
     op.drop_table('dynamodb_streams')
-    with op.batch_alter_table('dynamodb_backups', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_dynamodb_backups_table_name'))
-        batch_op.drop_index(batch_op.f('ix_dynamodb_backups_account_id'))
-
-    op.drop_table('dynamodb_backups')
     op.drop_table('awsmock_snapshot')
     op.drop_table('awsmock_setting')

@@ -37,3 +37,49 @@ def test_db_upgrade_and_current_from_the_cli(tmp_path: Path) -> None:
     assert cli("db", "current") == "(empty database)"
     assert cli("db", "upgrade") == head_revision()
     assert cli("db", "current") == head_revision()
+
+
+def test_a_data_dir_made_at_the_initial_revision_is_upgraded_and_keeps_its_state(tmp_path: Path) -> None:
+    """0001_initial is frozen: a data dir an earlier build made gains later tables on start,
+    and what it held stays."""
+    import datetime as dt
+
+    import boto3
+
+    import awsmock
+    from awsmock.models.s3 import S3Bucket
+    from awsmock.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'awsmock.db'}")
+    try:
+        upgrade_database(store.write_engine, "0001_initial")
+        assert store.current_revision() == "0001_initial"
+        with store.session(write=True) as session:  # state an earlier build left
+            session.add(
+                S3Bucket(
+                    name="made-earlier",
+                    account_id="123456789012",
+                    region="us-east-1",
+                    created=dt.datetime.now(dt.UTC),
+                )
+            )
+    finally:
+        store.dispose()
+    with awsmock.mock_aws(data_dir=tmp_path):
+        assert [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]] == ["made-earlier"]
+        ddb = boto3.client("dynamodb", region_name="us-east-1")
+        ddb.create_table(
+            TableName="old",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        ddb.put_item(TableName="old", Item={"pk": {"S": "kept"}})
+        arn = ddb.create_backup(TableName="old", BackupName="after-upgrade")["BackupDetails"]["BackupArn"]
+        ddb.restore_table_from_backup(TargetTableName="new", BackupArn=arn)
+        assert ddb.get_item(TableName="new", Key={"pk": {"S": "kept"}})["Item"] == {"pk": {"S": "kept"}}
+    upgraded = Store(f"sqlite:///{tmp_path / 'awsmock.db'}")
+    try:
+        assert upgraded.current_revision() == head_revision() != "0001_initial"
+    finally:
+        upgraded.dispose()
