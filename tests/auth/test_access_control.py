@@ -303,6 +303,34 @@ def test_bucket_policy_grants_access(mode: Mode) -> None:
     assert error_of(lambda: s3.delete_object(Bucket="shared-bucket", Key="doc.txt"))[0] == "AccessDenied"
 
 
+def test_a_table_policy_grants_and_denies(mode: Mode) -> None:
+    mode.begin(7)  # the seven setup actions below; then every request is authorized
+    root = mode.client("dynamodb")
+    table_arn = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/shared-table"
+    user = f"arn:aws:iam::{ACCOUNT}:user/"
+    root.create_table(
+        TableName="shared-table",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        ResourcePolicy=policy(
+            {**allow("dynamodb:GetItem", table_arn), "Principal": {"AWS": user + "frank"}},
+            {**deny("dynamodb:DeleteItem", table_arn), "Principal": {"AWS": user + "gus"}},
+        ),
+    )
+    root.put_item(TableName="shared-table", Item={"pk": {"S": "k"}})
+    iam = mode.client("iam")
+    frank = mode.client("dynamodb", user_with_key(iam, "frank"))  # no identity policy
+    gus = mode.client("dynamodb", user_with_key(iam, "gus", policy(allow("dynamodb:*"))))
+    assert frank.get_item(TableName="shared-table", Key={"pk": {"S": "k"}})["Item"] == {"pk": {"S": "k"}}
+    assert error_of(lambda: frank.put_item(TableName="shared-table", Item={"pk": {"S": "x"}}))[0] == (
+        "AccessDeniedException"
+    )
+    gus.put_item(TableName="shared-table", Item={"pk": {"S": "g"}})  # his own policy allows it
+    denied = error_of(lambda: gus.delete_item(TableName="shared-table", Key={"pk": {"S": "g"}}))
+    assert denied[0] == "AccessDeniedException" and "explicit deny in a resource-based policy" in denied[1]
+
+
 def test_session_token_credentials_act_as_the_user(mode: Mode) -> None:
     mode.begin(3)
     key = user_with_key(mode.client("iam"), "gina", policy(allow(["iam:ListUsers", "sts:GetSessionToken"])))

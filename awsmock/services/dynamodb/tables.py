@@ -362,6 +362,10 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     )
     table_id = result.inserted_primary_key[0]  # type: ignore[attr-defined]
     info = info_from_spec(table_id, spec)
+    if params.get("ResourcePolicy") is not None:
+        from .policies import attach  # (it stores through this module)
+
+        info = attach(ctx, info, spec["TableArn"], params["ResourcePolicy"])
     desc = describe(ctx, info, "ACTIVE")
     return {"TableDescription": desc}
 

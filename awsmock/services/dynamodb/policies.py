@@ -1,0 +1,137 @@
+"""Resource-based policies of tables and their streams: PutResourcePolicy, GetResourcePolicy,
+DeleteResourcePolicy (with ``ExpectedRevisionId``, ``NO_POLICY`` included), CreateTable's
+``ResourcePolicy``, and the lookup through which request authorization weighs a table's policy
+(another account's access, explicit denies). A policy is kept in its table's definition, by the
+ARN it is attached to, with its revision id."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from awsmock.auth.resources import ResourcePolicy, register_resource_policy
+from awsmock.context import RequestContext
+from awsmock.errors import AwsError
+from awsmock.registry import handler
+
+from .errors import ResourceNotFound, invalid
+from .schema import TableInfo, find_table, table_name_of
+from .tables import save_spec
+
+#: the largest policy document DynamoDB takes
+MAX_POLICY_BYTES = 20 * 1024
+#: ``ExpectedRevisionId`` asking that no policy be attached yet
+NO_POLICY = "NO_POLICY"
+
+
+class PolicyNotFound(AwsError):
+    code = "PolicyNotFoundException"
+
+
+def _target(ctx: RequestContext, arn: str) -> TableInfo:
+    """The table ``arn`` names, itself or its current stream, in the caller's account and region."""
+    prefix = ctx.arn("dynamodb", "table/")
+    name, _, stream = arn[len(prefix) :].partition("/stream/") if arn.startswith(prefix) else ("", "", "")
+    info = find_table(ctx, name) if name and "/" not in name else None
+    if info is None or (stream and info.spec.get("LatestStreamArn") != arn):
+        raise ResourceNotFound(f"Requested resource not found: ResourcArn: {arn} not found")
+    return info
+
+
+def _policies(info: TableInfo) -> dict[str, Any]:
+    return dict(info.spec.get("ResourcePolicies") or {})
+
+
+def _checked(policy: str) -> str:
+    if len(policy.encode()) > MAX_POLICY_BYTES:
+        raise invalid(
+            f"Resource-based policy size exceeds the maximum allowed size of {MAX_POLICY_BYTES} bytes"
+        )
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        raise invalid("Invalid JSON in the resource-based policy document") from None
+    if not isinstance(document, dict) or not document.get("Statement"):
+        raise invalid("Resource-based policy document must contain a Statement")
+    return policy
+
+
+def _next_revision(ctx: RequestContext, previous: str | None) -> str:
+    """Epoch milliseconds, as DynamoDB's revision ids read, always above the previous one."""
+    now = int(ctx.now.timestamp() * 1000)
+    return str(max(now, int(previous) + 1) if previous and previous.isdigit() else now)
+
+
+def _not_found(arn: str) -> PolicyNotFound:
+    return PolicyNotFound(f"Resource-based policy not found for the provided ResourceArn: {arn}")
+
+
+def _check_expected(params: dict[str, Any], current: dict[str, Any] | None, arn: str) -> None:
+    """``ExpectedRevisionId``: the attached policy's revision, or ``NO_POLICY`` for none."""
+    expected = params.get("ExpectedRevisionId")
+    if expected is None:
+        return
+    matches = current["RevisionId"] == expected if current is not None else expected == NO_POLICY
+    if not matches:
+        raise _not_found(arn)
+
+
+def attach(ctx: RequestContext, info: TableInfo, arn: str, policy: str) -> TableInfo:
+    """Attach ``policy`` to ``arn`` (the table or its stream); returns the table as it now is."""
+    policies = _policies(info)
+    previous = policies.get(arn)
+    revision = _next_revision(ctx, previous["RevisionId"] if previous else None)
+    policies[arn] = {"Policy": _checked(policy), "RevisionId": revision}
+    return save_spec(ctx, info, {**info.spec, "ResourcePolicies": policies})
+
+
+@handler("dynamodb", "PutResourcePolicy")
+def put_resource_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["ResourceArn"]
+    info = _target(ctx, arn)
+    _check_expected(params, _policies(info).get(arn), arn)
+    return {"RevisionId": _policies(attach(ctx, info, arn, params["Policy"]))[arn]["RevisionId"]}
+
+
+@handler("dynamodb", "GetResourcePolicy")
+def get_resource_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["ResourceArn"]
+    current = _policies(_target(ctx, arn)).get(arn)
+    if current is None:
+        raise _not_found(arn)
+    return {"Policy": current["Policy"], "RevisionId": current["RevisionId"]}
+
+
+@handler("dynamodb", "DeleteResourcePolicy")
+def delete_resource_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["ResourceArn"]
+    info = _target(ctx, arn)
+    policies = _policies(info)
+    current = policies.pop(arn, None)
+    if params.get("ExpectedRevisionId") is not None and (
+        current is None or current["RevisionId"] != params["ExpectedRevisionId"]
+    ):
+        raise _not_found(arn)
+    if current is None:  # idempotent
+        return {}
+    save_spec(ctx, info, {**info.spec, "ResourcePolicies": policies})
+    return {"RevisionId": current["RevisionId"]}
+
+
+def table_policy(ctx: RequestContext, operation: str, params: dict[str, Any]) -> ResourcePolicy | None:
+    """The policy of the table a request names (``TableName``, a table's ``ResourceArn``), for
+    request authorization; None when it names none."""
+    name = params.get("TableName")
+    if not isinstance(name, str):
+        arn = params.get("ResourceArn")
+        if not isinstance(arn, str) or ":table/" not in arn:
+            return None
+        name = arn
+    info = find_table(ctx, name)
+    if info is None:
+        return None
+    policy = _policies(info).get(ctx.arn("dynamodb", f"table/{table_name_of(name)}"))
+    return ResourcePolicy(policy["Policy"] if policy else None, ctx.account_id)
+
+
+register_resource_policy("dynamodb", table_policy)
