@@ -12,6 +12,7 @@
 * ``dynamodb_transaction_tokens``: ClientRequestToken idempotency for TransactWriteItems.
 * ``dynamodb_backups`` / ``dynamodb_backup_items``: on-demand backups: the table's ``spec`` and
   its items (keyed as in ``dynamodb_items``) as they were when the backup was made.
+* ``dynamodb_exports``: table exports to S3, each with its ``ExportDescription`` as JSON.
 """
 
 from __future__ import annotations
@@ -144,3 +145,13 @@ class DynamoBackupItem(Base):
     sk: Mapped[bytes] = mapped_column(LargeBinary, primary_key=True)
     data: Mapped[str] = mapped_column(Text)
     size: Mapped[int] = mapped_column(Integer)
+
+
+class DynamoExport(RegionScoped, Base):
+    __tablename__ = "dynamodb_exports"
+
+    arn: Mapped[str] = mapped_column(String(512), primary_key=True)
+    table_arn: Mapped[str] = mapped_column(String(512), index=True)
+    client_token: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created: Mapped[dt.datetime]
+    description: Mapped[str] = mapped_column(Text)

@@ -2,18 +2,31 @@
 
 Modules by concern: ``tables`` (table lifecycle, TTL, tags), ``items`` (Put/Get/Update/Delete),
 ``query`` (Query, Scan), ``batch``, ``transactions``, ``partiql``, ``streams``, ``backups``
-(on-demand backups and restores), ``policies`` (resource-based policies), ``insights``
-(Contributor Insights settings); the engine pieces
+(on-demand backups and restores), ``exports`` (table exports to S3), ``policies``
+(resource-based policies), ``insights`` (Contributor Insights settings); the engine pieces
 ``types`` (AttributeValues, exact numbers, key encodings), ``schema`` (a table's definition),
 ``storage`` (rows, index entries, stream records), ``expressions`` (the expression language),
 ``legacy`` (Expected/AttributeUpdates/KeyConditions/...), ``capacity`` (ConsumedCapacity).
 """
 
-from . import backups, batch, insights, items, partiql, policies, query, streams, tables, transactions
+from . import (
+    backups,
+    batch,
+    exports,
+    insights,
+    items,
+    partiql,
+    policies,
+    query,
+    streams,
+    tables,
+    transactions,
+)
 
 __all__ = [
     "backups",
     "batch",
+    "exports",
     "insights",
     "items",
     "partiql",

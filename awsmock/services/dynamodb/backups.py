@@ -14,11 +14,10 @@ from typing import Any
 from sqlalchemy import delete, func, insert, literal, select
 
 from awsmock.context import RequestContext
-from awsmock.errors import AwsError
 from awsmock.models.dynamodb import DynamoBackup, DynamoBackupItem
 from awsmock.registry import handler
 
-from .errors import ResourceNotFound, invalid
+from .errors import BackupNotFound, ResourceNotFound, TableAlreadyExists, invalid
 from .schema import find_table, table_name_of
 from .storage import ITEMS, add_index_entries
 from .tables import create_table, describe, save_spec
@@ -27,14 +26,6 @@ BACKUPS = DynamoBackup.__table__
 BACKUP_ITEMS = DynamoBackupItem.__table__
 #: ListBackups: at most this many summaries per page
 MAX_PAGE = 100
-
-
-class BackupNotFound(AwsError):
-    code = "BackupNotFoundException"
-
-
-class TableAlreadyExists(AwsError):
-    code = "TableAlreadyExistsException"
 
 
 def _table_not_found(name: str) -> ResourceNotFound:

@@ -63,6 +63,34 @@ class LimitExceeded(AwsError):
     code = "LimitExceededException"
 
 
+class BackupNotFound(AwsError):
+    code = "BackupNotFoundException"
+
+
+class TableAlreadyExists(AwsError):
+    code = "TableAlreadyExistsException"
+
+
+class PointInTimeRecoveryUnavailable(AwsError):
+    code = "PointInTimeRecoveryUnavailableException"
+
+
+class InvalidExportTime(AwsError):
+    code = "InvalidExportTimeException"
+
+
+class ExportConflict(AwsError):
+    code = "ExportConflictException"
+
+
+class ExportNotFound(AwsError):
+    code = "ExportNotFoundException"
+
+
+class PolicyNotFound(AwsError):
+    code = "PolicyNotFoundException"
+
+
 def invalid(message: str) -> DynamoValidation:
     """``One or more parameter values were invalid: <message>``."""
     return DynamoValidation(f"One or more parameter values were invalid: {message}")

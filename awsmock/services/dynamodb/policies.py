@@ -11,10 +11,9 @@ from typing import Any
 
 from awsmock.auth.resources import ResourcePolicy, register_resource_policy
 from awsmock.context import RequestContext
-from awsmock.errors import AwsError
 from awsmock.registry import handler
 
-from .errors import ResourceNotFound, invalid
+from .errors import PolicyNotFound, ResourceNotFound, invalid
 from .schema import TableInfo, find_table, table_name_of
 from .tables import save_spec
 
@@ -22,10 +21,6 @@ from .tables import save_spec
 MAX_POLICY_BYTES = 20 * 1024
 #: ``ExpectedRevisionId`` asking that no policy be attached yet
 NO_POLICY = "NO_POLICY"
-
-
-class PolicyNotFound(AwsError):
-    code = "PolicyNotFoundException"
 
 
 def _target(ctx: RequestContext, arn: str) -> TableInfo:
