@@ -12,7 +12,8 @@
 * ``dynamodb_transaction_tokens``: ClientRequestToken idempotency for TransactWriteItems.
 * ``dynamodb_backups`` / ``dynamodb_backup_items``: on-demand backups: the table's ``spec`` and
   its items (keyed as in ``dynamodb_items``) as they were when the backup was made.
-* ``dynamodb_exports``: table exports to S3, each with its ``ExportDescription`` as JSON.
+* ``dynamodb_jobs``: table exports to S3 and imports from it (``kind``), each with its
+  description (``ExportDescription``, ``ImportTableDescription``) as JSON.
 """
 
 from __future__ import annotations
@@ -147,10 +148,11 @@ class DynamoBackupItem(Base):
     size: Mapped[int] = mapped_column(Integer)
 
 
-class DynamoExport(RegionScoped, Base):
-    __tablename__ = "dynamodb_exports"
+class DynamoJob(RegionScoped, Base):
+    __tablename__ = "dynamodb_jobs"
 
     arn: Mapped[str] = mapped_column(String(512), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
     table_arn: Mapped[str] = mapped_column(String(512), index=True)
     client_token: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created: Mapped[dt.datetime]

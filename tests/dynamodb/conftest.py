@@ -73,3 +73,9 @@ def make_table(ddb: Any) -> Callable[..., str]:
         return tname
 
     return make
+
+
+@pytest.fixture
+def s3(aws_client: Callable[..., Any]) -> Any:
+    """An S3 client on the same state as ``ddb`` (exports and imports)."""
+    return aws_client("s3")

@@ -10,14 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
-
-def _error(fn: Callable[..., Any], **kw: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as info:
-        fn(**kw)
-    err = info.value.response["Error"]
-    return err["Code"], err["Message"]
+from .helpers import error
 
 
 def _items(ddb: Any, table: str) -> list[dict[str, Any]]:
@@ -101,7 +95,7 @@ def test_a_backup_outlives_its_table_and_restores_with_overrides(
     )
     assert restored["TableDescription"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert ddb.get_item(TableName=table, Key={"pk": {"S": "a"}})["Item"]["n"] == {"N": "1"}
-    assert _error(ddb.restore_table_from_backup, TargetTableName=table, BackupArn=arn) == (
+    assert error(ddb.restore_table_from_backup, TargetTableName=table, BackupArn=arn) == (
         "TableAlreadyExistsException",
         f"Table already exists: {table}",
     )
@@ -132,13 +126,13 @@ def test_list_describe_delete_and_errors(ddb: Any, make_table: Callable[..., str
     deleted = ddb.delete_backup(BackupArn=arns[0])["BackupDescription"]["BackupDetails"]
     assert (deleted["BackupArn"], deleted["BackupStatus"]) == (arns[0], "DELETED")
     gone = f"Backup not found: {arns[0]}"
-    assert _error(ddb.describe_backup, BackupArn=arns[0]) == ("BackupNotFoundException", gone)
-    assert _error(ddb.delete_backup, BackupArn=arns[0]) == ("BackupNotFoundException", gone)
-    assert _error(ddb.restore_table_from_backup, TargetTableName="x-new", BackupArn=arns[0])[0] == (
+    assert error(ddb.describe_backup, BackupArn=arns[0]) == ("BackupNotFoundException", gone)
+    assert error(ddb.delete_backup, BackupArn=arns[0]) == ("BackupNotFoundException", gone)
+    assert error(ddb.restore_table_from_backup, TargetTableName="x-new", BackupArn=arns[0])[0] == (
         "BackupNotFoundException"
     )
     assert [s["BackupArn"] for s in ddb.list_backups(TableName=first)["BackupSummaries"]] == arns[1:]
-    assert _error(ddb.create_backup, TableName="no-such-table", BackupName="xyz") == (
+    assert error(ddb.create_backup, TableName="no-such-table", BackupName="xyz") == (
         "TableNotFoundException",
         "Table not found: no-such-table",
     )

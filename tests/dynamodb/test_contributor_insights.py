@@ -6,20 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
+from .helpers import error_code
 
 GSI = {
     "IndexName": "by-g",
     "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
     "Projection": {"ProjectionType": "KEYS_ONLY"},
 }
-
-
-def _code(fn: Callable[..., Any], **kw: Any) -> str:
-    with pytest.raises(ClientError) as info:
-        fn(**kw)
-    return str(info.value.response["Error"]["Code"])
 
 
 def test_enable_describe_disable(ddb: Any, make_table: Callable[..., str]) -> None:
@@ -71,16 +64,19 @@ def test_listing_every_table_pages(ddb: Any, make_table: Callable[..., str]) -> 
             break
         kw["NextToken"] = page["NextToken"]
     assert [t for t in seen if t in tables] == tables
-    assert _code(ddb.list_contributor_insights, NextToken="not-a-token") == "ValidationException"
+    assert error_code(ddb.list_contributor_insights, NextToken="not-a-token") == "ValidationException"
 
 
 def test_unknown_tables_and_indexes(ddb: Any, make_table: Callable[..., str]) -> None:
     table = make_table()
-    assert _code(ddb.describe_contributor_insights, TableName="no-such-table") == "ResourceNotFoundException"
-    assert _code(ddb.describe_contributor_insights, TableName=table, IndexName="nope") == (
+    assert (
+        error_code(ddb.describe_contributor_insights, TableName="no-such-table")
+        == "ResourceNotFoundException"
+    )
+    assert error_code(ddb.describe_contributor_insights, TableName=table, IndexName="nope") == (
         "ResourceNotFoundException"
     )
-    assert _code(
+    assert error_code(
         ddb.update_contributor_insights, TableName=table, IndexName="nope", ContributorInsightsAction="ENABLE"
     ) == ("ResourceNotFoundException")
     assert ddb.describe_contributor_insights(TableName=table)["ContributorInsightsStatus"] == "DISABLED"

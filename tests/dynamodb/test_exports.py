@@ -13,18 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
-
-def _code(fn: Callable[..., Any], **kw: Any) -> str:
-    with pytest.raises(ClientError) as info:
-        fn(**kw)
-    return str(info.value.response["Error"]["Code"])
-
-
-@pytest.fixture
-def s3(aws_client: Callable[..., Any]) -> Any:
-    return aws_client("s3")
+from .helpers import error_code
 
 
 @pytest.fixture
@@ -108,7 +98,7 @@ def test_list_client_tokens_and_failures(ddb: Any, s3: Any, exported: tuple[str,
         "ExportDescription"
     ]
     assert again["ExportArn"] == first["ExportArn"]
-    assert _code(
+    assert error_code(
         ddb.export_table_to_point_in_time,
         TableArn=arn,
         S3Bucket=bucket,
@@ -125,7 +115,8 @@ def test_list_client_tokens_and_failures(ddb: Any, s3: Any, exported: tuple[str,
         listed = ddb.list_exports(TableArn=arn, MaxResults=1, NextToken=listed["NextToken"])
         seen += [s["ExportArn"] for s in listed["ExportSummaries"]]
     assert sorted(seen) == sorted([first["ExportArn"], failed["ExportArn"]])
-    assert _code(ddb.describe_export, ExportArn=first["ExportArn"] + "0") == "ExportNotFoundException"
+    assert error_code(ddb.describe_export, ExportArn=first["ExportArn"] + "0") == "ExportNotFoundException"
+    assert error_code(ddb.list_exports, NextToken="not hex") == "ValidationException"
 
 
 def test_export_needs_point_in_time_recovery_and_a_time_inside_it(
@@ -133,18 +124,18 @@ def test_export_needs_point_in_time_recovery_and_a_time_inside_it(
 ) -> None:
     plain = make_table()
     plain_arn = ddb.describe_table(TableName=plain)["Table"]["TableArn"]
-    assert _code(ddb.export_table_to_point_in_time, TableArn=plain_arn, S3Bucket="any-bucket") == (
+    assert error_code(ddb.export_table_to_point_in_time, TableArn=plain_arn, S3Bucket="any-bucket") == (
         "PointInTimeRecoveryUnavailableException"
     )
-    assert _code(ddb.export_table_to_point_in_time, TableArn=plain_arn + "-gone", S3Bucket="any-bucket") == (
-        "TableNotFoundException"
-    )
+    assert error_code(
+        ddb.export_table_to_point_in_time, TableArn=plain_arn + "-gone", S3Bucket="any-bucket"
+    ) == ("TableNotFoundException")
     _, arn = exported
     long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
-    assert _code(
+    assert error_code(
         ddb.export_table_to_point_in_time, TableArn=arn, S3Bucket="any-bucket", ExportTime=long_ago
     ) == ("InvalidExportTimeException")
-    assert _code(
+    assert error_code(
         ddb.export_table_to_point_in_time, TableArn=arn, S3Bucket="any-bucket", ExportFormat="ION"
     ) == ("ValidationException")
     assert ddb.list_exports(TableArn=arn)["ExportSummaries"] == []

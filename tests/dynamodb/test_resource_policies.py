@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from .helpers import error_code
+
 
 def _policy(action: str = "dynamodb:GetItem") -> str:
     return json.dumps(
@@ -28,31 +30,25 @@ def _policy(action: str = "dynamodb:GetItem") -> str:
     )
 
 
-def _code(fn: Callable[..., Any], **kw: Any) -> str:
-    with pytest.raises(ClientError) as info:
-        fn(**kw)
-    return str(info.value.response["Error"]["Code"])
-
-
 def _arn(ddb: Any, table: str) -> str:
     return str(ddb.describe_table(TableName=table)["Table"]["TableArn"])
 
 
 def test_put_get_replace_delete(ddb: Any, make_table: Callable[..., str]) -> None:
     arn = _arn(ddb, make_table())
-    assert _code(ddb.get_resource_policy, ResourceArn=arn) == "PolicyNotFoundException"
+    assert error_code(ddb.get_resource_policy, ResourceArn=arn) == "PolicyNotFoundException"
     first = ddb.put_resource_policy(ResourceArn=arn, Policy=_policy(), ExpectedRevisionId="NO_POLICY")[
         "RevisionId"
     ]
     got = ddb.get_resource_policy(ResourceArn=arn)
     assert (json.loads(got["Policy"]), got["RevisionId"]) == (json.loads(_policy()), first)
     # a replacement names the revision it replaces (or none at all)
-    assert _code(
+    assert error_code(
         ddb.put_resource_policy, ResourceArn=arn, Policy=_policy(), ExpectedRevisionId="NO_POLICY"
     ) == ("PolicyNotFoundException")
-    assert _code(ddb.put_resource_policy, ResourceArn=arn, Policy=_policy(), ExpectedRevisionId="123") == (
-        "PolicyNotFoundException"
-    )
+    assert error_code(
+        ddb.put_resource_policy, ResourceArn=arn, Policy=_policy(), ExpectedRevisionId="123"
+    ) == ("PolicyNotFoundException")
     second = ddb.put_resource_policy(
         ResourceArn=arn, Policy=_policy("dynamodb:Query"), ExpectedRevisionId=first
     )
@@ -63,15 +59,15 @@ def test_put_get_replace_delete(ddb: Any, make_table: Callable[..., str]) -> Non
     )
     assert "dynamodb:Query" in ddb.get_resource_policy(ResourceArn=arn)["Policy"]
     assert (
-        _code(ddb.delete_resource_policy, ResourceArn=arn, ExpectedRevisionId=first)
+        error_code(ddb.delete_resource_policy, ResourceArn=arn, ExpectedRevisionId=first)
         == "PolicyNotFoundException"
     )
     deleted = ddb.delete_resource_policy(ResourceArn=arn, ExpectedRevisionId=second["RevisionId"])
     assert deleted["RevisionId"] == second["RevisionId"]
-    assert _code(ddb.get_resource_policy, ResourceArn=arn) == "PolicyNotFoundException"
+    assert error_code(ddb.get_resource_policy, ResourceArn=arn) == "PolicyNotFoundException"
     assert "RevisionId" not in ddb.delete_resource_policy(ResourceArn=arn)  # idempotent
     assert (
-        _code(ddb.delete_resource_policy, ResourceArn=arn, ExpectedRevisionId=first)
+        error_code(ddb.delete_resource_policy, ResourceArn=arn, ExpectedRevisionId=first)
         == "PolicyNotFoundException"
     )
 
@@ -85,7 +81,7 @@ def test_create_table_with_a_policy_and_a_streams_own(ddb: Any, make_table: Call
         _policy()
     )
     stream = described["LatestStreamArn"]
-    assert _code(ddb.get_resource_policy, ResourceArn=stream) == "PolicyNotFoundException"
+    assert error_code(ddb.get_resource_policy, ResourceArn=stream) == "PolicyNotFoundException"
     ddb.put_resource_policy(ResourceArn=stream, Policy=_policy("dynamodb:GetRecords"))
     assert "GetRecords" in ddb.get_resource_policy(ResourceArn=stream)["Policy"]
     assert "GetItem" in ddb.get_resource_policy(ResourceArn=described["TableArn"])["Policy"]
@@ -100,15 +96,16 @@ def test_bad_policies_and_unknown_resources_change_nothing(ddb: Any, make_table:
         json.dumps({"Statement": []}),
         "x" * 20481,
     ):
-        assert _code(ddb.put_resource_policy, ResourceArn=arn, Policy=bad) == "ValidationException"
-    assert _code(ddb.get_resource_policy, ResourceArn=arn) == "PolicyNotFoundException"
+        assert error_code(ddb.put_resource_policy, ResourceArn=arn, Policy=bad) == "ValidationException"
+    assert error_code(ddb.get_resource_policy, ResourceArn=arn) == "PolicyNotFoundException"
     missing = arn.replace(table, "no-such-table")
     for call in (ddb.get_resource_policy, ddb.delete_resource_policy):
-        assert _code(call, ResourceArn=missing) == "ResourceNotFoundException"
+        assert error_code(call, ResourceArn=missing) == "ResourceNotFoundException"
     assert (
-        _code(ddb.put_resource_policy, ResourceArn=missing, Policy=_policy()) == "ResourceNotFoundException"
+        error_code(ddb.put_resource_policy, ResourceArn=missing, Policy=_policy())
+        == "ResourceNotFoundException"
     )
-    assert _code(ddb.get_resource_policy, ResourceArn=arn + "/stream/2026-01-01T00:00:00.000") == (
+    assert error_code(ddb.get_resource_policy, ResourceArn=arn + "/stream/2026-01-01T00:00:00.000") == (
         "ResourceNotFoundException"
     )
     tables = ddb.list_tables()["TableNames"]

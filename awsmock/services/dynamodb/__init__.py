@@ -2,7 +2,8 @@
 
 Modules by concern: ``tables`` (table lifecycle, TTL, tags), ``items`` (Put/Get/Update/Delete),
 ``query`` (Query, Scan), ``batch``, ``transactions``, ``partiql``, ``streams``, ``backups``
-(on-demand backups and restores), ``exports`` (table exports to S3), ``policies``
+(on-demand backups and restores), ``exports`` and ``imports`` (tables to and from S3, their
+records in ``jobs``), ``policies``
 (resource-based policies), ``insights`` (Contributor Insights settings); the engine pieces
 ``types`` (AttributeValues, exact numbers, key encodings), ``schema`` (a table's definition),
 ``storage`` (rows, index entries, stream records), ``expressions`` (the expression language),
@@ -27,6 +28,7 @@ __all__ = [
     "backups",
     "batch",
     "exports",
+    "imports",
     "insights",
     "items",
     "partiql",

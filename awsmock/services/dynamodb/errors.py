@@ -91,6 +91,14 @@ class PolicyNotFound(AwsError):
     code = "PolicyNotFoundException"
 
 
+class ImportConflict(AwsError):
+    code = "ImportConflictException"
+
+
+class ImportNotFound(AwsError):
+    code = "ImportNotFoundException"
+
+
 def invalid(message: str) -> DynamoValidation:
     """``One or more parameter values were invalid: <message>``."""
     return DynamoValidation(f"One or more parameter values were invalid: {message}")

@@ -18,14 +18,14 @@ import json
 import secrets
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
-from awsmock.models.dynamodb import DynamoExport
 from awsmock.registry import handler
 from awsmock.services.s3.internal import put_bytes, writable_bucket
 
+from . import jobs
 from .errors import (
     ExportConflict,
     ExportNotFound,
@@ -37,7 +37,6 @@ from .errors import (
 from .schema import TableInfo, find_table
 from .storage import ITEMS
 
-EXPORTS = DynamoExport.__table__
 #: ListExports: summaries per page unless MaxResults says fewer
 PAGE_SIZE = 25
 
@@ -122,16 +121,9 @@ def _b64md5(data: bytes) -> str:
     return base64.b64encode(hashlib.md5(data).digest()).decode()
 
 
-def _out(desc: dict[str, Any], status: str | None = None) -> dict[str, Any]:
-    """A stored description as the API answers it (timestamps as datetimes)."""
-    out = {**desc, "ExportStatus": status or desc["ExportStatus"]}
-    for key in ("StartTime", "EndTime", "ExportTime"):
-        if key in out:
-            out[key] = dt.datetime.fromisoformat(out[key])
-    if status == "IN_PROGRESS":
-        for key in ("EndTime", "ItemCount", "BilledSizeBytes", "FailureCode", "FailureMessage"):
-            out.pop(key, None)
-    return out
+def _out(desc: dict[str, Any], started: bool = False) -> dict[str, Any]:
+    times = ("StartTime", "EndTime", "ExportTime")
+    return jobs.answered(desc, "ExportStatus", times, started, ("ItemCount", "BilledSizeBytes"))
 
 
 @handler("dynamodb", "ExportTableToPointInTime")
@@ -143,22 +135,12 @@ def export_table_to_point_in_time(ctx: RequestContext, params: dict[str, Any]) -
         raise invalid("awsmock exports in the DYNAMODB_JSON format only")
     when = _export_time(ctx, info, params)
     token = params.get("ClientToken")
-    if token:
-        row = ctx.session.execute(
-            select(EXPORTS.c.description).where(
-                EXPORTS.c.client_token == token,
-                EXPORTS.c.account_id == ctx.account_id,
-                EXPORTS.c.region == ctx.region,
-            )
-        ).first()
-        if row is not None:
-            earlier = json.loads(row[0])
-            asked = (info.arn, params["S3Bucket"], params.get("S3Prefix"))
-            if (earlier["TableArn"], earlier["S3Bucket"], earlier.get("S3Prefix")) != asked:
-                raise ExportConflict(
-                    f"Export with client token {token} already exists with different parameters"
-                )
-            return {"ExportDescription": _out(earlier)}
+    earlier = jobs.by_token(ctx, "export", token) if token else None
+    if earlier is not None:
+        asked = (info.arn, params["S3Bucket"], params.get("S3Prefix"))
+        if (earlier["TableArn"], earlier["S3Bucket"], earlier.get("S3Prefix")) != asked:
+            raise ExportConflict(f"Export with client token {token} already exists with different parameters")
+        return {"ExportDescription": _out(earlier)}
     stamp = int(ctx.now.timestamp() * 1000)
     export_id = f"{stamp:014d}-{secrets.token_hex(4)}"
     prefix = params.get("S3Prefix")
@@ -184,55 +166,20 @@ def export_table_to_point_in_time(ctx: RequestContext, params: dict[str, Any]) -
     try:
         bucket = writable_bucket(ctx, params["S3Bucket"])
     except AwsError as err:  # the export runs and fails, as AWS reports it
-        failure = "S3NoSuchBucket" if err.code == "NoSuchBucket" else "S3AccessDenied"
-        desc.update(ExportStatus="FAILED", FailureCode=failure, FailureMessage=err.message)
+        desc.update(ExportStatus="FAILED", **jobs.failure(err))
     else:
         _write(ctx, bucket, base, desc, info)
-    ctx.session.execute(
-        insert(EXPORTS).values(
-            arn=desc["ExportArn"],
-            table_arn=info.arn,
-            client_token=token,
-            created=ctx.now,
-            description=json.dumps(desc),
-            account_id=ctx.account_id,
-            region=ctx.region,
-        )
-    )
-    return {"ExportDescription": _out(desc, "IN_PROGRESS")}
+    jobs.record(ctx, "export", desc["ExportArn"], info.arn, token, desc)
+    return {"ExportDescription": _out(desc, started=True)}
 
 
 @handler("dynamodb", "DescribeExport")
 def describe_export(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    row = ctx.session.execute(
-        select(EXPORTS.c.description).where(
-            EXPORTS.c.arn == params["ExportArn"],
-            EXPORTS.c.account_id == ctx.account_id,
-            EXPORTS.c.region == ctx.region,
-        )
-    ).first()
-    if row is None:
-        raise ExportNotFound(f"Export not found: {params['ExportArn']}")
-    return {"ExportDescription": _out(json.loads(row[0]))}
+    return {"ExportDescription": _out(jobs.described(ctx, "export", params["ExportArn"], ExportNotFound))}
 
 
 @handler("dynamodb", "ListExports")
 def list_exports(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     limit = int(params.get("MaxResults") or PAGE_SIZE)
-    query = select(EXPORTS.c.arn, EXPORTS.c.description).where(
-        EXPORTS.c.account_id == ctx.account_id, EXPORTS.c.region == ctx.region
-    )
-    if params.get("TableArn"):
-        query = query.where(EXPORTS.c.table_arn == params["TableArn"])
-    token = params.get("NextToken")
-    if token:
-        query = query.where(EXPORTS.c.arn > token)
-    rows = ctx.session.execute(query.order_by(EXPORTS.c.arn).limit(limit + 1)).all()
-    summaries = []
-    for _arn, text in rows[:limit]:
-        desc = json.loads(text)
-        summaries.append({k: desc[k] for k in ("ExportArn", "ExportStatus", "ExportType")})
-    out: dict[str, Any] = {"ExportSummaries": summaries}
-    if len(rows) > limit:
-        out["NextToken"] = rows[limit - 1][0]
-    return out
+    keys = ("ExportArn", "ExportStatus", "ExportType")
+    return jobs.listed(ctx, "export", params, limit, "ExportSummaries", lambda d: {k: d[k] for k in keys})

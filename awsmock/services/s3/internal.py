@@ -1,16 +1,22 @@
 """What other services do to S3 objects for their caller, inside the caller's request: whole
-objects written as PutObject stores them (DynamoDB's table exports). The caller's account must
-own the bucket, as for its own PutObject (NoSuchBucket or AccessDenied otherwise). No event
-notification is sent for these writes."""
+objects written as PutObject stores them (DynamoDB's table exports), and the objects under a
+prefix read (DynamoDB's table imports). The caller's account must own the bucket, as for its
+own requests (NoSuchBucket or AccessDenied otherwise). No event notification is sent for these
+writes."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+
+from sqlalchemy import select
 
 from awsmock.context import RequestContext
+from awsmock.models.s3 import S3Object
 
 from . import storage
 from .buckets import BucketRow, bucket_row
+from .listing import successor
 from .objects import sse_fields
 from .versioning import put_version
 
@@ -50,3 +56,15 @@ def put_bytes(
         },
     )
     return etag
+
+
+def objects_under(ctx: RequestContext, bucket: BucketRow, prefix: str = "") -> Iterator[tuple[str, bytes]]:
+    """``(key, body)`` of each current object whose key starts with ``prefix``, in key order."""
+    query = select(S3Object.key, S3Object.blob_id).where(
+        S3Object.bucket_id == bucket.id, S3Object.is_latest, ~S3Object.delete_marker, S3Object.key >= prefix
+    )
+    upper = successor(prefix) if prefix else None
+    if upper is not None:
+        query = query.where(S3Object.key < upper)
+    for key, blob_id in ctx.session.execute(query.order_by(S3Object.key)).all():
+        yield key, storage.read_bytes(ctx.tx, blob_id)
