@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import error
+from .helpers import error, error_code
 
 
 def _items(ddb: Any, table: str) -> list[dict[str, Any]]:
@@ -136,3 +136,50 @@ def test_list_describe_delete_and_errors(ddb: Any, make_table: Callable[..., str
         "TableNotFoundException",
         "Table not found: no-such-table",
     )
+
+
+def test_a_point_in_time_restore_copies_the_table_as_it_is(ddb: Any, indexed: str) -> None:
+    assert error_code(
+        ddb.restore_table_to_point_in_time, SourceTableName=indexed, TargetTableName="pitr-x"
+    ) == ("PointInTimeRecoveryUnavailableException")
+    ddb.update_continuous_backups(
+        TableName=indexed, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
+    window = ddb.describe_continuous_backups(TableName=indexed)["ContinuousBackupsDescription"]
+    latest = window["PointInTimeRecoveryDescription"]["LatestRestorableDateTime"]
+    target = f"pitr-{uuid.uuid4().hex[:8]}"
+    arn = ddb.describe_table(TableName=indexed)["Table"]["TableArn"]
+    restored = ddb.restore_table_to_point_in_time(
+        SourceTableArn=arn,
+        TargetTableName=target,
+        RestoreDateTime=latest,
+        BillingModeOverride="PROVISIONED",
+        ProvisionedThroughputOverride={"ReadCapacityUnits": 2, "WriteCapacityUnits": 3},
+        GlobalSecondaryIndexOverride=[],
+    )["TableDescription"]
+    assert (
+        restored["RestoreSummary"]["SourceTableArn"] == arn
+        and "SourceBackupArn" not in restored["RestoreSummary"]
+    )
+    assert (
+        restored["ProvisionedThroughput"]["WriteCapacityUnits"] == 3
+        and "GlobalSecondaryIndexes" not in restored
+    )
+    assert _items(ddb, target) == _items(ddb, indexed)
+    latest_too = ddb.restore_table_to_point_in_time(
+        SourceTableName=indexed, TargetTableName=target + "-l", UseLatestRestorableTime=True
+    )["TableDescription"]
+    assert latest_too["ItemCount"] == 25 and latest_too["GlobalSecondaryIndexes"][0]["ItemCount"] == 13
+    long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    assert error_code(
+        ddb.restore_table_to_point_in_time,
+        SourceTableName=indexed,
+        TargetTableName="pitr-y",
+        RestoreDateTime=long_ago,
+    ) == ("InvalidRestoreTimeException")
+    assert error_code(
+        ddb.restore_table_to_point_in_time, SourceTableName=indexed, TargetTableName=target
+    ) == ("TableAlreadyExistsException")
+    assert error_code(
+        ddb.restore_table_to_point_in_time, SourceTableName="no-such", TargetTableName="pitr-z"
+    ) == ("TableNotFoundException")

@@ -1,8 +1,10 @@
-"""On-demand backups: CreateBackup, DescribeBackup, ListBackups, DeleteBackup and
-RestoreTableFromBackup. A backup keeps the table's definition and a copy of its items (copied
-in the database, one statement); a restore makes a new table from the definition, with the
-request's overrides, and copies the items back, rebuilding its secondary indexes. As on AWS,
-a restored table has no stream, TTL or tags."""
+"""On-demand backups and restores: CreateBackup, DescribeBackup, ListBackups, DeleteBackup,
+RestoreTableFromBackup and RestoreTableToPointInTime. A backup keeps the table's definition and
+a copy of its items (copied in the database, one statement); a restore makes a new table from
+the definition, with the request's overrides, and copies the items in, rebuilding its secondary
+indexes. As on AWS, a restored table has no stream, TTL or tags. awsmock keeps no history of a
+table: a point-in-time restore to any time inside the recovery window restores the table as it
+is now."""
 
 from __future__ import annotations
 
@@ -17,10 +19,16 @@ from awsmock.context import RequestContext
 from awsmock.models.dynamodb import DynamoBackup, DynamoBackupItem
 from awsmock.registry import handler
 
-from .errors import BackupNotFound, ResourceNotFound, TableAlreadyExists, invalid
+from .errors import (
+    BackupNotFound,
+    InvalidRestoreTime,
+    ResourceNotFound,
+    TableAlreadyExists,
+    invalid,
+)
 from .schema import find_table, table_name_of
 from .storage import ITEMS, add_index_entries
-from .tables import create_table, describe, save_spec
+from .tables import create_table, describe, recovery_window, save_spec
 
 BACKUPS = DynamoBackup.__table__
 BACKUP_ITEMS = DynamoBackupItem.__table__
@@ -225,36 +233,72 @@ def _restored_params(spec: dict[str, Any], params: dict[str, Any]) -> dict[str, 
         out["SSESpecification"] = sse
     if spec.get("TableClass"):
         out["TableClass"] = spec["TableClass"]
+    used = {k["AttributeName"] for k in out["KeySchema"]} | {
+        k["AttributeName"]
+        for key in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes")
+        for ix in out.get(key) or []
+        for k in ix["KeySchema"]
+    }  # an index the overrides leave out takes its key's definition along
+    out["AttributeDefinitions"] = [d for d in out["AttributeDefinitions"] if d["AttributeName"] in used]
     return out
+
+
+def _restore(
+    ctx: RequestContext, spec: dict[str, Any], params: dict[str, Any], rows: Any, summary: dict[str, Any]
+) -> dict[str, Any]:
+    """A new table ``TargetTableName`` made from ``spec`` with the request's overrides, holding
+    the items ``rows`` selects (``h, pk, sk, data, size`` columns, in that order)."""
+    target = params["TargetTableName"]
+    if find_table(ctx, target) is not None:
+        raise TableAlreadyExists(f"Table already exists: {target}")
+    create_table(ctx, _restored_params(spec, params))
+    info = find_table(ctx, target)
+    assert info is not None
+    session = ctx.session
+    h, pk, sk, data, size = rows.selected_columns
+    session.execute(
+        insert(ITEMS).from_select(
+            ["table_id", "h", "pk", "sk", "data", "size"],
+            rows.with_only_columns(literal(info.id), h, pk, sk, data, size),
+        )
+    )
+    if info.indexes:
+        add_index_entries(ctx, info, session.execute(rows.with_only_columns(h, pk, sk, data)))
+    summary = {**summary, "RestoreDateTime": ctx.now.isoformat(), "RestoreInProgress": False}
+    return {"TableDescription": describe(ctx, save_spec(ctx, info, {**info.spec, "RestoreSummary": summary}))}
 
 
 @handler("dynamodb", "RestoreTableFromBackup")
 def restore_table_from_backup(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     row = _row(ctx, params["BackupArn"])
-    target = params["TargetTableName"]
-    if find_table(ctx, target) is not None:
-        raise TableAlreadyExists(f"Table already exists: {target}")
     spec = json.loads(row.spec)
-    create_table(ctx, _restored_params(spec, params))
-    info = find_table(ctx, target)
-    assert info is not None
-    session = ctx.session
-    copied = select(
-        literal(info.id),
-        BACKUP_ITEMS.c.h,
-        BACKUP_ITEMS.c.pk,
-        BACKUP_ITEMS.c.sk,
-        BACKUP_ITEMS.c.data,
-        BACKUP_ITEMS.c.size,
-    ).where(BACKUP_ITEMS.c.backup_arn == row.arn)
-    session.execute(insert(ITEMS).from_select(["table_id", "h", "pk", "sk", "data", "size"], copied))
-    if info.indexes:
-        stored = select(BACKUP_ITEMS.c.h, BACKUP_ITEMS.c.pk, BACKUP_ITEMS.c.sk, BACKUP_ITEMS.c.data)
-        add_index_entries(ctx, info, session.execute(stored.where(BACKUP_ITEMS.c.backup_arn == row.arn)))
-    summary = {
-        "SourceBackupArn": row.arn,
-        "SourceTableArn": spec["TableArn"],
-        "RestoreDateTime": ctx.now.isoformat(),
-        "RestoreInProgress": False,
-    }
-    return {"TableDescription": describe(ctx, save_spec(ctx, info, {**info.spec, "RestoreSummary": summary}))}
+    stored = BACKUP_ITEMS.c
+    rows = select(stored.h, stored.pk, stored.sk, stored.data, stored.size).where(
+        stored.backup_arn == row.arn
+    )
+    return _restore(ctx, spec, params, rows, {"SourceBackupArn": row.arn, "SourceTableArn": spec["TableArn"]})
+
+
+@handler("dynamodb", "RestoreTableToPointInTime")
+def restore_table_to_point_in_time(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The source table as it is now: awsmock keeps no history, so any time inside the
+    recovery window restores the current items."""
+    source = params.get("SourceTableArn") or params.get("SourceTableName")
+    if not source:
+        raise invalid("Either SourceTableArn or SourceTableName must be specified")
+    info = find_table(ctx, source)
+    if info is None:
+        raise _table_not_found(source)
+    earliest, latest = recovery_window(ctx, info)
+    when = params.get("RestoreDateTime")
+    if params.get("UseLatestRestorableTime") and when is not None:
+        raise invalid("Only one of UseLatestRestorableTime or RestoreDateTime can be specified")
+    if when is not None and not earliest <= when <= latest:
+        raise InvalidRestoreTime(
+            f"Restore time {when.isoformat()} is outside the restorable window "
+            f"[{earliest.isoformat()}, {latest.isoformat()}]"
+        )
+    rows = select(ITEMS.c.h, ITEMS.c.pk, ITEMS.c.sk, ITEMS.c.data, ITEMS.c.size).where(
+        ITEMS.c.table_id == info.id
+    )
+    return _restore(ctx, info.spec, params, rows, {"SourceTableArn": info.arn})

@@ -79,6 +79,10 @@ class InvalidExportTime(AwsError):
     code = "InvalidExportTimeException"
 
 
+class InvalidRestoreTime(AwsError):
+    code = "InvalidRestoreTimeException"
+
+
 class ExportConflict(AwsError):
     code = "ExportConflictException"
 

@@ -30,12 +30,12 @@ from .errors import (
     ExportConflict,
     ExportNotFound,
     InvalidExportTime,
-    PointInTimeRecoveryUnavailable,
     ResourceNotFound,
     invalid,
 )
 from .schema import TableInfo, find_table
 from .storage import ITEMS
+from .tables import recovery_window
 
 #: ListExports: summaries per page unless MaxResults says fewer
 PAGE_SIZE = 25
@@ -51,15 +51,12 @@ def _table(ctx: RequestContext, arn: str) -> TableInfo:
 
 
 def _export_time(ctx: RequestContext, info: TableInfo, params: dict[str, Any]) -> dt.datetime:
-    pitr = info.spec.get("PITR") or {}
-    if not pitr.get("Enabled"):
-        raise PointInTimeRecoveryUnavailable(f"Point in time recovery is not enabled for table '{info.name}'")
-    when: dt.datetime = params.get("ExportTime") or ctx.now
-    earliest = dt.datetime.fromisoformat(pitr["Since"])
-    if when > ctx.now or when < earliest.replace(microsecond=0):
+    earliest, latest = recovery_window(ctx, info)
+    when: dt.datetime = params.get("ExportTime") or latest
+    if not earliest <= when <= latest:
         raise InvalidExportTime(
             f"Export time {when.isoformat()} is outside the point in time recovery window "
-            f"[{earliest.isoformat()}, {ctx.now.isoformat()}]"
+            f"[{earliest.isoformat()}, {latest.isoformat()}]"
         )
     return when
 

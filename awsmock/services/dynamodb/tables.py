@@ -15,7 +15,7 @@ from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
 from awsmock.registry import handler
 
 from . import storage
-from .errors import DynamoValidation, ResourceInUse, ResourceNotFound, invalid
+from .errors import DynamoValidation, PointInTimeRecoveryUnavailable, ResourceInUse, ResourceNotFound, invalid
 from .schema import TABLES, TableInfo, find_table, forget_table, info_from_spec, table_name_of
 from .streams import VIEW_TYPES, create_stream, disable_stream
 
@@ -611,6 +611,15 @@ def _backups(ctx: RequestContext, info: TableInfo) -> dict[str, Any]:
         desc["LatestRestorableDateTime"] = ctx.now
         desc["RecoveryPeriodInDays"] = int(pitr.get("Days") or 35)
     return {"ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": desc}
+
+
+def recovery_window(ctx: RequestContext, info: TableInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The earliest and latest restorable times of a table with point-in-time recovery on
+    (PointInTimeRecoveryUnavailableException otherwise)."""
+    pitr = info.spec.get("PITR") or {}
+    if not pitr.get("Enabled"):
+        raise PointInTimeRecoveryUnavailable(f"Point in time recovery is not enabled for table '{info.name}'")
+    return dt.datetime.fromisoformat(pitr["Since"]).replace(microsecond=0), ctx.now
 
 
 @handler("dynamodb", "DescribeContinuousBackups")
