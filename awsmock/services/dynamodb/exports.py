@@ -33,7 +33,7 @@ from .errors import (
     ResourceNotFound,
     invalid,
 )
-from .schema import TableInfo, find_table
+from .schema import TableInfo, table_of_arn
 from .storage import ITEMS
 from .tables import recovery_window
 
@@ -42,9 +42,7 @@ PAGE_SIZE = 25
 
 
 def _table(ctx: RequestContext, arn: str) -> TableInfo:
-    prefix = ctx.arn("dynamodb", "table/")
-    name = arn[len(prefix) :] if arn.startswith(prefix) else ""
-    info = find_table(ctx, name) if name and "/" not in name else None
+    info = table_of_arn(ctx, arn)
     if info is None:
         raise ResourceNotFound(f"Table not found: {arn}", code="TableNotFoundException")
     return info

@@ -14,7 +14,7 @@ from awsmock.context import RequestContext
 from awsmock.registry import handler
 
 from .errors import PolicyNotFound, ResourceNotFound, invalid
-from .schema import TableInfo, find_table, table_name_of
+from .schema import TableInfo, find_table, table_name_of, table_of_arn
 from .tables import save_spec
 
 #: the largest policy document DynamoDB takes
@@ -25,9 +25,8 @@ NO_POLICY = "NO_POLICY"
 
 def _target(ctx: RequestContext, arn: str) -> TableInfo:
     """The table ``arn`` names, itself or its current stream, in the caller's account and region."""
-    prefix = ctx.arn("dynamodb", "table/")
-    name, _, stream = arn[len(prefix) :].partition("/stream/") if arn.startswith(prefix) else ("", "", "")
-    info = find_table(ctx, name) if name and "/" not in name else None
+    table_arn, _, stream = arn.partition("/stream/")
+    info = table_of_arn(ctx, table_arn)
     if info is None or (stream and info.spec.get("LatestStreamArn") != arn):
         raise ResourceNotFound(f"Requested resource not found: ResourcArn: {arn} not found")
     return info

@@ -230,6 +230,13 @@ def find_table(ctx: RequestContext, name: str) -> TableInfo | None:
     return info
 
 
+def table_of_arn(ctx: RequestContext, arn: str) -> TableInfo | None:
+    """The table ``arn`` names (a table ARN of the request's account and region), or None."""
+    prefix = ctx.arn("dynamodb", "table/")
+    name = arn[len(prefix) :] if arn.startswith(prefix) else ""
+    return find_table(ctx, name) if name and "/" not in name else None
+
+
 def get_table(ctx: RequestContext, name: str | None) -> TableInfo:
     if not name:
         raise DynamoValidation(

@@ -16,7 +16,7 @@ from awsmock.registry import handler
 
 from . import storage
 from .errors import DynamoValidation, PointInTimeRecoveryUnavailable, ResourceInUse, ResourceNotFound, invalid
-from .schema import TABLES, TableInfo, find_table, forget_table, info_from_spec, table_name_of
+from .schema import TABLES, TableInfo, find_table, forget_table, info_from_spec, table_name_of, table_of_arn
 from .streams import VIEW_TYPES, create_stream, disable_stream
 
 ITEMS = DynamoItem.__table__
@@ -539,12 +539,7 @@ def update_ttl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _by_arn(ctx: RequestContext, arn: str) -> TableInfo:
-    prefix = ctx.arn("dynamodb", "table/")
-    info = (
-        find_table(ctx, arn[len(prefix) :])
-        if arn.startswith(prefix) and "/" not in arn[len(prefix) :]
-        else None
-    )
+    info = table_of_arn(ctx, arn)
     if info is None:
         raise ResourceNotFound(f"Requested resource not found: ResourcArn: {arn} not found")
     return info
