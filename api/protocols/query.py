@@ -145,10 +145,14 @@ _SQS_ERROR_CODES = {
 }
 
 
+#: services whose inputs are checked against the model's ``pattern`` constraints
+PATTERN_CHECKED = frozenset({"iam", "sts"})
+
+
 class _ServiceInfo:
     """What the query/ec2 protocols cache per service model."""
 
-    __slots__ = ("error_codes", "error_shapes", "namespace", "operations", "overlay", "style")
+    __slots__ = ("error_codes", "error_shapes", "namespace", "operations", "overlay", "patterns", "style")
 
     def __init__(self, service: ServiceModel, ec2: bool) -> None:
         self.operations = frozenset(service.operation_names)
@@ -156,6 +160,9 @@ class _ServiceInfo:
         native = "query" in (service.metadata.get("protocols") or [service.metadata.get("protocol")]) or ec2
         self.overlay: Overlay | None = None
         self.style = "validation-error"
+        #: the model's ``pattern`` constraints are checked (services whose documentation states
+        #: that they apply them: IAM's names and paths, STS's session names)
+        self.patterns = service.service_name in PATTERN_CHECKED
         self.error_codes: dict[str, str] = {}
         if not native and service.service_name == "sqs":
             self.overlay = _SQS
@@ -388,7 +395,7 @@ class QueryProtocol(Protocol):
             return params
         info = _info(operation.service_model, self._ec2)
         strict = info.style == "validation-error"
-        violations = validate(shape, params, enums=strict, ranges=strict, types=False)
+        violations = validate(shape, params, enums=strict, ranges=strict, patterns=info.patterns, types=False)
         if violations:
             raise _violation_error(info.style, violations)
         return params

@@ -128,13 +128,14 @@ def test_mfa_devices(aws_client: Callable[..., Any]) -> None:
         iam.list_virtual_mfa_devices(AssignmentStatus="Unassigned")["VirtualMFADevices"][0]["SerialNumber"]
         == serial
     )
-    assert (
-        error(
-            lambda: iam.enable_mfa_device(
-                UserName="u", SerialNumber=serial, AuthenticationCode1="12345a", AuthenticationCode2="654321"
-            )
-        )[0]
-        == "InvalidAuthenticationCode"
+    assert error(  # the code's documented pattern is checked before the device is
+        lambda: iam.enable_mfa_device(
+            UserName="u", SerialNumber=serial, AuthenticationCode1="12345a", AuthenticationCode2="654321"
+        )
+    ) == (
+        "ValidationError",
+        "1 validation error detected: Value '12345a' at 'authenticationCode1' failed to satisfy constraint: "
+        r"Member must satisfy regular expression pattern: [\d]+",
     )
     iam.enable_mfa_device(
         UserName="u", SerialNumber=serial, AuthenticationCode1="123456", AuthenticationCode2="654321"
