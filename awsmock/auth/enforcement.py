@@ -18,8 +18,9 @@ from typing import Any
 from awsmock.api.wire import WireRequest
 from awsmock.auth import identity as identities
 from awsmock.auth import policy, resources, settings, sigv2, sigv4
-from awsmock.auth.errors import auth_error
+from awsmock.auth.errors import auth_error, family
 from awsmock.context import RequestContext
+from awsmock.errors import AwsError
 from awsmock.models.iam import IamAccessKey
 
 #: operations AWS serves without a signature
@@ -78,6 +79,31 @@ def enforce(ctx: RequestContext, req: WireRequest, operation: Any, params: dict[
     authorize(ctx, req, params, ident)
 
 
+def _skewed(ctx: RequestContext, sig: sigv4.Signature) -> Exception:
+    """A request signed more than 15 minutes from now, refused in the service's words."""
+    basic = "%Y%m%dT%H%M%SZ"
+    now, signed = ctx.now.strftime(basic), sig.timestamp
+    if ctx.service == "s3":
+        return AwsError(
+            "The difference between the request time and the current time is too large.",
+            code="RequestTimeTooSkewed",
+            status=403,
+            RequestTime=signed,
+            ServerTime=ctx.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            MaxAllowedSkewMilliseconds=str(int(sigv4.MAX_SKEW.total_seconds() * 1000)),
+        )
+    if family(ctx.service, ctx.protocol) == "ec2":
+        return _fail(ctx, "skewed")  # "Request has expired."
+    skew = sigv4.skew(sig, ctx.now)
+    if skew is not None and skew < dt.timedelta(0):
+        bound = (ctx.now - sigv4.MAX_SKEW).strftime(basic)
+        message = f"Signature expired: {signed} is now earlier than {bound} ({now} - 15 min.)"
+    else:
+        bound = (ctx.now + sigv4.MAX_SKEW).strftime(basic)
+        message = f"Signature not yet current: {signed} is still later than {bound} ({now} + 15 min.)"
+    return _fail(ctx, "skewed", message)
+
+
 def _fail(ctx: RequestContext, kind: str, message: str | None = None) -> Exception:
     return auth_error(kind, ctx.service, ctx.protocol, message)
 
@@ -110,6 +136,8 @@ def authenticate(
     s3 = ctx.service == "s3"
     if not sigv4.verify(req, sig, ident.secret, s3=s3, body_hash=lambda: _body_hash(req, operation, s3=s3)):
         raise _fail(ctx, "signature")
+    if sigv4.skew(sig, ctx.now) is not None:
+        raise _skewed(ctx, sig)
     if ident.expiration is not None and ident.expiration <= ctx.now:
         raise _fail(ctx, "expired")
     if sigv4.presigned_expired(sig, ctx.now):

@@ -34,6 +34,11 @@ _TABLE: dict[str, dict[str, tuple[str, int, str]]] = {
         "denied": ("AccessDenied", 403, "Access Denied"),
         "missing": ("AccessDenied", 403, "Access Denied"),
         "malformed": ("AuthorizationHeaderMalformed", 400, "The authorization header is malformed."),
+        "skewed": (
+            "RequestTimeTooSkewed",
+            403,
+            "The difference between the request time and the current time is too large.",
+        ),
     },
     "query": {
         "invalid_key": ("InvalidClientTokenId", 403, INVALID_TOKEN_MESSAGE),
@@ -43,6 +48,7 @@ _TABLE: dict[str, dict[str, tuple[str, int, str]]] = {
         "denied": ("AccessDenied", 403, "Access Denied"),
         "missing": ("MissingAuthenticationToken", 403, "Request is missing Authentication Token"),
         "malformed": ("IncompleteSignature", 400, "The request signature does not conform to AWS standards."),
+        "skewed": ("SignatureDoesNotMatch", 403, "Signature expired"),
     },
     "ec2": {
         "invalid_key": ("AuthFailure", 401, "AWS was not able to validate the provided access credentials"),
@@ -52,6 +58,7 @@ _TABLE: dict[str, dict[str, tuple[str, int, str]]] = {
         "denied": ("UnauthorizedOperation", 403, "You are not authorized to perform this operation."),
         "missing": ("MissingParameter", 400, "The request must contain the parameter AWSAccessKeyId"),
         "malformed": ("IncompleteSignature", 400, "The request signature does not conform to AWS standards."),
+        "skewed": ("RequestExpired", 400, "Request has expired."),
     },
     "json": {
         "invalid_key": ("UnrecognizedClientException", 400, INVALID_TOKEN_MESSAGE),
@@ -65,6 +72,7 @@ _TABLE: dict[str, dict[str, tuple[str, int, str]]] = {
             400,
             "The request signature does not conform to AWS standards.",
         ),
+        "skewed": ("InvalidSignatureException", 400, "Signature expired"),
     },
     "rest-json": {
         "invalid_key": ("UnrecognizedClientException", 403, INVALID_TOKEN_MESSAGE),
@@ -78,6 +86,7 @@ _TABLE: dict[str, dict[str, tuple[str, int, str]]] = {
             403,
             "The request signature does not conform to AWS standards.",
         ),
+        "skewed": ("InvalidSignatureException", 403, "Signature expired"),
     },
 }
 
@@ -99,6 +108,6 @@ def family(service: str, protocol: str) -> str:
 
 def auth_error(kind: str, service: str, protocol: str, message: str | None = None) -> AwsError:
     """The error of ``kind`` (invalid_key, invalid_token, signature, expired, denied, missing,
-    malformed) in ``service``'s dialect."""
+    malformed, skewed) in ``service``'s dialect."""
     code, status, default = _TABLE[family(service, protocol)][kind]
     return AwsError(default if message is None else message, code=code, status=status, sender_fault=True)

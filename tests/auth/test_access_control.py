@@ -4,12 +4,14 @@ authorized (IAM policies, S3 bucket policies, role trust policies)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import botocore.auth
 import botocore.exceptions
 import pytest
 import requests
@@ -329,6 +331,34 @@ def test_a_table_policy_grants_and_denies(mode: Mode) -> None:
     gus.put_item(TableName="shared-table", Item={"pk": {"S": "g"}})  # his own policy allows it
     denied = error_of(lambda: gus.delete_item(TableName="shared-table", Key={"pk": {"S": "g"}}))
     assert denied[0] == "AccessDeniedException" and "explicit deny in a resource-based policy" in denied[1]
+
+
+def test_a_request_signed_more_than_15_minutes_away_is_refused(
+    mode: Mode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mode.begin(3)
+    key = user_with_key(mode.client("iam"), "tess", policy(allow("*")))
+    s3, ddb, sts = (mode.client(service, key) for service in ("s3", "dynamodb", "sts"))
+    s3.list_buckets()  # a clock inside the window
+    real = botocore.auth.get_current_datetime
+    for shift, words in ((-20, "Signature expired: "), (20, "Signature not yet current: ")):
+        monkeypatch.setattr(
+            botocore.auth, "get_current_datetime", lambda s=shift: real() + dt.timedelta(minutes=s)
+        )
+        with pytest.raises(botocore.exceptions.ClientError) as info:
+            s3.list_buckets()
+        err = info.value.response["Error"]
+        assert (err["Code"], info.value.response["ResponseMetadata"]["HTTPStatusCode"]) == (
+            "RequestTimeTooSkewed",
+            403,
+        )
+        assert err["MaxAllowedSkewMilliseconds"] == "900000" and err["RequestTime"].endswith("Z")
+        code, message, status = error_of(ddb.list_tables)
+        assert (code, status) == ("InvalidSignatureException", 400) and message.startswith(words)
+        code, message, status = error_of(sts.get_caller_identity)
+        assert (code, status) == ("SignatureDoesNotMatch", 403) and message.startswith(words)
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: real() - dt.timedelta(minutes=14))
+    assert sts.get_caller_identity()["Arn"].endswith("user/tess")  # 14 minutes is inside
 
 
 def test_session_token_credentials_act_as_the_user(mode: Mode) -> None:
