@@ -110,3 +110,40 @@ def test_batch_execute_and_transaction(ddb: Any, table: str) -> None:
         TransactStatements=[{"Statement": f"SELECT * FROM \"{table}\" WHERE pk = 'b' AND sk = 1"}]
     )
     assert out["Responses"][0]["Item"]["v"] == {"N": "1"}
+
+
+def test_select_order_by_the_sort_key_within_a_partition(ddb: Any, make_table: Any) -> None:
+    table = make_table(
+        range=("sk", "N"),
+        extra_attributes=[("g", "S"), ("gs", "N")],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-g",
+                "KeySchema": [
+                    {"AttributeName": "g", "KeyType": "HASH"},
+                    {"AttributeName": "gs", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    for i in range(7):
+        item = {"pk": {"S": "p"}, "sk": {"N": str(i)}, "g": {"S": "g"}, "gs": {"N": str(10 - i)}}
+        ddb.put_item(TableName=table, Item=item)
+    ddb.put_item(TableName=table, Item={"pk": {"S": "other"}, "sk": {"N": "3"}})
+
+    def sks(statement: str, **kw: Any) -> list[int]:
+        return [int(i["sk"]["N"]) for i in ddb.execute_statement(Statement=statement, **kw)["Items"]]
+
+    base = f"SELECT * FROM \"{table}\" WHERE pk = 'p'"
+    assert sks(base + " ORDER BY sk DESC") == [6, 5, 4, 3, 2, 1, 0]
+    assert sks(base + " ORDER BY sk ASC") == sks(base + " ORDER BY sk") == list(range(7))
+    assert sks(base + " AND sk > 2 ORDER BY sk DESC") == [6, 5, 4, 3]
+    assert sks(f'SELECT * FROM "{table}"."by-g" WHERE g = \'g\' ORDER BY gs DESC') == list(range(7))
+    first = ddb.execute_statement(Statement=base + " ORDER BY sk DESC", Limit=3)  # pages keep the order
+    rest = ddb.execute_statement(Statement=base + " ORDER BY sk DESC", NextToken=first["NextToken"])
+    assert [int(i["sk"]["N"]) for i in first["Items"] + rest["Items"]] == [6, 5, 4, 3, 2, 1, 0]
+    for bad in (f'SELECT * FROM "{table}" ORDER BY sk', base + " ORDER BY v DESC"):
+        with pytest.raises(ClientError) as err:
+            ddb.execute_statement(Statement=bad)
+        assert err.value.response["Error"]["Code"] == "ValidationException"

@@ -142,6 +142,8 @@ class Statement:
     item: Item | None = None
     actions: list[Node] = field(default_factory=list)
     returning: str | None = None
+    #: SELECT … ORDER BY: the attribute and whether ascending
+    order_by: tuple[str, bool] | None = None
 
 
 class PartiQLParser:
@@ -223,7 +225,15 @@ class PartiQLParser:
         self.need_kw("FROM")
         table, index = self.target()
         where = self.condition() if self.kw("WHERE") else None
-        return Statement("SELECT", table, index, projection, where)
+        st = Statement("SELECT", table, index, projection, where)
+        if self.kw("ORDER"):
+            self.need_kw("BY")
+            attribute = self.name()
+            descending = self.kw("DESC")
+            if not descending:
+                self.kw("ASC")
+            st.order_by = (attribute, not descending)
+        return st
 
     def insert(self) -> Statement:
         self.need_kw("INTO")
@@ -535,7 +545,9 @@ def run_select(
     eq = _equalities(st.where)
     start = _decode_token(next_token) if next_token else None
     hash_value = eq.get(target.hash_key)
-    if hash_value is not None and type_of(hash_value) == target.hash_type:
+    one_partition = hash_value is not None and type_of(hash_value) == target.hash_type
+    forward = _order(st, target, one_partition)
+    if one_partition and hash_value is not None:
         ipk = partition_text(hash_value)
         if index is None:
             where: list[Clause] = [
@@ -567,7 +579,7 @@ def run_select(
     scanned = 0
     last: Item | None = None
     more = False
-    for item, _size in _rows(ctx, target, where, order, True, after, limit):
+    for item, _size in _rows(ctx, target, where, order, forward, after, limit):
         if limit is not None and scanned >= limit:
             more = True
             break
@@ -581,6 +593,19 @@ def run_select(
         out["NextToken"] = _encode_token(target.last_key(last))
         out["LastEvaluatedKey"] = target.last_key(last)
     return out
+
+
+def _order(st: Statement, target: Target, one_partition: bool) -> bool:
+    """Whether a SELECT reads forward: ORDER BY orders one partition (an equality on the
+    partition key in WHERE) by its sort key."""
+    if st.order_by is None:
+        return True
+    attribute, ascending = st.order_by
+    if st.where is None or not one_partition:
+        raise _error("Must have WHERE clause in the statement when using ORDER BY clause.")
+    if attribute not in (target.hash_key, target.range_key):
+        raise _error(f"Variable reference [{attribute}] in ORDER BY clause must be part of the primary key")
+    return ascending or attribute == target.hash_key
 
 
 def _index_after(target: Target, start: Item) -> tuple[Any, ...]:
