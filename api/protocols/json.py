@@ -40,6 +40,9 @@ from .rest import format_timestamp, parse_timestamp, shape_key
 from .validate import Violation, validation_message
 from .validate import validate as shared_validate
 
+#: services whose answers carry ``x-amz-crc32``, the CRC32 of the body (clients may check it)
+CRC32_SERVICES = frozenset({"dynamodb"})
+
 __all__ = [
     "JSON_DIALECT",
     "SQS_LEGACY_CODES",
@@ -732,14 +735,11 @@ class JsonProtocol(Protocol):
             )
         data = JSON_CODEC.encoder(shape)(result) if shape is not None else {}
         body = _dumps(data)
-        return WireResponse(
-            200,
-            {
-                "Content-Type": self._content_type(operation.service_model),
-                "x-amzn-RequestId": request_id,
-            },
-            body,
-        )
+        service = operation.service_model
+        headers = {"Content-Type": self._content_type(service), "x-amzn-RequestId": request_id}
+        if service.service_name in CRC32_SERVICES:
+            headers["x-amz-crc32"] = str(zlib.crc32(body))
+        return WireResponse(200, headers, body)
 
     def serialize_error(
         self, service: ServiceModel, operation: OperationModel | None, error: AwsError, request_id: str
@@ -753,4 +753,7 @@ class JsonProtocol(Protocol):
         }
         if info.query_error:
             headers["x-amzn-query-error"] = info.query_error
-        return WireResponse(info.status, headers, _dumps(body))
+        data = _dumps(body)
+        if service.service_name in CRC32_SERVICES:
+            headers["x-amz-crc32"] = str(zlib.crc32(data))
+        return WireResponse(info.status, headers, data)

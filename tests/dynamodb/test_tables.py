@@ -289,3 +289,23 @@ def test_resource_table(ddb_resource: Any) -> None:
     assert table.table_status == "ACTIVE"
     assert table.key_schema == key_schema("pk")
     table.delete()
+
+
+def test_answers_carry_the_crc32_of_their_body(ddb: Any, make_table: Any) -> None:
+    """DynamoDB's ``x-amz-crc32`` header, errors included (botocore's legacy retry mode checks it)."""
+    import zlib
+
+    seen: list[tuple[bytes, dict[str, Any]]] = []
+
+    def capture(response_dict: dict[str, Any], **_: Any) -> None:
+        seen.append((response_dict["body"], response_dict["headers"]))
+
+    ddb.meta.events.register("before-parse.dynamodb.*", capture)
+    table = make_table()
+    ddb.put_item(TableName=table, Item={"pk": {"S": "k"}, "v": {"S": "é" * 50}})
+    ddb.get_item(TableName=table, Key={"pk": {"S": "k"}})
+    with pytest.raises(ClientError):
+        ddb.describe_table(TableName="no-such-table")
+    assert len(seen) == 4
+    for body, headers in seen:
+        assert headers["x-amz-crc32"] == str(zlib.crc32(body))
