@@ -135,8 +135,8 @@ class Dispatcher:
             return self._dispatch(req)
 
     def _dispatch(self, req: WireRequest) -> WireResponse:
-        request_id = new_request_id()
         target = detect(req)
+        request_id = new_request_id(target.service)
         if target.service is None or target.service not in specs.service_name_set():
             return _generic_error(NotImplementedOperation(target.signing_name or "unknown", None), request_id)
         model = specs.service_model(target.service)

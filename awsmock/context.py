@@ -20,12 +20,14 @@ DEFAULT_REGION = "us-east-1"
 
 
 _REQUEST_PREFIX = ""
+_S3_REQUEST_PREFIX = ""
 _request_numbers = itertools.count()
 
 
 def _new_request_sequence() -> None:
-    global _REQUEST_PREFIX, _request_numbers
+    global _REQUEST_PREFIX, _S3_REQUEST_PREFIX, _request_numbers
     _REQUEST_PREFIX = str(uuid.uuid4())[:24]  # random per process: 8-4-4-4 hex digits and a dash
+    _S3_REQUEST_PREFIX = os.urandom(3).hex().upper()
     _request_numbers = itertools.count(int.from_bytes(os.urandom(5), "big"))
 
 
@@ -33,9 +35,12 @@ _new_request_sequence()
 os.register_at_fork(after_in_child=_new_request_sequence)  # a forked child gets its own
 
 
-def new_request_id() -> str:
-    """A UUID-shaped request id, unique per process (a random prefix, then a counter): as
-    unique as ``uuid4()`` for this purpose without a system call for randomness per request."""
+def new_request_id(service: str | None = None) -> str:
+    """A request id, unique per process (a random prefix, then a counter): as unique as
+    ``uuid4()`` for this purpose without a system call for randomness per request. UUID-shaped,
+    but S3's are 16 upper-case hex digits, as S3 sends them."""
+    if service == "s3":
+        return f"{_S3_REQUEST_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFF:010X}"
     return f"{_REQUEST_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFFFF:012x}"
 
 

@@ -177,3 +177,20 @@ def test_create_bucket_with_canned_acl_and_ownership(s3: Any) -> None:
     assert rules == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     err = client_error(s3.put_object, Bucket=other, Key="k", Body=b"x", ACL="public-read")
     assert err["Code"] == "AccessControlListNotSupported"
+
+
+def test_request_ids_look_like_s3s(s3: Any, bucket: str) -> None:
+    """16 upper-case hex digits in ``x-amz-request-id`` (other services' ids are UUIDs), the
+    same id in an error's body; ``x-amz-id-2`` beside it."""
+    import re
+
+    ok = s3.head_bucket(Bucket=bucket)["ResponseMetadata"]
+    assert re.fullmatch(r"[0-9A-F]{16}", ok["RequestId"]) and ok["HTTPHeaders"]["x-amz-id-2"]
+    bodies: list[bytes] = []
+    s3.meta.events.register(
+        "before-parse.s3.GetObject", lambda response_dict, **_: bodies.append(response_dict["body"])
+    )
+    err = client_error(s3.get_object, Bucket=bucket, Key="missing")
+    request_id = err["Headers"]["x-amz-request-id"]
+    assert re.fullmatch(r"[0-9A-F]{16}", request_id)
+    assert f"<RequestId>{request_id}</RequestId>".encode() in bodies[-1]
