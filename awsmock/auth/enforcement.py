@@ -79,29 +79,35 @@ def enforce(ctx: RequestContext, req: WireRequest, operation: Any, params: dict[
     authorize(ctx, req, params, ident)
 
 
-def _skewed(ctx: RequestContext, sig: sigv4.Signature) -> Exception:
-    """A request signed more than 15 minutes from now, refused in the service's words."""
+#: how far from the server's clock a header-signed request may have been signed
+MAX_SKEW = dt.timedelta(minutes=15)
+
+
+def _check_skew(ctx: RequestContext, signed: dt.datetime | None) -> None:
+    """Refuse, in the service's words, a request signed more than :data:`MAX_SKEW` from now
+    (``signed`` None: a presigned URL, which has its own expiry)."""
+    if signed is None or abs(ctx.now - signed) <= MAX_SKEW:
+        return
     basic = "%Y%m%dT%H%M%SZ"
-    now, signed = ctx.now.strftime(basic), sig.timestamp
+    now, stamp = ctx.now.strftime(basic), signed.strftime(basic)
     if ctx.service == "s3":
-        return AwsError(
+        raise AwsError(
             "The difference between the request time and the current time is too large.",
             code="RequestTimeTooSkewed",
             status=403,
-            RequestTime=signed,
+            RequestTime=stamp,
             ServerTime=ctx.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            MaxAllowedSkewMilliseconds=str(int(sigv4.MAX_SKEW.total_seconds() * 1000)),
+            MaxAllowedSkewMilliseconds=str(int(MAX_SKEW.total_seconds() * 1000)),
         )
     if family(ctx.service, ctx.protocol) == "ec2":
-        return _fail(ctx, "skewed")  # "Request has expired."
-    skew = sigv4.skew(sig, ctx.now)
-    if skew is not None and skew < dt.timedelta(0):
-        bound = (ctx.now - sigv4.MAX_SKEW).strftime(basic)
-        message = f"Signature expired: {signed} is now earlier than {bound} ({now} - 15 min.)"
+        raise _fail(ctx, "skewed")  # "Request has expired."
+    if signed < ctx.now:
+        bound = (ctx.now - MAX_SKEW).strftime(basic)
+        message = f"Signature expired: {stamp} is now earlier than {bound} ({now} - 15 min.)"
     else:
-        bound = (ctx.now + sigv4.MAX_SKEW).strftime(basic)
-        message = f"Signature not yet current: {signed} is still later than {bound} ({now} + 15 min.)"
-    return _fail(ctx, "skewed", message)
+        bound = (ctx.now + MAX_SKEW).strftime(basic)
+        message = f"Signature not yet current: {stamp} is still later than {bound} ({now} + 15 min.)"
+    raise _fail(ctx, "skewed", message)
 
 
 def _fail(ctx: RequestContext, kind: str, message: str | None = None) -> Exception:
@@ -136,8 +142,7 @@ def authenticate(
     s3 = ctx.service == "s3"
     if not sigv4.verify(req, sig, ident.secret, s3=s3, body_hash=lambda: _body_hash(req, operation, s3=s3)):
         raise _fail(ctx, "signature")
-    if sigv4.skew(sig, ctx.now) is not None:
-        raise _skewed(ctx, sig)
+    _check_skew(ctx, None if sig.presigned else sig.issued_at())
     if ident.expiration is not None and ident.expiration <= ctx.now:
         raise _fail(ctx, "expired")
     if sigv4.presigned_expired(sig, ctx.now):
@@ -155,6 +160,7 @@ def _authenticate_v2(
         raise _fail(ctx, "invalid_token")
     if not sigv2.verify(req, sig, ident.secret):
         raise _fail(ctx, "signature")
+    _check_skew(ctx, sigv2.signed_at(req, sig))
     if ident.expiration is not None and ident.expiration <= ctx.now:
         raise _fail(ctx, "expired")
     if sigv2.expired(sig, ctx.now):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import email.utils
 import hashlib
 import hmac
 import re
@@ -120,6 +121,19 @@ def verify(req: WireRequest, sig: Signature, secret: str) -> bool:
         if hmac.compare_digest(base64.b64encode(digest).decode(), sig.signature):
             return True
     return False
+
+
+def signed_at(req: WireRequest, sig: Signature) -> dt.datetime | None:
+    """When a header-signed request says it was signed (``x-amz-date``, else ``Date``), or
+    None (a presigned URL, or no readable date)."""
+    if sig.presigned:
+        return None
+    text = req.headers.get("x-amz-date") or req.headers.get("date")
+    try:
+        when = email.utils.parsedate_to_datetime(text) if text else None
+    except (TypeError, ValueError):
+        return None
+    return when.astimezone(dt.UTC) if when is not None and when.tzinfo is not None else None
 
 
 def expired(sig: Signature, now: dt.datetime) -> bool:

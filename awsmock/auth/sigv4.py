@@ -258,19 +258,6 @@ def verify(
     return False
 
 
-#: how far from the server's clock a header-signed request may have been signed
-MAX_SKEW = dt.timedelta(minutes=15)
-
-
-def skew(sig: Signature, now: dt.datetime) -> dt.timedelta | None:
-    """How far outside :data:`MAX_SKEW` of ``now`` a header-signed request was signed (negative:
-    in the past), or None when it is inside (a presigned URL has its own expiry instead)."""
-    issued = sig.issued_at()
-    if sig.presigned or issued is None or abs(now - issued) <= MAX_SKEW:
-        return None
-    return issued - now
-
-
 def presigned_expired(sig: Signature, now: dt.datetime) -> bool:
     issued = sig.issued_at()
     if not sig.presigned or issued is None or sig.expires is None:

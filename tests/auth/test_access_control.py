@@ -359,6 +359,19 @@ def test_a_request_signed_more_than_15_minutes_away_is_refused(
         assert (code, status) == ("SignatureDoesNotMatch", 403) and message.startswith(words)
     monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: real() - dt.timedelta(minutes=14))
     assert sts.get_caller_identity()["Arn"].endswith("user/tess")  # 14 minutes is inside
+    # S3's older signature (SigV2) is dated by its Date header
+    from email.utils import formatdate
+
+    from botocore.config import Config
+
+    v2 = mode.client("s3", key, config=Config(signature_version="s3", retries={"max_attempts": 1}))
+    monkeypatch.setattr(botocore.auth.HmacV1Auth, "_get_date", lambda _self: formatdate(usegmt=True))
+    v2.list_buckets()
+    an_hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).timestamp()
+    monkeypatch.setattr(
+        botocore.auth.HmacV1Auth, "_get_date", lambda _self: formatdate(an_hour_ago, usegmt=True)
+    )
+    assert error_of(v2.list_buckets)[:3:2] == ("RequestTimeTooSkewed", 403)
 
 
 def test_session_token_credentials_act_as_the_user(mode: Mode) -> None:
