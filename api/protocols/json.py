@@ -43,6 +43,14 @@ from .validate import validate as shared_validate
 #: services whose answers carry ``x-amz-crc32``, the CRC32 of the body (clients may check it)
 CRC32_SERVICES = frozenset({"dynamodb"})
 
+
+def _with_crc32(service: ServiceModel, headers: dict[str, str], body: bytes) -> dict[str, str]:
+    """``headers``, with ``x-amz-crc32`` for a service of :data:`CRC32_SERVICES`."""
+    if service.service_name in CRC32_SERVICES:
+        headers["x-amz-crc32"] = str(zlib.crc32(body))
+    return headers
+
+
 __all__ = [
     "JSON_DIALECT",
     "SQS_LEGACY_CODES",
@@ -737,9 +745,7 @@ class JsonProtocol(Protocol):
         body = _dumps(data)
         service = operation.service_model
         headers = {"Content-Type": self._content_type(service), "x-amzn-RequestId": request_id}
-        if service.service_name in CRC32_SERVICES:
-            headers["x-amz-crc32"] = str(zlib.crc32(body))
-        return WireResponse(200, headers, body)
+        return WireResponse(200, _with_crc32(service, headers, body), body)
 
     def serialize_error(
         self, service: ServiceModel, operation: OperationModel | None, error: AwsError, request_id: str
@@ -754,6 +760,4 @@ class JsonProtocol(Protocol):
         if info.query_error:
             headers["x-amzn-query-error"] = info.query_error
         data = _dumps(body)
-        if service.service_name in CRC32_SERVICES:
-            headers["x-amz-crc32"] = str(zlib.crc32(data))
-        return WireResponse(info.status, headers, data)
+        return WireResponse(info.status, _with_crc32(service, headers, data), data)

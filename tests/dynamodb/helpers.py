@@ -20,3 +20,14 @@ def error(fn: Callable[..., Any], **kw: Any) -> tuple[str, str]:
 def error_code(fn: Callable[..., Any], **kw: Any) -> str:
     """Call ``fn`` expecting a ClientError; its code."""
     return error(fn, **kw)[0]
+
+
+def all_pages(call: Callable[..., Any], member: str, **kw: Any) -> list[Any]:
+    """Every entry of ``member`` over the pages of ``call`` (following ``NextToken``)."""
+    out: list[Any] = []
+    while True:
+        page = call(**kw)
+        out += page.get(member, [])
+        if "NextToken" not in page:
+            return out
+        kw["NextToken"] = page["NextToken"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .helpers import error_code
+from .helpers import all_pages, error_code
 
 GSI = {
     "IndexName": "by-g",
@@ -55,15 +55,8 @@ def test_listing_every_table_pages(ddb: Any, make_table: Callable[..., str]) -> 
     tables = sorted(make_table() for _ in range(3))
     for t in tables:
         ddb.update_contributor_insights(TableName=t, ContributorInsightsAction="ENABLE")
-    seen: list[str] = []
-    kw: dict[str, Any] = {"MaxResults": 2}
-    while True:
-        page = ddb.list_contributor_insights(**kw)
-        seen += [s["TableName"] for s in page["ContributorInsightsSummaries"]]
-        if "NextToken" not in page:
-            break
-        kw["NextToken"] = page["NextToken"]
-    assert [t for t in seen if t in tables] == tables
+    summaries = all_pages(ddb.list_contributor_insights, "ContributorInsightsSummaries", MaxResults=2)
+    assert [s["TableName"] for s in summaries if s["TableName"] in tables] == tables
     assert error_code(ddb.list_contributor_insights, NextToken="not-a-token") == "ValidationException"
 
 

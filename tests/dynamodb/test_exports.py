@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import error_code
+from .helpers import all_pages, error_code
 
 
 @pytest.fixture
@@ -109,11 +109,9 @@ def test_list_client_tokens_and_failures(ddb: Any, s3: Any, exported: tuple[str,
     assert failed["ExportStatus"] == "IN_PROGRESS"
     described = ddb.describe_export(ExportArn=failed["ExportArn"])["ExportDescription"]
     assert (described["ExportStatus"], described["FailureCode"]) == ("FAILED", "S3NoSuchBucket")
-    listed = ddb.list_exports(TableArn=arn, MaxResults=1)
-    seen = [s["ExportArn"] for s in listed["ExportSummaries"]]
-    while "NextToken" in listed:
-        listed = ddb.list_exports(TableArn=arn, MaxResults=1, NextToken=listed["NextToken"])
-        seen += [s["ExportArn"] for s in listed["ExportSummaries"]]
+    seen = [
+        s["ExportArn"] for s in all_pages(ddb.list_exports, "ExportSummaries", TableArn=arn, MaxResults=1)
+    ]
     assert sorted(seen) == sorted([first["ExportArn"], failed["ExportArn"]])
     assert error_code(ddb.describe_export, ExportArn=first["ExportArn"] + "0") == "ExportNotFoundException"
     assert error_code(ddb.list_exports, NextToken="not hex") == "ValidationException"

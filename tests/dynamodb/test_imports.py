@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import error_code
+from .helpers import all_pages, error_code
 
 KEY = {
     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
@@ -135,13 +135,7 @@ def test_errors_failures_tokens_and_listing(
     )
     assert error_code(ddb.describe_import, ImportArn=first["ImportArn"] + "0") == "ImportNotFoundException"
 
-    seen, kw = [], {"PageSize": 1}
-    while True:
-        page = ddb.list_imports(**kw)
-        seen += [s["ImportArn"] for s in page["ImportSummaryList"]]
-        if "NextToken" not in page:
-            break
-        kw["NextToken"] = page["NextToken"]
+    seen = [s["ImportArn"] for s in all_pages(ddb.list_imports, "ImportSummaryList", PageSize=1)]
     assert {first["ImportArn"], failed["ImportArn"]} <= set(seen)
     by_table = ddb.list_imports(TableArn=first["TableArn"])["ImportSummaryList"]
     assert [(s["ImportArn"], s["ImportStatus"]) for s in by_table] == [(first["ImportArn"], "COMPLETED")]

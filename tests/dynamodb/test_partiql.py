@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from .conftest import key_schema
+
 
 @pytest.fixture
 def table(make_table: Any) -> str:
@@ -119,10 +121,7 @@ def test_select_order_by_the_sort_key_within_a_partition(ddb: Any, make_table: A
         GlobalSecondaryIndexes=[
             {
                 "IndexName": "by-g",
-                "KeySchema": [
-                    {"AttributeName": "g", "KeyType": "HASH"},
-                    {"AttributeName": "gs", "KeyType": "RANGE"},
-                ],
+                "KeySchema": key_schema("g", "gs"),
                 "Projection": {"ProjectionType": "ALL"},
             }
         ],

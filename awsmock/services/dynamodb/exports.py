@@ -23,7 +23,7 @@ from sqlalchemy import select
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
 from awsmock.registry import handler
-from awsmock.services.s3.internal import put_bytes, writable_bucket
+from awsmock.services.s3.internal import owned_bucket, put_bytes
 
 from . import jobs
 from .errors import (
@@ -159,7 +159,7 @@ def export_table_to_point_in_time(ctx: RequestContext, params: dict[str, Any]) -
         if params.get(key):
             desc[key] = params[key]
     try:
-        bucket = writable_bucket(ctx, params["S3Bucket"])
+        bucket = owned_bucket(ctx, params["S3Bucket"])
     except AwsError as err:  # the export runs and fails, as AWS reports it
         desc.update(ExportStatus="FAILED", **jobs.failure(err))
     else:

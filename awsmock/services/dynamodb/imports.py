@@ -22,7 +22,7 @@ from typing import Any
 from awsmock.context import RequestContext
 from awsmock.errors import AwsError
 from awsmock.registry import handler
-from awsmock.services.s3.internal import objects_under, writable_bucket
+from awsmock.services.s3.internal import objects_under, owned_bucket
 
 from . import jobs
 from .errors import ImportConflict, ImportNotFound, ResourceInUse, invalid
@@ -148,7 +148,7 @@ def import_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         if params.get(key):
             desc[key] = params[key]
     try:
-        bucket = writable_bucket(ctx, source["S3Bucket"])
+        bucket = owned_bucket(ctx, source["S3Bucket"])
     except AwsError as err:  # the import runs and fails, as AWS reports it; no table is made
         desc.update(ImportStatus="FAILED", **jobs.failure(err))
     else:

@@ -21,8 +21,8 @@ from .objects import sse_fields
 from .versioning import put_version
 
 
-def writable_bucket(ctx: RequestContext, name: str) -> BucketRow:
-    """The caller's bucket ``name`` (NoSuchBucket, AccessDenied)."""
+def owned_bucket(ctx: RequestContext, name: str) -> BucketRow:
+    """The caller's bucket ``name``, to read or write (NoSuchBucket, AccessDenied)."""
     return bucket_row(ctx, name)
 
 
