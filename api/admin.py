@@ -8,9 +8,10 @@ from typing import Any
 
 import falcon
 
-from awsmock import __version__, catalog
-from awsmock.snapshots import SnapshotError, Snapshots, check_name
-from awsmock.store import Store, known_services
+from awsmock import __version__
+from awsmock.engine import catalog
+from awsmock.state.snapshots import SnapshotError, Snapshots, check_name
+from awsmock.state.store import Store, known_services
 
 MAX_SNAPSHOT_UPLOAD = 2 * 1024 * 1024 * 1024
 

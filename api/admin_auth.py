@@ -12,7 +12,7 @@ import json
 import falcon
 
 from awsmock.auth import settings
-from awsmock.store import Store
+from awsmock.state.store import Store
 
 
 class AuthSettings:

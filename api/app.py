@@ -9,14 +9,14 @@ from typing import Any
 
 import falcon
 
-from awsmock import catalog, turns
 from awsmock.api import dashboard
 from awsmock.api.admin import AdminContext, TokenGuard, add_admin_routes
 from awsmock.api.admin_auth import add_auth_routes, install_auth
 from awsmock.api.dispatch import Dispatcher
-from awsmock.api.wire import WireRequest, WireResponse
 from awsmock.config import Config
-from awsmock.store import Store, open_store
+from awsmock.engine import catalog, turns
+from awsmock.engine.wire import WireRequest, WireResponse
+from awsmock.state.store import Store, open_store
 
 
 class AwsSink:

@@ -2,7 +2,7 @@
 ``/_awsmock/dashboard/`` behind it.
 
 The page is static (``static/index.html``, ``app.js``, ``app.css``); it polls the JSON endpoints.
-What a service holds comes from :mod:`awsmock.inventory` (each service lists its own resources),
+What a service holds comes from :mod:`awsmock.engine.inventory` (each service lists its own resources),
 so nothing here knows any service. Every read runs in a read transaction, one page at a time.
 """
 
@@ -16,10 +16,10 @@ from typing import Any
 import falcon
 from sqlalchemy import select
 
-from awsmock import catalog, inventory
-from awsmock.inventory import Kind, Query
+from awsmock.engine import catalog, inventory
+from awsmock.engine.inventory import Kind, Query
 from awsmock.models import tables_of
-from awsmock.store import Store
+from awsmock.state.store import Store
 
 log = logging.getLogger("awsmock.dashboard")
 

@@ -13,10 +13,9 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from awsmock import catalog
-from awsmock.api import specs
-from awsmock.api.wire import WireRequest
-from awsmock.context import DEFAULT_REGION
+from awsmock.engine import catalog, specs
+from awsmock.engine.context import DEFAULT_REGION
+from awsmock.engine.wire import WireRequest
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
 _PRESIGNED = re.compile(r"^([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request$")

@@ -14,21 +14,21 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from awsmock import registry, turns
-from awsmock.api import protocols, specs
+from awsmock.api import protocols
 from awsmock.api.detect import detect
 from awsmock.api.protocols.base import Protocol
-from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
-from awsmock.context import DEFAULT_ACCOUNT, RequestContext, new_request_id
-from awsmock.errors import (
+from awsmock.engine import registry, specs, turns
+from awsmock.engine.context import DEFAULT_ACCOUNT, RequestContext, new_request_id
+from awsmock.engine.errors import (
     AwsError,
     InternalError,
     NotImplementedOperation,
     ServiceUnavailable,
     UnknownOperation,
 )
-from awsmock.store import Store
-from awsmock.waiting import WaitAndRetry
+from awsmock.engine.waiting import WaitAndRetry
+from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
+from awsmock.state.store import Store
 
 log = logging.getLogger("awsmock.dispatch")
 

@@ -88,13 +88,13 @@ def _run(args: argparse.Namespace) -> int:
         )
         return serve(config)
     if args.command == "coverage":
-        from awsmock.coverage import coverage_rows, render_table
+        from awsmock.engine.coverage import coverage_rows, render_table
 
         rows = coverage_rows()
         print(json.dumps(rows, indent=2) if args.json else render_table(rows))
         return 0
 
-    from awsmock.store import open_store
+    from awsmock.state.store import open_store
 
     config = _config(args)
     if config.data_dir is not None and not config.database_url:
@@ -109,7 +109,7 @@ def _run(args: argparse.Namespace) -> int:
     store = open_store(config)
     try:
         if args.command == "reset":
-            from awsmock import catalog
+            from awsmock.engine import catalog
 
             names = sorted({catalog.ALIASES.get(n, n) for n in args.service}) or None
             print("reset: " + ", ".join(store.reset(names)))
@@ -120,7 +120,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _snapshot(store, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from awsmock.snapshots import SnapshotError, Snapshots
+    from awsmock.state.snapshots import SnapshotError, Snapshots
 
     snaps = Snapshots(store)
     try:

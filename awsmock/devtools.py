@@ -18,7 +18,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from awsmock.models import Base, load_all
-from awsmock.store import MIGRATIONS_DIR, head_revision
+from awsmock.state.store import MIGRATIONS_DIR, head_revision
 
 INITIAL = MIGRATIONS_DIR / "versions" / "0001_initial.py"
 
@@ -85,7 +85,7 @@ TABLE_END = "<!-- services:end -->"
 
 def readme_with_table(text: str) -> str:
     """``text`` (the README) with its service table regenerated from the measured coverage."""
-    from awsmock.coverage import coverage_rows, readme_table
+    from awsmock.engine.coverage import coverage_rows, readme_table
 
     head, _, rest = text.partition(TABLE_START)
     _, _, tail = rest.partition(TABLE_END)

@@ -23,7 +23,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
 from botocore.httpchecksum import AwsChunkedWrapper
 
 from awsmock.api.app import answer_headers
-from awsmock.api.wire import WireRequest
+from awsmock.engine.wire import WireRequest
 
 #: DNS suffixes of AWS endpoints in every partition (commercial, China, GovCloud, ISO, EU).
 AWS_HOST_SUFFIXES = (

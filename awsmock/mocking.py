@@ -39,7 +39,8 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
-from awsmock import catalog, inprocess
+from awsmock import inprocess
+from awsmock.engine import catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -202,7 +203,7 @@ def memory_snapshot_dir() -> Path:
 
 def _snapshot_source(name_or_file: str | os.PathLike[str], snapshot_dir: Path) -> Path:
     """The snapshot file a name (in ``snapshot_dir``) or a path refers to."""
-    from awsmock.snapshots import NAME_RE, SUFFIX, NotFound
+    from awsmock.state.snapshots import NAME_RE, SUFFIX, NotFound
 
     text = os.fspath(name_or_file)
     if NAME_RE.match(text) and not text.startswith("."):
@@ -221,8 +222,8 @@ def _attached_snapshot_dir(config: Any, snapshot: Any = None) -> Path:
     url = make_url(config.url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(url.database or "").resolve().parent / "snapshots"
-    from awsmock.snapshots import SUFFIX, Snapshots, stored_in_database
-    from awsmock.store import open_store
+    from awsmock.state.snapshots import SUFFIX, Snapshots, stored_in_database
+    from awsmock.state.store import open_store
 
     store = open_store(config, migrate=False)
     try:
@@ -238,7 +239,7 @@ def _attached_snapshot_dir(config: Any, snapshot: Any = None) -> Path:
 
 def _open_state(mock: MockAWS) -> _State:
     from awsmock.config import Config
-    from awsmock.store import open_store
+    from awsmock.state.store import open_store
 
     if mock.data_dir is not None or mock.database_url is not None:
         data_dir = Path(mock.data_dir).expanduser() if mock.data_dir is not None else None
@@ -277,8 +278,8 @@ def _load_snapshot(store: Any, path: Path) -> None:
     import sqlite3
 
     from awsmock.models import Base, tables_of
-    from awsmock.snapshots import restore_file, validate_file
-    from awsmock.store import head_revision
+    from awsmock.state.snapshots import restore_file, validate_file
+    from awsmock.state.store import head_revision
 
     st = path.stat()
     key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
@@ -310,7 +311,7 @@ _pooled_store: Any = None
 def _memory_store() -> Any:
     global _pooled_store
     if _pooled_store is None:
-        from awsmock.store import Store
+        from awsmock.state.store import Store
 
         _pooled_store = Store("sqlite://", snapshot_dir=memory_snapshot_dir())
     return _pooled_store
@@ -579,7 +580,7 @@ class MockAWS:
 
     @property
     def store(self) -> Any:
-        """The active :class:`awsmock.store.Store`."""
+        """The active :class:`awsmock.state.store.Store`."""
         return _active_state().store
 
     @property
@@ -764,19 +765,19 @@ def reset(services: list[str] | None = None) -> list[str]:
 
 
 def snapshot(name: str, *, overwrite: bool = False) -> Any:
-    """Save the active state as snapshot ``name`` (see :class:`awsmock.snapshots.SnapshotInfo`).
+    """Save the active state as snapshot ``name`` (see :class:`awsmock.state.snapshots.SnapshotInfo`).
 
     In-memory states keep their snapshots for the life of the process, so one activation can
     build fixture state and later ones start from it (``mock_aws(snapshot=name)``).
     """
-    from awsmock.snapshots import Snapshots
+    from awsmock.state.snapshots import Snapshots
 
     return Snapshots(_active_state().store).save(name, overwrite=overwrite)
 
 
 def restore(name_or_file: str | os.PathLike[str]) -> None:
     """Replace the active state by a snapshot: a name, or a path to an exported snapshot file."""
-    from awsmock.snapshots import Snapshots, restore_file, stored_in_database
+    from awsmock.state.snapshots import Snapshots, restore_file, stored_in_database
 
     store = _active_state().store
     if name := stored_in_database(store, os.fspath(name_or_file)):  # PostgreSQL: in the database

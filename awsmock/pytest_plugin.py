@@ -115,7 +115,7 @@ def aws_worker_credentials(monkeypatch: pytest.MonkeyPatch, awsmock_account_id: 
 @pytest.fixture
 def aws(request: pytest.FixtureRequest) -> Iterator[Any]:
     """An active ``mock_aws`` (or service mock, per the ``awsmock`` marker) for this test."""
-    from awsmock.catalog import botocore_names
+    from awsmock.engine.catalog import botocore_names
     from awsmock.mocking import MockAWS
 
     marker = request.node.get_closest_marker("awsmock")

@@ -12,8 +12,9 @@ import threading
 from types import FrameType
 from typing import Any
 
-from awsmock import __version__, turns
+from awsmock import __version__
 from awsmock.config import Config
+from awsmock.engine import turns
 
 log = logging.getLogger("awsmock")
 
@@ -89,7 +90,7 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
     import waitress
 
     from awsmock.api.app import create_app
-    from awsmock.store import open_store
+    from awsmock.state.store import open_store
 
     logging.basicConfig(
         level=getattr(logging, config.log_level.upper(), logging.INFO),

@@ -17,9 +17,9 @@ from urllib.parse import urlencode
 
 from botocore.serialize import create_serializer
 
-from awsmock.api import specs
 from awsmock.api.dispatch import Dispatcher
-from awsmock.api.wire import WireRequest
+from awsmock.engine import specs
+from awsmock.engine.wire import WireRequest
 
 WORKLOADS: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
     "DynamoDB GetItem": ("dynamodb", "GetItem", {"TableName": "t", "Key": {"pk": {"S": "k1"}}},

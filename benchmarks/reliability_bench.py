@@ -103,7 +103,7 @@ def bench_fuzz(args: argparse.Namespace) -> dict[str, Any]:
 
     from awsmock.api.app import create_app
     from awsmock.config import Config
-    from awsmock.store import Store
+    from awsmock.state.store import Store
     from tests.reliability.hostile import BY_PROTOCOL, Tally, call, check_answer, fingerprint, seed_state
     from tests.reliability.test_hostile_input import CONTENT_TYPES, body_for
 

@@ -123,7 +123,7 @@ def awsmock_case(sizes: list[int], pages: int, boto: bool) -> dict[tuple[int, bo
     from awsmock.api.app import create_app
     from awsmock.config import Config
     from awsmock.inprocess import wsgi_call
-    from awsmock.store import Store
+    from awsmock.state.store import Store
     from tests.helpers import inprocess_client_factory
 
     out = {}

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from awsmock.api.app import create_app
 from awsmock.config import Config
 from awsmock.models import tables_of
-from awsmock.snapshots import Snapshots
-from awsmock.store import open_store
+from awsmock.state.snapshots import Snapshots
+from awsmock.state.store import open_store
 from tests.helpers import inprocess_client_factory
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from awsmock.api.app import AwsmockApp, create_app
 from awsmock.config import Config
-from awsmock.store import Store
+from awsmock.state.store import Store
 from tests.helpers import FAKE_ENV, ServerProcess, inprocess_client_factory
 
 for _k, _v in FAKE_ENV.items():  # never reach real AWS with real credentials from a test

@@ -19,7 +19,8 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
 import awsmock
-from awsmock import catalog, mock_aws, mock_dynamodb2, mock_rds2, mock_s3, mock_sqs
+from awsmock import mock_aws, mock_dynamodb2, mock_rds2, mock_s3, mock_sqs
+from awsmock.engine import catalog
 from awsmock.mocking import MockAWS, NotMockedError, active_mock
 
 # Created at import time, long before any mock starts: must be intercepted all the same.
@@ -537,7 +538,7 @@ def test_snapshot_fixture_built_once_restored_per_activation(tmp_path) -> None: 
 
 
 def test_unknown_snapshot_is_a_clear_error_and_nothing_stays_active() -> None:
-    from awsmock.snapshots import NotFound
+    from awsmock.state.snapshots import NotFound
 
     with pytest.raises(NotFound, match="no-such-snapshot"), mock_aws(snapshot="no-such-snapshot"):
         pass  # pragma: no cover

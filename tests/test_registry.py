@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from awsmock import catalog, registry
-from awsmock.api import specs
-from awsmock.coverage import coverage_rows
+from awsmock.engine import catalog, registry, specs
+from awsmock.engine.coverage import coverage_rows
 
 
 def test_every_service_module_imports() -> None:

@@ -25,8 +25,8 @@ import io
 import re
 from typing import IO, Any
 
-from awsmock.api.wire import WireRequest
-from awsmock.errors import AwsError
+from awsmock.engine.errors import AwsError
+from awsmock.engine.wire import WireRequest
 
 __all__ = ["AwsChunkedReader", "BoundedReader", "is_aws_chunked", "request_body_stream"]
 

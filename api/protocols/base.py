@@ -1,8 +1,8 @@
 """The contract every wire protocol implements.
 
-A protocol turns a :class:`~awsmock.api.wire.WireRequest` into ``(operation name, params)``
+A protocol turns a :class:`~awsmock.engine.wire.WireRequest` into ``(operation name, params)``
 by walking botocore's input shapes, and a handler's result dict (or an
-:class:`~awsmock.errors.AwsError`) into a :class:`~awsmock.api.wire.WireResponse` by walking
+:class:`~awsmock.engine.errors.AwsError`) into a :class:`~awsmock.engine.wire.WireResponse` by walking
 the output / error shapes. No protocol knows any service; service quirks are small, named
 exceptions inside the protocol module that needs them.
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
-from awsmock.api.specs import OperationModel, ServiceModel
-from awsmock.api.wire import WireRequest, WireResponse
-from awsmock.errors import AwsError
+from awsmock.engine.errors import AwsError
+from awsmock.engine.specs import OperationModel, ServiceModel
+from awsmock.engine.wire import WireRequest, WireResponse
 
 
 class Protocol(ABC):

@@ -15,9 +15,9 @@ from typing import Any
 
 import cbor2
 
-from awsmock.api.specs import OperationModel, ServiceModel, operation_name_set
-from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
-from awsmock.errors import AwsError
+from awsmock.engine.errors import AwsError
+from awsmock.engine.specs import OperationModel, ServiceModel, operation_name_set
+from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
 
 from .base import Protocol
 from .json import (

@@ -24,9 +24,9 @@ from typing import Any
 
 from awsmock.api.protocols.query import XML_DECL, QueryProtocol, _info, _response, write_error_fields
 from awsmock.api.protocols.xml import compile_shape, escape_text, write_members
-from awsmock.api.specs import OperationModel, ServiceModel
-from awsmock.api.wire import WireResponse
-from awsmock.errors import AwsError
+from awsmock.engine.errors import AwsError
+from awsmock.engine.specs import OperationModel, ServiceModel
+from awsmock.engine.wire import WireResponse
 
 __all__ = ["Ec2Protocol"]
 

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from awsmock import jsontext
-from awsmock.api.specs import OperationModel, ServiceModel, Shape, operation_name_set
-from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
-from awsmock.errors import AwsError
+from awsmock.engine.errors import AwsError
+from awsmock.engine.specs import OperationModel, ServiceModel, Shape, operation_name_set
+from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
+from awsmock.state import jsontext
 
 from .base import Protocol
 from .rest import format_timestamp, parse_timestamp, shape_key

@@ -55,9 +55,9 @@ from awsmock.api.protocols.xml import (
     scalar_from_text,
     write_members,
 )
-from awsmock.api.specs import OperationModel, ServiceModel, Shape
-from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
-from awsmock.errors import AwsError
+from awsmock.engine.errors import AwsError
+from awsmock.engine.specs import OperationModel, ServiceModel, Shape
+from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
 
 __all__ = ["QueryProtocol", "error_code_for", "read_flat", "write_error_fields"]
 

@@ -61,8 +61,8 @@ from urllib.parse import parse_qsl, unquote
 
 from dateutil.parser import isoparse
 
-from awsmock.api.specs import OperationModel, ServiceModel, Shape, per_model
-from awsmock.api.wire import WireRequest, http_date
+from awsmock.engine.specs import OperationModel, ServiceModel, Shape, per_model
+from awsmock.engine.wire import WireRequest, http_date
 
 __all__ = [
     "BindingError",

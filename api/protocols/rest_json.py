@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from awsmock.api.specs import OperationModel, ServiceModel, Shape
-from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
-from awsmock.errors import AwsError
+from awsmock.engine.errors import AwsError
+from awsmock.engine.specs import OperationModel, ServiceModel, Shape
+from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
 
 from .base import Protocol
 from .json import (

@@ -66,9 +66,9 @@ from awsmock.api.protocols.xml import (
     read_struct,
     write,
 )
-from awsmock.api.specs import OperationModel, ServiceModel, Shape, per_model
-from awsmock.api.wire import BodyTooLarge, WireRequest, WireResponse
-from awsmock.errors import AwsError
+from awsmock.engine.errors import AwsError
+from awsmock.engine.specs import OperationModel, ServiceModel, Shape, per_model
+from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
 
 __all__ = ["RestXmlProtocol", "s3_path_style"]
 

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from awsmock.api.specs import Shape
+from awsmock.engine.specs import Shape
 
 __all__ = [
     "Violation",

@@ -31,7 +31,7 @@ from typing import Any
 from xml.parsers import expat
 
 from awsmock.api.protocols.rest import format_timestamp, parse_timestamp
-from awsmock.api.specs import Shape
+from awsmock.engine.specs import Shape
 
 __all__ = [
     "Element",

@@ -15,12 +15,12 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from awsmock.api.wire import WireRequest
 from awsmock.auth import identity as identities
 from awsmock.auth import policy, resources, settings, sigv2, sigv4
 from awsmock.auth.errors import auth_error, family
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.wire import WireRequest
 from awsmock.models.iam import IamAccessKey
 
 #: operations AWS serves without a signature

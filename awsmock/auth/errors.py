@@ -7,7 +7,7 @@ The code, message and status depend on the service's protocol (query services sa
 
 from __future__ import annotations
 
-from awsmock.errors import AwsError
+from awsmock.engine.errors import AwsError
 
 SIGNATURE_MESSAGE = (
     "The request signature we calculated does not match the signature you provided. "

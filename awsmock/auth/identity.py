@@ -25,7 +25,7 @@ from awsmock.models.iam import (
     IamUser,
 )
 from awsmock.models.sts import StsCredential
-from awsmock.store import Transaction
+from awsmock.state.store import Transaction
 
 
 @dataclass

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
 
 
 @dataclass
@@ -87,7 +87,7 @@ S3_ACTIONS = {
 
 
 def action_prefix(service: str) -> str:
-    from awsmock.api import specs
+    from awsmock.engine import specs
 
     try:
         md = specs.service_model(service).metadata

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import select
 
 from awsmock.auth.resources import ResourcePolicy, register_resource_policy
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
 
 
 def s3_bucket_policy(ctx: RequestContext, operation: str, params: dict[str, Any]) -> ResourcePolicy | None:

@@ -24,7 +24,7 @@ from sqlalchemy import String, text
 from sqlalchemy.orm import Session
 
 from awsmock.models.awsmock import Setting
-from awsmock.store import Store
+from awsmock.state.store import Store
 
 ENV = "INITIAL_NO_AUTH_ACTION_COUNT"
 LIMIT_KEY = "auth.initial_no_auth_action_count"

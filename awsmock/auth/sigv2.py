@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from awsmock.api.wire import WireRequest
+from awsmock.engine.wire import WireRequest
 
 #: query arguments that are part of the signed resource
 SUBRESOURCES = frozenset(

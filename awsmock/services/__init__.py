@@ -1,4 +1,4 @@
 """Service behaviour: ``awsmock.services.<service>`` holds one service's handlers and logic.
 
-Modules here are discovered and imported by :func:`awsmock.registry.load_all`.
+Modules here are discovered and imported by :func:`awsmock.engine.registry.load_all`.
 """

@@ -13,11 +13,11 @@ from typing import Any
 from awsmock.auth import enforcement, policy
 from awsmock.auth import identity as identities
 from awsmock.auth.keys import access_key_id, account_of_access_key, secret_access_key, session_token
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.registry import handler
 from awsmock.models.iam import IamAccessKey
 from awsmock.models.sts import StsCredential
-from awsmock.registry import handler
 
 MIN_DURATION = 900
 ROLE_DEFAULT = 3600

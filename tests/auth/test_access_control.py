@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from awsmock.auth import set_initial_no_auth_action_count
-from awsmock.store import Store
+from awsmock.state.store import Store
 from tests.helpers import ServerProcess, inprocess_client_factory, server_client
 
 ACCOUNT = "123456789012"

@@ -20,8 +20,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
-from awsmock.api.wire import WireRequest
 from awsmock.auth import sigv2, sigv4
+from awsmock.engine.wire import WireRequest
 
 KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

@@ -9,8 +9,8 @@ from typing import Any
 import falcon.testing
 import pytest
 
-from awsmock import inventory
-from awsmock.inventory import Column, Page, Query
+from awsmock.engine import inventory
+from awsmock.engine.inventory import Column, Page, Query
 from tests.dashboard.conftest import group, names
 
 Web = falcon.testing.TestClient

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from awsmock import inventory
-from awsmock.inventory import Column, Page, Query
+from awsmock.engine import inventory
+from awsmock.engine.inventory import Column, Page, Query
 
 
 @pytest.mark.parametrize("after", [None, 7, "a/b/\U0010ffff", [123, "pk", "00ff"], {"k": "ü"}])

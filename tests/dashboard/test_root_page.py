@@ -12,7 +12,7 @@ import pytest
 from awsmock.api.app import create_app
 from awsmock.api.dashboard import wants_dashboard
 from awsmock.config import Config
-from awsmock.store import Store
+from awsmock.state.store import Store
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

@@ -7,7 +7,7 @@ import pytest
 
 from awsmock.api.app import create_app
 from awsmock.config import Config
-from awsmock.store import head_revision
+from awsmock.state.store import head_revision
 
 
 @pytest.fixture

@@ -163,7 +163,7 @@ def test_prepared_headers_are_read_lower_cased_with_their_values() -> None:
 def test_stored_json_reads_as_the_orm_reads_it() -> None:
     from sqlalchemy.dialects import sqlite
 
-    from awsmock.rawvalues import Conversions
+    from awsmock.state.rawvalues import Conversions
 
     conv = Conversions(sqlite.dialect())
     for text in ('{"a": [1, "\\u00e9", null, 2.5, true]}', "null", "[]", ' {"x": 1} ', "3", '"s"'):
@@ -252,7 +252,7 @@ def test_answer_body_reads_and_streams_as_a_raw_stream() -> None:
 def test_query_pairs_are_parse_qsl_with_blank_values(query: str) -> None:
     from urllib.parse import parse_qsl
 
-    from awsmock.api.wire import WireRequest
+    from awsmock.engine.wire import WireRequest
 
     req = WireRequest("GET", "/", query, {}, io.BytesIO(b""), 0)
     assert req.query == parse_qsl(query, keep_blank_values=True)

@@ -1,4 +1,4 @@
-"""awsmock.jsontext gives the text and values of the json module it stands in for."""
+"""awsmock.state.jsontext gives the text and values of the json module it stands in for."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from awsmock import jsontext
+from awsmock.state import jsontext
 
 VALUES: list[Any] = [
     {},

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from awsmock.models import Base, load_all
-from awsmock.store import head_revision, upgrade_database
+from awsmock.state.store import head_revision, upgrade_database
 
 
 def test_migrated_schema_equals_the_orm_metadata(tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def _made_at_the_initial_revision(path: Path) -> None:
     import datetime as dt
 
     from awsmock.models.s3 import S3Bucket
-    from awsmock.store import Store
+    from awsmock.state.store import Store
 
     store = Store(f"sqlite:///{path}")
     try:
@@ -78,7 +78,7 @@ def test_a_data_dir_made_at_the_initial_revision_is_upgraded_and_keeps_its_state
     """0001_initial is frozen: a data dir an earlier build made gains later tables on start,
     and what it held stays."""
     import awsmock
-    from awsmock.store import Store
+    from awsmock.state.store import Store
 
     _made_at_the_initial_revision(tmp_path / "awsmock.db")
     with awsmock.mock_aws(data_dir=tmp_path):
@@ -94,7 +94,7 @@ def test_a_snapshot_made_at_the_initial_revision_is_migrated_when_restored(tmp_p
     import sqlite3
 
     import awsmock
-    from awsmock.snapshots import _add_meta
+    from awsmock.state.snapshots import _add_meta
 
     snapshot = tmp_path / "old.awsmock"
     _made_at_the_initial_revision(snapshot)

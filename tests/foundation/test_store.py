@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from awsmock.config import Config
 from awsmock.models.awsmock import Setting
-from awsmock.store import Store, head_revision, open_store
+from awsmock.state.store import Store, head_revision, open_store
 
 
 def _increment(url: str, key: str, times: int, errors: multiprocessing.Queue) -> None:
@@ -228,7 +228,7 @@ def test_the_dispatchers_request_context_is_the_constructors() -> None:
     """RequestContext.of_request (one per request) makes what the constructor makes."""
     import dataclasses
 
-    from awsmock.context import RequestContext
+    from awsmock.engine.context import RequestContext
 
     given = dict(
         service="s3",

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import bindparam, insert, select
 
 from awsmock.models.awsmock import Setting
-from awsmock.store import Store
+from awsmock.state.store import Store
 
 SETTINGS = Setting.__table__
 _GET = select(SETTINGS.c.value).where(SETTINGS.c.key == bindparam("k"))

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from awsmock.store import Store
+from awsmock.state.store import Store
 
 
 @pytest.fixture

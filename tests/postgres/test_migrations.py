@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from awsmock.store import Store, head_revision
+from awsmock.state.store import Store, head_revision
 
 
 def test_concurrent_migrations_of_one_database_all_succeed(new_pg_url: Callable[[], str]) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from awsmock.notify_pg import PgNotifier
-from awsmock.store import Store
+from awsmock.state.notify_pg import PgNotifier
+from awsmock.state.store import Store
 
 
 class _Ctx:

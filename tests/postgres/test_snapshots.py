@@ -18,8 +18,8 @@ from sqlalchemy import select
 from awsmock.api.app import create_app
 from awsmock.config import Config
 from awsmock.models import tables_of
-from awsmock.snapshots import AlreadyExists, NotFound, Snapshots, validate_file
-from awsmock.store import Store, head_revision
+from awsmock.state.snapshots import AlreadyExists, NotFound, Snapshots, validate_file
+from awsmock.state.store import Store, head_revision
 from tests.helpers import FAKE_ENV, inprocess_client_factory
 
 BLOB = bytes(range(256)) * 9000  # ~2.2 MiB: several S3 chunks, every byte value

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from hypothesis import strategies as st
 
-from awsmock.api.specs import OperationModel, Shape
+from awsmock.engine.specs import OperationModel, Shape
 
 _TS_MIN = datetime(1971, 1, 1)
 _TS_MAX = datetime(2100, 1, 1)

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum
 
-from awsmock.api import specs
 from awsmock.api.protocols import get
 from awsmock.api.protocols.aws_chunked import AwsChunkedReader, BoundedReader, request_body_stream
-from awsmock.api.wire import WireRequest
-from awsmock.errors import AwsError
+from awsmock.engine import specs
+from awsmock.engine.errors import AwsError
+from awsmock.engine.wire import WireRequest
 
 
 def _unsigned_trailer(data: bytes, chunk_size: int) -> bytes:

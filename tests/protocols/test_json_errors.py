@@ -13,12 +13,12 @@ import pytest
 from botocore.awsrequest import HeadersDict
 from botocore.parsers import create_parser
 
-from awsmock.api import specs
 from awsmock.api.dispatch import Dispatcher
 from awsmock.api.protocols import get
-from awsmock.api.wire import WireRequest, WireResponse
-from awsmock.errors import AwsError, UnknownOperation
-from awsmock.store import Store
+from awsmock.engine import specs
+from awsmock.engine.errors import AwsError, UnknownOperation
+from awsmock.engine.wire import WireRequest, WireResponse
+from awsmock.state.store import Store
 
 AUTH = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/{svc}/aws4_request, SignedHeaders=host, Signature=x"
 

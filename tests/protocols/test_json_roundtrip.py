@@ -19,10 +19,10 @@ from botocore.parsers import create_parser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from awsmock.api import specs
 from awsmock.api.protocols import get
 from awsmock.api.protocols.json import SQS_LEGACY_CODES
-from awsmock.errors import AwsError
+from awsmock.engine import specs
+from awsmock.engine.errors import AwsError
 from tests.protocols.shape_strategies import ShapeStrategies
 from tests.protocols.vectors import (
     botocore_sends,

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from awsmock.api import specs
 from awsmock.api.protocols import get, rest
-from awsmock.api.wire import WireRequest, http_date
-from awsmock.errors import AwsError
+from awsmock.engine import specs
+from awsmock.engine.errors import AwsError
+from awsmock.engine.wire import WireRequest, http_date
 from tests.protocols.vectors import botocore_sends
 
 

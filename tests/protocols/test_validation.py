@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from awsmock.api import specs
 from awsmock.api.protocols.validate import validate
+from awsmock.engine import specs
 
 PUT_ITEM = specs.service_model("dynamodb").operation_model("PutItem").input_shape
 LONG = "a" * 65536  # one more than an attribute name may have

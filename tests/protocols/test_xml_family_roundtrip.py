@@ -32,12 +32,12 @@ from botocore.parsers import create_parser
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from awsmock.api import specs
 from awsmock.api.protocols import get
 from awsmock.api.protocols.query import _SQS, PATTERN_CHECKED
 from awsmock.api.protocols.rest_xml import _S3_URL_ENCODED
-from awsmock.api.wire import WireRequest
-from awsmock.errors import AwsError
+from awsmock.engine import specs
+from awsmock.engine.errors import AwsError
+from awsmock.engine.wire import WireRequest
 from tests.protocols.shape_strategies import ShapeStrategies
 from tests.protocols.vectors import (
     botocore_sends,

@@ -7,11 +7,11 @@ import io
 
 import pytest
 
-from awsmock.api import specs
 from awsmock.api.protocols import get
 from awsmock.api.protocols.xml import XmlError, parse_xml
-from awsmock.api.wire import WireRequest
-from awsmock.errors import AwsError
+from awsmock.engine import specs
+from awsmock.engine.errors import AwsError
+from awsmock.engine.wire import WireRequest
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>

@@ -24,10 +24,10 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.response import StreamingBody
 from botocore.serialize import create_serializer
 
-from awsmock.api import specs
 from awsmock.api.protocols import get
-from awsmock.api.wire import WireRequest
-from awsmock.errors import AwsError
+from awsmock.engine import specs
+from awsmock.engine.errors import AwsError
+from awsmock.engine.wire import WireRequest
 
 _CANDIDATES = [
     os.environ.get("AWSMOCK_PROTOCOL_TESTS", ""),

@@ -13,7 +13,7 @@ from typing import Any
 import cbor2
 
 from awsmock.inprocess import wsgi_call
-from awsmock.store import Store
+from awsmock.state.store import Store
 
 
 def auth_header(service: str, key: str = "testing") -> str:

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from awsmock.api import protocols, specs
-from awsmock.api.wire import MAX_BUFFERED_BODY, BodyTooLarge, WireRequest
-from awsmock.errors import AwsError
+from awsmock.api import protocols
+from awsmock.engine import specs
+from awsmock.engine.errors import AwsError
+from awsmock.engine.wire import MAX_BUFFERED_BODY, BodyTooLarge, WireRequest
 from tests.reliability.hostile import (
     BY_PROTOCOL,
     TARGETS,

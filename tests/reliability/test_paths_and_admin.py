@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from awsmock.api.app import create_app
 from awsmock.config import Config
-from awsmock.store import Store
+from awsmock.state.store import Store
 from tests.helpers import ServerProcess, inprocess_client_factory
 
 EXAMPLES = 150

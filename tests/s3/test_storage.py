@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from awsmock.models.s3 import S3Blob, S3BlobChunk, S3Chunk
 from awsmock.services.s3.storage import CHUNK_SIZE
-from awsmock.store import Store
+from awsmock.state.store import Store
 
 MIB = 1024 * 1024
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.dynamodb import DynamoBackup, DynamoBackupItem
-from awsmock.registry import handler
 
 from .errors import (
     BackupNotFound,

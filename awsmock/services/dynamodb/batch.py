@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsmock.context import RequestContext
-from awsmock.registry import handler
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 
 from . import storage
 from .capacity import consumed, read_units, write_units

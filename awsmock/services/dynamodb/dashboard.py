@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from awsmock import inventory
-from awsmock.inventory import Column, Page, Query
+from awsmock.engine import inventory
+from awsmock.engine.inventory import Column, Page, Query
 from awsmock.models.dynamodb import DynamoItem, DynamoTable
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsmock.errors import AwsError
+from awsmock.engine.errors import AwsError
 
 
 class DynamoValidation(AwsError):

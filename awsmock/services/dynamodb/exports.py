@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
-from awsmock.registry import handler
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.registry import handler
 from awsmock.services.s3.internal import owned_bucket, put_bytes
 
 from . import jobs

@@ -19,9 +19,9 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
-from awsmock.registry import handler
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.registry import handler
 from awsmock.services.s3.internal import objects_under, owned_bucket
 
 from . import jobs

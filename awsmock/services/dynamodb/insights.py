@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from awsmock.context import RequestContext
-from awsmock.registry import handler
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 
 from .errors import ResourceNotFound, invalid
 from .schema import TABLES, TableInfo, find_table, table_name_of

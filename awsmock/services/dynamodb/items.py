@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsmock.context import RequestContext
-from awsmock.registry import handler
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 
 from . import legacy, storage
 from .capacity import collection_metrics, consumed, read_units, write_units

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
 from awsmock.models.dynamodb import DynamoJob
 
 from .errors import invalid

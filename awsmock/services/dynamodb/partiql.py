@@ -12,9 +12,9 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any
 
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
-from awsmock.registry import handler
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.registry import handler
 
 from . import storage
 from .errors import ConditionalCheckFailed, DuplicateItem, DynamoValidation, ResourceNotFound

@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 from awsmock.auth.resources import ResourcePolicy, register_resource_policy
-from awsmock.context import RequestContext
-from awsmock.registry import handler
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 
 from .errors import PolicyNotFound, ResourceNotFound, invalid
 from .schema import TableInfo, find_table, table_name_of, table_of_arn

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, or_, select, tuple_
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
-from awsmock.registry import handler
 
 from . import legacy
 from .capacity import consumed, read_units

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
 from awsmock.models.dynamodb import DynamoTable
 
 from .errors import DynamoValidation, ResourceNotFound, invalid

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
 from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
 
 from .schema import TableInfo

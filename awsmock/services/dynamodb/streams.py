@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.dynamodb import DynamoStream, DynamoStreamRecord
-from awsmock.registry import handler
 
 from .errors import DynamoValidation, ExpiredIterator, ResourceNotFound
 from .schema import TableInfo

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
-from awsmock.registry import handler
 
 from . import storage
 from .errors import DynamoValidation, PointInTimeRecoveryUnavailable, ResourceInUse, ResourceNotFound, invalid

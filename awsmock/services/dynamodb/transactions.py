@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert, select
 
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.registry import handler
 from awsmock.models.dynamodb import DynamoTransactionToken
-from awsmock.registry import handler
 
 from . import storage
 from .capacity import consumed, read_units, write_units

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 from typing import Any
 
-from awsmock import jsontext
+from awsmock.state import jsontext
 
 from .errors import DynamoValidation, invalid
 

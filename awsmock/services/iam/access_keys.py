@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import select
 
 from awsmock.auth.keys import access_key_id, secret_access_key
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.iam import IamAccessKey, IamUser
-from awsmock.registry import handler
 
 from .common import caller_user, check_status, count, owned, paginate_query
 from .errors import LimitExceeded, NoSuchEntity

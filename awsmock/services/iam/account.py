@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from awsmock.auth import policy as evaluator
 from awsmock.auth.identity import user_documents
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.iam import (
     IamAccessKey,
     IamAccount,
@@ -31,7 +32,6 @@ from awsmock.models.iam import (
     IamSigningCertificate,
     IamUser,
 )
-from awsmock.registry import handler
 
 from .aws_managed import AWS_ACCOUNT
 from .common import account_row, boundary, count, encode_document, group_out, role_out, user_out

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from awsmock.auth.keys import unique_id
-from awsmock.context import utcnow
+from awsmock.engine.context import utcnow
 from awsmock.models.iam import IamPolicy, IamPolicyVersion
 
 AWS_ACCOUNT = "aws"

@@ -11,8 +11,9 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from awsmock.auth.keys import unique_id
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.registry import handler
 from awsmock.models.iam import (
     IamAccount,
     IamGroup,
@@ -24,7 +25,6 @@ from awsmock.models.iam import (
     IamServerCertificate,
     IamUser,
 )
-from awsmock.registry import handler
 
 from .errors import DeleteConflict, IamValidationError, InvalidInput, LimitExceeded, no_such
 

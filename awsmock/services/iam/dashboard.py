@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from awsmock import inventory
-from awsmock.inventory import Column, Page, Query
+from awsmock.engine import inventory
+from awsmock.engine.inventory import Column, Page, Query
 from awsmock.models.iam import (
     IamAccessKey,
     IamGroup,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from awsmock.errors import AwsError
+from awsmock.engine.errors import AwsError
 
 
 class NoSuchEntity(AwsError):

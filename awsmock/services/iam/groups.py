@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.iam import IamGroup, IamGroupMember, IamUser
-from awsmock.registry import handler
 
 from .common import (
     check_deletable,

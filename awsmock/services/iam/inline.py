@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.iam import IamInlinePolicy
-from awsmock.registry import handler
 
 from .common import encode_document, get_group, get_role, get_user, paginate
 from .documents import INLINE_GROUP_SIZE, INLINE_ROLE_SIZE, INLINE_USER_SIZE, validate_identity_policy

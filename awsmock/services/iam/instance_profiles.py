@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.iam import IamInstanceProfile, IamInstanceProfileRole, IamRole
-from awsmock.registry import handler
 
 from .common import (
     check_new_tags,

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.iam import IamMfaDevice, IamUser
-from awsmock.registry import handler
 
 from .common import (
     caller_user,

@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.iam import (
     IamGroup,
     IamPolicy,
@@ -15,7 +16,6 @@ from awsmock.models.iam import (
     IamRole,
     IamUser,
 )
-from awsmock.registry import handler
 
 from .aws_managed import AWS_ACCOUNT, ensure_all, ensure_aws_managed
 from .common import (

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.iam import IamOidcProvider, IamSamlProvider
-from awsmock.registry import handler
 
 from .common import check_new_tags, owned, register_tagging, with_tags
 from .errors import EntityAlreadyExists, IamValidationError, InvalidInput, LimitExceeded, NoSuchEntity

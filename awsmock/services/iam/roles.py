@@ -6,9 +6,9 @@ import json
 import uuid
 from typing import Any
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.iam import IamInlinePolicy, IamInstanceProfileRole, IamPolicyAttachment, IamRole
-from awsmock.registry import handler
 
 from .common import (
     check_deletable,

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.registry import handler
 from awsmock.models.iam import IamServiceCredential, IamSshPublicKey, IamUser
-from awsmock.registry import handler
 
 from .common import check_status, get_user, new_id, owned, paginate_query
 from .errors import LimitExceeded, NoSuchEntity

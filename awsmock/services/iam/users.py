@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.iam import (
     IamAccessKey,
     IamGroupMember,
@@ -16,7 +17,6 @@ from awsmock.models.iam import (
     IamSshPublicKey,
     IamUser,
 )
-from awsmock.registry import handler
 
 from .common import (
     caller_user,

@@ -11,10 +11,10 @@ from typing import Any, TypeAlias
 
 from sqlalchemy import bindparam, delete, exists, select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket, S3BucketConfig, S3Object, S3Upload
-from awsmock.rawvalues import Conversions, conversions
-from awsmock.registry import handler
+from awsmock.state.rawvalues import Conversions, conversions
 
 from . import acl, storage
 from .errors import (

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from awsmock.api.wire import http_date
+from awsmock.engine.wire import http_date
 
 from .errors import InvalidRange, NotModified, PreconditionFailed
 

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket
-from awsmock.registry import handler
 
 from . import acl
 from .buckets import bucket_grants, delete_config, get_bucket, get_config, set_config

@@ -10,9 +10,9 @@ import binascii
 from dataclasses import dataclass
 from typing import Any
 
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
-from awsmock.registry import handler
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.registry import handler
 
 from .buckets import delete_config, get_bucket, get_config, set_config
 from .errors import InvalidArgument, MalformedXML, not_found

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from awsmock import inventory
-from awsmock.inventory import Column, Download, Page, Query
+from awsmock.engine import inventory
+from awsmock.engine.inventory import Column, Download, Page, Query
 from awsmock.models.s3 import S3BlobChunk, S3Bucket, S3BucketConfig, S3Chunk, S3Object
 
 DELIMITER = "/"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
 from awsmock.models.s3 import S3Object
 
 from . import storage

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket, S3Object
-from awsmock.registry import handler
 
 from . import acl
 from .buckets import get_bucket

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket, S3Object, S3Part, S3Upload
-from awsmock.registry import handler
 
 from . import acl, checksums, storage
 from .buckets import get_bucket

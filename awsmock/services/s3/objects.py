@@ -13,11 +13,11 @@ from urllib.parse import parse_qsl
 
 from sqlalchemy import select
 
-from awsmock.api.wire import http_date
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.registry import handler
+from awsmock.engine.wire import http_date
 from awsmock.models.s3 import S3Bucket, S3Object
-from awsmock.registry import handler
 
 from . import acl, checksums, post_form, presign, storage
 from .buckets import (

@@ -18,9 +18,9 @@ from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
 from awsmock.api.protocols.xml import escape_text
-from awsmock.api.wire import WireRequest
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.wire import WireRequest
 
 from .errors import AccessDenied, EntityTooSmall, InvalidArgument, MalformedXML
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
 
 from .errors import AccessDenied
 

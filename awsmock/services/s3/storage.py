@@ -12,7 +12,7 @@ only the version being replaced references, whose chunk no other blob links, is 
 place (a :data:`Claim`, see ``versioning.null_version_overwriter``); such a blob is always read
 inside a transaction (``INLINE_LIMIT``), never by a :class:`LazyBody`.
 
-The request paths run prebuilt statements on the request's :class:`~awsmock.store.Transaction`
+The request paths run prebuilt statements on the request's :class:`~awsmock.state.store.Transaction`
 (``tx.execute``: no ORM session); no blob, chunk or link row is ever held in an ORM session.
 """
 
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from awsmock.models.s3 import S3Blob, S3BlobChunk, S3Chunk, S3Object, S3Part
 
 if TYPE_CHECKING:
-    from awsmock.store import Transaction
+    from awsmock.state.store import Transaction
 
 CHUNK_SIZE = 1024 * 1024
 #: bodies up to this size are read inside the handler's transaction and returned as bytes

@@ -15,11 +15,11 @@ from sqlalchemy import and_, bindparam, case, delete, exists, false, insert, sel
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3BlobChunk, S3Bucket, S3Chunk, S3Object, S3Part
-from awsmock.rawvalues import Conversions, conversions
-from awsmock.registry import handler
+from awsmock.state.rawvalues import Conversions, conversions
 
 from . import storage
 from .buckets import BUCKET_COLUMNS, AnyBucket, BucketRow, checked_bucket, get_bucket, get_config, set_config

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
 from awsmock.models.sqs import Message, Queue
 
 from .errors import InvalidAttributeName, InvalidAttributeValue, InvalidParameterValue

@@ -18,10 +18,10 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Select, Update, bindparam, func, literal_column, select, update
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
 from awsmock.models import UTCDateTime
 from awsmock.models.sqs import Message, Queue
-from awsmock.rawvalues import Conversions, conversions
+from awsmock.state.rawvalues import Conversions, conversions
 
 from . import fifo
 from .attributes import retention_cutoff

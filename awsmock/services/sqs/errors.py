@@ -3,7 +3,7 @@ protocol maps them to the modeled shapes (``__type``) and the ``x-amzn-query-err
 
 from __future__ import annotations
 
-from awsmock.errors import AwsError
+from awsmock.engine.errors import AwsError
 
 
 class QueueDoesNotExist(AwsError):

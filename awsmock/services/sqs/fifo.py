@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, exists, literal_column, or_, select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
 from awsmock.models.sqs import Deduplication, Message, ReceiveAttempt
 
 from .errors import InvalidParameterValue, MissingParameter

@@ -10,9 +10,9 @@ from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import bindparam, select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
 from awsmock.models.sqs import Queue
-from awsmock.rawvalues import conversions
+from awsmock.state.rawvalues import conversions
 
 from .errors import QueueDoesNotExist
 

@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
-from awsmock import turns
-from awsmock.context import RequestContext
-from awsmock.errors import AwsError
+from awsmock.engine import turns
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+from awsmock.engine.registry import handler
+from awsmock.engine.waiting import WaitAndRetry
 from awsmock.models.sqs import Message
-from awsmock.rawvalues import conversions
-from awsmock.registry import handler
-from awsmock.waiting import WaitAndRetry
+from awsmock.state.rawvalues import conversions
 
 from . import fifo, receipts
 from .attributes import int_attr
@@ -103,7 +103,7 @@ def topic(queue: AnyQueue) -> str:
 
 def wake(ctx: RequestContext, queue: AnyQueue) -> None:
     """Wake the long polls on ``queue`` once the transaction commits (this process's; on
-    PostgreSQL every process's, see :mod:`awsmock.notify_pg`)."""
+    PostgreSQL every process's, see :mod:`awsmock.state.notify_pg`)."""
     ctx.store.notifier.publish(ctx, topic(queue))
 
 

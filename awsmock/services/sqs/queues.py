@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from awsmock import turns
-from awsmock.context import RequestContext
+from awsmock.engine import turns
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.sqs import Deduplication, Message, Queue, ReceiveAttempt
-from awsmock.registry import handler
 
 from . import attributes
 from .errors import (

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from awsmock.context import RequestContext
+from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.sqs import MoveTask, Queue
-from awsmock.registry import handler
 
 from .attributes import counters
 from .claim import M, candidates, move_to

@@ -1,12 +1,6 @@
-"""Long polling without busy spinning: handlers ask the dispatcher to wait and run them again.
-
-A handler that has nothing to return yet (SQS ReceiveMessage with WaitTimeSeconds) raises
-:class:`WaitAndRetry`. The dispatcher rolls the transaction back, waits until ``topic`` is
-notified (a write in this process calls :meth:`Notifier.publish`, which notifies after commit) or
-``poll`` seconds pass (on SQLite, writes by other processes sharing the state are seen at the next
-poll; on PostgreSQL they arrive by LISTEN/NOTIFY, see :mod:`awsmock.notify_pg`), and calls the
-handler again in a new transaction, until ``deadline`` (``time.monotonic()``) passes. After the
-deadline the handler is called once more with ``ctx.final_attempt`` true and must answer.
+"""Wake-ups by topic: a write that concerns a topic wakes the requests
+waiting on it (long polls, see :mod:`awsmock.engine.waiting`). In-process here; a PostgreSQL store
+adds wake-ups across processes (:mod:`awsmock.state.notify_pg`).
 """
 
 from __future__ import annotations
@@ -16,18 +10,10 @@ import time
 from typing import Any
 
 
-class WaitAndRetry(Exception):
-    def __init__(self, topic: str, deadline: float, poll: float = 0.1) -> None:
-        super().__init__(topic)
-        self.topic = topic
-        self.deadline = deadline
-        self.poll = poll
-
-
 class Notifier:
     """In-process wake-ups by topic (one per store).
 
-    A PostgreSQL store uses :class:`awsmock.notify_pg.PgNotifier`, which adds wake-ups across
+    A PostgreSQL store uses :class:`awsmock.state.notify_pg.PgNotifier`, which adds wake-ups across
     processes (LISTEN/NOTIFY); handlers only call :meth:`publish`.
     """
 

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from awsmock.waiting import Notifier
+from awsmock.state.notify import Notifier
 
-log = logging.getLogger("awsmock.notify")
+log = logging.getLogger("awsmock.state.notify")
 
 CHANNEL = "awsmock_wake"
 #: how often a waiter looks again while the listener is connected (without it: the caller's poll)

@@ -7,7 +7,7 @@
 A handler receives the request context (``ctx.session`` is the request's database session; the
 dispatcher owns the transaction) and the parsed input as a dict shaped like the operation's
 input shape. It returns a dict shaped like the output shape, or raises
-:class:`awsmock.errors.AwsError`.
+:class:`awsmock.engine.errors.AwsError`.
 
 Operations that only read state are detected by name (``Get``/``List``/``Describe``/``Head``/
 ``Query``/``Scan``/``BatchGet``…) and run in a read transaction; pass ``write=True`` or
@@ -43,7 +43,7 @@ class Registration:
 
 _HANDLERS: dict[tuple[str, str], Registration] = {}
 _import_errors: dict[str, BaseException] = {}
-log = logging.getLogger("awsmock.registry")
+log = logging.getLogger("awsmock.engine.registry")
 _loaded = False
 
 

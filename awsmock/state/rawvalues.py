@@ -1,4 +1,4 @@
-"""Values for prebuilt statements run raw (:meth:`awsmock.store.Transaction.execute`).
+"""Values for prebuilt statements run raw (:meth:`awsmock.state.store.Transaction.execute`).
 
 Raw statements skip SQLAlchemy's type processing, so timestamps (:class:`UTCDateTime`) and JSON
 columns are converted here with those column types' own processors for the dialect in use (built
@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import JSON
 
-from awsmock import jsontext
 from awsmock.models.base import UTCDateTime
+from awsmock.state import jsontext
 
 
 def _identity(value: Any) -> Any:
@@ -86,7 +86,7 @@ _BY_DIALECT: dict[tuple[str, str], Conversions] = {}
 
 
 def conversions(tx: Any) -> Conversions:
-    """The conversions for ``tx``'s database (a :class:`~awsmock.store.Transaction`)."""
+    """The conversions for ``tx``'s database (a :class:`~awsmock.state.store.Transaction`)."""
     dialect = tx.dialect
     key = (dialect.name, dialect.driver)
     conv = _BY_DIALECT.get(key)

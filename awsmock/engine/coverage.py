@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from awsmock import catalog, registry
-from awsmock.api import specs
+from awsmock.engine import catalog, registry, specs
 
 
 def coverage_rows() -> list[dict[str, Any]]:

@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-log = logging.getLogger("awsmock.inventory")
+log = logging.getLogger("awsmock.engine.inventory")
 
 S = TypeVar("S", bound=Select[Any])
 
@@ -198,7 +198,8 @@ def load_all() -> None:
     global _loaded
     if _loaded:
         return
-    from awsmock import registry, services
+    from awsmock import services
+    from awsmock.engine import registry
 
     registry.load_all()
     for base in services.__path__:

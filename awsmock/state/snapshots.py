@@ -38,7 +38,7 @@ from sqlalchemy.pool import NullPool
 
 from awsmock.models import Base, load_all, tables_of
 from awsmock.models.awsmock import StoredSnapshot, StoredSnapshotChunk
-from awsmock.store import Store, head_revision, lock_for_rewrite, upgrade_database
+from awsmock.state.store import Store, head_revision, lock_for_rewrite, upgrade_database
 
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 SUFFIX = ".awsmock"
@@ -415,7 +415,7 @@ def validate_file(path: Path) -> str | None:
         raise InvalidSnapshot("the snapshot has no schema revision")
     from alembic.script import ScriptDirectory
 
-    from awsmock.store import alembic_config
+    from awsmock.state.store import alembic_config
 
     try:
         ScriptDirectory.from_config(alembic_config()).get_revision(revision)

@@ -31,14 +31,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from awsmock.models import Base, load_all, tables_of
-from awsmock.waiting import Notifier
+from awsmock.state.notify import Notifier
 
-log = logging.getLogger("awsmock.store")
+log = logging.getLogger("awsmock.state.store")
 T = TypeVar("T")
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"  # installed: awsmock/migrations
+_PACKAGE = Path(__file__).resolve().parent.parent  # awsmock/
+MIGRATIONS_DIR = _PACKAGE / "migrations"  # installed: awsmock/migrations
 if not (MIGRATIONS_DIR / "env.py").exists():  # a source checkout: migrations/ beside awsmock/
-    MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+    MIGRATIONS_DIR = _PACKAGE.parent / "migrations"
 
 SQLITE_PRAGMAS = (
     "PRAGMA busy_timeout=30000",
@@ -401,7 +402,7 @@ class Store:
             self.read_engine = engine.execution_options(isolation_level="REPEATABLE READ")
             self._base_engine = engine
             if self.backend == "postgresql":  # long polls wake across processes (LISTEN/NOTIFY)
-                from awsmock.notify_pg import PgNotifier
+                from awsmock.state.notify_pg import PgNotifier
 
                 self.notifier = PgNotifier(url)
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False, autoflush=True)
@@ -643,7 +644,7 @@ def upgrade_database(engine: Engine, revision: str = "head") -> None:
 
 def known_services() -> list[str]:
     """Services that have state (tables) or handlers."""
-    from awsmock import registry
+    from awsmock.engine import registry
 
     names = {t.info.get("service") for t in tables_of(None)}
     names.update(registry.implemented_services())
