@@ -8,10 +8,10 @@ from typing import Any
 
 import falcon
 
-from awsmock import __version__
-from awsmock.engine import catalog
+from awsmock.engine import catalog, registry
+from awsmock.engine.version import __version__
 from awsmock.state.snapshots import SnapshotError, Snapshots, check_name
-from awsmock.state.store import Store, known_services
+from awsmock.state.store import Store
 
 MAX_SNAPSHOT_UPLOAD = 2 * 1024 * 1024 * 1024
 
@@ -40,7 +40,7 @@ class AdminContext:
     def reset(self, names: list[str]) -> list[str]:
         if not names:
             return self.store.reset(None)
-        valid = set(known_services()) | set(catalog.BY_NAME) | set(catalog.ALIASES)
+        valid = set(registry.known_services()) | set(catalog.BY_NAME) | set(catalog.ALIASES)
         bad = [n for n in names if n not in valid]
         if bad:
             raise _fail(400, f"unknown service(s): {', '.join(bad)}")

@@ -13,8 +13,8 @@ from awsmock.api import dashboard
 from awsmock.api.admin import AdminContext, TokenGuard, add_admin_routes
 from awsmock.api.admin_auth import add_auth_routes, install_auth
 from awsmock.api.dispatch import Dispatcher
-from awsmock.config import Config
 from awsmock.engine import catalog, turns
+from awsmock.engine.config import Config
 from awsmock.engine.wire import WireRequest, WireResponse
 from awsmock.state.store import Store, open_store
 

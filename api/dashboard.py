@@ -16,6 +16,7 @@ from typing import Any
 import falcon
 from sqlalchemy import select
 
+from awsmock.api.detect import service_of_host
 from awsmock.engine import catalog, inventory
 from awsmock.engine.inventory import Kind, Query
 from awsmock.models import tables_of
@@ -49,15 +50,16 @@ def wants_dashboard(req: falcon.Request) -> bool:
     """A browser opening the server's root: an unsigned ``GET /`` that accepts HTML.
 
     SDKs sign their requests (``Authorization`` or presigned query) and never ask for HTML, so
-    the same URL stays S3 ListBuckets for them.
+    the same URL stays the AWS request it is for them. A host that names a service's endpoint
+    (a virtual-hosted bucket) is that service's, whoever asks.
     """
     if req.method != "GET" or req.path != "/":
         return False
     if req.get_header("Authorization"):
         return False
-    labels = req.host.lower().split(".")
-    if any(label == "s3" or label.startswith("s3-") for label in labels[1:]):
-        return False  # <bucket>.s3.<domain>/ is that bucket's listing
+    labels = req.host.lower().rsplit(":", 1)[0].split(".")
+    if len(labels) > 1 and service_of_host(labels) is not None:
+        return False  # e.g. <bucket>.s3.<domain>/ is that bucket's listing
     if any(name.lower() in SIGNATURE_PARAMS for name in req.params):
         return False
     return "text/html" in (req.get_header("Accept") or "").lower()

@@ -1,10 +1,13 @@
 """Which AWS service (and region, and access key) a request is for.
 
 In order: the SigV4 ``Authorization`` credential scope (or ``X-Amz-Credential`` of a presigned
-URL, or an S3 SigV2 signature), ``X-Amz-Target`` / the CBOR RPC path, the host name
-(``<bucket>.s3.localhost``, ``sqs.us-east-1.amazonaws.com``), and for unsigned requests the
-shape of the request. Services sharing a signing name (s3/s3control, dynamodb/dynamodbstreams,
-elb/elbv2, rds/neptune/docdb …) are told apart by target prefix, API version or path.
+URL, or an older signature a service declares it accepts), ``X-Amz-Target`` / the CBOR RPC path,
+the host name (a label that is a service's endpoint prefix, ``sqs.us-east-1.amazonaws.com``, or
+a host a service declares as its own, such as virtual-hosted buckets), and for unsigned requests
+the shape of the request (what services declare they recognise, then a query ``Action`` the
+model knows). Services sharing a signing name (dynamodb/dynamodbstreams, elb/elbv2,
+rds/neptune/docdb …) are told apart by target prefix, API version, endpoint prefix in the host
+or the path prefix all their routes share.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from awsmock.engine import catalog, specs
+from awsmock.engine import catalog, registry, specs
 from awsmock.engine.context import DEFAULT_REGION
 from awsmock.engine.wire import WireRequest
 
@@ -21,7 +24,6 @@ _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_re
 _PRESIGNED = re.compile(r"^([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 _CBOR_PATH = re.compile(r"^/service/([^/]+)/operation/([^/]+)$")
-_SQS_QUEUE_PATH = re.compile(r"^/\d{12}/[^/]+$")
 
 
 class Target(NamedTuple):  # a tuple: made for every request
@@ -79,17 +81,25 @@ def credential_scope(req: WireRequest) -> tuple[str | None, str | None, str | No
         m = _CREDENTIAL.search(auth)
         if m:
             return m.group(1), m.group(3), m.group(4)
-        if auth.startswith("AWS "):  # S3 SigV2
-            return auth[4:].split(":", 1)[0], None, "s3"
     if "X-Amz-Credential" in req.query_string or "x-amz-credential" in req.query_string.lower():
         for k, v in req.query:
             if k.lower() == "x-amz-credential":
                 m = _PRESIGNED.match(v)
                 if m:
                     return m.group(1), m.group(3), m.group(4)
-    if "AWSAccessKeyId" in req.query_string:
-        return req.query_dict.get("AWSAccessKeyId"), None, "s3"
+    if auth.startswith("AWS ") or "AWSAccessKeyId" in req.query_string:
+        for facts in registry.declared():  # an older signature a service still accepts
+            legacy = facts.auth.legacy
+            if legacy is not None:
+                akid = legacy.access_key(req)
+                if akid is not None:
+                    return akid, None, signing_name(facts.name)
     return None, None, None
+
+
+def signing_name(service: str) -> str:
+    md = specs.service_metadata(service)
+    return md.get("signingName") or md.get("endpointPrefix") or service
 
 
 def _host_parts(req: WireRequest) -> list[str]:
@@ -120,10 +130,14 @@ def _pick(candidates: tuple[str, ...], req: WireRequest) -> str | None:
         for c in candidates:
             if specs.service_metadata(c).get("apiVersion") == version:
                 return c
-    if "s3control" in candidates:
-        if "s3-control" in req.host or req.path.startswith("/v20180820/"):
-            return "s3control"
-        return "s3"
+    labels = _host_parts(req)
+    for c in candidates:  # the host names its endpoint
+        if specs.service_metadata(c).get("endpointPrefix") in labels:
+            return c
+    for c in candidates:  # every route of its model starts with a prefix the path has
+        prefix = route_prefix(c)
+        if prefix and req.path.startswith(prefix):
+            return c
     for c in candidates:  # prefer the one awsmock stands for
         if c in catalog.BOTOCORE_NAMES:
             return c
@@ -164,23 +178,61 @@ def detect(req: WireRequest) -> Target:
     return Target(service=service, region=region or DEFAULT_REGION, access_key_id=akid, signing_name=signing)
 
 
-def _service_from_host(parts: list[str], req: WireRequest) -> str | None:
-    if "s3" in parts or any(p.startswith("s3-") for p in parts):
-        return "s3control" if "s3-control" in parts else "s3"
-    if len(parts) >= 3 and parts[-2:] == ["amazonaws", "com"]:
-        return _pick(known_by_endpoint_prefix().get(parts[0], ()), req)
+@cache
+def route_prefix(service: str) -> str:
+    """The path prefix every route of a rest service starts with beyond ``/`` (``/v20180820/``),
+    or ``""``."""
+    model = specs.service_model(service)
+    if not str(model.metadata.get("protocol", "")).startswith("rest"):
+        return ""
+    uris = [model.operation_model(op).http.get("requestUri", "/") for op in model.operation_names]
+    common = _common_prefix(uris) if uris else ""
+    common = common[: common.rfind("/") + 1]
+    return common if len(common) > 1 else ""
+
+
+def _common_prefix(texts: list[str]) -> str:
+    first, last = min(texts), max(texts)
+    n = 0
+    while n < len(first) and n < len(last) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+def service_of_host(labels: list[str]) -> str | None:
+    """The service a host name (its lower-cased labels) is an endpoint of, or None."""
+    return _service_from_host(labels, None)
+
+
+def _service_from_host(parts: list[str], req: WireRequest | None) -> str | None:
+    # an AWS (or local) endpoint name: the service label is the one nearest the domain (a
+    # virtual-hosted bucket may have a service's name)
+    aws = parts[-2:] == ["amazonaws", "com"] or parts[-3:-1] == ["amazonaws", "com"]
+    by_prefix = specs.services_by_endpoint_prefix()
+    for label in reversed(parts if aws or parts[-1:] == ["localhost"] else ()):
+        if _REGION.match(label):
+            continue
+        candidates = by_prefix.get(label)
+        if candidates:
+            return _pick(candidates, req) if req is not None else candidates[0]
+    for facts in registry.declared():
+        host = facts.detection.host
+        if host is not None and host(parts):
+            return facts.name
     return None
 
 
 def _service_from_shape(req: WireRequest) -> str | None:
-    """An unsigned request: guess from its shape (query-protocol Action, SQS queue path)."""
+    """An unsigned request: what a service recognises as its own, else the service whose query
+    model knows the ``Action``."""
+    for facts in registry.declared():
+        claims = facts.detection.unsigned
+        if claims is not None and claims(req):
+            return facts.name
     action = req.query_dict.get("Action") or (req.form.get("Action") if req.method == "POST" else None)
     if action:
-        if _SQS_QUEUE_PATH.match(req.path) or "QueueUrl" in req.form or "QueueName" in req.form:
-            return "sqs"
         for name in catalog.BOTOCORE_NAMES:
             model = specs.service_model(name)
             if model.metadata.get("protocol") in ("query", "ec2") and action in model.operation_names:
                 return name
-        return None
-    return "s3"
+    return None

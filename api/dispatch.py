@@ -28,7 +28,8 @@ from awsmock.engine.errors import (
 )
 from awsmock.engine.waiting import WaitAndRetry
 from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
-from awsmock.state.store import Store
+from awsmock.engine.xmltext import escape_text as escape  # drops what XML cannot carry
+from awsmock.state.store import PG_RETRY_SQLSTATES, Store
 
 log = logging.getLogger("awsmock.dispatch")
 
@@ -38,8 +39,9 @@ RequestHook = Callable[[RequestContext, WireRequest, Any, dict[str, Any]], None]
 LOCK_RETRIES = 8
 
 # PostgreSQL errors raised by raw driver calls (not wrapped by SQLAlchemy) that mean "run the
-# request again": serialization failure, deadlock, unique-key race between concurrent writers.
-PG_RETRY_SQLSTATES = frozenset({"40001", "40P01", "23505"})
+# request again": serialization failure, deadlock (the store's), and a unique-key race between
+# concurrent writers (a request that lost it sees the winner's row when it runs again).
+RETRY_SQLSTATES = PG_RETRY_SQLSTATES | {"23505"}
 #: PostgreSQL: SERIALIZABLE writers of one hot row fail and retry (first updater wins), so a
 #: request may need many attempts under contention; jittered back-off spreads the contenders.
 PG_RETRIES = 40
@@ -136,7 +138,7 @@ class Dispatcher:
 
     def _dispatch(self, req: WireRequest) -> WireResponse:
         target = detect(req)
-        request_id = new_request_id(target.service)
+        request_id = new_request_id(registry.facts(target.service).request_ids)
         if target.service is None or target.service not in specs.service_name_set():
             return _generic_error(NotImplementedOperation(target.signing_name or "unknown", None), request_id)
         model = specs.service_model(target.service)
@@ -269,7 +271,7 @@ class Dispatcher:
                     raise ServiceUnavailable() from exc
                 time.sleep(_retry_pause(attempt, self.store.backend))
             except Exception as exc:  # raw driver calls on PostgreSQL (psycopg errors carry a SQLSTATE)
-                if getattr(exc, "sqlstate", None) not in PG_RETRY_SQLSTATES:
+                if getattr(exc, "sqlstate", None) not in RETRY_SQLSTATES:
                     raise
                 attempt += 1
                 if attempt > self.retries:
@@ -311,8 +313,6 @@ def _is_transient(exc: DBAPIError) -> bool:
 
 def _generic_error(err: AwsError, request_id: str) -> WireResponse:
     """An error for a request whose service could not be told (query-style XML)."""
-    from awsmock.api.protocols.xml import escape_text as escape  # drops what XML cannot carry
-
     body = (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type>'
         f"<Code>{escape(err.code)}</Code><Message>{escape(err.message)}</Message></Error>"

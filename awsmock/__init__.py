@@ -5,13 +5,15 @@ from __future__ import annotations
 import os as _os
 from typing import Any as _Any
 
-__version__ = "0.1.0"
+from awsmock.engine.version import __version__
 
 # In a source checkout api/, models/ and migrations/ sit beside this package; map them in as
 # awsmock.api, awsmock.models and awsmock.migrations (setup.cfg's package_dir does it when installed).
 _root = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
 if _os.path.exists(_os.path.join(_root, "models", "base.py")) and _root not in __path__:
     __path__.append(_root)
+
+__all__ = ["__version__"]
 
 _PUBLIC = ("mock_aws", "reset", "restore", "snapshot", "set_initial_no_auth_action_count")
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from awsmock import __version__
-from awsmock.config import DEFAULT_HOST, DEFAULT_PORT, Config
+from awsmock.engine.config import DEFAULT_HOST, DEFAULT_PORT, Config
 
 
 def _state_options(p: argparse.ArgumentParser) -> None:

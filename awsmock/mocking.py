@@ -145,7 +145,7 @@ def _app_for(store: Any) -> Any:
         app = _apps.get(key)
         if app is None:
             from awsmock.api.app import create_app
-            from awsmock.config import Config
+            from awsmock.engine.config import Config
 
             app = create_app(Config(in_memory=True), _ActiveStore())  # type: ignore[arg-type]
             while len(_apps) >= MAX_CACHED_APPS:
@@ -238,7 +238,7 @@ def _attached_snapshot_dir(config: Any, snapshot: Any = None) -> Path:
 
 
 def _open_state(mock: MockAWS) -> _State:
-    from awsmock.config import Config
+    from awsmock.engine.config import Config
     from awsmock.state.store import open_store
 
     if mock.data_dir is not None or mock.database_url is not None:

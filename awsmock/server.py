@@ -13,8 +13,8 @@ from types import FrameType
 from typing import Any
 
 from awsmock import __version__
-from awsmock.config import Config
 from awsmock.engine import turns
+from awsmock.engine.config import Config
 
 log = logging.getLogger("awsmock")
 

@@ -102,7 +102,7 @@ def bench_fuzz(args: argparse.Namespace) -> dict[str, Any]:
     from hypothesis import strategies as st
 
     from awsmock.api.app import create_app
-    from awsmock.config import Config
+    from awsmock.engine.config import Config
     from awsmock.state.store import Store
     from tests.reliability.hostile import BY_PROTOCOL, Tally, call, check_answer, fingerprint, seed_state
     from tests.reliability.test_hostile_input import CONTENT_TYPES, body_for

@@ -121,7 +121,7 @@ def time_boto3(client: Any, bucket: str, keys: list[str], pages: int, delimiter:
 
 def awsmock_case(sizes: list[int], pages: int, boto: bool) -> dict[tuple[int, bool, str], float]:
     from awsmock.api.app import create_app
-    from awsmock.config import Config
+    from awsmock.engine.config import Config
     from awsmock.inprocess import wsgi_call
     from awsmock.state.store import Store
     from tests.helpers import inprocess_client_factory

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from awsmock.api.app import create_app
-from awsmock.config import Config
+from awsmock.engine.config import Config
 from awsmock.models import tables_of
 from awsmock.state.snapshots import Snapshots
 from awsmock.state.store import open_store

@@ -30,7 +30,7 @@ def run_migrations_online() -> None:
         return
     url = config.get_main_option("sqlalchemy.url")
     if not url:
-        from awsmock.config import Config
+        from awsmock.engine.config import Config
 
         url = Config.from_env().url
     engine = create_engine(url)

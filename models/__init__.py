@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import Any
 
-from .base import AccountScoped, Base, RegionScoped, UTCDateTime, tables_of
+from .base import AccountScoped, Base, RegionScoped, UTCDateTime
 
 __all__ = ["AccountScoped", "Base", "RegionScoped", "UTCDateTime", "load_all", "tables_of"]
 
@@ -24,3 +25,20 @@ def load_all() -> None:
         if info.name != "base":
             importlib.import_module(f"{__name__}.{info.name}")
     _loaded = True
+
+
+def tables_of(services: list[str] | None = None) -> list[Any]:
+    """The tables of the named services (all service tables when ``services`` is None).
+
+    Tables of the ``awsmock`` pseudo-service (settings kept across resets) are never included.
+    Ordered so that children come before parents (safe for DELETE).
+    """
+    load_all()
+    out = []
+    for table in reversed(Base.metadata.sorted_tables):
+        svc = table.info.get("service")
+        if svc == "awsmock":
+            continue
+        if services is None or svc in services:
+            out.append(table)
+    return out

@@ -6,7 +6,11 @@ Conventions (see DESIGN.md, State):
   (use :class:`AccountScoped` / :class:`RegionScoped`);
 * the table belongs to the service named by its module (``awsmock.models.sqs`` -> ``sqs``),
   recorded in ``Table.info["service"]``; reset and the dashboard rely on it;
-* constraints are named by a convention, so Alembic batch migrations on SQLite work.
+* constraints are named by a convention, so Alembic batch migrations on SQLite work;
+* a table whose rows handlers may remember across requests (in an in-memory store) says so:
+  ``__memo__ = {"<section>": None}`` (any change empties the section) or ``{"<section>":
+  ("col", ...)}`` (inserts, deletes and updates of those columns do); see
+  :func:`awsmock.state.store.memo_sections`.
 """
 
 from __future__ import annotations
@@ -55,6 +59,9 @@ class Base(DeclarativeBase):
         table = cls.__dict__.get("__table__")
         if table is not None:
             table.info.setdefault("service", service_of_module(cls.__module__))
+            memo = cls.__dict__.get("__memo__")
+            if memo:
+                table.info["memo"] = dict(memo)
 
 
 def service_of_module(module: str) -> str:
@@ -71,22 +78,3 @@ class RegionScoped(AccountScoped):
     """Mixin: the owning account and region."""
 
     region: Mapped[str] = mapped_column(String(32))
-
-
-def tables_of(services: list[str] | None = None) -> list[Any]:
-    """The tables of the named services (all service tables when ``services`` is None).
-
-    Tables of the ``awsmock`` pseudo-service (settings kept across resets) are never included.
-    Ordered so that children come before parents (safe for DELETE).
-    """
-    from awsmock import models
-
-    models.load_all()
-    out = []
-    for table in reversed(Base.metadata.sorted_tables):
-        svc = table.info.get("service")
-        if svc == "awsmock":
-            continue
-        if services is None or svc in services:
-            out.append(table)
-    return out

@@ -40,6 +40,7 @@ from .base import Base, RegionScoped
 
 class DynamoTable(RegionScoped, Base):
     __tablename__ = "dynamodb_tables"
+    __memo__ = {"dynamodb.tables": None}  # a table's schema, by name
     __table_args__ = (UniqueConstraint("account_id", "region", "name", name="uq_dynamodb_tables_name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

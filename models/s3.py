@@ -33,6 +33,7 @@ class S3Bucket(AccountScoped, Base):
     """A bucket: the name is global, the bucket belongs to one account and one region."""
 
     __tablename__ = "s3_bucket"
+    __memo__ = {"s3.buckets": None}  # a bucket's settings, by name
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(63), unique=True)
@@ -47,6 +48,7 @@ class S3BucketConfig(Base):
     """One stored sub-resource of a bucket (``tagging``, ``cors``, ``policy``...), as JSON."""
 
     __tablename__ = "s3_bucket_config"
+    __memo__ = {"s3.buckets": None}
 
     bucket_id: Mapped[int] = mapped_column(ForeignKey("s3_bucket.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -66,6 +68,7 @@ class S3Chunk(Base):
     """At most ``CHUNK_SIZE`` bytes of some blob(s)."""
 
     __tablename__ = "s3_chunk"
+    __memo__ = {"s3.bodies": ("id",)}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
@@ -75,6 +78,7 @@ class S3BlobChunk(Base):
     """Blob -> chunk mapping: ``pos`` is the chunk's byte offset inside the blob."""
 
     __tablename__ = "s3_blob_chunk"
+    __memo__ = {"s3.bodies": None}
 
     blob_id: Mapped[int] = mapped_column(ForeignKey("s3_blob.id", ondelete="CASCADE"), primary_key=True)
     pos: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -88,6 +92,7 @@ class S3Object(Base):
     marker: listings seek the ``(bucket_id, listed, key)`` index."""
 
     __tablename__ = "s3_object"
+    __memo__ = {"s3.bodies": ("id", "bucket_id", "key", "version_id", "is_latest", "delete_marker", "blob_id")}  # which null-version bodies an overwrite may claim
     __table_args__ = (
         Index("ix_s3_object_listing", "bucket_id", "listed", "key"),
         Index("ix_s3_object_versions", "bucket_id", "key", "id"),
@@ -135,6 +140,7 @@ class S3Part(Base):
     """One uploaded part of a multipart upload."""
 
     __tablename__ = "s3_part"
+    __memo__ = {"s3.bodies": None}
 
     upload_pk: Mapped[int] = mapped_column(ForeignKey("s3_upload.id", ondelete="CASCADE"), primary_key=True)
     part_number: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from awsmock.api.app import AwsmockApp, create_app
-from awsmock.config import Config
+from awsmock.engine.config import Config
 from awsmock.state.store import Store
 from tests.helpers import FAKE_ENV, ServerProcess, inprocess_client_factory
 

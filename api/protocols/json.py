@@ -4,7 +4,8 @@ Requests: ``POST /`` with ``X-Amz-Target: <targetPrefix>.<Operation>`` and
 ``Content-Type: application/x-amz-json-1.0|1.1``; the body is the input structure as JSON.
 Responses: the output structure as JSON; errors as ``{"__type": ..., "message": ...}`` plus
 the modeled error members, with ``x-amzn-query-error: <LegacyCode>;Sender|Receiver`` for
-services with the ``awsQueryCompatible`` trait (SQS, CloudWatch). Event-stream outputs
+services with the ``awsQueryCompatible`` trait (the codes their query protocol used, which
+clients still report: the model's, or those the service declares where the model lost them). Event-stream outputs
 (Kinesis SubscribeToShard, Logs StartLiveTail) are sent as ``application/vnd.amazon.eventstream``
 messages, an ``initial-response`` first, encoded lazily from the handler's iterable of
 ``{EventName: event}`` dicts (:func:`event_stream_body`, shared with rest-json).
@@ -30,8 +31,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from awsmock.engine import registry
 from awsmock.engine.errors import AwsError
-from awsmock.engine.specs import OperationModel, ServiceModel, Shape, operation_name_set
+from awsmock.engine.facts import ServiceFacts
+from awsmock.engine.specs import OperationModel, ServiceModel, Shape, operation_name_set, per_model
 from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
 from awsmock.state import jsontext
 
@@ -40,20 +43,23 @@ from .rest import format_timestamp, parse_timestamp, shape_key
 from .validate import Violation, validation_message
 from .validate import validate as shared_validate
 
-#: services whose answers carry ``x-amz-crc32``, the CRC32 of the body (clients may check it)
-CRC32_SERVICES = frozenset({"dynamodb"})
+
+@per_model
+def facts_of(service: ServiceModel) -> ServiceFacts:
+    """What the service declares (looked up once per model)."""
+    return registry.facts(service.service_name)
 
 
 def _with_crc32(service: ServiceModel, headers: dict[str, str], body: bytes) -> dict[str, str]:
-    """``headers``, with ``x-amz-crc32`` for a service of :data:`CRC32_SERVICES`."""
-    if service.service_name in CRC32_SERVICES:
+    """``headers``, with ``x-amz-crc32`` (the CRC32 of the body) for a service whose answers
+    carry it (clients may check it)."""
+    if facts_of(service).crc32:
         headers["x-amz-crc32"] = str(zlib.crc32(body))
     return headers
 
 
 __all__ = [
     "JSON_DIALECT",
-    "SQS_LEGACY_CODES",
     "Codec",
     "Dialect",
     "JsonProtocol",
@@ -480,12 +486,6 @@ def event_stream_body(
 # --------------------------------------------------------------------------------------------
 # errors shared by the JSON family (json, rest-json, smithy-rpc-v2-cbor)
 
-#: AWS's ``__type`` namespaces for the services whose clients look at them.
-_TYPE_NAMESPACE = {
-    "dynamodb": "com.amazonaws.dynamodb.v20120810",
-    "dynamodbstreams": "com.amazonaws.dynamodb.v20120810",
-    "sqs": "com.amazonaws.sqs",
-}
 _CORAL = {
     "SerializationException": "com.amazon.coral.service",
     "UnknownOperationException": "com.amazon.coral.service",
@@ -494,23 +494,6 @@ _CORAL = {
     "UnrecognizedClientException": "com.amazon.coral.service",
     "ValidationException": "com.amazon.coral.validate",
 }
-
-#: SQS lost the ``error.code`` of its modeled errors when it moved to JSON; its query-compatible
-#: legacy codes (what boto3 reports as ``Error.Code``) are these.
-SQS_LEGACY_CODES = {
-    "QueueDoesNotExist": "AWS.SimpleQueueService.NonExistentQueue",
-    "QueueNameExists": "QueueAlreadyExists",
-    "QueueDeletedRecently": "AWS.SimpleQueueService.QueueDeletedRecently",
-    "PurgeQueueInProgress": "AWS.SimpleQueueService.PurgeQueueInProgress",
-    "MessageNotInflight": "AWS.SimpleQueueService.MessageNotInflight",
-    "BatchEntryIdsNotDistinct": "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
-    "TooManyEntriesInBatchRequest": "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
-    "EmptyBatchRequest": "AWS.SimpleQueueService.EmptyBatchRequest",
-    "InvalidBatchEntryId": "AWS.SimpleQueueService.InvalidBatchEntryId",
-    "BatchRequestTooLong": "AWS.SimpleQueueService.BatchRequestTooLong",
-    "UnsupportedOperation": "AWS.SimpleQueueService.UnsupportedOperation",
-}
-
 
 @dataclass(frozen=True)
 class _ErrorIndex:
@@ -528,7 +511,7 @@ def _error_index(service: ServiceModel) -> _ErrorIndex:
         by_name: dict[str, Shape] = {}
         by_legacy: dict[str, Shape] = {}
         legacy: dict[str, str] = {}
-        quirks = SQS_LEGACY_CODES if service.service_name == "sqs" else {}
+        quirks = facts_of(service).legacy_error_codes
         for shape in service.error_shapes:
             by_name[shape.name] = shape
             code = (shape.metadata.get("error") or {}).get("code") or quirks.get(shape.name)
@@ -576,7 +559,7 @@ def error_info(service: ServiceModel, error: AwsError, namespaced: bool = True) 
         status = (shape.metadata.get("error") or {}).get("httpStatusCode", status)
     ns = None
     if namespaced:
-        ns = _TYPE_NAMESPACE.get(service.service_name) if shape is not None else _CORAL.get(code)
+        ns = facts_of(service).json_type_namespace if shape is not None else _CORAL.get(code)
     query_error = None
     if service.metadata.get("awsQueryCompatible") is not None:
         fault = "Sender" if error.sender_fault else "Receiver"
@@ -617,9 +600,9 @@ def validate_params(service: ServiceModel, operation: OperationModel, params: di
     shape = operation.input_shape
     if shape is None:
         return
-    # Query-compatible services (SQS, CloudWatch) kept their query-era leniency about enum
-    # values: SQS accepts message attribute names such as SentTimestamp in the deprecated
-    # ReceiveMessage AttributeNames, whose model enum lists queue attribute names only.
+    # Query-compatible services kept their query-era leniency about enum values (SQS accepts
+    # message attribute names such as SentTimestamp in the deprecated ReceiveMessage
+    # AttributeNames, whose model enum lists queue attribute names only).
     lenient = service.metadata.get("awsQueryCompatible") is not None
     violations = _validate(shape, params, enums=not lenient)
     if not violations:

@@ -22,20 +22,12 @@ Validation: after parsing, the input is checked by :mod:`.validate`; violations 
 ``ValidationError`` with AWS's ``N validation error(s) detected: ...`` text (the style of IAM,
 STS, SNS, CloudFormation...), unreadable values ``InvalidParameterValue``.
 
-Named quirks:
-
-* **SQS over query** (``_SQS``): botocore's current SQS model speaks JSON only and lacks the
-  XML traits old SDKs (and the old botocore query model) rely on: every list and map flattened,
-  list items named ``QueueUrl`` / ``Message`` / ``AttributeName`` / ``<Entry shape name>``...,
-  maps as ``Attribute.N.Name`` / ``.Value`` (tags ``Tag.N.Key`` / ``.Value``), member renames
-  ``Attributes`` -> ``Attribute``, ``MessageAttributes`` -> ``MessageAttribute``, ``Tags`` ->
-  ``Tag``, results wrapped in ``<OpResult>``, namespace ``http://queue.amazonaws.com/doc/2012-11-05/``.
-  The :class:`~awsmock.api.protocols.xml.Overlay` adds exactly those traits; errors use SQS's
-  legacy query error codes (``AWS.SimpleQueueService.NonExistentQueue``...) and SQS's
-  ``MissingParameter`` / ``InvalidParameterValue`` validation errors.
-* Error codes: when a handler raises with an error *shape name* whose modeled query code
-  differs (IAM ``EntityAlreadyExistsException`` -> ``EntityAlreadyExists``), the modeled code is
-  written.
+Where a service differs (the XML traits of a service spoken over query though its model moved
+to JSON, the codes its query protocol used, members read from the request's path, the model's
+``pattern`` constraints checked), it declares so (:class:`awsmock.engine.facts.QueryQuirks`,
+:class:`~awsmock.engine.facts.ServiceFacts`). When a handler raises an error *shape name* whose
+modeled query code differs (``EntityAlreadyExistsException`` -> ``EntityAlreadyExists``), the
+modeled code is written.
 """
 
 from __future__ import annotations
@@ -55,6 +47,7 @@ from awsmock.api.protocols.xml import (
     scalar_from_text,
     write_members,
 )
+from awsmock.engine import registry
 from awsmock.engine.errors import AwsError
 from awsmock.engine.specs import OperationModel, ServiceModel, Shape
 from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
@@ -67,107 +60,46 @@ CONTENT_TYPE = "text/xml"
 _MISSING: Any = object()
 
 
-# --------------------------------------------------------------------------------------------
-# named quirk: SQS spoken over the query protocol
-
-
-def _flat_list(item: str) -> dict[str, Any]:
-    return {"flattened": True, "member_name": item}
-
-
-_SQS_MAP = {"flattened": True, "key_name": "Name", "value_name": "Value"}
-
-_SQS = Overlay(
-    name="sqs-query",
-    shapes={
-        "AWSAccountIdList": _flat_list("AWSAccountId"),
-        "ActionNameList": _flat_list("ActionName"),
-        "AttributeNameList": _flat_list("AttributeName"),
-        "BatchResultErrorEntryList": _flat_list("BatchResultErrorEntry"),
-        "BinaryList": _flat_list("BinaryListValue"),
-        "ChangeMessageVisibilityBatchRequestEntryList": _flat_list(
-            "ChangeMessageVisibilityBatchRequestEntry"
-        ),
-        "ChangeMessageVisibilityBatchResultEntryList": _flat_list("ChangeMessageVisibilityBatchResultEntry"),
-        "DeleteMessageBatchRequestEntryList": _flat_list("DeleteMessageBatchRequestEntry"),
-        "DeleteMessageBatchResultEntryList": _flat_list("DeleteMessageBatchResultEntry"),
-        "ListMessageMoveTasksResultEntryList": _flat_list("ListMessageMoveTasksResultEntry"),
-        "MessageAttributeNameList": _flat_list("MessageAttributeName"),
-        "MessageList": _flat_list("Message"),
-        "MessageSystemAttributeList": _flat_list("MessageSystemAttributeName"),
-        "QueueUrlList": _flat_list("QueueUrl"),
-        "SendMessageBatchRequestEntryList": _flat_list("SendMessageBatchRequestEntry"),
-        "SendMessageBatchResultEntryList": _flat_list("SendMessageBatchResultEntry"),
-        "StringList": _flat_list("StringListValue"),
-        "TagKeyList": _flat_list("TagKey"),
-        "MessageBodyAttributeMap": _SQS_MAP,
-        "MessageBodySystemAttributeMap": _SQS_MAP,
-        "MessageSystemAttributeMap": _SQS_MAP,
-        "QueueAttributeMap": _SQS_MAP,
-        "TagMap": {"flattened": True, "key_name": "Key", "value_name": "Value"},
-    },
-    members={
-        "Attributes": "Attribute",
-        "MessageAttributes": "MessageAttribute",
-        "MessageSystemAttributes": "MessageSystemAttribute",
-        "Tags": "Tag",
-        "tags": "Tag",
-    },
-    namespace="http://queue.amazonaws.com/doc/2012-11-05/",
-)
-
-_SQS_QUEUE_PATH = re.compile(r"^/\d{12}/[^/]+$")
-
-# SQS's JSON error names -> the codes its query protocol answers
-_SQS_ERROR_CODES = {
-    "QueueDoesNotExist": "AWS.SimpleQueueService.NonExistentQueue",
-    "QueueNameExists": "QueueAlreadyExists",
-    "QueueDeletedRecently": "AWS.SimpleQueueService.QueueDeletedRecently",
-    "PurgeQueueInProgress": "AWS.SimpleQueueService.PurgeQueueInProgress",
-    "MessageNotInflight": "AWS.SimpleQueueService.MessageNotInflight",
-    "TooManyEntriesInBatchRequest": "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
-    "EmptyBatchRequest": "AWS.SimpleQueueService.EmptyBatchRequest",
-    "BatchEntryIdsNotDistinct": "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
-    "BatchRequestTooLong": "AWS.SimpleQueueService.BatchRequestTooLong",
-    "InvalidBatchEntryId": "AWS.SimpleQueueService.InvalidBatchEntryId",
-    "UnsupportedOperation": "AWS.SimpleQueueService.UnsupportedOperation",
-    "InvalidMessageContents": "InvalidMessageContents",
-    "KmsAccessDenied": "KMS.AccessDeniedException",
-    "KmsDisabled": "KMS.DisabledException",
-    "KmsInvalidKeyUsage": "KMS.InvalidKeyUsageException",
-    "KmsInvalidState": "KMS.InvalidStateException",
-    "KmsNotFound": "KMS.NotFoundException",
-    "KmsOptInRequired": "KMS.OptInRequired",
-    "KmsThrottled": "KMS.ThrottlingException",
-    "InvalidAddress": "InvalidAddress",
-    "InvalidSecurity": "InvalidSecurity",
-    "RequestThrottled": "RequestThrottled",
-}
-
-
-#: services whose inputs are checked against the model's ``pattern`` constraints
-PATTERN_CHECKED = frozenset({"iam", "sts"})
-
-
 class _ServiceInfo:
     """What the query/ec2 protocols cache per service model."""
 
-    __slots__ = ("error_codes", "error_shapes", "namespace", "operations", "overlay", "patterns", "style")
+    __slots__ = (
+        "error_codes",
+        "error_shapes",
+        "from_path",
+        "namespace",
+        "operations",
+        "overlay",
+        "patterns",
+        "style",
+    )
 
     def __init__(self, service: ServiceModel, ec2: bool) -> None:
         self.operations = frozenset(service.operation_names)
-        # the model's own protocols (specs.protocols_of adds "query" for query-compatible SQS)
+        facts = registry.facts(service.service_name)
+        # the model's own protocols (specs.protocols_of adds "query" for query-compatible ones)
         native = "query" in (service.metadata.get("protocols") or [service.metadata.get("protocol")]) or ec2
         self.overlay: Overlay | None = None
         self.style = "validation-error"
         #: the model's ``pattern`` constraints are checked (services whose documentation states
-        #: that they apply them: IAM's names and paths, STS's session names)
-        self.patterns = service.service_name in PATTERN_CHECKED
-        self.error_codes: dict[str, str] = {}
-        if not native and service.service_name == "sqs":
-            self.overlay = _SQS
-            self.style = "missing-parameter"
-            self.error_codes = dict(_SQS_ERROR_CODES)
+        #: that they apply them)
+        self.patterns = facts.patterns
+        self.error_codes: dict[str, str] = dict(facts.legacy_error_codes)
+        #: (member, path pattern): a member the request's path names (see QueryQuirks)
+        self.from_path: tuple[str, re.Pattern[str]] | None = None
+        quirks = facts.query
+        if not native and quirks is not None:
+            self.overlay = Overlay(
+                name=f"{service.service_name}-query",
+                shapes={k: dict(v) for k, v in quirks.shapes.items()},
+                members=dict(quirks.members),
+                namespace=quirks.namespace,
+            )
+            if quirks.missing_parameter_style:
+                self.style = "missing-parameter"
+            if quirks.member_from_path is not None:
+                member, pattern = quirks.member_from_path
+                self.from_path = (member, re.compile(pattern))
         if ec2:
             self.style = "missing-parameter"
         md = service.metadata
@@ -411,11 +343,12 @@ class QueryProtocol(Protocol):
             params = read_flat(node, self._flat_params(req), self._ec2)
         except XmlValueError as exc:
             raise _bad_value(exc) from None
-        if info.overlay is _SQS and "QueueUrl" in shape.members and "QueueUrl" not in params:
-            # old SDKs post to the queue URL itself (/<account>/<name>) without a QueueUrl field
+        from_path = info.from_path
+        if from_path is not None and from_path[0] in shape.members and from_path[0] not in params:
+            # older SDKs post to the resource's URL itself, without the member naming it
             path = req.decoded_path
-            if _SQS_QUEUE_PATH.match(path):
-                params["QueueUrl"] = f"{req.endpoint}{path}"
+            if from_path[1].match(path):
+                params[from_path[0]] = f"{req.endpoint}{path}"
         return params
 
     # -- response side --------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 """The dispatcher hook: who is calling, and (once authentication is on) may they.
 
 :func:`install` registers :func:`enforce` on a :class:`~awsmock.api.dispatch.Dispatcher`.
-For every request the hook maps an IAM access key or STS temporary credentials to its account
-(``ctx.account_id``) and principal (``ctx.principal_arn``). When
-:mod:`awsmock.auth.settings` says the request must be authenticated, it verifies the SigV4
-signature against the key's stored secret, checks the session token and its expiry, and
-authorizes the action with :mod:`awsmock.auth.policy`. Refusals are :class:`AwsError`\\ s in the
+For every request the hook maps the access key to its account (``ctx.account_id``) and
+principal (``ctx.principal_arn``), asking the services that issue keys
+(:mod:`awsmock.auth.directory`). When :mod:`awsmock.auth.settings` says the request must be
+authenticated, it verifies the SigV4 signature (or an older one the service still accepts)
+against the key's stored secret, checks the session token and its expiry, and authorizes the
+action with :mod:`awsmock.auth.policy`. Operations the model marks unsigned need no signature;
+what differs per service (refusals, anonymous access, condition keys...) is what the service
+declares (:class:`awsmock.engine.facts.AuthFacts`). Refusals are :class:`AwsError`\\ s in the
 service's dialect (:mod:`awsmock.auth.errors`), rendered by the protocol layer.
 """
 
@@ -15,31 +18,13 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+from awsmock.auth import directory, policy, resources, settings, sigv4
 from awsmock.auth import identity as identities
-from awsmock.auth import policy, resources, settings, sigv2, sigv4
 from awsmock.auth.errors import auth_error, family
+from awsmock.engine import registry
 from awsmock.engine.context import RequestContext
-from awsmock.engine.errors import AwsError
+from awsmock.engine.facts import AuthFacts
 from awsmock.engine.wire import WireRequest
-from awsmock.models.iam import IamAccessKey
-
-#: operations AWS serves without a signature
-UNSIGNED = {
-    ("sts", "AssumeRoleWithWebIdentity"),
-    ("sts", "AssumeRoleWithSAML"),
-    ("cognito-identity", "GetId"),
-    ("cognito-identity", "GetOpenIdToken"),
-    ("cognito-identity", "GetCredentialsForIdentity"),
-    ("cognito-idp", "InitiateAuth"),
-    ("cognito-idp", "RespondToAuthChallenge"),
-    ("cognito-idp", "SignUp"),
-    ("cognito-idp", "ConfirmSignUp"),
-}
-
-#: operations every authenticated caller may call
-ALWAYS_ALLOWED = {("sts", "GetCallerIdentity")}
-
-LAST_USED_REFRESH = dt.timedelta(seconds=60)
 
 #: set on the request context when the request is authenticated (see :func:`is_enforced`)
 ENFORCED = "_awsmock_auth_enforced"
@@ -52,28 +37,27 @@ def is_enforced(ctx: RequestContext) -> bool:
 
 
 def install(dispatcher: Any) -> None:
-    from awsmock.auth.service_policies import register_defaults
-
-    register_defaults()
     if enforce not in dispatcher.hooks:
         dispatcher.hooks.append(enforce)
 
 
 def enforce(ctx: RequestContext, req: WireRequest, operation: Any, params: dict[str, Any]) -> None:
-    ident = identities.resolve_in(ctx.tx, ctx.access_key_id)
+    ident = directory.resolve_in(ctx.tx, ctx.access_key_id)
     if ident is not None:
         ctx.account_id = ident.account_id
         ctx.principal_arn = ident.arn
     if not settings.must_authenticate(lambda: ctx.session, ctx.store.url):
         return
     setattr(ctx, ENFORCED, True)
-    if (ctx.service, ctx.operation) in UNSIGNED:
+    if operation is not None and operation.auth_type == "none":  # the model: served unsigned
         return
-    if ctx.service == "s3" and not sigv4.is_signed(req) and sigv2.parse(req) is None:
+    facts = registry.facts(ctx.service)
+    auth = facts.auth
+    if auth.anonymous and not sigv4.is_signed(req) and (auth.legacy is None or auth.legacy.parse(req) is None):
         authorize_anonymous(ctx, req, params)
         return
-    authenticate(ctx, req, operation, ident)
-    if (ctx.service, ctx.operation) in ALWAYS_ALLOWED:
+    authenticate(ctx, req, operation, ident, auth)
+    if ctx.operation in facts.always_allowed:
         return
     assert ident is not None
     authorize(ctx, req, params, ident)
@@ -83,22 +67,15 @@ def enforce(ctx: RequestContext, req: WireRequest, operation: Any, params: dict[
 MAX_SKEW = dt.timedelta(minutes=15)
 
 
-def _check_skew(ctx: RequestContext, signed: dt.datetime | None) -> None:
+def _check_skew(ctx: RequestContext, signed: dt.datetime | None, auth: AuthFacts) -> None:
     """Refuse, in the service's words, a request signed more than :data:`MAX_SKEW` from now
     (``signed`` None: a presigned URL, which has its own expiry)."""
     if signed is None or abs(ctx.now - signed) <= MAX_SKEW:
         return
+    if auth.skewed is not None:
+        raise auth.skewed(ctx.now, signed, MAX_SKEW)
     basic = "%Y%m%dT%H%M%SZ"
     now, stamp = ctx.now.strftime(basic), signed.strftime(basic)
-    if ctx.service == "s3":
-        raise AwsError(
-            "The difference between the request time and the current time is too large.",
-            code="RequestTimeTooSkewed",
-            status=403,
-            RequestTime=stamp,
-            ServerTime=ctx.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            MaxAllowedSkewMilliseconds=str(int(MAX_SKEW.total_seconds() * 1000)),
-        )
     if family(ctx.service, ctx.protocol) == "ec2":
         raise _fail(ctx, "skewed")  # "Request has expired."
     if signed < ctx.now:
@@ -114,70 +91,70 @@ def _fail(ctx: RequestContext, kind: str, message: str | None = None) -> Excepti
     return auth_error(kind, ctx.service, ctx.protocol, message)
 
 
-def _body_hash(req: WireRequest, operation: Any, *, s3: bool) -> str | None:
+def _body_hash(req: WireRequest, operation: Any, *, streaming: bool) -> str | None:
     if req._body is not None:
         return hashlib.sha256(req._body).hexdigest()
-    if s3 or (operation is not None and getattr(operation, "has_streaming_input", False)):
+    if streaming or (operation is not None and getattr(operation, "has_streaming_input", False)):
         return None  # the body is being streamed to the handler; it cannot be read twice
     return hashlib.sha256(req.body).hexdigest()
 
 
 def authenticate(
-    ctx: RequestContext, req: WireRequest, operation: Any, ident: identities.Identity | None
+    ctx: RequestContext, req: WireRequest, operation: Any, ident: identities.Identity | None, auth: AuthFacts
 ) -> None:
     try:
         sig = sigv4.parse(req)
     except sigv4.MalformedSignature as exc:
         raise _fail(ctx, "malformed") from exc
     if sig is None:
-        if ctx.service == "s3":
-            legacy = sigv2.parse(req)
-            if legacy is not None:
-                return _authenticate_v2(ctx, req, legacy, ident)
+        legacy = auth.legacy
+        if legacy is not None:
+            old = legacy.parse(req)
+            if old is not None:
+                return _authenticate_legacy(ctx, req, old, ident, auth)
         raise _fail(ctx, "missing")
     if ident is None or ident.secret is None or not ident.active:
         raise _fail(ctx, "invalid_key")
     if ident.temporary and sig.security_token != ident.session_token:
         raise _fail(ctx, "invalid_token")
-    s3 = ctx.service == "s3"
-    if not sigv4.verify(req, sig, ident.secret, s3=s3, body_hash=lambda: _body_hash(req, operation, s3=s3)):
+    streaming = auth.streaming_bodies
+    verified = sigv4.verify(
+        req,
+        sig,
+        ident.secret,
+        raw_path=auth.raw_path,
+        unsigned_presigned=streaming,
+        body_hash=lambda: _body_hash(req, operation, streaming=streaming),
+    )
+    if not verified:
         raise _fail(ctx, "signature")
-    _check_skew(ctx, None if sig.presigned else sig.issued_at())
+    _check_skew(ctx, None if sig.presigned else sig.issued_at(), auth)
     if ident.expiration is not None and ident.expiration <= ctx.now:
         raise _fail(ctx, "expired")
     if sigv4.presigned_expired(sig, ctx.now):
         raise _fail(ctx, "denied", "Request has expired")
-    if not ident.temporary and ident.access_key_id:
-        _record_last_used(ctx, ident.access_key_id)
+    if not ident.temporary:
+        directory.note_use(ctx, ident)
 
 
-def _authenticate_v2(
-    ctx: RequestContext, req: WireRequest, sig: sigv2.Signature, ident: identities.Identity | None
+def _authenticate_legacy(
+    ctx: RequestContext, req: WireRequest, sig: Any, ident: identities.Identity | None, auth: AuthFacts
 ) -> None:
+    legacy = auth.legacy
+    assert legacy is not None
     if ident is None or ident.secret is None or not ident.active:
         raise _fail(ctx, "invalid_key")
-    if ident.temporary and sig.security_token != ident.session_token:
+    if ident.temporary and legacy.security_token(sig) != ident.session_token:
         raise _fail(ctx, "invalid_token")
-    if not sigv2.verify(req, sig, ident.secret):
+    if not legacy.verify(req, sig, ident.secret):
         raise _fail(ctx, "signature")
-    _check_skew(ctx, sigv2.signed_at(req, sig))
+    _check_skew(ctx, legacy.signed_at(req, sig), auth)
     if ident.expiration is not None and ident.expiration <= ctx.now:
         raise _fail(ctx, "expired")
-    if sigv2.expired(sig, ctx.now):
+    if legacy.expired(sig, ctx.now):
         raise _fail(ctx, "denied", "Request has expired")
-    if not ident.temporary and ident.access_key_id:
-        _record_last_used(ctx, ident.access_key_id)
-
-
-def _record_last_used(ctx: RequestContext, access_key_id: str) -> None:
-    key = ctx.session.get(IamAccessKey, access_key_id)
-    if key is None:
-        return
-    stale = key.last_used_date is None or ctx.now - key.last_used_date > LAST_USED_REFRESH
-    if stale or key.last_used_service != ctx.service or key.last_used_region != ctx.region:
-        key.last_used_date = ctx.now
-        key.last_used_service = ctx.service
-        key.last_used_region = ctx.region
+    if not ident.temporary:
+        directory.note_use(ctx, ident)
 
 
 def condition_context(
@@ -224,17 +201,9 @@ def condition_context(
         for k, v in tags.items():
             out[f"aws:RequestTag/{k}"] = str(v)
         out["aws:TagKeys"] = [str(k) for k in tags]
-    if ctx.service == "s3":
-        for name, key in (("Prefix", "s3:prefix"), ("Delimiter", "s3:delimiter"), ("MaxKeys", "s3:max-keys")):
-            if params.get(name) is not None:
-                out[key] = str(params[name])
-    if ctx.service == "sts":
-        if params.get("ExternalId") is not None:
-            out["sts:ExternalId"] = str(params["ExternalId"])
-        if params.get("RoleSessionName") is not None:
-            out["sts:RoleSessionName"] = str(params["RoleSessionName"])
-        if params.get("SourceIdentity") is not None:
-            out["sts:SourceIdentity"] = str(params["SourceIdentity"])
+    service_keys = registry.facts(ctx.service).condition_keys
+    if service_keys is not None:
+        out.update(service_keys(ctx, params))
     return out
 
 
@@ -246,7 +215,7 @@ def authorize(
     found = resources.resource_policy(ctx, ctx.operation, params)
     if ident.kind == "root" and (found is None or not found.required):
         return
-    gathered = identities.policies_of(ctx.session, ident)
+    gathered = directory.policies_of(ctx.session, ident)
     principal = policy.Principal(ident.account_id, ident.principal_arns)
     request = policy.Request(action, tuple(arns), principal, condition_context(ctx, req, ident, params))
     identity_docs: list[Any] = (
@@ -270,7 +239,8 @@ def authorize(
 
 
 def authorize_anonymous(ctx: RequestContext, req: WireRequest, params: dict[str, Any]) -> None:
-    """An unsigned S3 request: only a bucket policy granting ``"Principal": "*"`` lets it in."""
+    """An unsigned request to a service that allows them: only a resource policy granting
+    ``"Principal": "*"`` lets it in."""
     found = resources.resource_policy(ctx, ctx.operation, params)
     if found is not None and found.document is not None:
         action = resources.action_name(ctx.service, ctx.operation)

@@ -1,45 +1,28 @@
 """Authentication and authorization errors as each AWS service family sends them.
 
 The code, message and status depend on the service's protocol (query services say
-``InvalidClientTokenId``, JSON services ``UnrecognizedClientException``, S3
-``InvalidAccessKeyId``, EC2 ``AuthFailure``); the protocol layer renders the result.
+``InvalidClientTokenId``, JSON services ``UnrecognizedClientException``, EC2 ``AuthFailure``);
+services that keep their query-era codes on a newer protocol (the model's ``awsQueryCompatible``
+trait) answer as query services do, and a service with refusals of its own declares them
+(:attr:`awsmock.engine.facts.AuthFacts.errors`). The protocol layer renders the result.
 """
 
 from __future__ import annotations
 
+from functools import cache
+
+from awsmock.engine import registry, specs
 from awsmock.engine.errors import AwsError
 
 SIGNATURE_MESSAGE = (
     "The request signature we calculated does not match the signature you provided. "
     "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
 )
-S3_SIGNATURE_MESSAGE = (
-    "The request signature we calculated does not match the signature you provided. "
-    "Check your key and signing method."
-)
 INVALID_TOKEN_MESSAGE = "The security token included in the request is invalid."
 EXPIRED_MESSAGE = "The security token included in the request is expired"
 
 # family -> kind -> (code, status, message)
 _TABLE: dict[str, dict[str, tuple[str, int, str]]] = {
-    "s3": {
-        "invalid_key": (
-            "InvalidAccessKeyId",
-            403,
-            "The AWS Access Key Id you provided does not exist in our records.",
-        ),
-        "invalid_token": ("InvalidToken", 400, "The provided token is malformed or otherwise invalid."),
-        "signature": ("SignatureDoesNotMatch", 403, S3_SIGNATURE_MESSAGE),
-        "expired": ("ExpiredToken", 400, "The provided token has expired."),
-        "denied": ("AccessDenied", 403, "Access Denied"),
-        "missing": ("AccessDenied", 403, "Access Denied"),
-        "malformed": ("AuthorizationHeaderMalformed", 400, "The authorization header is malformed."),
-        "skewed": (
-            "RequestTimeTooSkewed",
-            403,
-            "The difference between the request time and the current time is too large.",
-        ),
-    },
     "query": {
         "invalid_key": ("InvalidClientTokenId", 403, INVALID_TOKEN_MESSAGE),
         "invalid_token": ("InvalidClientTokenId", 403, INVALID_TOKEN_MESSAGE),
@@ -90,14 +73,17 @@ _TABLE: dict[str, dict[str, tuple[str, int, str]]] = {
     },
 }
 
-#: services that keep their query-protocol error codes on a newer protocol (awsQueryCompatible)
-_QUERY_COMPATIBLE = {"sqs", "cloudwatch", "sns"}
+
+@cache
+def _query_compatible(service: str) -> bool:
+    try:
+        return "awsQueryCompatible" in specs.service_metadata(service)
+    except KeyError:
+        return False
 
 
 def family(service: str, protocol: str) -> str:
-    if service == "s3":
-        return "s3"
-    if service in _QUERY_COMPATIBLE or protocol in ("query", "rest-xml"):
+    if _query_compatible(service) or protocol in ("query", "rest-xml"):
         return "query"
     if protocol == "ec2":
         return "ec2"
@@ -109,5 +95,6 @@ def family(service: str, protocol: str) -> str:
 def auth_error(kind: str, service: str, protocol: str, message: str | None = None) -> AwsError:
     """The error of ``kind`` (invalid_key, invalid_token, signature, expired, denied, missing,
     malformed, skewed) in ``service``'s dialect."""
-    code, status, default = _TABLE[family(service, protocol)][kind]
+    own = registry.facts(service).auth.errors
+    code, status, default = own[kind] if own is not None else _TABLE[family(service, protocol)][kind]
     return AwsError(default if message is None else message, code=code, status=status, sender_fault=True)

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from awsmock.engine import arns
+
 ALLOW = "allow"
 DENY = "deny"
 IMPLICIT = "implicit"
@@ -39,7 +41,7 @@ class Principal:
 
     @property
     def arn(self) -> str:
-        return self.arns[0] if self.arns else f"arn:aws:iam::{self.account_id}:root"
+        return self.arns[0] if self.arns else arns.account_root(self.account_id)
 
 
 @dataclass
@@ -339,7 +341,7 @@ def _principal_value_matches(value: str, principal: Principal) -> bool:
         return False
     if re.fullmatch(r"\d{12}", value):
         return value == principal.account_id
-    if value == f"arn:aws:iam::{principal.account_id}:root":
+    if value == arns.account_root(principal.account_id):
         return True
     return any(arn_matches(value, a) if "*" in value else value == a for a in principal.arns)
 

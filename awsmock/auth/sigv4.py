@@ -3,11 +3,11 @@ presigned-query form (``X-Amz-Signature``).
 
 :func:`parse` reads the signature's parts from a request; :func:`verify` recomputes the
 signature with a secret key and compares. The payload hash is the declared
-``x-amz-content-sha256`` when the request carries one (S3's ``UNSIGNED-PAYLOAD`` and the
+``x-amz-content-sha256`` when the request carries one (``UNSIGNED-PAYLOAD`` and the
 ``STREAMING-…`` aws-chunked forms: the seed signature covers the declared value), else the
 SHA-256 of the body (with ``UNSIGNED-PAYLOAD`` as a fallback for clients that skip payload
-signing). S3 paths are used as sent; every other service's path is normalised and encoded once
-more, as the SigV4 specification says.
+signing). A service that signs its paths as sent declares so (``raw_path``); every other
+service's path is normalised and encoded once more, as the SigV4 specification says.
 """
 
 from __future__ import annotations
@@ -149,8 +149,10 @@ def _remove_dot_segments(path: str) -> str:
     return result
 
 
-def canonical_uri(path: str, *, s3: bool) -> str:
-    if s3:
+def canonical_uri(path: str, *, raw_path: bool) -> str:
+    """The canonical URI: the path as sent (services that sign it so), else normalised and
+    encoded once."""
+    if raw_path:
         return path or "/"
     return quote(_remove_dot_segments(path), safe="/~")
 
@@ -204,18 +206,18 @@ def string_to_sign(sig: Signature, canonical_request: str) -> str:
     return f"{ALGORITHM}\n{sig.timestamp}\n{sig.scope}\n{digest}"
 
 
-def compute(key: bytes, sts: str) -> str:
-    return hmac.new(key, sts.encode("utf-8"), hashlib.sha256).hexdigest()
+def compute(key: bytes, to_sign: str) -> str:
+    return hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def payload_hashes(
-    req: WireRequest, sig: Signature, *, s3: bool, body_hash: Callable[[], str | None]
+    req: WireRequest, sig: Signature, *, unsigned_presigned: bool, body_hash: Callable[[], str | None]
 ) -> list[str]:
     if sig.presigned:
         declared = next((v for k, v in req.query if k.lower() == "x-amz-content-sha256"), None)
         if declared:
             return [declared]
-        if s3:
+        if unsigned_presigned:
             return [UNSIGNED_PAYLOAD]
     declared = req.headers.get("x-amz-content-sha256")
     if declared:
@@ -235,10 +237,12 @@ def verify(
     sig: Signature,
     secret: str,
     *,
-    s3: bool,
+    raw_path: bool = False,
+    unsigned_presigned: bool = False,
     body_hash: Callable[[], str | None] | None = None,
 ) -> bool:
-    """Whether ``sig`` is the signature of ``req`` under ``secret``."""
+    """Whether ``sig`` is the signature of ``req`` under ``secret``. ``raw_path``: the service
+    signs the path as sent; ``unsigned_presigned``: its presigned URLs sign no payload."""
     if body_hash is None:
 
         def body_hash() -> str | None:
@@ -248,10 +252,10 @@ def verify(
     if headers is None:
         return False
     key = signing_key(secret, sig.date, sig.region, sig.service)
-    uri = canonical_uri(req.path, s3=s3)
+    uri = canonical_uri(req.path, raw_path=raw_path)
     signed = ";".join(sig.signed_headers)
     for query in canonical_query_strings(req.query_string, drop_signature=sig.presigned):
-        for payload in payload_hashes(req, sig, s3=s3, body_hash=body_hash):
+        for payload in payload_hashes(req, sig, unsigned_presigned=unsigned_presigned, body_hash=body_hash):
             creq = "\n".join([req.method, uri, query, headers, signed, payload])
             if hmac.compare_digest(compute(key, string_to_sign(sig, creq)), sig.signature):
                 return True

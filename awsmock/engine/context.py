@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from awsmock.engine import arns
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -20,14 +22,14 @@ DEFAULT_REGION = "us-east-1"
 
 
 _REQUEST_PREFIX = ""
-_S3_REQUEST_PREFIX = ""
+_HEX16_PREFIX = ""
 _request_numbers = itertools.count()
 
 
 def _new_request_sequence() -> None:
-    global _REQUEST_PREFIX, _S3_REQUEST_PREFIX, _request_numbers
+    global _REQUEST_PREFIX, _HEX16_PREFIX, _request_numbers
     _REQUEST_PREFIX = str(uuid.uuid4())[:24]  # random per process: 8-4-4-4 hex digits and a dash
-    _S3_REQUEST_PREFIX = os.urandom(3).hex().upper()
+    _HEX16_PREFIX = os.urandom(3).hex().upper()
     _request_numbers = itertools.count(int.from_bytes(os.urandom(5), "big"))
 
 
@@ -35,12 +37,12 @@ _new_request_sequence()
 os.register_at_fork(after_in_child=_new_request_sequence)  # a forked child gets its own
 
 
-def new_request_id(service: str | None = None) -> str:
+def new_request_id(style: str = "uuid") -> str:
     """A request id, unique per process (a random prefix, then a counter): as unique as
-    ``uuid4()`` for this purpose without a system call for randomness per request. UUID-shaped,
-    but S3's are 16 upper-case hex digits, as S3 sends them."""
-    if service == "s3":
-        return f"{_S3_REQUEST_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFF:010X}"
+    ``uuid4()`` for this purpose without a system call for randomness per request. UUID-shaped
+    by default; ``hex16``: 16 upper-case hex digits (S3's)."""
+    if style == "hex16":
+        return f"{_HEX16_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFF:010X}"
     return f"{_REQUEST_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFFFF:012x}"
 
 
@@ -141,6 +143,7 @@ class RequestContext:
     def arn(
         self, service: str, resource: str, *, region: str | None = None, account: str | None = None
     ) -> str:
+        """The ARN of ``resource`` of ``service`` in this request's region and account (or those
+        given; ``""`` for a global service or a bucket)."""
         reg = self.region if region is None else region
-        acct = self.account_id if account is None else account
-        return f"arn:aws:{service}:{reg}:{acct}:{resource}"
+        return arns.build(service, resource, region=reg, account=self.account_id if account is None else account)

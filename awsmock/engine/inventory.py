@@ -36,6 +36,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from awsmock.engine import registry
+
 log = logging.getLogger("awsmock.engine.inventory")
 
 S = TypeVar("S", bound=Select[Any])
@@ -198,10 +200,8 @@ def load_all() -> None:
     global _loaded
     if _loaded:
         return
-    from awsmock import services
-    from awsmock.engine import registry
-
     registry.load_all()
+    services = registry.rooms()
     for base in services.__path__:
         for path in sorted(Path(base).glob("*/dashboard.py")):
             name = f"{services.__name__}.{path.parent.name}.dashboard"

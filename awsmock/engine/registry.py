@@ -1,4 +1,4 @@
-"""The handler registry: one plain function per ``(service, operation)``.
+"""The registry: one plain function per ``(service, operation)``, and what each service declares.
 
     @handler("sqs", "CreateQueue")
     def create_queue(ctx: RequestContext, params: dict) -> dict: ...
@@ -8,6 +8,9 @@ A handler receives the request context (``ctx.session`` is the request's databas
 dispatcher owns the transaction) and the parsed input as a dict shaped like the operation's
 input shape. It returns a dict shaped like the output shape, or raises
 :class:`awsmock.engine.errors.AwsError`.
+
+A service's declared facts (:class:`awsmock.engine.facts.ServiceFacts`) are registered with
+:func:`declare` from its room and read with :func:`facts`.
 
 Operations that only read state are detected by name (``Get``/``List``/``Describe``/``Head``/
 ``Query``/``Scan``/``BatchGet``…) and run in a read transaction; pass ``write=True`` or
@@ -22,7 +25,11 @@ import pkgutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
+
+from awsmock.engine.facts import DEFAULT, ServiceFacts
+from awsmock.models import tables_of
 
 Handler = Callable[..., Any]
 
@@ -42,6 +49,7 @@ class Registration:
 
 
 _HANDLERS: dict[tuple[str, str], Registration] = {}
+_FACTS: dict[str, ServiceFacts] = {}
 _import_errors: dict[str, BaseException] = {}
 log = logging.getLogger("awsmock.engine.registry")
 _loaded = False
@@ -71,12 +79,39 @@ def handler(service: str, operation: str, *, write: bool | None = None,
     return register
 
 
+def declare(declared: ServiceFacts) -> ServiceFacts:
+    """Register a service's facts (once per service)."""
+    known = _FACTS.get(declared.name)
+    if known is not None and known != declared:
+        raise RuntimeError(f"two declarations of the facts of {declared.name}")
+    _FACTS[declared.name] = declared
+    return declared
+
+
+def facts(service: str | None) -> ServiceFacts:
+    """What ``service`` declares (the defaults for one that declares nothing)."""
+    found = _FACTS.get(service) if service else None  # type: ignore[arg-type]
+    if found is None:
+        if not _loaded:
+            load_all()
+            return facts(service)
+        return DEFAULT
+    return found
+
+
+def declared() -> list[ServiceFacts]:
+    """Every service's declared facts."""
+    load_all()
+    return list(_FACTS.values())
+
+
 def load_all() -> None:
-    """Import every module of ``awsmock.services`` so their handlers register."""
+    """Import every module of the services' package (found, never named: each room registers
+    its handlers and declares its facts when imported)."""
     global _loaded
     if _loaded:
         return
-    from awsmock import services
+    services = rooms()
 
     def failed(name: str) -> None:
         log.error("cannot import %s", name, exc_info=True)
@@ -89,6 +124,15 @@ def load_all() -> None:
             # one broken service must not take every other one down; tests assert none is broken
             failed(info.name)
     _loaded = True
+
+
+#: the package holding one room per service
+SERVICES_PACKAGE = "awsmock.services"
+
+
+def rooms() -> ModuleType:
+    """The package holding the services' rooms."""
+    return importlib.import_module(SERVICES_PACKAGE)
 
 
 def import_errors() -> dict[str, BaseException]:
@@ -112,3 +156,10 @@ def implemented_services() -> dict[str, set[str]]:
     for reg in registrations():
         out.setdefault(reg.service, set()).add(reg.operation)
     return out
+
+
+def known_services() -> list[str]:
+    """Services that have state (tables) or handlers."""
+    names = {t.info.get("service") for t in tables_of(None)}
+    names.update(implemented_services())
+    return sorted(n for n in names if n)

@@ -5,7 +5,7 @@ On SQLite the dispatcher runs one request's Python work at a time (its gate; see
 ``docs/benchmarks.md``). Handing each request from waitress' event-loop thread to a worker and
 back costs more CPU than a DynamoDB GetItem itself: every GIL hand-over between the two threads
 is a futex round trip. So a request that is known to be quick — a JSON-protocol call that
-cannot wait (anything but SQS ReceiveMessage), or a small S3 PUT — runs right on the event-loop
+cannot wait (anything but a long poll a service declares), or a small PUT — runs right on the event-loop
 thread once its read is done (:func:`quick`); measured at 8 connections, a GetItem cost 0.31 ms
 of CPU that way against 0.58 ms through a worker.
 
@@ -23,6 +23,8 @@ import collections
 import json
 import threading
 from typing import Any
+
+from awsmock.engine import registry, specs
 
 _local = threading.local()
 
@@ -94,9 +96,6 @@ def task_dispatcher() -> Any:
     return TurnTaskDispatcher()
 
 
-#: JSON-protocol operations that may wait (long polls): X-Amz-Target -> (the request member
-#: that sets the wait, the member naming the resource whose default wait applies otherwise)
-MAY_WAIT = {"AmazonSQS.ReceiveMessage": ("WaitTimeSeconds", "QueueUrl")}
 QUICK_BODY = 1024 * 1024
 
 _loop_thread: threading.Thread | None = None
@@ -119,7 +118,7 @@ _default_waits: dict[str, bool] = {}
 
 
 def note_default_wait(resource: str, waits: bool) -> None:
-    """Record whether requests on ``resource`` (an SQS queue URL, as sent) that set no wait time
+    """Record whether requests on ``resource`` (as sent, e.g. a queue URL) that set no wait time
     long-poll by default, so the next one can run on the event loop's thread when they do not."""
     if len(_default_waits) >= 10_000:
         _default_waits.clear()
@@ -131,6 +130,25 @@ def forget_default_waits() -> None:
     by another process sharing the state is learned at the queue's next receive; until then a
     receive that names no wait time may answer at once.)"""
     _default_waits.clear()
+
+
+_long_polls: dict[str, tuple[str, str]] | None = None
+
+
+def may_wait() -> dict[str, tuple[str, str]]:
+    """JSON-protocol operations that may wait (the long polls services declare): X-Amz-Target ->
+    (the request member that sets the wait, the member naming the resource whose default wait
+    applies otherwise)."""
+    global _long_polls
+    found = _long_polls
+    if found is None:
+        found = {}
+        for facts in registry.declared():
+            prefix = specs.service_metadata(facts.name).get("targetPrefix")
+            for operation, poll in facts.long_polls.items():
+                found[f"{prefix}.{operation}"] = (poll.wait_member, poll.resource_member)
+        _long_polls = found
+    return found
 
 
 def _may_wait(request: Any, fields: tuple[str, str]) -> bool:
@@ -152,9 +170,9 @@ def _may_wait(request: Any, fields: tuple[str, str]) -> bool:
 
 def quick(channel: Any) -> bool:
     """Whether the channel's next request can run on the event loop's own thread: it never
-    waits (no long poll), its body is small and its answer is small: a JSON-protocol call (an
-    SQS ReceiveMessage only with a zero wait, or none on a queue known not to wait by default:
-    :func:`note_default_wait`), a small S3 PUT, a HEAD, or a GET of a path whose last answer was small
+    waits (no long poll), its body is small and its answer is small: a JSON-protocol call (a
+    declared long poll only with a zero wait, or none on a resource known not to wait by default:
+    :func:`note_default_wait`), a small PUT, a HEAD, or a GET of a path whose last answer was small
     (:func:`remember_answer`; the first GET of a path goes to a worker). Should an answer turn
     out large after all, the channel spools it (see ``awsmock/server.py``) rather than wait."""
     try:
@@ -166,7 +184,7 @@ def quick(channel: Any) -> bool:
     headers = request.headers
     target = headers.get("X_AMZ_TARGET")
     if target is not None:
-        fields = MAY_WAIT.get(target)
+        fields = may_wait().get(target)
         return fields is None or not _may_wait(request, fields)
     command = request.command
     if command == "PUT":

@@ -108,32 +108,28 @@ def _stamp_head(execute: Callable[..., Any]) -> None:
     execute("INSERT INTO alembic_version VALUES (?)", (head_revision(),))
 
 
-#: what handlers may remember across requests of an in-memory store (:attr:`Store.memos`), by
-#: section, and the tables it comes from: a section is emptied whenever a row of one of its
-#: tables is inserted or deleted, or updated in one of the columns named (any column: None)
-MEMO_SECTIONS: dict[str, dict[str, tuple[str, ...] | None]] = {
-    # tables' and buckets' configuration (:attr:`Store.memo`)
-    "config": {"dynamodb_tables": None, "s3_bucket": None, "s3_bucket_config": None},
-    # which object versions' bodies may be written over in place (S3 PutObject): their rows,
-    # links, parts and chunks, not their bytes nor the columns an overwrite rewrites
-    "s3_bodies": {
-        "s3_object": ("id", "bucket_id", "key", "version_id", "is_latest", "delete_marker", "blob_id"),
-        "s3_blob_chunk": None,
-        "s3_part": None,
-        "s3_chunk": ("id",),
-    },
-}
+def memo_sections() -> dict[str, dict[str, tuple[str, ...] | None]]:
+    """What handlers may remember across requests of an in-memory store (:attr:`Store.memos`), by
+    section, and the tables it comes from, as the tables declare it (``__memo__`` on a model): a
+    section is emptied whenever a row of one of its tables is inserted or deleted, or updated in
+    one of the columns named (any column: None)."""
+    load_all()
+    sections: dict[str, dict[str, tuple[str, ...] | None]] = {}
+    for table in Base.metadata.sorted_tables:
+        for section, columns in (table.info.get("memo") or {}).items():
+            sections.setdefault(section, {})[table.name] = columns
+    return sections
 
 
-def _watch_memo_tables(conn: sqlite3.Connection) -> None:
+def _watch_memo_tables(conn: sqlite3.Connection, sections: dict[str, dict[str, tuple[str, ...] | None]]) -> None:
     """Temporary triggers (this connection only, never in a snapshot) that empty a section of
-    ``Store.memos`` whenever a row of its tables changes (:data:`MEMO_SECTIONS`)."""
-    for section, tables in MEMO_SECTIONS.items():
+    ``Store.memos`` whenever a row of its tables changes (:func:`memo_sections`)."""
+    for number, (section, tables) in enumerate(sorted(sections.items())):
         for table, columns in tables.items():
             of = "" if columns is None else " OF " + ", ".join(f'"{c}"' for c in columns)
             for change in ("INSERT", "UPDATE", "DELETE"):
                 conn.execute(
-                    f"CREATE TEMP TRIGGER IF NOT EXISTS awsmock_memo_{section}_{table}_{change.lower()} "
+                    f"CREATE TEMP TRIGGER IF NOT EXISTS awsmock_memo_{number}_{table}_{change.lower()} "
                     f'AFTER {change}{of if change == "UPDATE" else ""} ON main."{table}" '
                     f"BEGIN SELECT awsmock_forget('{section}'); END"
                 )
@@ -358,13 +354,11 @@ class Store:
         self._begin_sql: dict[bool, str | None] = {True: "BEGIN IMMEDIATE", False: "BEGIN"}
         #: SQLite connections between requests, per engine (write: True), outside the pool
         self._idle: dict[bool, list[Any]] = {True: [], False: []}  # (pool proxy, DB-API connection)
-        #: what handlers remember across requests, by section of :data:`MEMO_SECTIONS`: a
+        #: what handlers remember across requests, by section of :func:`memo_sections`: a
         #: section is emptied whenever a row it comes from changes; all are when a write rolls
         #: back or the content is replaced. In memory only (None otherwise: other processes
         #: write to a shared database, so every request reads it again).
         self.memos: dict[str, dict[Any, Any]] | None = None
-        #: the "config" section (e.g. a DynamoDB table's schema, an S3 bucket's settings)
-        self.memo: dict[Any, Any] | None = None
         if self.in_memory:
             # one connection, one request at a time (the store's lock): no request needs a
             # transaction to see one state across its statements, so none sends BEGIN; the
@@ -377,10 +371,10 @@ class Store:
             # _begin_sql); raw_connection() turns it off for backups and restores
             conn.isolation_level = "DEFERRED"
             self._memory_conn = conn
-            memos = self.memos = {section: {} for section in MEMO_SECTIONS}
-            self.memo = memos["config"]
+            sections = memo_sections()
+            memos = self.memos = {section: {} for section in sections}
             conn.create_function("awsmock_forget", 1, lambda section: memos[section].clear())
-            _watch_memo_tables(conn)
+            _watch_memo_tables(conn, sections)
             engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
             event.listen(engine, "begin", _begin_with("BEGIN"))
             # what a rolled-back write let a handler remember was never committed
@@ -420,6 +414,12 @@ class Store:
                 self._tmpdir = tempfile.TemporaryDirectory(prefix="awsmock-snapshots-")
                 snapshot_dir = Path(self._tmpdir.name)
         self.snapshot_dir = snapshot_dir
+
+    def memo(self, section: str) -> dict[Any, Any] | None:
+        """What handlers may remember across requests in ``section`` (None: nothing is, as on a
+        store other processes write to)."""
+        memos = self.memos
+        return None if memos is None else memos[section]
 
     def _sqlite_engine(self, begin: str, pool_size: int) -> Engine:
         engine = create_engine(
@@ -575,7 +575,7 @@ class Store:
         self.write_retrying(delete_all)
         if services is not None:
             return sorted(services)
-        return known_services()
+        return sorted({t.info["service"] for t in tables if t.info.get("service")})
 
     def write_retrying(self, fn: Callable[[Session], T], attempts: int = 40) -> T:
         """``fn(session)`` in a write transaction; on PostgreSQL run again when a concurrent
@@ -642,17 +642,8 @@ def upgrade_database(engine: Engine, revision: str = "head") -> None:
             command.upgrade(cfg, revision)
 
 
-def known_services() -> list[str]:
-    """Services that have state (tables) or handlers."""
-    from awsmock.engine import registry
-
-    names = {t.info.get("service") for t in tables_of(None)}
-    names.update(registry.implemented_services())
-    return sorted(n for n in names if n)
-
-
 def open_store(config: Any, *, migrate: bool = True) -> Store:
-    """The store for a :class:`awsmock.config.Config`, migrated to head."""
+    """The store for a :class:`awsmock.engine.config.Config`, migrated to head."""
     pool = max(4, int(getattr(config, "threads", 8)) + 2)
     store = Store(config.url, pool_size=pool)
     if migrate:

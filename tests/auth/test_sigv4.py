@@ -20,8 +20,9 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
-from awsmock.auth import sigv2, sigv4
+from awsmock.auth import sigv4
 from awsmock.engine.wire import WireRequest
+from awsmock.services.s3 import sigv2
 
 KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -62,7 +63,7 @@ def aws_request(
 def check(req: WireRequest, *, s3: bool = False, secret: str = SECRET) -> bool:
     sig = sigv4.parse(req)
     assert sig is not None
-    return sigv4.verify(req, sig, secret, s3=s3)
+    return sigv4.verify(req, sig, secret, raw_path=s3, unsigned_presigned=s3)
 
 
 QUERY_BODY = "Action=ListUsers&Version=2010-05-08&PathPrefix=%2Fa%20b%2F"
@@ -82,8 +83,8 @@ def test_header_signature_query_protocol(creds: Credentials) -> None:
     assert sig is not None
     assert (sig.access_key_id, sig.region, sig.service) == (creds.access_key, "us-east-1", "iam")
     assert sig.security_token == creds.token
-    assert sigv4.verify(req, sig, SECRET, s3=False)
-    assert not sigv4.verify(req, sig, "wrong-secret", s3=False)
+    assert sigv4.verify(req, sig, SECRET, raw_path=False)
+    assert not sigv4.verify(req, sig, "wrong-secret", raw_path=False)
 
 
 def test_json_protocol_with_path_needing_encoding() -> None:
@@ -187,8 +188,8 @@ def test_presigned_query_s3() -> None:
     req = wire(r)
     sig = sigv4.parse(req)
     assert sig is not None and sig.presigned and sig.expires == 60
-    assert sigv4.verify(req, sig, SECRET, s3=True)
-    assert not sigv4.verify(req, sig, "bad", s3=True)
+    assert sigv4.verify(req, sig, SECRET, raw_path=True, unsigned_presigned=True)
+    assert not sigv4.verify(req, sig, "bad", raw_path=True, unsigned_presigned=True)
     issued = sig.issued_at()
     assert issued is not None
     assert not sigv4.presigned_expired(sig, issued + dt.timedelta(seconds=30))
@@ -201,7 +202,7 @@ def test_presigned_query_with_session_token() -> None:
     req = wire(r)
     sig = sigv4.parse(req)
     assert sig is not None and sig.security_token == TOKEN_CREDS.token
-    assert sigv4.verify(req, sig, SECRET, s3=True)
+    assert sigv4.verify(req, sig, SECRET, raw_path=True, unsigned_presigned=True)
 
 
 def test_presigned_query_other_service() -> None:

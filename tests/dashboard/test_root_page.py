@@ -11,7 +11,7 @@ import pytest
 
 from awsmock.api.app import create_app
 from awsmock.api.dashboard import wants_dashboard
-from awsmock.config import Config
+from awsmock.engine.config import Config
 from awsmock.state.store import Store
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

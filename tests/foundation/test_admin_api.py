@@ -6,7 +6,7 @@ import falcon.testing
 import pytest
 
 from awsmock.api.app import create_app
-from awsmock.config import Config
+from awsmock.engine.config import Config
 from awsmock.state.store import head_revision
 
 

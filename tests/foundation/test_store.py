@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from awsmock.config import Config
+from awsmock.engine.config import Config
 from awsmock.models.awsmock import Setting
 from awsmock.state.store import Store, head_revision, open_store
 
@@ -80,7 +80,7 @@ def test_an_in_memory_request_that_writes_is_still_one_transaction(write: bool) 
 
 
 def test_the_in_memory_memo_forgets_on_every_change_to_a_remembered_table(tmp_path: Path) -> None:
-    """``Store.memo`` (the "config" section of ``Store.memos``): kept across requests,
+    """A section of ``Store.memos`` (DynamoDB's tables): kept across requests,
     emptied by a change to a row of its tables, by a rollback of a write (what it let a
     handler remember was never committed), and by raw access (restores, wipes); kept by other
     writes. Rollbacks and raw access empty every section."""
@@ -89,9 +89,9 @@ def test_the_in_memory_memo_forgets_on_every_change_to_a_remembered_table(tmp_pa
 
     tables = DynamoTable.__table__
     store = Store("sqlite://")
-    memo = store.memo
-    assert memo is not None and store.memos is not None and memo is store.memos["config"]
-    bodies = store.memos["s3_bodies"]
+    memo = store.memo("dynamodb.tables")
+    assert memo is not None and store.memos is not None and memo is store.memos["dynamodb.tables"]
+    bodies = store.memos["s3.bodies"]
     row = {"account_id": "1", "region": "r", "name": "t", "spec": "{}", "created": "2026-01-01 00:00:00"}
     try:
         memo["x"] = 1
@@ -135,7 +135,7 @@ def test_the_in_memory_memo_forgets_on_every_change_to_a_remembered_table(tmp_pa
         store.dispose()
     on_file = Store(f"sqlite:///{tmp_path / 'state.db'}")
     try:  # other processes may write a file: nothing is remembered across requests
-        assert on_file.memo is None and on_file.memos is None
+        assert on_file.memo("dynamodb.tables") is None and on_file.memos is None
     finally:
         on_file.dispose()
 

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from awsmock.api.app import create_app
-from awsmock.config import Config
+from awsmock.engine.config import Config
 from awsmock.models import tables_of
 from awsmock.state.snapshots import AlreadyExists, NotFound, Snapshots, validate_file
 from awsmock.state.store import Store, head_revision

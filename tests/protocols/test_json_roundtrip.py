@@ -20,8 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from awsmock.api.protocols import get
-from awsmock.api.protocols.json import SQS_LEGACY_CODES
-from awsmock.engine import specs
+from awsmock.engine import registry, specs
 from awsmock.engine.errors import AwsError
 from tests.protocols.shape_strategies import ShapeStrategies
 from tests.protocols.vectors import (
@@ -151,8 +150,9 @@ def test_error_roundtrip(svc: str, protocol: str, shape_name: str, data: st.Data
 
 
 def _expected_code(svc: str, shape: Any) -> str:
-    if svc == "sqs":  # the query-compatible legacy codes SQS still answers with
-        return SQS_LEGACY_CODES.get(shape.name, shape.name)
+    legacy = registry.facts(svc).legacy_error_codes  # query-compatible codes the model lost
+    if legacy:
+        return legacy.get(shape.name, shape.name)
     return shape.error_code
 
 

@@ -33,11 +33,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from awsmock.api.protocols import get
-from awsmock.api.protocols.query import _SQS, PATTERN_CHECKED
-from awsmock.api.protocols.rest_xml import _S3_URL_ENCODED
-from awsmock.engine import specs
+from awsmock.engine import registry, specs
 from awsmock.engine.errors import AwsError
 from awsmock.engine.wire import WireRequest
+from awsmock.services.s3.wire import URL_ENCODED as _S3_URL_ENCODED
+from awsmock.services.sqs.wire import QUERY as _SQS
 from tests.protocols.shape_strategies import ShapeStrategies
 from tests.protocols.vectors import (
     botocore_sends,
@@ -187,7 +187,7 @@ def test_input_roundtrip(svc: str, protocol: str, name: str, data: st.DataObject
         # ...unless a generated string misses a pattern the service checks (the strategies know
         # lengths, not patterns; test_validation.py covers patterns), or a required list / map /
         # structure / raw payload was empty and vanished on the wire
-        if svc in PATTERN_CHECKED and "regular expression pattern" in err.message:
+        if registry.facts(svc).patterns and "regular expression pattern" in err.message:
             return
         assert _prune(expected) != params
 

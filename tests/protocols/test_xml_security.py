@@ -8,10 +8,10 @@ import io
 import pytest
 
 from awsmock.api.protocols import get
-from awsmock.api.protocols.xml import XmlError, parse_xml
 from awsmock.engine import specs
 from awsmock.engine.errors import AwsError
 from awsmock.engine.wire import WireRequest
+from awsmock.engine.xmltext import XmlError, parse_xml
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from awsmock.api.app import create_app
-from awsmock.config import Config
+from awsmock.engine.config import Config
 from awsmock.state.store import Store
 from tests.helpers import FAKE_ENV, ServerProcess, inprocess_client_factory
 from tests.reliability.scenarios import crash_rounds, integrity_check, snapshot_race

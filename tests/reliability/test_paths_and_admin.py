@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from awsmock.api.app import create_app
-from awsmock.config import Config
+from awsmock.engine.config import Config
 from awsmock.state.store import Store
 from tests.helpers import ServerProcess, inprocess_client_factory
 

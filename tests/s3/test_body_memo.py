@@ -1,5 +1,5 @@
 """An in-memory state remembers which small bodies an overwrite may write in place
-(``Store.memos["s3_bodies"]``): whatever comes to share such a body, or replaces or resizes it,
+(the store's ``s3.bodies`` memo): whatever comes to share such a body, or replaces or resizes it,
 the next overwrite keeps what others read and what the key's readers expect."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def _body(s3: Any, key: str, **kw: Any) -> bytes:
 def _remembered() -> dict[Any, Any]:
     mock = active_mock()
     assert mock is not None and mock.store.memos is not None
-    return mock.store.memos["s3_bodies"]
+    return mock.store.memos["s3.bodies"]
 
 
 def _overwritten_twice(s3: Any, key: str = "k") -> None:

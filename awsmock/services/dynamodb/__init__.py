@@ -7,10 +7,15 @@ records in ``jobs``), ``policies``
 (resource-based policies), ``insights`` (Contributor Insights settings); the engine pieces
 ``types`` (AttributeValues, exact numbers, key encodings), ``schema`` (a table's definition),
 ``storage`` (rows, index entries, stream records), ``expressions`` (the expression language),
-``legacy`` (Expected/AttributeUpdates/KeyConditions/...), ``capacity`` (ConsumedCapacity).
+``legacy`` (Expected/AttributeUpdates/KeyConditions/...), ``capacity`` (ConsumedCapacity);
+``access`` (the tables a request acts on, as authorization names them).
 """
 
+from awsmock.engine.facts import ServiceFacts
+from awsmock.engine.registry import declare
+
 from . import (
+    access,
     backups,
     batch,
     exports,
@@ -24,7 +29,20 @@ from . import (
     transactions,
 )
 
+FACTS = declare(
+    ServiceFacts(
+        "dynamodb",
+        resources=access.resource_arns,
+        resource_policy=policies.table_policy,
+        json_type_namespace=access.TYPE_NAMESPACE,
+        crc32=True,
+    )
+)
+STREAMS_FACTS = declare(ServiceFacts("dynamodbstreams", json_type_namespace=access.TYPE_NAMESPACE))
+
 __all__ = [
+    "FACTS",
+    "STREAMS_FACTS",
     "backups",
     "batch",
     "exports",

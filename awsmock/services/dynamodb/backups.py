@@ -26,9 +26,9 @@ from .errors import (
     TableAlreadyExists,
     invalid,
 )
-from .schema import find_table, table_name_of
+from .schema import find_table, save_spec, table_name_of
 from .storage import ITEMS, add_index_entries
-from .tables import create_table, describe, recovery_window, save_spec
+from .tables import create_table, describe, recovery_window
 
 BACKUPS = DynamoBackup.__table__
 BACKUP_ITEMS = DynamoBackupItem.__table__

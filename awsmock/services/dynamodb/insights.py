@@ -13,8 +13,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 
 from .errors import ResourceNotFound, invalid
-from .schema import TABLES, TableInfo, find_table, table_name_of
-from .tables import save_spec
+from .schema import TABLES, TableInfo, find_table, save_spec, table_name_of
 
 #: ListContributorInsights: summaries per page unless MaxResults says fewer
 PAGE_SIZE = 100

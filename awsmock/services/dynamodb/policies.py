@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from awsmock.auth.resources import ResourcePolicy, register_resource_policy
+from awsmock.auth.resources import ResourcePolicy
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 
 from .errors import PolicyNotFound, ResourceNotFound, invalid
-from .schema import TableInfo, find_table, table_name_of, table_of_arn
-from .tables import save_spec
+from .schema import TableInfo, find_table, save_spec, table_name_of, table_of_arn
 
 #: the largest policy document DynamoDB takes
 MAX_POLICY_BYTES = 20 * 1024
@@ -127,5 +126,3 @@ def table_policy(ctx: RequestContext, operation: str, params: dict[str, Any]) ->
     policy = _policies(info).get(ctx.arn("dynamodb", f"table/{table_name_of(name)}"))
     return ResourcePolicy(policy["Policy"] if policy else None, ctx.account_id)
 
-
-register_resource_policy("dynamodb", table_policy)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 
 from awsmock.engine.context import RequestContext
 from awsmock.models.dynamodb import DynamoTable
@@ -204,8 +204,8 @@ def table_name_of(name: str) -> str:
 
 def _tables(ctx: RequestContext) -> dict[Any, TableInfo]:
     """Where tables found are remembered: the store's memo, kept across requests (in memory:
-    emptied by any change to a table's row, see ``Store.memo``), else the request."""
-    memo = ctx.store.memo
+    emptied by any change to a table's row, see ``DynamoTable.__memo__``), else the request."""
+    memo = ctx.store.memo("dynamodb.tables")
     if memo is not None:
         return memo
     tables: dict[Any, TableInfo] | None = ctx.__dict__.get("_ddb_tables")
@@ -251,3 +251,10 @@ def get_table(ctx: RequestContext, name: str | None) -> TableInfo:
 
 def forget_table(ctx: RequestContext, name: str) -> None:
     _tables(ctx).pop(("dynamodb", ctx.account_id, ctx.region, table_name_of(name)), None)
+
+
+def save_spec(ctx: RequestContext, info: TableInfo, spec: dict[str, Any]) -> TableInfo:
+    """Store ``spec`` as the table's definition; returns the table as it now is."""
+    ctx.session.execute(update(TABLES).where(TABLES.c.id == info.id).values(spec=json.dumps(spec)))
+    forget_table(ctx, info.name)
+    return info_from_spec(info.id, spec)

@@ -8,7 +8,7 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
@@ -16,7 +16,17 @@ from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
 
 from . import storage
 from .errors import DynamoValidation, PointInTimeRecoveryUnavailable, ResourceInUse, ResourceNotFound, invalid
-from .schema import TABLES, TableInfo, find_table, forget_table, info_from_spec, table_name_of, table_of_arn
+from .policies import attach
+from .schema import (
+    TABLES,
+    TableInfo,
+    find_table,
+    forget_table,
+    info_from_spec,
+    save_spec,
+    table_name_of,
+    table_of_arn,
+)
 from .streams import VIEW_TYPES, create_stream, disable_stream
 
 ITEMS = DynamoItem.__table__
@@ -34,13 +44,6 @@ def _load(ctx: RequestContext, name: str) -> TableInfo:
     if info is None:
         raise _not_found(table_name_of(name))
     return info
-
-
-def save_spec(ctx: RequestContext, info: TableInfo, spec: dict[str, Any]) -> TableInfo:
-    """Store ``spec`` as the table's definition; returns the table as it now is."""
-    ctx.session.execute(update(TABLES).where(TABLES.c.id == info.id).values(spec=json.dumps(spec)))
-    forget_table(ctx, info.name)
-    return info_from_spec(info.id, spec)
 
 
 # -- validation of definitions -----------------------------------------------------------------
@@ -363,7 +366,6 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     table_id = result.inserted_primary_key[0]  # type: ignore[attr-defined]
     info = info_from_spec(table_id, spec)
     if params.get("ResourcePolicy") is not None:
-        from .policies import attach  # (it stores through this module)
 
         info = attach(ctx, info, spec["TableArn"], params["ResourcePolicy"])
     desc = describe(ctx, info, "ACTIVE")

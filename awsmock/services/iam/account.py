@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import select
 
 from awsmock.auth import policy as evaluator
-from awsmock.auth.identity import user_documents
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import (
@@ -43,6 +42,7 @@ from .errors import (
     PasswordPolicyViolation,
     ReportNotPresent,
 )
+from .principals import principal_documents, role_by_arn, user_by_arn, user_documents
 
 _ALIAS = re.compile(r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
 
@@ -479,7 +479,6 @@ def simulate_custom_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[
 
 @handler("iam", "SimulatePrincipalPolicy")
 def simulate_principal_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    from awsmock.auth.identity import principal_documents, role_by_arn, user_by_arn
 
     arn = params["PolicySourceArn"]
     docs: list[str]
@@ -526,7 +525,6 @@ def get_context_keys_for_custom_policy(ctx: RequestContext, params: dict[str, An
 
 @handler("iam", "GetContextKeysForPrincipalPolicy")
 def get_context_keys_for_principal_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    from awsmock.auth.identity import principal_documents, role_by_arn, user_by_arn
 
     arn = params["PolicySourceArn"]
     docs: list[str] = []

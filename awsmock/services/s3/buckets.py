@@ -117,8 +117,8 @@ def bucket_row(ctx: RequestContext, name: str) -> BucketRow:
     """:func:`get_bucket` for the object hot paths (PutObject, GetObject, HeadObject): one
     prebuilt statement, no ORM session; it brings the default encryption along. Remembered
     across requests where the store keeps a memo (in memory: emptied by any change to a
-    bucket or its configuration, see ``Store.memo``)."""
-    memo = ctx.store.memo
+    bucket or its configuration, see ``S3Bucket.__memo__``)."""
+    memo = ctx.store.memo("s3.buckets")
     bucket: BucketRow | None = None if memo is None else memo.get(("s3", name))
     if bucket is None:
         bucket = _existing(ctx, name, ctx.tx.execute(_BUCKET_ROW, {"name": name}).fetchone())

@@ -17,10 +17,12 @@ import re
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
-from awsmock.api.protocols.xml import escape_text
+import xmltodict
+
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.engine.wire import WireRequest
+from awsmock.engine.xmltext import XmlError, parse_xml
 
 from .errors import AccessDenied, EntityTooSmall, InvalidArgument, MalformedXML
 
@@ -124,7 +126,18 @@ def parse_post_form(req: WireRequest, path: str) -> dict[str, Any]:
 
 
 def _tagging_from_xml(text: str) -> str:
-    pairs = re.findall(r"<Tag>\s*<Key>(.*?)</Key>\s*<Value>(.*?)</Value>\s*</Tag>", text, re.S)
+    """The form's ``tagging`` document (``<Tagging><TagSet><Tag><Key/><Value/>...``) as the
+    query-string form PutObject's ``Tagging`` takes."""
+    try:
+        root = parse_xml(text)
+    except XmlError:
+        raise MalformedXML() from None
+    tag_set = root.find("TagSet")
+    pairs = []
+    for tag in tag_set.children if tag_set is not None else []:
+        key, value = tag.find("Key"), tag.find("Value")
+        if tag.tag == "Tag" and key is not None:
+            pairs.append((key.text, value.text if value is not None else ""))
     return urlencode(pairs)
 
 
@@ -207,7 +220,6 @@ def finish(ctx: RequestContext, bucket_name: str, form: dict[str, Any], etag: st
     ctx.response_status = int(status) if status in ("200", "201") else 204
     location = ctx.response_headers["Location"] = f"{ctx.endpoint}/{bucket_name}/{quote(key, safe='')}"
     if ctx.response_status == 201:
-        parts = (("Location", location), ("Bucket", bucket_name), ("Key", key), ("ETag", etag))
-        body = "".join(f"<{name}>{escape_text(value)}</{name}>" for name, value in parts)
-        document = f'<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse>{body}</PostResponse>'
+        answer = {"Location": location, "Bucket": bucket_name, "Key": key, "ETag": etag}
+        document = xmltodict.unparse({"PostResponse": answer}, encoding="UTF-8")
         ctx.response_body = (document.encode(), "application/xml")

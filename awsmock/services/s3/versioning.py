@@ -328,7 +328,7 @@ _OVERWRITE_NULL = (
         ),
     )
 )
-#: :data:`_OVERWRITE_NULL` on a chunk known to be claimable (``Store.memos["s3_bodies"]``)
+#: :data:`_OVERWRITE_NULL` on a chunk known to be claimable (the store's ``s3.bodies`` memo)
 _OVERWRITE_CHUNK = update(_CHUNKS).where(_CHUNKS.c.id == bindparam("chunk_id")).values(data=bindparam("data"))
 #: what a write changes on the null version it overwrites in place (never an indexed column)
 _REWRITE_NULL = (
@@ -369,8 +369,7 @@ class NullVersionOverwrite:
     def __init__(self, ctx: RequestContext, bucket: AnyBucket, key: str) -> None:
         self.tx = ctx.tx
         self.where = {"b_id": bucket.id, "b_key": key}
-        memos = ctx.store.memos
-        self.claimable: dict[Any, Any] | None = None if memos is None else memos["s3_bodies"]
+        self.claimable: dict[Any, Any] | None = ctx.store.memo("s3.bodies")
         self.blob_id: int | None = None
 
     def __call__(self, data: bytes) -> int | None:

@@ -47,6 +47,9 @@ def queue_arn(queue: AnyQueue) -> str:
     return f"arn:aws:sqs:{queue.region}:{queue.account_id}:{queue.name}"
 
 
+#: the path of a queue's URL: ``/<account>/<name>``
+QUEUE_PATH = re.compile(r"^/\d{12}/[^/]+$")
+
 #: ``scheme://host/path`` with nothing to unquote, strip or cut off (query, fragment, spaces)
 _PLAIN_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#%\s\[\]]*(/[^?#%\s]*)?\Z")
 

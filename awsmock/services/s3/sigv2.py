@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from awsmock.engine.facts import LegacySignature
 from awsmock.engine.wire import WireRequest
 
 #: query arguments that are part of the signed resource
@@ -138,3 +139,27 @@ def signed_at(req: WireRequest, sig: Signature) -> dt.datetime | None:
 
 def expired(sig: Signature, now: dt.datetime) -> bool:
     return sig.presigned and sig.expires is not None and now.timestamp() > sig.expires
+
+
+def access_key(req: WireRequest) -> str | None:
+    """The access key id a SigV2 request is signed with (header or presigned), or None."""
+    auth = req.headers.get("authorization", "")
+    if auth.startswith("AWS "):
+        return auth[4:].split(":", 1)[0]
+    if "AWSAccessKeyId" in req.query_string:
+        return req.query_dict.get("AWSAccessKeyId")
+    return None
+
+
+def security_token(sig: Signature) -> str | None:
+    return sig.security_token
+
+
+SCHEME = LegacySignature(
+    access_key=access_key,
+    parse=parse,
+    verify=verify,
+    signed_at=signed_at,
+    expired=expired,
+    security_token=security_token,
+)

@@ -1,5 +1,5 @@
-"""STS: caller identity and temporary credentials (``ASIA…`` keys that work for later calls and
-expire; expiry is computed from the stored timestamp when the key is used)."""
+"""The STS operations: caller identity, assumed roles (with trust policies, web identities and
+SAML), session and federation tokens, access key info, authorization messages."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import json
 import re
 from typing import Any
 
-from awsmock.auth import enforcement, policy
-from awsmock.auth import identity as identities
+from awsmock.auth import directory, enforcement, policy
+from awsmock.auth.identity import Identity, looks_like_key, name_from_arn, root_identity
 from awsmock.auth.keys import access_key_id, account_of_access_key, secret_access_key, session_token
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
-from awsmock.models.iam import IamAccessKey
 from awsmock.models.sts import StsCredential
+from awsmock.services.iam.internal import access_key_account, role_by_arn
 
 MIN_DURATION = 900
 ROLE_DEFAULT = 3600
@@ -148,22 +148,22 @@ def _packed(params: dict[str, Any]) -> int:
     return min(100, size * 100 // 2048) if size else 0
 
 
-def _caller(ctx: RequestContext) -> identities.Identity:
+def _caller(ctx: RequestContext) -> Identity:
     ident = (
-        identities.resolve(ctx.session, ctx.access_key_id)
-        if identities.looks_like_key(ctx.access_key_id)
+        directory.resolve_in(ctx.tx, ctx.access_key_id)
+        if looks_like_key(ctx.access_key_id)
         else None
     )
-    return ident if ident is not None else identities.root_identity(ctx.account_id)
+    return ident if ident is not None else root_identity(ctx.account_id)
 
 
 def _assume(ctx: RequestContext, params: dict[str, Any], session_name: str, kind: str) -> dict[str, Any]:
     role_arn = params["RoleArn"]
-    found = identities.name_from_arn(role_arn)
+    found = name_from_arn(role_arn)
     if found is None or ":role/" not in role_arn:
         raise _validation(role_arn, "roleArn", "Member must have length greater than or equal to 20")
     account, role_name = found
-    role = identities.role_by_arn(ctx.session, role_arn)
+    role = role_by_arn(ctx.session, role_arn)
     maximum = role.max_session_duration if role is not None else 43200
     value = params.get("DurationSeconds")
     if value is not None and value > maximum and value >= MIN_DURATION:
@@ -206,8 +206,8 @@ def _federated_trust(
     """With authentication on, the role's trust policy must let the identity provider in."""
     if not enforcement.is_enforced(ctx):
         return
-    role = identities.role_by_arn(ctx.session, params["RoleArn"])
-    found = identities.name_from_arn(params["RoleArn"])
+    role = role_by_arn(ctx.session, params["RoleArn"])
+    found = name_from_arn(params["RoleArn"])
     principal = policy.Principal(found[0] if found else ctx.account_id, federated, kind="Federated")
     request = policy.Request(action, (params["RoleArn"],), principal, context)
     if (
@@ -271,7 +271,7 @@ def assume_role_with_web_identity(ctx: RequestContext, params: dict[str, Any]) -
     issuer_host = (
         str(claims.get("iss") or params.get("ProviderId") or "").removeprefix("https://").rstrip("/")
     )
-    found = identities.name_from_arn(params["RoleArn"])
+    found = name_from_arn(params["RoleArn"])
     account = found[0] if found else ctx.account_id
     federated = tuple(
         p
@@ -396,10 +396,12 @@ def get_federation_token(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 @handler("sts", "GetAccessKeyInfo")
 def get_access_key_info(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     key_id = params["AccessKeyId"]
-    for model in (IamAccessKey, StsCredential):
-        row = ctx.session.get(model, key_id)
-        if row is not None:
-            return {"Account": row.account_id}
+    issued = access_key_account(ctx.session, key_id)
+    if issued is None:
+        row = ctx.session.get(StsCredential, key_id)
+        issued = row.account_id if row is not None else None
+    if issued is not None:
+        return {"Account": issued}
     account = account_of_access_key(key_id)
     if account is None:
         raise _validation(key_id, "accessKeyId", r"Member must satisfy regular expression pattern: [\w]*")
