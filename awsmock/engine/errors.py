@@ -2,11 +2,23 @@
 
 Services raise :class:`AwsError` (or a subclass, or an instance with a code); the protocol layer
 renders it in the wire format of the service's protocol. Handlers never build error bodies.
+
+An error the service's model describes takes its code, HTTP status and fault from the model's
+error shape (:class:`ModeledError`); a service writes by hand only what the model does not
+carry (its default message) or what AWS does otherwise::
+
+    class SqsError(ModeledError, service="sqs"):
+        pass
+
+    class QueueDoesNotExist(SqsError):  # the shape of that name: code, status, fault
+        default_message = "The specified queue does not exist."
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
+
+from awsmock.engine import specs
 
 
 class AwsError(Exception):
@@ -44,6 +56,52 @@ class AwsError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, status={self.status}, message={self.message!r})"
+
+
+class ModeledError(AwsError):
+    """An error of its service's model, named like its error shape (or ``shape=``): code, HTTP
+    status and fault are the shape's, read from the model the first time one is raised.
+
+    ``class FooError(ModeledError, service="foo")`` makes the service's base; its subclasses are
+    the shapes. A name the model lacks fails at the first raise (and in the suite, which raises
+    every one).
+    """
+
+    service: ClassVar[str] = ""
+    shape_name: ClassVar[str] = ""
+
+    def __init_subclass__(cls, service: str | None = None, shape: str | None = None, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if service is not None:  # a service's base: no shape of its own
+            cls.service = service
+            return
+        if shape is None and cls.shape_name:  # a variant of its parent's shape
+            return
+        cls.shape_name = shape or cls.__name__
+        cls.code = cls.shape_name  # protocols write the shape's wire code for it
+        cls._from_model = False
+
+    _from_model: ClassVar[bool] = True
+
+    def __init__(self, message: str | None = None, **kw: Any) -> None:
+        cls = type(self)
+        if not cls.__dict__.get("_from_model", True):
+            cls.read_model()
+        super().__init__(message, **kw)
+
+    @classmethod
+    def read_model(cls) -> None:
+        """Take the status and fault from the service's error shape (once per class)."""
+        shape = specs.error_shape(cls.service, cls.shape_name)
+        if shape is None:
+            raise TypeError(f"{cls.service}'s model has no error shape {cls.shape_name!r} ({cls.__qualname__})")
+        facts = shape.metadata.get("error") or {}
+        status = int(facts.get("httpStatusCode") or (500 if shape.metadata.get("fault") else 400))
+        if "status" not in cls.__dict__:
+            cls.status = status
+        if "sender_fault" not in cls.__dict__:
+            cls.sender_fault = bool(facts.get("senderFault", status < 500 and not shape.metadata.get("fault")))
+        cls._from_model = True
 
 
 def error(code: str, message: str = "", status: int = 400, **fields: Any) -> AwsError:

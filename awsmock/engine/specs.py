@@ -17,6 +17,7 @@ from botocore.model import OperationModel, ServiceModel, Shape
 
 __all__ = [
     "OperationModel",
+    "error_shape",
     "ServiceModel",
     "Shape",
     "all_service_names",
@@ -109,6 +110,15 @@ def service_model(name: str) -> ServiceModel:
 @cache
 def operation_model(service: str, operation: str) -> OperationModel:
     return service_model(service).operation_model(operation)
+
+
+@cache
+def error_shape(service: str, name: str) -> Shape | None:
+    """The error shape ``name`` of ``service``'s model (by shape name or wire code), or None."""
+    for shape in service_model(service).error_shapes:
+        if name in (shape.name, shape.error_code):
+            return shape
+    return None
 
 
 def protocols_of(model: ServiceModel) -> tuple[str, ...]:

@@ -1,0 +1,141 @@
+"""One pager for every service's list operations: keyset pages over a query, opaque tokens.
+
+A page continues after the last row of the one before it (``WHERE (k1, k2) > (:v1, :v2) ORDER
+BY k1, k2 LIMIT n + 1``), never at an offset, so rows added or removed meanwhile neither repeat
+nor vanish, and a page costs the same at the end of a long list as at its start. The token
+carries the last row's key values and the listing it belongs to (its *scope*: the operation and
+what narrows it, e.g. a table's ARN), encoded as botocore encodes its own pagination tokens; a
+token from another listing, or one a client made up, is refused with the service's error::
+
+    found = pager.page(
+        ctx.session,
+        select(Queue).where(Queue.account_id == ctx.account_id),
+        keys=(Queue.name,),
+        limit=params.get("MaxResults") or 1000,
+        token=params.get("NextToken"),
+        scope="ListQueues",
+        invalid=lambda token: InvalidParameterValue("Invalid NextToken value."),
+    )
+    found.rows, found.token  # the page, and the next page's token (None: the last page)
+
+Where AWS gives its tokens a form of their own that clients check (a hex string, an integer
+marker), pass ``style="hex"``. Lists a service computes in memory page the same way with
+:func:`page_list`.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from botocore.paginate import TokenDecoder, TokenEncoder
+from sqlalchemy import Select, tuple_
+from sqlalchemy.orm import Session
+
+from awsmock.engine.errors import AwsError
+
+__all__ = ["Page", "decode", "encode", "page", "page_list"]
+
+T = TypeVar("T")
+
+#: the longest token accepted (a token is a few key values)
+MAX_TOKEN = 8192
+
+
+@dataclass
+class Page(Generic[T]):
+    rows: list[T]
+    #: the next page's token, None on the last page
+    token: str | None
+
+
+def encode(scope: str, values: Sequence[Any], style: str = "base64") -> str:
+    """A token continuing ``scope`` after the row whose keys are ``values``."""
+    if style == "hex":
+        return json.dumps({"s": scope, "k": list(values)}, separators=(",", ":")).encode().hex()
+    return str(TokenEncoder().encode({"s": scope, "k": list(values)}))
+
+
+def decode(token: str, scope: str, invalid: Callable[[str], AwsError], style: str = "base64") -> list[Any]:
+    """The key values ``token`` continues after; ``invalid(token)`` when it is not one of
+    ``scope``'s tokens."""
+    try:
+        if len(token) > MAX_TOKEN:
+            raise ValueError("too long")
+        if style == "hex":
+            data = json.loads(bytes.fromhex(token))
+        else:
+            data = TokenDecoder().decode(token)
+        values = data["k"]
+        if data["s"] != scope or not isinstance(values, list):
+            raise ValueError("another listing's token")
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError, RecursionError):
+        raise invalid(token) from None
+    return values
+
+
+def page(
+    session: Session,
+    stmt: Select[Any],
+    *,
+    keys: Sequence[Any],
+    limit: int,
+    token: str | None,
+    scope: str,
+    invalid: Callable[[str], AwsError],
+    style: str = "base64",
+    scalars: bool = True,
+) -> Page[Any]:
+    """Up to ``limit`` rows of ``stmt`` in the order of ``keys`` (columns that together are
+    unique), after the row ``token`` names. ``scalars``: rows are the selected entities."""
+    if token:
+        after = decode(token, scope, invalid, style)
+        if len(after) != len(keys):
+            raise invalid(token)
+        if len(keys) == 1:
+            stmt = stmt.where(keys[0] > after[0])
+        else:
+            stmt = stmt.where(tuple_(*keys) > tuple_(*after))
+    stmt = stmt.order_by(*keys).limit(limit + 1)
+    result = session.execute(stmt)
+    rows = list(result.scalars() if scalars else result.all())
+    if len(rows) <= limit:
+        return Page(rows, None)
+    rows = rows[:limit]
+    last = rows[-1]
+    values = [getattr(last, k.key) for k in keys] if scalars else [last._mapping[k] for k in keys]
+    return Page(rows, encode(scope, values, style))
+
+
+def _comparable(value: Any) -> Any:
+    """A key as it compares once it has been through a token (JSON makes tuples lists)."""
+    return tuple(_comparable(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
+def page_list(
+    items: Sequence[T],
+    *,
+    key: Callable[[T], Any],
+    limit: int,
+    token: str | None,
+    scope: str,
+    invalid: Callable[[str], AwsError],
+    style: str = "base64",
+) -> Page[T]:
+    """:func:`page` for a list the service computed: ``items`` sorted by ``key`` (unique)."""
+    start = 0
+    if token:
+        after = decode(token, scope, invalid, style)
+        if len(after) != 1:
+            raise invalid(token)
+        last = _comparable(after[0])
+        try:
+            start = next((i for i, item in enumerate(items) if _comparable(key(item)) > last), len(items))
+        except TypeError:  # a key of another type than this listing's
+            raise invalid(token) from None
+    rows = list(items[start : start + limit])
+    more = start + limit < len(items)
+    return Page(rows, encode(scope, [key(rows[-1])], style) if more and rows else None)
