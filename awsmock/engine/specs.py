@@ -17,10 +17,10 @@ from botocore.model import OperationModel, ServiceModel, Shape
 
 __all__ = [
     "OperationModel",
-    "error_shape",
     "ServiceModel",
     "Shape",
     "all_service_names",
+    "error_shape",
     "operation",
     "operation_model",
     "operation_name_set",
