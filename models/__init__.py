@@ -28,7 +28,9 @@ def load_all() -> None:
 
 
 def tables_of(services: list[str] | None = None) -> list[Any]:
-    """The tables of the named services (all service tables when ``services`` is None).
+    """The tables of the named services (all service tables when ``services`` is None), and
+    the shared tables whose rows belong to services (``info["rows_of"]``: the column naming a
+    row's service; the caller keeps to the named services' rows).
 
     Tables of the ``awsmock`` pseudo-service (settings kept across resets) are never included.
     Ordered so that children come before parents (safe for DELETE).
@@ -39,6 +41,6 @@ def tables_of(services: list[str] | None = None) -> list[Any]:
         svc = table.info.get("service")
         if svc == "awsmock":
             continue
-        if services is None or svc in services:
+        if services is None or svc in services or table.info.get("rows_of"):
             out.append(table)
     return out

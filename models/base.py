@@ -58,7 +58,8 @@ class Base(DeclarativeBase):
         super().__init_subclass__(**kw)
         table = cls.__dict__.get("__table__")
         if table is not None:
-            table.info.setdefault("service", service_of_module(cls.__module__))
+            if "rows_of" not in table.info:  # (a shared table's rows name their service)
+                table.info.setdefault("service", service_of_module(cls.__module__))
             memo = cls.__dict__.get("__memo__")
             if memo:
                 table.info["memo"] = dict(memo)

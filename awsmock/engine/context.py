@@ -144,6 +144,12 @@ class RequestContext:
         self, service: str, resource: str, *, region: str | None = None, account: str | None = None
     ) -> str:
         """The ARN of ``resource`` of ``service`` in this request's region and account (or those
-        given; ``""`` for a global service or a bucket)."""
+        given; ``""`` for a global service or a bucket), in the partition of the request's region."""
         reg = self.region if region is None else region
-        return arns.build(service, resource, region=reg, account=self.account_id if account is None else account)
+        return arns.build(
+            service,
+            resource,
+            region=reg,
+            account=self.account_id if account is None else account,
+            partition=arns.partition_of(self.region),
+        )

@@ -41,8 +41,9 @@ __all__ = ["Page", "decode", "encode", "page", "page_list"]
 
 T = TypeVar("T")
 
-#: the longest token accepted (a token is a few key values)
-MAX_TOKEN = 8192
+#: the longest token accepted (a token is a few key values: an S3 key of 1,024 bytes, JSON-escaped
+#: and base64-encoded, takes up to about 8,200 characters)
+MAX_TOKEN = 32768
 
 
 @dataclass

@@ -38,6 +38,7 @@ from sqlalchemy.pool import NullPool
 
 from awsmock.models import Base, load_all, tables_of
 from awsmock.models.awsmock import StoredSnapshot, StoredSnapshotChunk
+from awsmock.state import revisions
 from awsmock.state.store import Store, head_revision, lock_for_rewrite, upgrade_database
 
 NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -388,14 +389,14 @@ def read_meta(path: Path) -> tuple[dict[str, str], str | None]:
         raise InvalidSnapshot("not an awsmock snapshot") from exc
     try:
         meta = dict(conn.execute("SELECT key, value FROM awsmock_snapshot_meta").fetchall())
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
     except sqlite3.Error as exc:
         raise InvalidSnapshot("not an awsmock snapshot") from exc
     finally:
         conn.close()
     if meta.get("format") != FORMAT:
         raise InvalidSnapshot("not an awsmock snapshot (unknown format)")
-    return meta, row[0] if row else None
+    return meta, revisions.joined([row[0] for row in rows])
 
 
 def validate_file(path: Path) -> str | None:
@@ -413,16 +414,8 @@ def validate_file(path: Path) -> str | None:
         raise InvalidSnapshot("the snapshot file is damaged")
     if revision is None:
         raise InvalidSnapshot("the snapshot has no schema revision")
-    from alembic.script import ScriptDirectory
-
-    from awsmock.state.store import alembic_config
-
-    try:
-        ScriptDirectory.from_config(alembic_config()).get_revision(revision)
-    except Exception as exc:
-        raise InvalidSnapshot(
-            f"the snapshot's schema revision {revision!r} is unknown to this awsmock"
-        ) from exc
+    if not revisions.known(revision):
+        raise InvalidSnapshot(f"the snapshot's schema revision {revision!r} is unknown to this awsmock")
     return revision
 
 

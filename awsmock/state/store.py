@@ -15,12 +15,10 @@ import logging
 import operator
 import os
 import random
-import re
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,50 +29,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from awsmock.models import Base, load_all, tables_of
+from awsmock.state import revisions
 from awsmock.state.notify import Notifier
+from awsmock.state.revisions import head_revision
 
 log = logging.getLogger("awsmock.state.store")
 T = TypeVar("T")
-
-_PACKAGE = Path(__file__).resolve().parent.parent  # awsmock/
-MIGRATIONS_DIR = _PACKAGE / "migrations"  # installed: awsmock/migrations
-if not (MIGRATIONS_DIR / "env.py").exists():  # a source checkout: migrations/ beside awsmock/
-    MIGRATIONS_DIR = _PACKAGE.parent / "migrations"
 
 SQLITE_PRAGMAS = (
     "PRAGMA busy_timeout=30000",
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
 )
-
-
-def alembic_config(url: str | None = None) -> Any:
-    from alembic.config import Config as AlembicConfig
-
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if url:
-        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return cfg
-
-
-_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*["']?([^"'\s]+)["']?""", re.M)
-
-
-@cache
-def head_revision() -> str:
-    """The newest Alembic revision, read from the revision files (importing Alembic costs a
-    tenth of a second of startup)."""
-    revisions, downs = set(), set()
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found: dict[str, str] = {m.group(1): m.group(2) for m in _REVISION_LINE.finditer(path.read_text())}
-        if "revision" in found:
-            revisions.add(found["revision"])
-            downs.add(found.get("down_revision", "None"))
-    heads = revisions - downs
-    if len(heads) != 1:
-        raise RuntimeError(f"expected one Alembic head, found {sorted(heads)}")
-    return heads.pop()
 
 
 def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -100,12 +66,13 @@ def _begin_with(statement: str):  # type: ignore[no-untyped-def]
 
 
 def _stamp_head(execute: Callable[..., Any]) -> None:
-    """Create Alembic's version table holding the head revision (a schema built from the ORM)."""
+    """Create Alembic's version table holding the head revisions (a schema built from the ORM)."""
     execute(
         "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
         "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
     )
-    execute("INSERT INTO alembic_version VALUES (?)", (head_revision(),))
+    for head in sorted(revisions.heads()):
+        execute("INSERT INTO alembic_version VALUES (?)", (head,))
 
 
 def memo_sections() -> dict[str, dict[str, tuple[str, ...] | None]]:
@@ -525,17 +492,18 @@ class Store:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def current_revision(self) -> str | None:
+        """The database's schema revision (its branch heads, ``+``-joined), None when empty."""
         with self.read_engine.connect() as conn:
             try:
-                row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+                rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
             except Exception:
                 return None
             finally:
                 conn.rollback()
-        return row[0] if row else None
+        return revisions.joined([row[0] for row in rows])
 
     def migrate(self) -> str:
-        """Bring the schema to head (no-op when it is there already)."""
+        """Bring the schema to head, every branch of it (no-op when it is there already)."""
         if self.in_memory:
             return head_revision()
         head = head_revision()
@@ -570,7 +538,11 @@ class Store:
         def delete_all(session: Session) -> None:
             lock_for_rewrite(session, tables)
             for table in tables:
-                session.execute(table.delete())
+                shared = table.info.get("rows_of")
+                if shared and services is not None:  # only the named services' rows
+                    session.execute(table.delete().where(table.c[shared].in_(services)))
+                else:
+                    session.execute(table.delete())
 
         self.write_retrying(delete_all)
         if services is not None:
@@ -626,10 +598,10 @@ def lock_for_rewrite(session: Session, tables: list[Any]) -> None:
 MIGRATION_LOCK_ID = 0x61_77_73_6D  # "awsm": PostgreSQL advisory lock serializing migrations
 
 
-def upgrade_database(engine: Engine, revision: str = "head") -> None:
+def upgrade_database(engine: Engine, revision: str = "heads") -> None:
     from alembic import command
 
-    cfg = alembic_config()
+    cfg = revisions.alembic_config()
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             # READ COMMITTED: after waiting for the lock, Alembic must see the revision a concurrent

@@ -69,7 +69,7 @@ def test_a_row_added_behind_the_cursor_is_not_listed_twice(settings: Store) -> N
     assert [r.key for r in rest.rows] == [f"k{i:02d}" for i in range(5, 25) if i != 7]
 
 
-@pytest.mark.parametrize("token", ["garbage", "e30=", pager.encode("other", ["k01"]), "00zz", "x" * 9000])
+@pytest.mark.parametrize("token", ["garbage", "e30=", pager.encode("other", ["k01"]), "00zz", "x" * 40000])
 def test_tokens_of_another_listing_or_none_at_all_are_refused(settings: Store, token: str) -> None:
     with settings.session(write=False) as s, pytest.raises(AwsError, match="Invalid token"):
         pager.page(s, select(Setting), keys=(Setting.key,), limit=5, token=token, scope="S", invalid=_invalid)
