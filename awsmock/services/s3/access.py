@@ -72,17 +72,22 @@ AUTH_ERRORS = {
 }
 
 
+def s3_arn(ctx: RequestContext, bucket: str, key: str | None = None) -> str:
+    """The ARN of a bucket, or of an object in it (S3's ARNs name no region and no account)."""
+    return ctx.arn("s3", bucket if key is None else f"{bucket}/{key}", region="", account="")
+
+
 def resource_arns(ctx: RequestContext, operation: str, params: dict[str, Any]) -> list[str]:
     bucket = params.get("Bucket")
     if not bucket:
         return ["*"]
     key = params.get("Key")
     if key is not None:
-        return [f"arn:aws:s3:::{bucket}/{key}"]
+        return [s3_arn(ctx, bucket, key)]
     if operation == "DeleteObjects":
         objs = (params.get("Delete") or {}).get("Objects") or []
-        return [f"arn:aws:s3:::{bucket}/{o.get('Key', '')}" for o in objs] or [f"arn:aws:s3:::{bucket}"]
-    return [f"arn:aws:s3:::{bucket}"]
+        return [s3_arn(ctx, bucket, o.get("Key", "")) for o in objs] or [s3_arn(ctx, bucket)]
+    return [s3_arn(ctx, bucket)]
 
 
 def bucket_policy(ctx: RequestContext, operation: str, params: dict[str, Any]) -> ResourcePolicy | None:

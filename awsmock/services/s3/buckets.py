@@ -11,6 +11,7 @@ from typing import Any, TypeAlias
 
 from sqlalchemy import bindparam, delete, exists, select
 
+from awsmock.engine import pager
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket, S3BucketConfig, S3Object, S3Upload
@@ -27,6 +28,7 @@ from .errors import (
     InvalidBucketName,
     InvalidLocationConstraint,
     NoSuchBucket,
+    bad_token,
 )
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -286,17 +288,12 @@ def delete_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     return {}
 
 
-def _token(name: str) -> str:
-    return base64.urlsafe_b64encode(name.encode()).decode()
-
-
-def _untoken(token: str) -> str:
-    try:
-        return base64.urlsafe_b64decode(token.encode()).decode()
-    except Exception as exc:
-        raise InvalidArgument(
-            "The continuation token provided is incorrect", ArgumentName="continuation-token"
-        ) from exc
+def _after(token: str) -> str:
+    """The last bucket name listed before the page ``token`` continues."""
+    after = pager.decode(token, "ListBuckets", bad_token)
+    if len(after) != 1 or not isinstance(after[0], str):
+        raise bad_token(token)
+    return after[0]
 
 
 @handler("s3", "ListBuckets")
@@ -313,7 +310,7 @@ def list_buckets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         "acct": ctx.account_id,
         "lo": prefix or "",
         "hi": (prefix or "") + "\U0010ffff",  # (bucket names are ASCII)
-        "after": _untoken(params["ContinuationToken"]) if params.get("ContinuationToken") else "",
+        "after": _after(params["ContinuationToken"]) if params.get("ContinuationToken") else "",
         "lim": page + 1,
     }
     if region:
@@ -330,11 +327,12 @@ def list_buckets(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if prefix is not None:
         out["Prefix"] = prefix
     if len(rows) > page:
-        out["ContinuationToken"] = _token(rows[page - 1][0])
+        out["ContinuationToken"] = pager.encode("ListBuckets", [rows[page - 1][0]])
     return out
 
 
-# ListBuckets with prebuilt statements (the first call of many tests: no ORM session to set up)
+# ListBuckets with prebuilt statements (the first call of many tests: no ORM session to set up);
+# a keyset page past ``after``, its token made and read by the one pager
 _LIST = (
     select(_BUCKETS.c.name, _BUCKETS.c.created, _BUCKETS.c.region)
     .where(

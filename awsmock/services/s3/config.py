@@ -17,7 +17,7 @@ from awsmock.models.s3 import S3Bucket
 
 from . import acl
 from .buckets import bucket_grants, delete_config, get_bucket, get_config, set_config
-from .errors import InvalidArgument, InvalidRequest, InvalidTag, MalformedXML, not_found
+from .errors import InvalidArgument, InvalidBucketState, InvalidRequest, InvalidTag, MalformedXML, not_found
 
 DEFAULT_ENCRYPTION = {
     "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]
@@ -388,10 +388,8 @@ def put_object_lock_configuration(ctx: RequestContext, params: dict[str, Any]) -
     bucket = get_bucket(ctx, params["Bucket"])
     doc = params.get("ObjectLockConfiguration") or {}
     if bucket.versioning != "Enabled":
-        raise AwsError(
-            "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration",
-            code="InvalidBucketState",
-            status=409,
+        raise InvalidBucketState(
+            "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"
         )
     if doc.get("ObjectLockEnabled") != "Enabled":
         raise MalformedXML()

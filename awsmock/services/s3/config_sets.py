@@ -5,17 +5,16 @@ configuration), listed by id, 100 a page."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from typing import Any
 
+from awsmock.engine import pager
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
 
 from .buckets import delete_config, get_bucket, get_config, set_config
-from .errors import InvalidArgument, MalformedXML, not_found
+from .errors import MalformedXML, bad_token, not_found
 
 #: configurations of one kind a bucket may hold
 MAX_CONFIGURATIONS = 1000
@@ -48,27 +47,6 @@ CONFIG_SETS = [
 
 def _no_such_configuration() -> AwsError:
     return not_found("NoSuchConfiguration", "The specified configuration does not exist.")
-
-
-def _token(kind: ConfigSet, last_id: str) -> str:
-    """A List page's continuation token: the kind and the last id listed."""
-    return base64.urlsafe_b64encode(f"{kind.name}/{last_id}".encode()).decode()
-
-
-def _after(kind: ConfigSet, token: str) -> str:
-    """The last id listed before the page ``token`` continues (one of this kind's tokens)."""
-    try:
-        text = base64.b64decode(token.encode(), altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeError, ValueError):
-        text = ""
-    name, sep, last_id = text.partition("/")
-    if not sep or name != kind.name:
-        raise InvalidArgument(
-            "The continuation token provided is incorrect",
-            ArgumentName="continuation-token",
-            ArgumentValue=token,
-        )
-    return last_id
 
 
 def _register(kind: ConfigSet) -> None:
@@ -106,18 +84,21 @@ def _register(kind: ConfigSet) -> None:
         bucket = get_bucket(ctx, params["Bucket"])
         stored: dict[str, Any] = get_config(ctx, bucket, kind.name) or {}
         token = params.get("ContinuationToken")
-        ids = sorted(stored)
-        if token is not None:
-            after = _after(kind, token)
-            ids = [i for i in ids if i > after]
-        page = ids[:PAGE_SIZE]
-        out: dict[str, Any] = {"IsTruncated": len(ids) > PAGE_SIZE}
-        if page:
-            out[f"{kind.member}List"] = [stored[i] for i in page]
+        found = pager.page_list(
+            sorted(stored),
+            key=str,
+            limit=PAGE_SIZE,
+            token=token,
+            scope=f"ListBucket{kind.kind}Configurations/{bucket.name}",
+            invalid=bad_token,
+        )
+        out: dict[str, Any] = {"IsTruncated": found.token is not None}
+        if found.rows:
+            out[f"{kind.member}List"] = [stored[i] for i in found.rows]
         if token is not None:
             out["ContinuationToken"] = token
-        if out["IsTruncated"]:
-            out["NextContinuationToken"] = _token(kind, page[-1])
+        if found.token is not None:
+            out["NextContinuationToken"] = found.token
         return out
 
     handler("s3", f"PutBucket{kind.kind}Configuration")(put)

@@ -1,22 +1,62 @@
-"""S3's errors, with the codes, statuses and messages AWS answers."""
+"""S3's errors, with the codes, statuses and messages AWS answers.
+
+The errors S3's model describes (:class:`S3Error` subclasses) take their code and HTTP status
+from its error shape and write only their message; most of S3's codes are not in its model and
+are written out in full below them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from awsmock.engine.errors import AwsError
+from awsmock.engine.errors import AwsError, ModeledError
+
+# -- in S3's model ------------------------------------------------------------------------------
 
 
-class NoSuchBucket(AwsError):
-    code = "NoSuchBucket"
-    status = 404
+class S3Error(ModeledError, service="s3"):
+    """An error of S3's model (code and status from the error shape named like the class)."""
+
+
+class AccessDenied(S3Error):
+    default_message = "Access Denied"
+
+
+class BucketAlreadyExists(S3Error):
+    default_message = (
+        "The requested bucket name is not available. The bucket namespace is shared by all "
+        "users of the system. Please select a different name and try again."
+    )
+
+
+class BucketAlreadyOwnedByYou(S3Error):
+    default_message = "Your previous request to create the named bucket succeeded and you already own it."
+
+
+class InvalidObjectState(S3Error):
+    default_message = "The operation is not valid for the object's storage class"
+
+
+class InvalidRequest(S3Error):
+    pass
+
+
+class NoSuchBucket(S3Error):
     default_message = "The specified bucket does not exist"
 
 
-class NoSuchKey(AwsError):
-    code = "NoSuchKey"
-    status = 404
+class NoSuchKey(S3Error):
     default_message = "The specified key does not exist."
+
+
+class NoSuchUpload(S3Error):
+    default_message = (
+        "The specified upload does not exist. The upload ID may be invalid, or the upload "
+        "may have been aborted or completed."
+    )
+
+
+# -- not in S3's model ----------------------------------------------------------------------------
 
 
 class NoSuchVersion(AwsError):
@@ -25,34 +65,15 @@ class NoSuchVersion(AwsError):
     default_message = "The specified version does not exist."
 
 
-class NoSuchUpload(AwsError):
-    code = "NoSuchUpload"
-    status = 404
-    default_message = (
-        "The specified upload does not exist. The upload ID may be invalid, or the upload "
-        "may have been aborted or completed."
-    )
-
-
-class BucketAlreadyExists(AwsError):
-    code = "BucketAlreadyExists"
-    status = 409
-    default_message = (
-        "The requested bucket name is not available. The bucket namespace is shared by all "
-        "users of the system. Please select a different name and try again."
-    )
-
-
-class BucketAlreadyOwnedByYou(AwsError):
-    code = "BucketAlreadyOwnedByYou"
-    status = 409
-    default_message = "Your previous request to create the named bucket succeeded and you already own it."
-
-
 class BucketNotEmpty(AwsError):
     code = "BucketNotEmpty"
     status = 409
     default_message = "The bucket you tried to delete is not empty"
+
+
+class InvalidBucketState(AwsError):
+    code = "InvalidBucketState"
+    status = 409
 
 
 class InvalidBucketName(AwsError):
@@ -71,10 +92,6 @@ class InvalidLocationConstraint(AwsError):
 
 class InvalidArgument(AwsError):
     code = "InvalidArgument"
-
-
-class InvalidRequest(AwsError):
-    code = "InvalidRequest"
 
 
 class MalformedXML(AwsError):
@@ -130,22 +147,10 @@ class InvalidDigest(AwsError):
     default_message = "The Content-MD5 you specified was invalid."
 
 
-class AccessDenied(AwsError):
-    code = "AccessDenied"
-    status = 403
-    default_message = "Access Denied"
-
-
 class MethodNotAllowed(AwsError):
     code = "MethodNotAllowed"
     status = 405
     default_message = "The specified method is not allowed against this resource."
-
-
-class InvalidObjectState(AwsError):
-    code = "InvalidObjectState"
-    status = 403
-    default_message = "The operation is not valid for the object's storage class"
 
 
 class KeyTooLong(AwsError):
@@ -170,3 +175,10 @@ class InvalidTag(AwsError):
 def not_found(code: str, message: str, **fields: Any) -> AwsError:
     """A 404 for an absent bucket sub-resource (``NoSuchTagSet``, ``NoSuchCORSConfiguration``...)."""
     return AwsError(message, code=code, status=404, **fields)
+
+
+def bad_token(token: str) -> AwsError:
+    """S3's answer to a continuation token it did not give for this listing."""
+    return InvalidArgument(
+        "The continuation token provided is incorrect", ArgumentName="continuation-token", ArgumentValue=token
+    )

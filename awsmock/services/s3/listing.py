@@ -8,21 +8,20 @@ Prefixes are ranges too: ``key >= prefix AND key < successor(prefix)``.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from awsmock.engine import pager
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket, S3Object
 
 from . import acl
 from .buckets import get_bucket
-from .errors import InvalidArgument
+from .errors import InvalidArgument, bad_token
 
 MAX_KEYS = 1000
 #: a position in key order: ("ge", key) | ("gt", key) | ("after", key, row id)
@@ -133,22 +132,21 @@ def next_key_markers(items: list[tuple[str, Any]], id_marker: str, id_attr: str)
     return {"NextKeyMarker": last.key, id_marker: getattr(last, id_attr)}
 
 
-def encode_token(cursor: Cursor) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(cursor)).encode()).decode()
+def _scope(bucket: S3Bucket) -> str:
+    return f"ListObjectsV2/{bucket.name}"
 
 
-def decode_token(token: str) -> Cursor:
-    try:
-        value = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if not isinstance(value, list) or value[0] not in ("ge", "gt", "after"):
-            raise ValueError
-        return tuple(value)
-    except Exception as exc:
-        raise InvalidArgument(
-            "The continuation token provided is incorrect",
-            ArgumentName="continuation-token",
-            ArgumentValue=token,
-        ) from exc
+def encode_token(bucket: S3Bucket, cursor: Cursor) -> str:
+    """A ListObjectsV2 continuation token: where the next page starts (``ge``/``gt`` a key)."""
+    return pager.encode(_scope(bucket), cursor)
+
+
+def decode_token(bucket: S3Bucket, token: str) -> Cursor:
+    """The cursor of one of :func:`encode_token`'s tokens for ``bucket``."""
+    value = pager.decode(token, _scope(bucket), bad_token)
+    if len(value) != 2 or value[0] not in ("ge", "gt") or not isinstance(value[1], str):
+        raise bad_token(token)
+    return tuple(value)
 
 
 def max_keys(params: dict[str, Any], name: str = "MaxKeys") -> int:
@@ -265,7 +263,7 @@ def list_objects_v2(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     limit = max_keys(params)
     token = params.get("ContinuationToken")
     if token:
-        cursor: Cursor | None = decode_token(token)
+        cursor: Cursor | None = decode_token(bucket, token)
     else:
         cursor = resume_after(params.get("StartAfter"), prefix, delimiter)
     items, truncated = walk(
@@ -286,9 +284,9 @@ def list_objects_v2(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
         kind, last = items[-1]
         if kind == "prefix":
             nxt = successor(last)
-            out["NextContinuationToken"] = encode_token(("ge", nxt) if nxt else ("gt", last))
+            out["NextContinuationToken"] = encode_token(bucket, ("ge", nxt) if nxt else ("gt", last))
         else:
-            out["NextContinuationToken"] = encode_token(("gt", last.key))
+            out["NextContinuationToken"] = encode_token(bucket, ("gt", last.key))
     return out
 
 

@@ -46,7 +46,9 @@ from .errors import (
     MalformedXML,
     MethodNotAllowed,
     NoSuchKey,
+    NoSuchVersion,
     PreconditionFailed,
+    not_found,
 )
 from .versioning import (
     NULL,
@@ -200,10 +202,9 @@ def sse_fields(ctx: RequestContext, bucket: AnyBucket, params: dict[str, Any]) -
     out["ServerSideEncryption"] = alg
     if alg.startswith("aws:kms"):
         if not kms_key:
-            kms_key = f"arn:aws:kms:{ctx.region}:{ctx.account_id}:alias/aws/s3"
+            kms_key = ctx.arn("kms", "alias/aws/s3")
         elif not kms_key.startswith("arn:"):
-            kind = "alias/" if kms_key.startswith("alias/") else "key/"
-            kms_key = f"arn:aws:kms:{ctx.region}:{ctx.account_id}:{kind}{kms_key.removeprefix('alias/')}"
+            kms_key = ctx.arn("kms", kms_key if kms_key.startswith("alias/") else f"key/{kms_key}")
         out["SSEKMSKeyId"] = kms_key
         if params.get("SSEKMSEncryptionContext"):
             out["SSEKMSEncryptionContext"] = params["SSEKMSEncryptionContext"]
@@ -339,25 +340,9 @@ def _for_read(
         check_version_id(version_id)
         obj = version_of(ctx, bucket, key, version_id)
         if obj is None:
-            if version_id == NULL or latest_of(ctx, bucket, key) is None:
-                raise (
-                    NoSuchKey(Key=key)
-                    if version_id == NULL
-                    else AwsError(
-                        "The specified version does not exist.",
-                        code="NoSuchVersion",
-                        status=404,
-                        Key=key,
-                        VersionId=version_id,
-                    )
-                )
-            raise AwsError(
-                "The specified version does not exist.",
-                code="NoSuchVersion",
-                status=404,
-                Key=key,
-                VersionId=version_id,
-            )
+            if version_id == NULL:
+                raise NoSuchKey(Key=key)
+            raise NoSuchVersion(Key=key, VersionId=version_id)
         if obj.delete_marker:
             raise MethodNotAllowed(
                 Method=ctx.headers.get(":method", "GET"),
@@ -775,13 +760,7 @@ def copy_source_object(ctx: RequestContext, params: dict[str, Any]) -> tuple[S3B
         check_version_id(src_version)
         src = find_version(ctx, src_bucket, src_key, src_version)
         if src is None:
-            raise AwsError(
-                "The specified version does not exist.",
-                code="NoSuchVersion",
-                status=404,
-                Key=src_key,
-                VersionId=src_version,
-            )
+            raise NoSuchVersion(Key=src_key, VersionId=src_version)
         if src.delete_marker:
             raise InvalidRequest(
                 "The source of a copy request may not specifically refer to a delete marker by version id."
@@ -991,11 +970,8 @@ def get_object_attributes(ctx: RequestContext, params: dict[str, Any]) -> dict[s
 def restore_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     _bucket, obj = _target(ctx, params)
     if obj.storage_class not in (*ARCHIVED, "INTELLIGENT_TIERING"):
-        raise AwsError(
-            "Restore is not allowed for the object's current storage class",
-            code="InvalidObjectState",
-            status=403,
-            StorageClass=obj.storage_class,
+        raise InvalidObjectState(
+            "Restore is not allowed for the object's current storage class", StorageClass=obj.storage_class
         )
     request = params.get("RestoreRequest") or {}
     days = request.get("Days") or 1
@@ -1045,16 +1021,18 @@ def put_object_retention(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     return {}
 
 
+def _no_lock_configuration() -> AwsError:
+    return not_found(
+        "NoSuchObjectLockConfiguration", "The specified object does not have a ObjectLock configuration"
+    )
+
+
 @handler("s3", "GetObjectRetention")
 def get_object_retention(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     _bucket, obj = _target(ctx, params)
     lock = (obj.info or {}).get("lock") or {}
     if not lock.get("Mode"):
-        raise AwsError(
-            "The specified object does not have a ObjectLock configuration",
-            code="NoSuchObjectLockConfiguration",
-            status=404,
-        )
+        raise _no_lock_configuration()
     return {"Retention": {"Mode": lock["Mode"], "RetainUntilDate": from_json(lock["RetainUntilDate"])}}
 
 
@@ -1077,11 +1055,7 @@ def get_object_legal_hold(ctx: RequestContext, params: dict[str, Any]) -> dict[s
     _bucket, obj = _target(ctx, params)
     status = ((obj.info or {}).get("lock") or {}).get("LegalHold")
     if not status:
-        raise AwsError(
-            "The specified object does not have a ObjectLock configuration",
-            code="NoSuchObjectLockConfiguration",
-            status=404,
-        )
+        raise _no_lock_configuration()
     return {"LegalHold": {"Status": status}}
 
 

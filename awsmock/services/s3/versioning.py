@@ -16,14 +16,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from awsmock.engine.context import RequestContext
-from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3BlobChunk, S3Bucket, S3Chunk, S3Object, S3Part
 from awsmock.state.rawvalues import Conversions, conversions
 
 from . import storage
 from .buckets import BUCKET_COLUMNS, AnyBucket, BucketRow, checked_bucket, get_bucket, get_config, set_config
-from .errors import InvalidArgument, MalformedXML, NoSuchVersion
+from .errors import InvalidArgument, InvalidBucketState, MalformedXML, NoSuchVersion
 
 NULL = "null"
 
@@ -501,11 +500,9 @@ def put_bucket_versioning(ctx: RequestContext, params: dict[str, Any]) -> dict[s
     if status is None:
         return {}
     if status == "Suspended" and bucket.object_lock:
-        raise AwsError(
+        raise InvalidBucketState(
             "An Object Lock configuration is present on this bucket, so the versioning state "
             "cannot be changed.",
-            code="InvalidBucketState",
-            status=409,
         )
     bucket.versioning = status
     stored = {"Status": status}

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from awsmock.engine.errors import AwsError
 from awsmock.engine.wire import WireRequest
 
+from .errors import InvalidArgument, InvalidRequest, MalformedXML
 from .post_form import is_post_form, parse_post_form
 
 NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -88,7 +89,7 @@ URL_ENCODED = {
     ),
 }
 
-MALFORMED_XML = "The XML you provided was not well-formed or did not validate against our published schema"
+MALFORMED_XML = MalformedXML.default_message
 
 #: host -> the path-style prefix its virtual-hosted bucket makes ("/bucket", percent-encoded),
 #: or None (path style); a client talks to a few hosts, so the answer is remembered per host
@@ -185,10 +186,6 @@ def error_tail(request_id: str) -> list[tuple[str, str]]:
     return [("RequestId", request_id), ("HostId", host_id(request_id))]
 
 
-def malformed_xml() -> AwsError:
-    return AwsError(MALFORMED_XML, code="MalformedXML", status=400)
-
-
 def violation_error(shape: Any, violations: list[Any]) -> AwsError:
     """S3's error for input that breaks the model (the first violation decides)."""
     v = violations[0]
@@ -203,14 +200,10 @@ def violation_error(shape: Any, violations: list[Any]) -> AwsError:
     if v.kind == "required" and isinstance(top, str) and top in shape.members:
         ser = shape.members[top].serialization
         if ser.get("location") == "header":
-            return AwsError(
-                f"Missing required header for this request: {ser.get('name', top)}",
-                code="InvalidRequest",
-                status=400,
-            )
+            return InvalidRequest(f"Missing required header for this request: {ser.get('name', top)}")
         if ser.get("location") is None or len(v.path) > 1:
-            return malformed_xml()
-    return AwsError(v.message, code="InvalidArgument", status=400)
+            return MalformedXML()
+    return InvalidArgument(v.message)
 
 
 def is_unsigned_request(req: WireRequest) -> bool:
