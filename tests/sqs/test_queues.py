@@ -309,3 +309,62 @@ def test_add_and_remove_permission(sqs, new_queue):
     assert "Attributes" not in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])
     with pytest.raises(ClientError):
         sqs.remove_permission(QueueUrl=url, Label="share")
+
+
+def _bad_request(call, **kw):
+    with pytest.raises(ClientError) as exc:
+        call(**kw)
+    err = exc.value.response["Error"]
+    return err["Code"], err["Message"]
+
+
+def test_list_tokens_belong_to_their_listing(sqs, new_queue):
+    dlq = new_queue(name="tok-dlq")
+    other_dlq = new_queue(name="tok-other-dlq")
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2})
+    for i in range(3):
+        new_queue(name=f"tok-src-{i}", RedrivePolicy=policy)
+    queues_token = sqs.list_queues(QueueNamePrefix="tok-", MaxResults=1)["NextToken"]
+    sources_token = sqs.list_dead_letter_source_queues(QueueUrl=dlq, MaxResults=1)["NextToken"]
+    refused = ("InvalidParameterValue", "Invalid NextToken value.")
+    for token in ("garbage", "e30=", sources_token):
+        assert _bad_request(sqs.list_queues, QueueNamePrefix="tok-", NextToken=token) == refused
+    assert _bad_request(sqs.list_queues, QueueNamePrefix="other-", NextToken=queues_token) == refused
+    for url, token in ((dlq, queues_token), (other_dlq, sources_token)):
+        assert _bad_request(sqs.list_dead_letter_source_queues, QueueUrl=url, NextToken=token) == refused
+    rest = sqs.list_queues(QueueNamePrefix="tok-", MaxResults=10, NextToken=queues_token)["QueueUrls"]
+    assert [u.rsplit("/", 1)[1] for u in rest] == ["tok-other-dlq", "tok-src-0", "tok-src-1", "tok-src-2"]
+
+
+@pytest.mark.parametrize("n", [0, 1001])
+def test_max_results_must_be_1_to_1000(sqs, new_queue, n):
+    reason = f"Value {n} for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000."
+    assert _bad_request(sqs.list_queues, MaxResults=n) == ("InvalidParameterValue", reason)
+    url = new_queue()
+    assert _bad_request(sqs.list_dead_letter_source_queues, QueueUrl=url, MaxResults=n) == (
+        "InvalidParameterValue",
+        reason,
+    )
+
+
+def test_without_max_results_no_token_is_given(sqs, new_queue):
+    for i in range(3):
+        new_queue(name=f"untok-{i}")
+    page = sqs.list_queues(QueueNamePrefix="untok-")
+    assert len(page["QueueUrls"]) == 3 and "NextToken" not in page
+
+
+def test_arns_follow_the_regions_partition(aws_client):
+    sqs = aws_client("sqs", region="cn-north-1")
+    dlq = sqs.create_queue(QueueName="cn-dlq")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    assert arn == "arn:aws-cn:sqs:cn-north-1:123456789012:cn-dlq"
+    policy = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 2})
+    src = sqs.create_queue(QueueName="cn-src", Attributes={"RedrivePolicy": policy})["QueueUrl"]
+    assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [src]
+    sqs.add_permission(QueueUrl=src, Label="share", AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+    doc = json.loads(sqs.get_queue_attributes(QueueUrl=src, AttributeNames=["Policy"])["Attributes"]["Policy"])
+    statement = doc["Statement"][0]
+    assert statement["Principal"] == {"AWS": "arn:aws-cn:iam::111122223333:root"}
+    assert statement["Resource"] == "arn:aws-cn:sqs:cn-north-1:123456789012:cn-src"

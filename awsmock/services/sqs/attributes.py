@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
 from awsmock.engine.context import RequestContext
 from awsmock.models.sqs import Message, Queue
 
 from .errors import InvalidAttributeName, InvalidAttributeValue, InvalidParameterValue
-from .lookup import AnyQueue, queue_arn, queue_by_arn, split_arn
+from .lookup import AnyQueue, queue_arn, queue_by_arn
 
 MAX_MESSAGE_SIZE = 262_144
 DEFAULT_RETENTION = 345_600
@@ -103,7 +104,7 @@ def _redrive_policy(ctx: RequestContext, fifo: bool, value: str) -> str:
         raise bad(
             f"Invalid value for maxReceiveCount: {count}, valid values are from 1 to 1000 both inclusive."
         )
-    dlq = queue_by_arn(ctx, str(target)) if split_arn(str(target)) else None
+    dlq = queue_by_arn(ctx, str(target))
     if dlq is None:
         raise bad("Dead letter target does not exist.")
     if dlq.fifo != fifo:
@@ -217,21 +218,26 @@ def retention_cutoff(queue: AnyQueue, now: dt.datetime) -> dt.datetime:
     return now - dt.timedelta(seconds=int_attr(queue, "MessageRetentionPeriod"))
 
 
-def counters(ctx: RequestContext, queue: Queue) -> dict[str, int]:
-    now = ctx.now
+def message_counts(session: Session, queue: AnyQueue, now: dt.datetime) -> tuple[int, int, int]:
+    """``(visible, in flight, delayed)``: the queue's live messages at ``now``."""
     m = Message.__table__.c
     visible = m.visible_at <= now
-    row = ctx.session.execute(
+    row = session.execute(
         select(
             func.coalesce(func.sum(case((visible, 1), else_=0)), 0),
             func.coalesce(func.sum(case((~visible & (m.receive_count > 0), 1), else_=0)), 0),
             func.coalesce(func.sum(case((~visible & (m.receive_count == 0), 1), else_=0)), 0),
         ).where(m.queue_id == queue.id, m.enqueued_at > retention_cutoff(queue, now))
     ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def counters(ctx: RequestContext, queue: Queue) -> dict[str, int]:
+    visible, in_flight, delayed = message_counts(ctx.session, queue, ctx.now)
     return {
-        "ApproximateNumberOfMessages": int(row[0]),
-        "ApproximateNumberOfMessagesNotVisible": int(row[1]),
-        "ApproximateNumberOfMessagesDelayed": int(row[2]),
+        "ApproximateNumberOfMessages": visible,
+        "ApproximateNumberOfMessagesNotVisible": in_flight,
+        "ApproximateNumberOfMessagesDelayed": delayed,
     }
 
 

@@ -5,36 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from awsmock.engine import inventory
 from awsmock.engine.inventory import Column, Page, Query
 from awsmock.models.sqs import Message, Queue
 
-DEFAULT_RETENTION = 345600
+from .attributes import message_counts, retention_cutoff
+
 BODY_PREVIEW = 500
-
-
-def _retention_cutoff(queue: Queue, now: dt.datetime) -> dt.datetime:
-    try:
-        seconds = int((queue.attributes or {}).get("MessageRetentionPeriod", DEFAULT_RETENTION))
-    except (TypeError, ValueError):
-        seconds = DEFAULT_RETENTION
-    return now - dt.timedelta(seconds=seconds)
-
-
-def _counts(session: Session, queue: Queue, now: dt.datetime) -> tuple[int, int, int]:
-    """(visible, in flight, delayed), as GetQueueAttributes counts them."""
-    visible = Message.visible_at <= now
-    row = session.execute(
-        select(
-            func.coalesce(func.sum(case((visible, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((~visible & (Message.receive_count > 0), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((~visible & (Message.receive_count == 0), 1), else_=0)), 0),
-        ).where(Message.queue_id == queue.id, Message.enqueued_at > _retention_cutoff(queue, now))
-    ).one()
-    return int(row[0]), int(row[1]), int(row[2])
 
 
 @inventory.resources(
@@ -60,7 +40,7 @@ def list_queues(session: Session, query: Query) -> Page:
     now = dt.datetime.now(dt.UTC)
     items: list[dict[str, Any]] = []
     for q in queues:
-        visible, in_flight, delayed = _counts(session, q, now)
+        visible, in_flight, delayed = message_counts(session, q, now)
         items.append(
             {
                 "name": q.name,
@@ -98,7 +78,7 @@ def list_messages(session: Session, name: str, query: Query) -> Page:
     queue = inventory.find_named(session, Queue, name, "queue", query)
     now = dt.datetime.now(dt.UTC)
     live = select(Message).where(
-        Message.queue_id == queue.id, Message.enqueued_at > _retention_cutoff(queue, now)
+        Message.queue_id == queue.id, Message.enqueued_at > retention_cutoff(queue, now)
     )
     messages, after = inventory.keyset_page(
         session, live, query, order=Message.id, search=Message.body, start=int

@@ -1,22 +1,90 @@
-"""SQS errors (HTTP 400 unless noted, as the SQS API reference lists them). Codes are the query-compatible codes boto3 reports as ``Error.Code``; the JSON
-protocol maps them to the modeled shapes (``__type``) and the ``x-amzn-query-error`` header."""
+"""SQS errors.
+
+Those SQS's model describes are :class:`~awsmock.engine.errors.ModeledError` s named like their
+error shape: code, HTTP status (400 for all of them) and fault come from the model. The codes
+clients see for them are the query-era ones (``AWS.SimpleQueueService.NonExistentQueue``...):
+the protocols translate the shape name through :data:`.wire.LEGACY_ERROR_CODES`. Written here by
+hand: default messages, and the errors the model does not carry (``InvalidParameterValue``,
+``MissingParameter``).
+"""
 
 from __future__ import annotations
 
-from awsmock.engine.errors import AwsError
+from awsmock.engine.errors import AwsError, ModeledError
 
 
-class QueueDoesNotExist(AwsError):
-    code = "AWS.SimpleQueueService.NonExistentQueue"
+class SqsError(ModeledError, service="sqs"):
+    """An error of SQS's model."""
+
+
+class QueueDoesNotExist(SqsError):
     default_message = "The specified queue does not exist."
 
 
-class QueueNameExists(AwsError):
-    code = "QueueAlreadyExists"
+class QueueNameExists(SqsError):
+    pass
 
 
-class PurgeQueueInProgress(AwsError):
-    code = "AWS.SimpleQueueService.PurgeQueueInProgress"
+class PurgeQueueInProgress(SqsError):
+    pass
+
+
+class InvalidAttributeName(SqsError):
+    pass
+
+
+class InvalidAttributeValue(SqsError):
+    pass
+
+
+class InvalidMessageContents(SqsError):
+    pass
+
+
+class ReceiptHandleIsInvalid(SqsError):
+    pass
+
+
+class MessageNotInflight(SqsError):
+    default_message = "Message does not exist or is not available for visibility timeout change."
+
+
+class TooManyEntriesInBatchRequest(SqsError):
+    pass
+
+
+class EmptyBatchRequest(SqsError):
+    pass
+
+
+class BatchEntryIdsNotDistinct(SqsError):
+    pass
+
+
+class InvalidBatchEntryId(SqsError):
+    default_message = (
+        "A batch entry id can only contain alphanumeric characters, hyphens and underscores. "
+        "It can be at most 80 letters long."
+    )
+
+
+class BatchRequestTooLong(SqsError):
+    pass
+
+
+class UnsupportedOperation(SqsError):
+    pass
+
+
+class ResourceNotFound(SqsError, shape="ResourceNotFoundException"):
+    pass
+
+
+class OverLimit(SqsError):
+    pass
+
+
+# -- not in the model: the query-era common errors -------------------------------------------
 
 
 class InvalidParameterValue(AwsError):
@@ -25,64 +93,6 @@ class InvalidParameterValue(AwsError):
 
 class MissingParameter(AwsError):
     code = "MissingParameter"
-
-
-class InvalidAttributeName(AwsError):
-    code = "InvalidAttributeName"
-
-
-class InvalidAttributeValue(AwsError):
-    code = "InvalidAttributeValue"
-
-
-class InvalidMessageContents(AwsError):
-    code = "InvalidMessageContents"
-
-
-class ReceiptHandleIsInvalid(AwsError):
-    code = "ReceiptHandleIsInvalid"
-
-
-class MessageNotInflight(AwsError):
-    code = "AWS.SimpleQueueService.MessageNotInflight"
-    default_message = "Message does not exist or is not available for visibility timeout change."
-
-
-class TooManyEntriesInBatchRequest(AwsError):
-    code = "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"
-
-
-class EmptyBatchRequest(AwsError):
-    code = "AWS.SimpleQueueService.EmptyBatchRequest"
-
-
-class BatchEntryIdsNotDistinct(AwsError):
-    code = "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"
-
-
-class InvalidBatchEntryId(AwsError):
-    code = "AWS.SimpleQueueService.InvalidBatchEntryId"
-    default_message = (
-        "A batch entry id can only contain alphanumeric characters, hyphens and underscores. "
-        "It can be at most 80 letters long."
-    )
-
-
-class BatchRequestTooLong(AwsError):
-    code = "AWS.SimpleQueueService.BatchRequestTooLong"
-
-
-class UnsupportedOperation(AwsError):
-    code = "AWS.SimpleQueueService.UnsupportedOperation"
-
-
-class ResourceNotFound(AwsError):
-    code = "ResourceNotFoundException"
-    status = 404
-
-
-class OverLimit(AwsError):
-    code = "OverLimit"
 
 
 def invalid_value(name: str, value: object, reason: str) -> InvalidParameterValue:

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import bindparam, select
 
+from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.models.sqs import Queue
 from awsmock.state.rawvalues import conversions
@@ -44,7 +45,7 @@ def queue_url(ctx: RequestContext, queue: Queue) -> str:
 
 
 def queue_arn(queue: AnyQueue) -> str:
-    return f"arn:aws:sqs:{queue.region}:{queue.account_id}:{queue.name}"
+    return arns.build("sqs", queue.name, region=queue.region, account=queue.account_id)
 
 
 #: the path of a queue's URL: ``/<account>/<name>``
@@ -71,10 +72,10 @@ def split_queue_url(ctx: RequestContext, url: str) -> tuple[str, str]:
 
 def split_arn(arn: str) -> tuple[str, str, str] | None:
     """``(region, account, name)`` of an SQS queue ARN, None if it is not one."""
-    parts = arn.split(":")
-    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sqs":
+    parsed = arns.parse(arn)
+    if parsed is None or parsed.service != "sqs":
         return None
-    return parts[3], parts[4], parts[5]
+    return parsed.region, parsed.account, parsed.resource
 
 
 _FIND = select(Queue).where(

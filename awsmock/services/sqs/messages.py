@@ -314,7 +314,7 @@ def _failure(entry_id: str, err: AwsError) -> dict[str, Any]:
     return {
         "Id": entry_id,
         "SenderFault": err.sender_fault,
-        "Code": err.code.rsplit(".", 1)[-1] if err.code.startswith("AWS.SimpleQueueService.") else err.code,
+        "Code": err.code,  # a modeled error's shape name (MessageNotInflight), not its query-era code
         "Message": err.message,
     }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import re
@@ -10,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from awsmock.engine import turns
+from awsmock.engine import arns, pager, turns
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.sqs import Deduplication, Message, Queue, ReceiveAttempt
@@ -28,6 +27,8 @@ from .lookup import find_queue, get_queue, queue_arn, queue_url
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _FIFO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,75}\.fifo$")
 MAX_TAGS = 50
+#: the most queue URLs a list operation answers at once
+MAX_LISTED = 1000
 PURGE_INTERVAL = dt.timedelta(seconds=60)
 
 
@@ -90,39 +91,36 @@ def get_queue_url(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     return {"QueueUrl": queue_url(ctx, queue)}
 
 
-def _token(after: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode()
-
-
-def _after(token: str | None) -> str | None:
-    if not token:
-        return None
-    try:
-        return str(json.loads(base64.urlsafe_b64decode(token.encode()))["after"])
-    except (ValueError, KeyError, TypeError):
-        raise InvalidParameterValue("Invalid NextToken value.") from None
-
-
 def _max_results(params: dict[str, Any]) -> int | None:
     n = params.get("MaxResults")
-    if n is not None and not 1 <= n <= 1000:
-        raise invalid_value("MaxResults", n, "MaxResults must be an integer between 1 and 1000")
+    if n is not None and not 1 <= n <= MAX_LISTED:
+        raise invalid_value("MaxResults", n, f"MaxResults must be an integer between 1 and {MAX_LISTED}")
     return n
 
 
-def _page(ctx: RequestContext, stmt: Any, params: dict[str, Any]) -> dict[str, Any]:
+def _bad_token(token: str) -> InvalidParameterValue:
+    return InvalidParameterValue("Invalid NextToken value.")
+
+
+def _page(
+    ctx: RequestContext, stmt: Any, params: dict[str, Any], scope: str, keys: tuple[Any, ...]
+) -> dict[str, Any]:
+    """A page of queue URLs in name order; a NextToken only when the client asked for MaxResults."""
     limit = _max_results(params)
-    after = _after(params.get("NextToken"))
-    if after is not None:
-        stmt = stmt.where(Queue.name > after)
-    stmt = stmt.order_by(Queue.name).limit((limit or 1000) + 1)
-    queues = list(ctx.session.execute(stmt).scalars())
+    found = pager.page(
+        ctx.session,
+        stmt,
+        keys=keys,
+        limit=limit or MAX_LISTED,
+        token=params.get("NextToken"),
+        scope=scope,
+        invalid=_bad_token,
+    )
     out: dict[str, Any] = {}
-    page = queues[: limit or 1000]
-    if page:
-        out["QueueUrls"] = [queue_url(ctx, q) for q in page]
-    if limit is not None and len(queues) > limit:
-        out["NextToken"] = _token(page[-1].name)
+    if found.rows:
+        out["QueueUrls"] = [queue_url(ctx, q) for q in found.rows]
+    if limit is not None and found.token is not None:
+        out["NextToken"] = found.token
     return out
 
 
@@ -132,14 +130,16 @@ def list_queues(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     prefix = params.get("QueueNamePrefix")
     if prefix:
         stmt = stmt.where(Queue.name.startswith(prefix, autoescape=True))
-    return _page(ctx, stmt, params)
+    return _page(ctx, stmt, params, f"ListQueues:{prefix or ''}", (Queue.name,))
 
 
 @handler("sqs", "ListDeadLetterSourceQueues")
 def list_dead_letter_source_queues(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     queue = get_queue(ctx, params["QueueUrl"])
-    stmt = select(Queue).where(Queue.dead_letter_target_arn == queue_arn(queue))
-    out = _page(ctx, stmt, params)
+    arn = queue_arn(queue)
+    stmt = select(Queue).where(Queue.dead_letter_target_arn == arn)
+    # sources may sit in other accounts or regions, so a name alone does not order them
+    out = _page(ctx, stmt, params, f"ListDeadLetterSourceQueues:{arn}", (Queue.name, Queue.id))
     out.setdefault("queueUrls", out.pop("QueueUrls", []))
     return out
 
@@ -245,7 +245,8 @@ def add_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     actions = params.get("Actions") or []
     if not accounts or not actions:
         raise InvalidParameterValue("AWSAccountIds and Actions must each contain at least one value.")
-    principals = [f"arn:aws:iam::{a}:root" for a in accounts]
+    partition = arns.partition_of(queue.region)
+    principals = [arns.account_root(a, partition) for a in accounts]
     doc["Statement"].append(
         {
             "Sid": label,

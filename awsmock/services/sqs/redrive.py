@@ -23,8 +23,11 @@ from .claim import M, candidates, move_to
 from .errors import InvalidParameterValue, ResourceNotFound
 from .lookup import queue_arn, queue_by_arn
 from .messages import wake
+from .wire import LEGACY_ERROR_CODES
 
 RUNNING, COMPLETED, CANCELLED, FAILED = "RUNNING", "COMPLETED", "CANCELLED", "FAILED"
+#: a failed task's FailureReason when a queue it moves from or to is gone (the query-era code)
+QUEUE_GONE = LEGACY_ERROR_CODES["QueueDoesNotExist"]
 
 
 def _queue(ctx: RequestContext, arn: str, what: str) -> Queue:
@@ -45,7 +48,7 @@ def _advance(ctx: RequestContext, task: MoveTask) -> None:
         return
     source = queue_by_arn(ctx, task.source_arn)
     if source is None:
-        task.status, task.failure_reason = FAILED, "AWS.SimpleQueueService.NonExistentQueue"
+        task.status, task.failure_reason = FAILED, QUEUE_GONE
         return
     budget = task.to_move - task.moved
     if task.max_per_second:
@@ -53,7 +56,7 @@ def _advance(ctx: RequestContext, task: MoveTask) -> None:
         budget = min(budget, int(elapsed * task.max_per_second) - task.moved)
     dest = queue_by_arn(ctx, task.destination_arn) if task.destination_arn else None
     if task.destination_arn and dest is None:
-        task.status, task.failure_reason = FAILED, "AWS.SimpleQueueService.NonExistentQueue"
+        task.status, task.failure_reason = FAILED, QUEUE_GONE
         return
     while budget > 0:
         rows = candidates(ctx, source, min(budget, 100))
@@ -67,7 +70,7 @@ def _advance(ctx: RequestContext, task: MoveTask) -> None:
             target = dest if dest is not None else queue_by_arn(ctx, target_arn) if target_arn else None
             if target is None:
                 task.status = FAILED
-                task.failure_reason = "AWS.SimpleQueueService.NonExistentQueue"
+                task.failure_reason = QUEUE_GONE
                 return
             move_to(ctx, ids, target, source_arn=None, reset_receives=True)
             ctx.session.execute(M.update().where(M.c.id.in_(ids)).values(dead_letter_source_arn=None))
