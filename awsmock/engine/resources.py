@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from sqlalchemy import delete, select
 
-from awsmock.engine import inventory, pager
+from awsmock.engine import inventory, pager, tagging
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.models.resources import Resource, Tag
@@ -239,10 +239,7 @@ def _list_in_dashboard(kind: Kind, title: str) -> None:
         stmt = select(Resource).where(Resource.service == kind.service, Resource.kind == kind.kind)
         stmt = inventory.scoped(stmt, Resource, query, regional=kind.regional)
         rows, after = inventory.keyset_page(session, stmt, query, order=Resource.pk, search=Resource.arn, start=int)
-        tags: dict[str, dict[str, str]] = {}
-        if rows:
-            for tag in session.scalars(select(Tag).where(Tag.arn.in_([r.arn for r in rows]))):
-                tags.setdefault(tag.arn, {})[tag.key] = tag.value
+        tags = tagging.tags_of_many(session, [r.arn for r in rows])
         items = [
             {
                 "name": r.name or r.rid,

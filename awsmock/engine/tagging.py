@@ -29,7 +29,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.models.resources import Tag
 
-__all__ = ["TagRules", "drop", "register_operations", "replace", "tag", "tags_of", "untag"]
+__all__ = ["TagRules", "drop", "register_operations", "replace", "tag", "tags_of", "tags_of_many", "untag"]
 
 #: rules a tag can break (the ``rule`` a :class:`TagRules` error receives)
 TOO_MANY, KEY_TOO_LONG, VALUE_TOO_LONG, RESERVED, EMPTY_KEY = (
@@ -58,6 +58,19 @@ def tags_of(session: Session, arn: str) -> dict[str, str]:
     """The tags of the resource ``arn``, by key."""
     rows = session.execute(select(Tag.key, Tag.value).where(Tag.arn == arn).order_by(Tag.key))
     return {key: value for key, value in rows}
+
+
+def tags_of_many(session: Session, arns: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The tags of each of the resources ``arns`` (resources without tags are left out)."""
+    wanted = list(arns)
+    out: dict[str, dict[str, str]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(Tag.arn, Tag.key, Tag.value).where(Tag.arn.in_(wanted[start : start + 500])).order_by(Tag.key)
+        )
+        for arn, key, value in rows:
+            out.setdefault(arn, {})[key] = value
+    return out
 
 
 def _check(tags: Mapping[str, str], rules: TagRules) -> None:
