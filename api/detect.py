@@ -53,11 +53,6 @@ def known_by_target_prefix() -> dict[str, tuple[str, ...]]:
     return _index_known("targetPrefix")
 
 
-@cache
-def known_by_endpoint_prefix() -> dict[str, tuple[str, ...]]:
-    return _index_known("endpointPrefix")
-
-
 def _lookup(known: dict[str, tuple[str, ...]], full: object, key: str) -> tuple[str, ...]:
     if key in known:
         return known[key]

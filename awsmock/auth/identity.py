@@ -66,14 +66,6 @@ def tag_dict(tags: list[dict[str, Any]] | None) -> dict[str, str]:
     return {str(t.get("Key")): str(t.get("Value", "")) for t in tags or []}
 
 
-def name_from_arn(arn: str) -> tuple[str, str] | None:
-    """``arn:aws:iam::<account>:<type>/<path>/<name>`` -> (account, name)."""
-    parts = arn.split(":", 5)
-    if len(parts) != 6 or "/" not in parts[5]:
-        return None
-    return parts[4], parts[5].rsplit("/", 1)[1]
-
-
 @dataclass
 class Policies:
     identity: list[str]

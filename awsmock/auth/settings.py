@@ -133,12 +133,6 @@ def must_authenticate(session_of: Callable[[], Session], cache_key: str | None =
     return True
 
 
-def is_enabled(session: Session) -> bool:
-    """Whether requests are being authenticated now (without using up a free action)."""
-    limit, count = limit_and_count(session)
-    return limit is not None and count >= limit
-
-
 def set_initial_no_auth_action_count(store: Store, n: int | float | None) -> str | None:
     """Authenticate every request after ``n`` more unauthenticated ones (``None`` or infinity:
     back to the environment's setting). Returns the previous setting for :func:`restore`."""

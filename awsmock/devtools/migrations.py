@@ -82,7 +82,9 @@ def pending_ops(branch: str) -> ops.UpgradeOps:
         try:
             upgrade_database(engine)
             with engine.connect() as conn:
-                context = MigrationContext.configure(conn, opts={"render_as_batch": True, "compare_type": True})
+                context = MigrationContext.configure(
+                    conn, opts={"render_as_batch": True, "compare_type": True}
+                )
                 found = produce_migrations(context, Base.metadata)
         finally:
             engine.dispose()
@@ -91,9 +93,7 @@ def pending_ops(branch: str) -> ops.UpgradeOps:
 
 
 def _trunk_head() -> str:
-    branch_revisions = {
-        r for folder in revisions.version_dirs()[1:] for r in _revisions_in(folder)
-    }
+    branch_revisions = {r for folder in revisions.version_dirs()[1:] for r in _revisions_in(folder)}
     heads = sorted(revisions.heads() - branch_revisions)
     return heads[0]
 
@@ -154,5 +154,7 @@ def revision(branch: str, message: str) -> Path | None:
 def _indent(code: str) -> str:
     """render_python_code indents every line but the first by four spaces; normalise that."""
     lines = [ln for ln in code.splitlines() if not ln.strip().startswith("# ###")]
-    body = "\n".join(ln if (not ln.strip() or ln.startswith("    ")) else "    " + ln for ln in lines).rstrip()
+    body = "\n".join(
+        ln if (not ln.strip() or ln.startswith("    ")) else "    " + ln for ln in lines
+    ).rstrip()
     return body if body.strip() else "    pass"

@@ -237,7 +237,7 @@ def test_the_dashboard_lists_the_{kinds_snake}() -> None:
         store.dispose()
 {paging_test}'''
 
-PAGING_TEST = '''
+PAGING_TEST = """
 
 @mock_aws
 def test_{function}_pages_through_every_item_once() -> None:
@@ -252,7 +252,7 @@ def test_{function}_pages_through_every_item_once() -> None:
             break
         args["{token_in}"] = page["{token_out}"]
     assert {seen_expr} == ITEMS
-'''
+"""
 
 
 def render(service: str, title: str, listing: Listing, room: str) -> dict[Path, str]:
@@ -377,4 +377,3 @@ def new_service(name: str, operation: str | None = None, root: Path = ROOT) -> l
 def finish(root: Path = ROOT) -> Path:
     """The README's table, with the new room's coverage."""
     return write_readme_table(root / README.name)
-

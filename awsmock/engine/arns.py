@@ -36,7 +36,9 @@ def partition_of(region: str | None) -> str:
     return "aws"
 
 
-def build(service: str, resource: str, *, region: str = "", account: str = "", partition: str | None = None) -> str:
+def build(
+    service: str, resource: str, *, region: str = "", account: str = "", partition: str | None = None
+) -> str:
     """The ARN of ``resource`` of ``service`` (the partition follows the region unless given)."""
     return f"arn:{partition or partition_of(region)}:{service}:{region}:{account}:{resource}"
 

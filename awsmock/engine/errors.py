@@ -94,25 +94,23 @@ class ModeledError(AwsError):
         """Take the status and fault from the service's error shape (once per class)."""
         shape = specs.error_shape(cls.service, cls.shape_name)
         if shape is None:
-            raise TypeError(f"{cls.service}'s model has no error shape {cls.shape_name!r} ({cls.__qualname__})")
+            raise TypeError(
+                f"{cls.service}'s model has no error shape {cls.shape_name!r} ({cls.__qualname__})"
+            )
         facts = shape.metadata.get("error") or {}
         status = int(facts.get("httpStatusCode") or (500 if shape.metadata.get("fault") else 400))
         if "status" not in cls.__dict__:
             cls.status = status
         if "sender_fault" not in cls.__dict__:
-            cls.sender_fault = bool(facts.get("senderFault", status < 500 and not shape.metadata.get("fault")))
+            cls.sender_fault = bool(
+                facts.get("senderFault", status < 500 and not shape.metadata.get("fault"))
+            )
         cls._from_model = True
 
 
 def error(code: str, message: str = "", status: int = 400, **fields: Any) -> AwsError:
     """An :class:`AwsError` with the given code (shorthand for one-off errors)."""
     return AwsError(message, code=code, status=status, sender_fault=status < 500, **fields)
-
-
-class ValidationError(AwsError):
-    """Input that violates the operation's input shape (the protocol picks the AWS code)."""
-
-    code = "ValidationException"
 
 
 class NotImplementedOperation(AwsError):

@@ -130,7 +130,9 @@ class Kind:
         if order == "created":  # times go through tokens as text
             return _page_by_time(ctx, stmt, limit, token, invalid, scope)
         keys = (Resource.rid,) if order == "rid" else (Resource.name, Resource.rid)
-        return pager.page(ctx.session, stmt, keys=keys, limit=limit, token=token, scope=scope, invalid=invalid)
+        return pager.page(
+            ctx.session, stmt, keys=keys, limit=limit, token=token, scope=scope, invalid=invalid
+        )
 
     # -- writing -------------------------------------------------------------------------
 
@@ -202,7 +204,12 @@ def _plain(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _page_by_time(
-    ctx: RequestContext, stmt: Any, limit: int, token: str | None, invalid: Callable[[str], AwsError], scope: str
+    ctx: RequestContext,
+    stmt: Any,
+    limit: int,
+    token: str | None,
+    invalid: Callable[[str], AwsError],
+    scope: str,
 ) -> pager.Page[Resource]:
     after = pager.decode(token, scope, invalid) if token else None
     if after is not None:
@@ -238,7 +245,9 @@ def _list_in_dashboard(kind: Kind, title: str) -> None:
     def listing(session: Any, query: inventory.Query) -> inventory.Page:
         stmt = select(Resource).where(Resource.service == kind.service, Resource.kind == kind.kind)
         stmt = inventory.scoped(stmt, Resource, query, regional=kind.regional)
-        rows, after = inventory.keyset_page(session, stmt, query, order=Resource.pk, search=Resource.arn, start=int)
+        rows, after = inventory.keyset_page(
+            session, stmt, query, order=Resource.pk, search=Resource.arn, start=int
+        )
         tags = tagging.tags_of_many(session, [r.arn for r in rows])
         items = [
             {

@@ -66,7 +66,9 @@ def tags_of_many(session: Session, arns: Iterable[str]) -> dict[str, dict[str, s
     out: dict[str, dict[str, str]] = {}
     for start in range(0, len(wanted), 500):
         rows = session.execute(
-            select(Tag.arn, Tag.key, Tag.value).where(Tag.arn.in_(wanted[start : start + 500])).order_by(Tag.key)
+            select(Tag.arn, Tag.key, Tag.value)
+            .where(Tag.arn.in_(wanted[start : start + 500]))
+            .order_by(Tag.key)
         )
         for arn, key, value in rows:
             out.setdefault(arn, {})[key] = value
@@ -85,7 +87,9 @@ def _check(tags: Mapping[str, str], rules: TagRules) -> None:
             raise rules.error(RESERVED, {"key": key, "value": value})
 
 
-def tag(ctx: RequestContext, service: str, arn: str, tags: Mapping[str, str], rules: TagRules) -> dict[str, str]:
+def tag(
+    ctx: RequestContext, service: str, arn: str, tags: Mapping[str, str], rules: TagRules
+) -> dict[str, str]:
     """Add ``tags`` to the resource (a key it has already takes the new value); its tags after."""
     _check(tags, rules)
     current = tags_of(ctx.session, arn)
@@ -116,7 +120,9 @@ def drop(session: Session, arn: str) -> None:
     session.execute(delete(Tag).where(Tag.arn == arn))
 
 
-def _write(ctx: RequestContext, service: str, arn: str, current: dict[str, str], wanted: dict[str, str]) -> None:
+def _write(
+    ctx: RequestContext, service: str, arn: str, current: dict[str, str], wanted: dict[str, str]
+) -> None:
     session = ctx.session
     gone = [k for k in current if k not in wanted]
     if gone:
@@ -165,7 +171,9 @@ def _spelling(shape: Any) -> _Spelling:
 def _tags_member(shape: Any) -> str:
     for name, member in shape.members.items():
         if member.type_name == "map" or (
-            member.type_name == "list" and member.member.type_name == "structure" and len(member.member.members) == 2
+            member.type_name == "list"
+            and member.member.type_name == "structure"
+            and len(member.member.members) == 2
         ):
             return str(name)
     raise LookupError(f"no tags member in {shape.name}")

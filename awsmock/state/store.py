@@ -13,7 +13,6 @@ import contextlib
 import fcntl
 import logging
 import operator
-import os
 import random
 import sqlite3
 import threading
@@ -88,7 +87,9 @@ def memo_sections() -> dict[str, dict[str, tuple[str, ...] | None]]:
     return sections
 
 
-def _watch_memo_tables(conn: sqlite3.Connection, sections: dict[str, dict[str, tuple[str, ...] | None]]) -> None:
+def _watch_memo_tables(
+    conn: sqlite3.Connection, sections: dict[str, dict[str, tuple[str, ...] | None]]
+) -> None:
     """Temporary triggers (this connection only, never in a snapshot) that empty a section of
     ``Store.memos`` whenever a row of its tables changes (:func:`memo_sections`)."""
     for number, (section, tables) in enumerate(sorted(sections.items())):
@@ -621,9 +622,3 @@ def open_store(config: Any, *, migrate: bool = True) -> Store:
     if migrate:
         store.migrate()
     return store
-
-
-def ensure_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
-    return path
