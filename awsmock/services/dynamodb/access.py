@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
+
+from .schema import arn_of
 
 #: the namespace of ``__type`` in DynamoDB's (and DynamoDB Streams') JSON errors
 TYPE_NAMESPACE = "com.amazonaws.dynamodb.v20120810"
@@ -14,9 +17,7 @@ TYPE_NAMESPACE = "com.amazonaws.dynamodb.v20120810"
 
 def resource_arns(ctx: RequestContext, operation: str, params: dict[str, Any]) -> list[str]:
     def table(name: str) -> str:
-        if name.startswith("arn:"):
-            return name
-        return ctx.arn("dynamodb", f"table/{name}")
+        return name if arns.parse(name) is not None else arn_of(ctx, name)
 
     if params.get("TableName"):
         return [table(params["TableName"])]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
 from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select
@@ -19,25 +18,15 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.dynamodb import DynamoBackup, DynamoBackupItem
 
-from .errors import (
-    BackupNotFound,
-    InvalidRestoreTime,
-    ResourceNotFound,
-    TableAlreadyExists,
-    invalid,
-)
-from .schema import find_table, save_spec, table_name_of
+from .errors import BackupNotFound, InvalidRestoreTime, TableAlreadyExists, invalid
+from .schema import arn_of, find_table, save_spec, stamped_id, table_name_of
 from .storage import ITEMS, add_index_entries
-from .tables import create_table, describe, recovery_window
+from .tables import create_table, describe, missing_table, recovery_window
 
 BACKUPS = DynamoBackup.__table__
 BACKUP_ITEMS = DynamoBackupItem.__table__
 #: ListBackups: at most this many summaries per page
 MAX_PAGE = 100
-
-
-def _table_not_found(name: str) -> ResourceNotFound:
-    return ResourceNotFound(f"Table not found: {table_name_of(name)}", code="TableNotFoundException")
 
 
 def _row(ctx: RequestContext, arn: str) -> Any:
@@ -117,10 +106,9 @@ def _description(row: Any, status: str = "AVAILABLE") -> dict[str, Any]:
 def create_backup(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     info = find_table(ctx, params["TableName"])
     if info is None:
-        raise _table_not_found(params["TableName"])
+        raise missing_table(params["TableName"])
     created = ctx.now.replace(microsecond=ctx.now.microsecond // 1000 * 1000)
-    stamp = int(created.timestamp() * 1000)
-    arn = f"{info.arn}/backup/{stamp:014d}-{secrets.token_hex(4)}"
+    arn = arn_of(ctx, info.name, "backup", stamped_id(ctx))
     session = ctx.session
     count, size = session.execute(
         select(func.count(), func.coalesce(func.sum(ITEMS.c.size), 0)).where(ITEMS.c.table_id == info.id)
@@ -288,7 +276,7 @@ def restore_table_to_point_in_time(ctx: RequestContext, params: dict[str, Any]) 
         raise invalid("Either SourceTableArn or SourceTableName must be specified")
     info = find_table(ctx, source)
     if info is None:
-        raise _table_not_found(source)
+        raise missing_table(source)
     earliest, latest = recovery_window(ctx, info)
     when = params.get("RestoreDateTime")
     if params.get("UseLatestRestorableTime") and when is not None:

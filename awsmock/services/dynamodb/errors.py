@@ -1,27 +1,42 @@
-"""DynamoDB's error classes and message texts (as AWS words them)."""
+"""DynamoDB's error classes and message texts (as AWS words them).
+
+Errors of DynamoDB's model (and DynamoDB Streams') take their code, HTTP status and fault from
+the error shape they are named after; here are only their default messages. ValidationException
+is no shape of either model: it stays a plain :class:`AwsError`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from awsmock.engine.errors import AwsError
+from awsmock.engine.errors import AwsError, ModeledError
+
+
+class DynamoError(ModeledError, service="dynamodb"):
+    """An error of DynamoDB's model."""
+
+
+class StreamsError(ModeledError, service="dynamodbstreams"):
+    """An error only DynamoDB Streams' model has."""
 
 
 class DynamoValidation(AwsError):
     code = "ValidationException"
 
 
-class ResourceNotFound(AwsError):
-    code = "ResourceNotFoundException"
+class ResourceNotFound(DynamoError, shape="ResourceNotFoundException"):
     default_message = "Requested resource not found"
 
 
-class ResourceInUse(AwsError):
-    code = "ResourceInUseException"
+class TableNotFound(DynamoError, shape="TableNotFoundException"):
+    pass
 
 
-class ConditionalCheckFailed(AwsError):
-    code = "ConditionalCheckFailedException"
+class ResourceInUse(DynamoError, shape="ResourceInUseException"):
+    pass
+
+
+class ConditionalCheckFailed(DynamoError, shape="ConditionalCheckFailedException"):
     default_message = "The conditional request failed"
 
     def __init__(self, item: dict[str, Any] | None = None, message: str | None = None) -> None:
@@ -31,87 +46,64 @@ class ConditionalCheckFailed(AwsError):
             super().__init__(message)
 
 
-class TransactionCanceled(AwsError):
-    code = "TransactionCanceledException"
+class TransactionCanceled(DynamoError, shape="TransactionCanceledException"):
+    pass
 
 
-class TransactionConflict(AwsError):
-    code = "TransactionConflictException"
-
-
-class IdempotentParameterMismatch(AwsError):
-    code = "IdempotentParameterMismatchException"
+class IdempotentParameterMismatch(DynamoError, shape="IdempotentParameterMismatchException"):
     default_message = (
         "Transaction ClientRequestToken was used in a previous request with different parameters"
     )
 
 
-class ExpiredIterator(AwsError):
-    code = "ExpiredIteratorException"
-
-
-class TrimmedDataAccess(AwsError):
-    code = "TrimmedDataAccessException"
-
-
-class DuplicateItem(AwsError):
-    code = "DuplicateItemException"
+class DuplicateItem(DynamoError, shape="DuplicateItemException"):
     default_message = "Duplicate primary key exists in table"
 
 
-class LimitExceeded(AwsError):
-    code = "LimitExceededException"
+class BackupNotFound(DynamoError, shape="BackupNotFoundException"):
+    pass
 
 
-class BackupNotFound(AwsError):
-    code = "BackupNotFoundException"
+class TableAlreadyExists(DynamoError, shape="TableAlreadyExistsException"):
+    pass
 
 
-class TableAlreadyExists(AwsError):
-    code = "TableAlreadyExistsException"
+class PointInTimeRecoveryUnavailable(DynamoError, shape="PointInTimeRecoveryUnavailableException"):
+    pass
 
 
-class PointInTimeRecoveryUnavailable(AwsError):
-    code = "PointInTimeRecoveryUnavailableException"
+class InvalidExportTime(DynamoError, shape="InvalidExportTimeException"):
+    pass
 
 
-class InvalidExportTime(AwsError):
-    code = "InvalidExportTimeException"
+class InvalidRestoreTime(DynamoError, shape="InvalidRestoreTimeException"):
+    pass
 
 
-class InvalidRestoreTime(AwsError):
-    code = "InvalidRestoreTimeException"
+class ExportConflict(DynamoError, shape="ExportConflictException"):
+    pass
 
 
-class ExportConflict(AwsError):
-    code = "ExportConflictException"
+class ExportNotFound(DynamoError, shape="ExportNotFoundException"):
+    pass
 
 
-class ExportNotFound(AwsError):
-    code = "ExportNotFoundException"
+class PolicyNotFound(DynamoError, shape="PolicyNotFoundException"):
+    pass
 
 
-class PolicyNotFound(AwsError):
-    code = "PolicyNotFoundException"
+class ImportConflict(DynamoError, shape="ImportConflictException"):
+    pass
 
 
-class ImportConflict(AwsError):
-    code = "ImportConflictException"
+class ImportNotFound(DynamoError, shape="ImportNotFoundException"):
+    pass
 
 
-class ImportNotFound(AwsError):
-    code = "ImportNotFoundException"
+class ExpiredIterator(StreamsError, shape="ExpiredIteratorException"):
+    pass
 
 
 def invalid(message: str) -> DynamoValidation:
     """``One or more parameter values were invalid: <message>``."""
     return DynamoValidation(f"One or more parameter values were invalid: {message}")
-
-
-def table_not_found(name: str | None = None) -> ResourceNotFound:
-    return ResourceNotFound()
-
-
-def expression_error(kind: str, message: str) -> DynamoValidation:
-    """``Invalid <Kind>Expression: <message>``."""
-    return DynamoValidation(f"Invalid {kind}: {message}")

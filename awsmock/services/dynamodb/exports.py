@@ -30,10 +30,10 @@ from .errors import (
     ExportConflict,
     ExportNotFound,
     InvalidExportTime,
-    ResourceNotFound,
+    TableNotFound,
     invalid,
 )
-from .schema import TableInfo, table_of_arn
+from .schema import TableInfo, arn_of, stamped_id, table_of_arn
 from .storage import ITEMS
 from .tables import recovery_window
 
@@ -44,7 +44,7 @@ PAGE_SIZE = 25
 def _table(ctx: RequestContext, arn: str) -> TableInfo:
     info = table_of_arn(ctx, arn)
     if info is None:
-        raise ResourceNotFound(f"Table not found: {arn}", code="TableNotFoundException")
+        raise TableNotFound(f"Table not found: {arn}")
     return info
 
 
@@ -136,12 +136,11 @@ def export_table_to_point_in_time(ctx: RequestContext, params: dict[str, Any]) -
         if (earlier["TableArn"], earlier["S3Bucket"], earlier.get("S3Prefix")) != asked:
             raise ExportConflict(f"Export with client token {token} already exists with different parameters")
         return {"ExportDescription": _out(earlier)}
-    stamp = int(ctx.now.timestamp() * 1000)
-    export_id = f"{stamp:014d}-{secrets.token_hex(4)}"
+    export_id = stamped_id(ctx)
     prefix = params.get("S3Prefix")
     base = f"{prefix.rstrip('/')}/AWSDynamoDB/{export_id}" if prefix else f"AWSDynamoDB/{export_id}"
     desc: dict[str, Any] = {
-        "ExportArn": f"{info.arn}/export/{export_id}",
+        "ExportArn": arn_of(ctx, info.name, "export", export_id),
         "ExportStatus": "COMPLETED",
         "StartTime": ctx.now.isoformat(),
         "EndTime": ctx.now.isoformat(),

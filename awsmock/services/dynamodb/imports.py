@@ -15,7 +15,6 @@ import csv
 import gzip
 import io
 import json
-import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,7 +26,7 @@ from awsmock.services.s3.internal import objects_under, owned_bucket
 from . import jobs
 from .errors import ImportConflict, ImportNotFound, ResourceInUse, invalid
 from .items import put
-from .schema import TableInfo, find_table
+from .schema import TableInfo, arn_of, find_table, stamped_id
 from .tables import create_table
 from .types import Item, load_item, validate_item
 
@@ -126,10 +125,9 @@ def import_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         raise invalid("awsmock imports GZIP or uncompressed input only")
     if find_table(ctx, name) is not None:
         raise ResourceInUse(f"Table already exists: {name}")
-    stamp = int(ctx.now.timestamp() * 1000)
-    table_arn = ctx.arn("dynamodb", f"table/{name}")
+    table_arn = arn_of(ctx, name)
     desc: dict[str, Any] = {
-        "ImportArn": f"{table_arn}/import/{stamp:014d}-{secrets.token_hex(4)}",
+        "ImportArn": arn_of(ctx, name, "import", stamped_id(ctx)),
         "ImportStatus": "COMPLETED",
         "TableArn": table_arn,
         "S3BucketSource": source,

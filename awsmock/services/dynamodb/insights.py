@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from awsmock.engine import pager
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 
@@ -110,12 +111,17 @@ def describe_contributor_insights(ctx: RequestContext, params: dict[str, Any]) -
 @handler("dynamodb", "ListContributorInsights")
 def list_contributor_insights(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     limit = int(params.get("MaxResults") or PAGE_SIZE)
-    if params.get("TableName"):  # the table and each of its global secondary indexes
+    listed: list[tuple[Any, dict[str, Any]]]  # (its key in the listing, summary)
+    scope = "ListContributorInsights"
+    if params.get("TableName"):  # the table, then each of its global secondary indexes
         info = _table(ctx, params["TableName"])
         settings = _settings(info)
+        scope += f" {info.arn}"
         names = [""] + [ix["IndexName"] for ix in info.spec.get("GlobalSecondaryIndexes") or []]
-        summaries = [_summary(info, i, settings.get(i) or {"Status": "DISABLED"}) for i in names]
-    else:  # every table or index whose setting was ever changed
+        listed = [
+            (n, _summary(info, i, settings.get(i) or {"Status": "DISABLED"})) for n, i in enumerate(names)
+        ]
+    else:  # every table or index whose setting was ever changed, by table and index name
         rows = ctx.session.execute(
             TABLES.select()
             .with_only_columns(TABLES.c.name)
@@ -123,18 +129,21 @@ def list_contributor_insights(ctx: RequestContext, params: dict[str, Any]) -> di
             .order_by(TABLES.c.name)
         ).all()
         tables = [t for t in (find_table(ctx, name) for (name,) in rows) if t is not None]
-        summaries = [
-            _summary(info, index, setting)
+        listed = [
+            ((info.name, index), _summary(info, index, setting))
             for info in tables
             for index, setting in sorted(_settings(info).items())
         ]
-    start = 0
     token = params.get("NextToken")
-    if token is not None:
-        if not token.isdigit() or int(token) > len(summaries):
-            raise invalid(f"Invalid NextToken: {token}")
-        start = int(token)
-    out: dict[str, Any] = {"ContributorInsightsSummaries": summaries[start : start + limit]}
-    if start + limit < len(summaries):
-        out["NextToken"] = str(start + limit)
+    found = pager.page_list(
+        listed,
+        key=lambda entry: entry[0],
+        limit=limit,
+        token=token,
+        scope=scope,
+        invalid=lambda _: invalid(f"Invalid NextToken: {token}"),
+    )
+    out: dict[str, Any] = {"ContributorInsightsSummaries": [summary for _, summary in found.rows]}
+    if found.token:
+        out["NextToken"] = found.token
     return out

@@ -1,15 +1,18 @@
 """Export and import jobs (``dynamodb_jobs``): each kept with its description as JSON (times
-as ISO text), found by ARN or by the client token that started it, listed by ARN in pages."""
+as ISO text), found by ARN or by the client token that started it, listed by ARN in pages
+(the engine's pager, its tokens in the hex form ListImports' model gives them)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import insert, select
 
+from awsmock.engine import pager
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.models.dynamodb import DynamoJob
@@ -58,27 +61,29 @@ def page(
     """Up to ``limit`` descriptions after ``token`` (of ``table_arn``'s jobs, or all), and the
     token of the next page (None: the last)."""
     query = _mine(ctx, kind)
+    scope = f"List{kind.title()}s"
     if table_arn:
         query = query.where(JOBS.c.table_arn == table_arn)
-    if token:
-        query = query.where(JOBS.c.arn > _after(token))
-    rows = ctx.session.execute(query.order_by(JOBS.c.arn).limit(limit + 1)).all()
-    following = _token(rows[limit - 1].arn) if len(rows) > limit else None
-    return [json.loads(r.description) for r in rows[:limit]], following
+        scope += " " + hashlib.sha256(table_arn.encode()).hexdigest()[:16]  # short: see _padded
+    found = pager.page(
+        ctx.session,
+        query,
+        keys=(JOBS.c.arn,),
+        limit=limit,
+        token=token and (token.rstrip("0") or token),  # without _padded's zeros
+        scope=scope,
+        invalid=lambda _: invalid(f"Invalid NextToken: {token}"),
+        style="hex",
+        scalars=False,
+    )
+    return [json.loads(r.description) for r in found.rows], found.token and _padded(found.token)
 
 
-def _token(arn: str) -> str:
-    """A page token: the last ARN listed, as hex padded to 16-digit groups, at least 112 digits
-    (the shape ListImports' token has)."""
-    text = arn.encode().hex()
-    return text.ljust(max(112, -(-len(text) // 16) * 16), "0")
-
-
-def _after(token: str) -> str:
-    try:
-        return bytes.fromhex(token).rstrip(b"\0").decode()
-    except ValueError:
-        raise invalid(f"Invalid NextToken: {token}") from None
+def _padded(token: str) -> str:
+    """A hex token in the form ListImports' has (its model's pattern ``([0-9a-f]{16})+``, 112 to
+    1024 digits): zeros up to a multiple of 16 digits, at least 112. A token ends with ``}``
+    (``7d``), so stripping the zeros again gives it back."""
+    return token.ljust(max(112, -(-len(token) // 16) * 16), "0")
 
 
 #: what a job's description tells only once it has ended

@@ -7,11 +7,11 @@ the expression API.
 
 from __future__ import annotations
 
-import base64
 import operator
 from dataclasses import dataclass, field
 from typing import Any
 
+from awsmock.engine import pager
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
@@ -22,7 +22,7 @@ from .expressions import evaluate, project
 from .expressions.parser import Node, Path
 from .expressions.update import apply_update
 from .items import check_condition
-from .query import ENTRIES, ITEMS, Clause, Target, _rows
+from .query import ENTRIES, ITEMS, Clause, Target, _rows, _start_key
 from .schema import TableInfo, find_table
 from .transactions import Plan, _check_token, _digest, execute_plans
 from .types import (
@@ -517,19 +517,25 @@ def _full_key(table: TableInfo, where: Node | None) -> Item:
     return key
 
 
-def _encode_token(key: Item) -> str:
-    from .types import dump_item
+def _scope(target: Target) -> str:
+    """What a SELECT's page token belongs to: its table or index (any ORDER BY may follow it)."""
+    return f"ExecuteStatement {target.table.arn} {target.index.name if target.index else ''}"
 
-    return base64.b64encode(dump_item(key).encode()).decode()
 
+def _start(target: Target, token: str) -> Item:
+    """The key a SELECT's page continues after."""
 
-def _decode_token(token: str) -> Item:
-    from .types import load_item
+    def bad(_: str) -> DynamoValidation:
+        return _error("Invalid NextToken")
 
+    values = pager.decode(token, _scope(target), bad)
     try:
-        return load_item(base64.b64decode(token).decode())
-    except (ValueError, UnicodeError):
-        raise _error("Invalid NextToken") from None
+        start = _start_key(target, values[0]) if len(values) == 1 and isinstance(values[0], dict) else None
+    except (DynamoValidation, TypeError, KeyError, AttributeError):
+        start = None
+    if start is None:
+        raise bad(token)
+    return start
 
 
 def run_select(
@@ -543,7 +549,7 @@ def run_select(
             raise _error(f"The table does not have the specified index: {st.index}")
     target = Target(table, index)
     eq = _equalities(st.where)
-    start = _decode_token(next_token) if next_token else None
+    start = _start(target, next_token) if next_token else None
     hash_value = eq.get(target.hash_key)
     one_partition = hash_value is not None and type_of(hash_value) == target.hash_type
     forward = _order(st, target, one_partition)
@@ -590,7 +596,7 @@ def run_select(
             items.append(project(view, st.projection) if st.projection else view)
     out: dict[str, Any] = {"Items": items}
     if more and last is not None:
-        out["NextToken"] = _encode_token(target.last_key(last))
+        out["NextToken"] = pager.encode(_scope(target), [target.last_key(last)])
         out["LastEvaluatedKey"] = target.last_key(last)
     return out
 

@@ -14,7 +14,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 
 from .errors import PolicyNotFound, ResourceNotFound, invalid
-from .schema import TableInfo, find_table, save_spec, table_name_of, table_of_arn
+from .schema import TableInfo, arn_of, find_table, save_spec, table_path_of
 
 #: the largest policy document DynamoDB takes
 MAX_POLICY_BYTES = 20 * 1024
@@ -24,9 +24,9 @@ NO_POLICY = "NO_POLICY"
 
 def _target(ctx: RequestContext, arn: str) -> TableInfo:
     """The table ``arn`` names, itself or its current stream, in the caller's account and region."""
-    table_arn, _, stream = arn.partition("/stream/")
-    info = table_of_arn(ctx, table_arn)
-    if info is None or (stream and info.spec.get("LatestStreamArn") != arn):
+    path = table_path_of(arn)
+    info = find_table(ctx, path[0]) if path else None
+    if info is None or arn not in (arn_of(ctx, info.name), info.spec.get("LatestStreamArn")):
         raise ResourceNotFound(f"Requested resource not found: ResourcArn: {arn} not found")
     return info
 
@@ -117,12 +117,12 @@ def table_policy(ctx: RequestContext, operation: str, params: dict[str, Any]) ->
     name = params.get("TableName")
     if not isinstance(name, str):
         arn = params.get("ResourceArn")
-        if not isinstance(arn, str) or ":table/" not in arn:
+        if not isinstance(arn, str) or table_path_of(arn) is None:
             return None
         name = arn
     info = find_table(ctx, name)
     if info is None:
         return None
-    policy = _policies(info).get(ctx.arn("dynamodb", f"table/{table_name_of(name)}"))
+    policy = _policies(info).get(arn_of(ctx, info.name))
     return ResourcePolicy(policy["Policy"] if policy else None, ctx.account_id)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
+from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.models.dynamodb import DynamoTable
 
@@ -195,11 +197,30 @@ def _parsed(table_id: int, spec_text: str) -> TableInfo:
     return info_from_spec(table_id, json.loads(spec_text))
 
 
+def arn_of(ctx: RequestContext, table: str, *under: str) -> str:
+    """The ARN of the request's table ``table``, or of what lies under it (``"index", name``,
+    ``"stream", label``, ``"backup", id``...)."""
+    return ctx.arn("dynamodb", "/".join(("table", table, *under)))
+
+
+def table_path_of(text: str) -> list[str] | None:
+    """The parts of an ARN of a table (or of what lies under one) after ``table/``: the table's
+    name, then e.g. ``"stream", label``; None when ``text`` is no such ARN."""
+    arn = arns.parse(text)
+    if arn is None or arn.resource_type != "table":
+        return None
+    return arn.resource_id.split("/")
+
+
 def table_name_of(name: str) -> str:
     """A TableName parameter may be the table's ARN."""
-    if name.startswith("arn:") and ":table/" in name:
-        return name.split(":table/", 1)[1].split("/", 1)[0]
-    return name
+    path = table_path_of(name)
+    return name if path is None else path[0]
+
+
+def stamped_id(ctx: RequestContext) -> str:
+    """The id of a backup, export or import: epoch milliseconds and a random suffix."""
+    return f"{int(ctx.now.timestamp() * 1000):014d}-{secrets.token_hex(4)}"
 
 
 def _tables(ctx: RequestContext) -> dict[Any, TableInfo]:
@@ -232,9 +253,10 @@ def find_table(ctx: RequestContext, name: str) -> TableInfo | None:
 
 def table_of_arn(ctx: RequestContext, arn: str) -> TableInfo | None:
     """The table ``arn`` names (a table ARN of the request's account and region), or None."""
-    prefix = ctx.arn("dynamodb", "table/")
-    name = arn[len(prefix) :] if arn.startswith(prefix) else ""
-    return find_table(ctx, name) if name and "/" not in name else None
+    path = table_path_of(arn)
+    if path is None or len(path) != 1 or not path[0] or arn != arn_of(ctx, path[0]):
+        return None
+    return find_table(ctx, path[0])
 
 
 def get_table(ctx: RequestContext, name: str | None) -> TableInfo:

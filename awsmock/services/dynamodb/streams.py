@@ -20,7 +20,7 @@ from awsmock.engine.registry import handler
 from awsmock.models.dynamodb import DynamoStream, DynamoStreamRecord
 
 from .errors import DynamoValidation, ExpiredIterator, ResourceNotFound
-from .schema import TableInfo
+from .schema import TableInfo, arn_of, table_name_of
 from .types import Item, dump_item, item_size, load_item
 
 STREAMS = DynamoStream.__table__
@@ -35,15 +35,15 @@ def stream_label(now: dt.datetime) -> str:
 
 
 def create_stream(
-    ctx: RequestContext, table_name: str, key_schema: list[dict[str, str]], view_type: str, table_arn: str
+    ctx: RequestContext, table_name: str, key_schema: list[dict[str, str]], view_type: str
 ) -> tuple[str, str]:
     """A new stream for a table; returns ``(arn, label)``."""
     label = stream_label(ctx.now)
-    arn = f"{table_arn}/stream/{label}"
+    arn = arn_of(ctx, table_name, "stream", label)
     existing = ctx.session.execute(select(STREAMS.c.arn).where(STREAMS.c.arn == arn)).first()
     if existing is not None:  # two streams within one millisecond: nudge the label
         label = stream_label(ctx.now + dt.timedelta(milliseconds=1))
-        arn = f"{table_arn}/stream/{label}"
+        arn = arn_of(ctx, table_name, "stream", label)
     ctx.session.execute(
         insert(STREAMS).values(
             arn=arn,
@@ -134,8 +134,6 @@ def _stream_row(ctx: RequestContext, arn: str) -> Any:
 
 @handler("dynamodbstreams", "ListStreams")
 def list_streams(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    from .schema import table_name_of
-
     stmt = (
         select(STREAMS.c.arn, STREAMS.c.table_name, STREAMS.c.label)
         .where(STREAMS.c.account_id == ctx.account_id, STREAMS.c.region == ctx.region)

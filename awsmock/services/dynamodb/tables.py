@@ -10,16 +10,25 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
+from awsmock.engine import arns, pager
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
 
 from . import storage
-from .errors import DynamoValidation, PointInTimeRecoveryUnavailable, ResourceInUse, ResourceNotFound, invalid
+from .errors import (
+    DynamoValidation,
+    PointInTimeRecoveryUnavailable,
+    ResourceInUse,
+    ResourceNotFound,
+    TableNotFound,
+    invalid,
+)
 from .policies import attach
 from .schema import (
     TABLES,
     TableInfo,
+    arn_of,
     find_table,
     forget_table,
     info_from_spec,
@@ -33,10 +42,17 @@ ITEMS = DynamoItem.__table__
 ENTRIES = DynamoIndexEntry.__table__
 MAX_GSI = 20
 MAX_LSI = 5
+#: ListTagsOfResource: tags per page
+TAGS_PAGE = 100
 
 
 def _not_found(name: str) -> ResourceNotFound:
     return ResourceNotFound(f"Requested resource not found: Table: {name} not found")
+
+
+def missing_table(name: str) -> TableNotFound:
+    """TableNotFoundException, as the backup operations answer for a table that is not there."""
+    return TableNotFound(f"Table not found: {table_name_of(name)}")
 
 
 def _load(ctx: RequestContext, name: str) -> TableInfo:
@@ -243,7 +259,7 @@ def describe(ctx: RequestContext, info: TableInfo, status: str = "ACTIVE") -> di
                 "Projection": ix["Projection"],
                 "IndexSizeBytes": int(s),
                 "ItemCount": int(c),
-                "IndexArn": f"{info.arn}/index/{ix['IndexName']}",
+                "IndexArn": arn_of(ctx, info.name, "index", ix["IndexName"]),
             }
             if key == "GlobalSecondaryIndexes":
                 d["IndexStatus"] = "ACTIVE"
@@ -260,7 +276,7 @@ def describe(ctx: RequestContext, info: TableInfo, status: str = "ACTIVE") -> di
     sse = spec.get("SSESpecification")
     if sse and sse.get("Enabled"):
         key_arn = sse.get("KMSMasterKeyId") or ctx.arn("kms", "key/" + spec["TableId"])
-        if not key_arn.startswith("arn:"):
+        if arns.parse(key_arn) is None:
             key_arn = ctx.arn("kms", "key/" + key_arn)
         out["SSEDescription"] = {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key_arn}
     if spec.get("TableClass"):
@@ -292,7 +308,7 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         "KeySchema": schema,
         "AttributeDefinitions": defs,
         "BillingMode": billing,
-        "TableArn": ctx.arn("dynamodb", f"table/{name}"),
+        "TableArn": arn_of(ctx, name),
         "TableId": str(uuid.uuid4()),
         "Created": ctx.now.isoformat(),
     }
@@ -355,7 +371,7 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         raise ResourceInUse(f"Table already exists: {name}")
     stream = _check_stream_spec(params.get("StreamSpecification"))
     if stream and stream["StreamEnabled"]:
-        arn, label = create_stream(ctx, name, schema, stream["StreamViewType"], spec["TableArn"])
+        arn, label = create_stream(ctx, name, schema, stream["StreamViewType"])
         spec["StreamSpecification"] = stream
         spec["LatestStreamArn"], spec["LatestStreamLabel"] = arn, label
     result = ctx.session.execute(
@@ -480,7 +496,7 @@ def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         if stream and stream["StreamEnabled"]:
             if current.get("StreamEnabled"):
                 raise DynamoValidation(f"Table already has an enabled stream: {spec.get('LatestStreamArn')}")
-            arn, label = create_stream(ctx, info.name, spec["KeySchema"], stream["StreamViewType"], info.arn)
+            arn, label = create_stream(ctx, info.name, spec["KeySchema"], stream["StreamViewType"])
             spec["StreamSpecification"] = stream
             spec["LatestStreamArn"], spec["LatestStreamLabel"] = arn, label
         elif stream is not None:
@@ -573,12 +589,18 @@ def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 @handler("dynamodb", "ListTagsOfResource")
 def list_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     info = _by_arn(ctx, params["ResourceArn"])
-    tags = list(info.spec.get("Tags") or [])
-    start = int(params["NextToken"]) if str(params.get("NextToken") or "").isdigit() else 0
-    page = tags[start : start + 100]
-    out: dict[str, Any] = {"Tags": page}
-    if start + 100 < len(tags):
-        out["NextToken"] = str(start + 100)
+    token = params.get("NextToken")
+    found = pager.page_list(
+        list(enumerate(info.spec.get("Tags") or [])),  # in the order they were added
+        key=lambda tag: tag[0],
+        limit=TAGS_PAGE,
+        token=token,
+        scope=f"ListTagsOfResource {info.arn}",
+        invalid=lambda _: invalid(f"Invalid NextToken: {token}"),
+    )
+    out: dict[str, Any] = {"Tags": [tag for _, tag in found.rows]}
+    if found.token:
+        out["NextToken"] = found.token
     return out
 
 
@@ -623,9 +645,7 @@ def recovery_window(ctx: RequestContext, info: TableInfo) -> tuple[dt.datetime, 
 def describe_continuous_backups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     info = find_table(ctx, params["TableName"])
     if info is None:
-        raise ResourceNotFound(
-            f"Table not found: {table_name_of(params['TableName'])}", code="TableNotFoundException"
-        )
+        raise missing_table(params["TableName"])
     return {"ContinuousBackupsDescription": _backups(ctx, info)}
 
 
@@ -633,9 +653,7 @@ def describe_continuous_backups(ctx: RequestContext, params: dict[str, Any]) -> 
 def update_continuous_backups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     info = find_table(ctx, params["TableName"])
     if info is None:
-        raise ResourceNotFound(
-            f"Table not found: {table_name_of(params['TableName'])}", code="TableNotFoundException"
-        )
+        raise missing_table(params["TableName"])
     want = params["PointInTimeRecoverySpecification"]
     pitr: dict[str, Any] = {"Enabled": bool(want["PointInTimeRecoveryEnabled"])}
     if pitr["Enabled"]:
