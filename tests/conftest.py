@@ -3,10 +3,14 @@
 * ``store`` / ``app``: a private in-memory state and the WSGI app serving it.
 * ``server``: one real ``awsmock server`` subprocess per test session (per xdist worker),
   with a temp data dir; its state is reset before each test that uses ``aws_client``.
-* ``aws_client``: a factory ``aws_client("sqs")`` of boto3 clients, parametrized over the
-  modes (``inprocess``, ``server``, and ``postgres``: in-process on a PostgreSQL store), so one
-  test covers all. ``postgres`` runs when ``AWSMOCK_TEST_DATABASE_URL`` is set or a local
-  PostgreSQL answers on 127.0.0.1:5432 (database ``test``), and skips with a message otherwise.
+* ``aws_client``: a factory ``aws_client("sqs")`` of boto3 clients. A service's behaviour runs
+  in-process (the same dispatcher and store as the server). A test that needs the wire or the
+  PostgreSQL store says so, ``@pytest.mark.modes("server", "postgres")``, and runs in those
+  modes too: ``server`` (a real ``awsmock server`` subprocess) and ``postgres`` (in-process on a
+  PostgreSQL store); each such run carries the ``server`` or ``postgres`` marker, so
+  ``-m server`` / ``-m postgres`` select exactly what needs them (see docs/test-budget.md).
+  ``postgres`` runs when ``AWSMOCK_TEST_DATABASE_URL`` is set or a local PostgreSQL answers on
+  127.0.0.1:5432 (database ``test``), and skips with a message otherwise.
 """
 
 from __future__ import annotations
@@ -75,8 +79,10 @@ def pg_url() -> Iterator[str]:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except Exception as exc:
         engine.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {admin_url.render_as_string(hide_password=True)}: "
-                    f"{type(exc).__name__}; set AWSMOCK_TEST_DATABASE_URL to run the PostgreSQL suite")
+        pytest.skip(
+            f"PostgreSQL not reachable at {admin_url.render_as_string(hide_password=True)}: "
+            f"{type(exc).__name__}; set AWSMOCK_TEST_DATABASE_URL to run the PostgreSQL suite"
+        )
     yield admin_url.set(database=name).render_as_string(hide_password=False)
     with engine.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -91,9 +97,39 @@ def pg_store(pg_url: str) -> Iterator[Store]:
     s.dispose()
 
 
-@pytest.fixture(params=["inprocess", "server", "postgres"])
+MODES = ("inprocess", "server", "postgres")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``aws_client`` runs in-process, and in the modes a ``modes`` marker names."""
+    if "aws_client" not in metafunc.fixturenames:
+        return
+    wanted = ["inprocess"]
+    for mark in metafunc.definition.iter_markers("modes"):
+        for mode in mark.args:
+            if mode not in MODES:
+                raise pytest.UsageError(f"unknown mode {mode!r} (modes: {', '.join(MODES)})")
+            if mode not in wanted:
+                wanted.append(mode)
+    params = [
+        pytest.param(m, id=m, marks=() if m == "inprocess" else getattr(pytest.mark, m)) for m in wanted
+    ]
+    metafunc.parametrize("aws_client", params, indirect=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on a PostgreSQL store or a server process are marked so, whatever asked for them."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & {"pg_url", "pg_store"}:
+            item.add_marker(pytest.mark.postgres)
+        if "server" in names:
+            item.add_marker(pytest.mark.server)
+
+
+@pytest.fixture
 def aws_client(request: pytest.FixtureRequest) -> Callable[..., Any]:
-    """``aws_client(service, region=…)`` -> a boto3 client, for each mode in turn."""
+    """``aws_client(service, region=…)`` -> a boto3 client, in this run's mode."""
     if request.param == "inprocess":
         return inprocess_client_factory(request.getfixturevalue("app"))
     if request.param == "postgres":
