@@ -44,6 +44,11 @@ def _index_known(key: str) -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def known_by_endpoint_prefix() -> dict[str, tuple[str, ...]]:
+    return _index_known("endpointPrefix")
+
+
+@cache
 def known_by_signing_name() -> dict[str, tuple[str, ...]]:
     return _index_known("signingName")
 
@@ -194,6 +199,10 @@ def _common_prefix(texts: list[str]) -> str:
     return first[:n]
 
 
+#: labels of an endpoint's domain, never a service's
+_DOMAIN_LABELS = frozenset({"amazonaws", "com", "cn", "localhost", "api", "aws"})
+
+
 def service_of_host(labels: list[str]) -> str | None:
     """The service a host name (its lower-cased labels) is an endpoint of, or None."""
     return _service_from_host(labels, None)
@@ -203,11 +212,12 @@ def _service_from_host(parts: list[str], req: WireRequest | None) -> str | None:
     # an AWS (or local) endpoint name: the service label is the one nearest the domain (a
     # virtual-hosted bucket may have a service's name)
     aws = parts[-2:] == ["amazonaws", "com"] or parts[-3:-1] == ["amazonaws", "com"]
-    by_prefix = specs.services_by_endpoint_prefix()
     for label in reversed(parts if aws or parts[-1:] == ["localhost"] else ()):
-        if _REGION.match(label):
+        if label in _DOMAIN_LABELS or _REGION.match(label):
             continue
-        candidates = by_prefix.get(label)
+        # the services awsmock stands for first; every model's metadata is read (once, and
+        # slowly) only for a label none of theirs is
+        candidates = known_by_endpoint_prefix().get(label) or specs.services_by_endpoint_prefix().get(label)
         if candidates:
             return _pick(candidates, req) if req is not None else candidates[0]
     for facts in registry.declared():

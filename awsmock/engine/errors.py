@@ -108,6 +108,13 @@ class ModeledError(AwsError):
         cls._from_model = True
 
 
+def constraint_message(value: object, member: str, constraint: str) -> str:
+    """AWS's words for one broken input constraint (the validation services run themselves, in
+    the text their model-driven validation uses): ``1 validation error detected: Value 'x' at
+    'member' failed to satisfy constraint: ...``."""
+    return f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
+
+
 def error(code: str, message: str = "", status: int = 400, **fields: Any) -> AwsError:
     """An :class:`AwsError` with the given code (shorthand for one-off errors)."""
     return AwsError(message, code=code, status=status, sender_fault=status < 500, **fields)
