@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from awsmock.auth import policy as evaluator
+from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import (
@@ -36,11 +37,11 @@ from .aws_managed import AWS_ACCOUNT
 from .common import account_row, boundary, count, encode_document, group_out, role_out, user_out
 from .errors import (
     EntityAlreadyExists,
-    IamValidationError,
     InvalidInput,
     NoSuchEntity,
     PasswordPolicyViolation,
     ReportNotPresent,
+    validation,
 )
 from .principals import principal_documents, role_by_arn, user_by_arn, user_documents
 
@@ -54,9 +55,10 @@ _ALIAS = re.compile(r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
 def create_account_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     alias = params["AccountAlias"]
     if not _ALIAS.match(alias):
-        raise IamValidationError(
-            f"1 validation error detected: Value '{alias}' at 'accountAlias' failed to satisfy constraint: "
-            r"Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"
+        raise validation(
+            alias,
+            "accountAlias",
+            r"Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$",
         )
     owner = ctx.session.scalar(select(IamAccount).where(IamAccount.alias == alias))
     if owner is not None and owner.account_id != ctx.account_id:
@@ -99,9 +101,10 @@ def update_account_password_policy(ctx: RequestContext, params: dict[str, Any]) 
     policy = dict(POLICY_DEFAULTS)
     policy.update({k: v for k, v in params.items() if v is not None})
     if not 6 <= policy["MinimumPasswordLength"] <= 128:
-        raise IamValidationError(
-            f"1 validation error detected: Value '{policy['MinimumPasswordLength']}' at 'minimumPasswordLength' "
-            "failed to satisfy constraint: Member must have value less than or equal to 128"
+        raise validation(
+            policy["MinimumPasswordLength"],
+            "minimumPasswordLength",
+            "Member must have value less than or equal to 128",
         )
     account_row(ctx).password_policy = policy
     return {}
@@ -252,7 +255,7 @@ def credential_report(ctx: RequestContext) -> bytes:
     writer.writerow(
         [
             "<root_account>",
-            f"arn:aws:iam::{ctx.account_id}:root",
+            arns.account_root(ctx.account_id),
             _iso(ctx.now),
             "not_supported",
             "N/A",
@@ -479,28 +482,32 @@ def simulate_custom_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[
 
 @handler("iam", "SimulatePrincipalPolicy")
 def simulate_principal_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-
     arn = params["PolicySourceArn"]
-    docs: list[str]
-    if ":user/" in arn:
-        user = user_by_arn(ctx.session, arn)
-        if user is None:
-            raise NoSuchEntity(f"The user with name {arn.rsplit('/', 1)[-1]} cannot be found.")
-        docs = user_documents(ctx.session, user)
-    elif ":role/" in arn:
-        role = role_by_arn(ctx.session, arn)
-        if role is None:
-            raise NoSuchEntity(f"The role with name {arn.rsplit('/', 1)[-1]} cannot be found.")
-        docs = principal_documents(ctx.session, "role", role.pk)
-    elif ":group/" in arn:
-        group = ctx.session.scalar(select(IamGroup).where(IamGroup.arn == arn))
-        if group is None:
-            raise NoSuchEntity(f"The group with name {arn.rsplit('/', 1)[-1]} cannot be found.")
-        docs = principal_documents(ctx.session, "group", group.pk)
-    else:
+    kind = _kind_of(arn)
+    if kind not in ("user", "role", "group"):
         raise InvalidInput(f"Invalid ARN: {arn}")
-    docs += list(params.get("PolicyInputList") or [])
-    return _simulate(docs, params)
+    docs = _source_documents(ctx, kind, arn)
+    if docs is None:
+        raise NoSuchEntity(f"The {kind} with name {arn.rsplit('/', 1)[-1]} cannot be found.")
+    return _simulate(docs + list(params.get("PolicyInputList") or []), params)
+
+
+def _kind_of(arn: str) -> str:
+    parsed = arns.parse(arn)
+    return parsed.resource_type if parsed is not None else ""
+
+
+def _source_documents(ctx: RequestContext, kind: str, arn: str) -> list[str] | None:
+    """The policies of the user, role or group ``arn`` names; None when there is none."""
+    if kind == "user":
+        user = user_by_arn(ctx.session, arn)
+        return user_documents(ctx.session, user) if user is not None else None
+    principal = (
+        role_by_arn(ctx.session, arn)
+        if kind == "role"
+        else ctx.session.scalar(select(IamGroup).where(IamGroup.arn == arn))
+    )
+    return principal_documents(ctx.session, kind, principal.pk) if principal is not None else None
 
 
 def _context_keys(documents: list[str]) -> list[str]:
@@ -525,16 +532,10 @@ def get_context_keys_for_custom_policy(ctx: RequestContext, params: dict[str, An
 
 @handler("iam", "GetContextKeysForPrincipalPolicy")
 def get_context_keys_for_principal_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-
     arn = params["PolicySourceArn"]
-    docs: list[str] = []
-    user = user_by_arn(ctx.session, arn) if ":user/" in arn else None
-    role = role_by_arn(ctx.session, arn) if ":role/" in arn else None
-    if user is not None:
-        docs = user_documents(ctx.session, user)
-    elif role is not None:
-        docs = principal_documents(ctx.session, "role", role.pk)
-    else:
+    kind = _kind_of(arn)
+    docs = _source_documents(ctx, kind, arn) if kind in ("user", "role") else None
+    if docs is None:
         raise InvalidInput(f"Invalid ARN: {arn}")
     return {"ContextKeyNames": _context_keys(docs + list(params.get("PolicyInputList") or []))}
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from awsmock.auth.keys import unique_id
+from awsmock.engine import arns
 from awsmock.engine.context import utcnow
 from awsmock.models.iam import IamPolicy, IamPolicyVersion
 
@@ -161,12 +162,23 @@ AWS_MANAGED: dict[str, tuple[str, str, dict[str, Any]]] = {
 
 def aws_managed_arn(name: str) -> str:
     path = AWS_MANAGED[name][0]
-    return f"arn:aws:iam::aws:policy{path}{name}"
+    return arns.build("iam", f"policy{path}{name}", account=AWS_ACCOUNT)
+
+
+def is_aws_managed(arn: str) -> bool:
+    """Whether ``arn`` names an AWS managed policy (``arn:aws:iam::aws:policy/…``)."""
+    parsed = arns.parse(arn)
+    return parsed is not None and (parsed.service, parsed.account, parsed.resource_type) == (
+        "iam",
+        AWS_ACCOUNT,
+        "policy",
+    )
 
 
 def ensure_aws_managed(session: Session, arn: str) -> IamPolicy | None:
     """The AWS managed policy ``arn`` (created on first use), None when awsmock does not know it."""
-    name = arn.rsplit("/", 1)[-1]
+    parsed = arns.parse(arn)
+    name = parsed.resource.rsplit("/", 1)[-1] if parsed is not None else ""
     if name not in AWS_MANAGED or aws_managed_arn(name) != arn:
         return None
     policy = session.scalar(

@@ -24,7 +24,7 @@ from .common import (
     list_by_path,
     named,
     owned,
-    paginate_query,
+    page_by_time,
     register_tagging,
     rename,
     with_tags,
@@ -195,7 +195,14 @@ def upload_signing_certificate(ctx: RequestContext, params: dict[str, Any]) -> d
 def list_signing_certificates(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = caller_user(ctx, params.get("UserName"))
     q = select(IamSigningCertificate).where(IamSigningCertificate.user_pk == user.pk)
-    page, meta = paginate_query(ctx, q.order_by(IamSigningCertificate.upload_date), params)
+    page, meta = page_by_time(
+        ctx,
+        q,
+        params,
+        stamp=IamSigningCertificate.upload_date,
+        ident=IamSigningCertificate.certificate_id,
+        owner=user,
+    )
     return {"Certificates": [_signing_out(user, r) for r in page], **meta}
 
 

@@ -3,14 +3,17 @@ output shapes."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, inspect, select
 from sqlalchemy.orm import Session
 
 from awsmock.auth.keys import unique_id
+from awsmock.engine import pager
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
@@ -26,7 +29,16 @@ from awsmock.models.iam import (
     IamUser,
 )
 
-from .errors import DeleteConflict, IamValidationError, InvalidInput, LimitExceeded, no_such
+from .errors import (
+    DeleteConflict,
+    IamValidationError,
+    InvalidInput,
+    LimitExceeded,
+    invalid_marker,
+    no_such,
+    validation,
+)
+from .principals import named_by
 
 T = TypeVar("T")
 Entity = IamUser | IamGroup | IamRole | IamPolicy | IamInstanceProfile | IamServerCertificate
@@ -34,16 +46,18 @@ Entity = IamUser | IamGroup | IamRole | IamPolicy | IamInstanceProfile | IamServ
 MAX_TAGS = 50
 
 
-def iam_arn(account_id: str, kind: str, path: str, name: str) -> str:
-    return f"arn:aws:iam::{account_id}:{kind}{path}{name}"
+def iam_arn(ctx: RequestContext, resource: str) -> str:
+    """The ARN of ``resource`` (``user/path/name``) in the request's account (IAM is global)."""
+    return ctx.arn("iam", resource, region="")
 
 
 def check_path(path: str | None) -> str:
     path = path or "/"
     if not (path.startswith("/") and path.endswith("/")) or "//" in path or len(path) > 512:
-        raise IamValidationError(
-            f"1 validation error detected: Value '{path}' at 'path' failed to satisfy constraint: "
-            r"Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)"
+        raise validation(
+            path,
+            "path",
+            r"Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)",
         )
     return path
 
@@ -84,8 +98,9 @@ def caller_user(ctx: RequestContext, name: str | None) -> IamUser:
     """The named user, or (no name) the user whose key signed the request."""
     if name:
         return get_user(ctx, name)
-    if ctx.principal_arn and ":user/" in ctx.principal_arn:
-        return get_user(ctx, ctx.principal_arn.rsplit("/", 1)[1])
+    caller = named_by(ctx.principal_arn or "", "user")
+    if caller is not None:
+        return get_user(ctx, caller[1])
     raise IamValidationError("Must specify userName when calling with non-User credentials")
 
 
@@ -116,8 +131,8 @@ def entity_fields(
         "name": name,
         "name_lower": name.lower(),
         "path": path,
-        "arn": iam_arn(ctx.account_id, kind, path, name),
-        "unique_id": new_id(id_prefix),
+        "arn": iam_arn(ctx, f"{kind}{path}{name}"),
+        "unique_id": unique_id(id_prefix),
         "create_date": ctx.now,
     }
 
@@ -144,7 +159,7 @@ def rename(
         row.name, row.name_lower = new_name, new_name.lower()
     if params.get("NewPath"):
         row.path = check_path(params["NewPath"])
-    row.arn = iam_arn(ctx.account_id, kind, row.path, row.name)
+    row.arn = iam_arn(ctx, f"{kind}{row.path}{row.name}")
 
 
 def check_deletable(session: Session, checks: Iterable[tuple[Any, str]]) -> None:
@@ -172,10 +187,7 @@ def policy_checks(kind: str, pk: int) -> list[tuple[Any, str]]:
 def check_status(value: str) -> str:
     """An access key's, certificate's or credential's new ``Status``."""
     if value not in ("Active", "Inactive"):
-        raise IamValidationError(
-            f"1 validation error detected: Value '{value}' at 'status' failed to satisfy constraint: "
-            "Member must satisfy enum value set: [Active, Inactive]"
-        )
+        raise validation(value, "status", "Member must satisfy enum value set: [Active, Inactive]")
     return value
 
 
@@ -193,57 +205,101 @@ def account_row(ctx: RequestContext) -> IamAccount:
     return row
 
 
-def new_id(prefix: str) -> str:
-    return unique_id(prefix)
-
-
 def encode_document(document: str) -> str:
     """Policy documents travel URL-encoded in IAM's responses (botocore decodes them)."""
     return quote(document, safe="")
 
 
 # -- pagination -----------------------------------------------------------------------------
+#
+# Keyset pages through :mod:`awsmock.engine.pager`: the Marker is the pager's token, bound to
+# its listing (the operation, and the entity whose members it lists); IsTruncated is true
+# exactly when there is a Marker.
+
+#: MaxItems when the request gives none (the model bounds it to 1..1000)
+PAGE_SIZE = 100
 
 
-def paginate(
+def _scope(ctx: RequestContext, owner: Any) -> str:
+    """The listing a Marker belongs to: the operation, and the row whose members it lists (its
+    primary key digested, so that a Marker stays within IAM's 320 characters)."""
+    if owner is None:
+        return ctx.operation
+    identity = repr(inspect(owner).identity).encode()
+    return f"{ctx.operation}/{hashlib.blake2s(identity, digest_size=6).hexdigest()}"
+
+
+def _request(ctx: RequestContext, params: dict[str, Any], owner: Any) -> dict[str, Any]:
+    """What the request asks of the pager: its page size, where to go on, in which listing."""
+    return {
+        "limit": params.get("MaxItems") or PAGE_SIZE,
+        "token": params.get("Marker"),
+        "scope": _scope(ctx, owner),
+        "invalid": invalid_marker,
+    }
+
+
+def _answer(found: pager.Page[T]) -> tuple[list[T], dict[str, Any]]:
+    if found.token is None:
+        return found.rows, {"IsTruncated": False}
+    return found.rows, {"IsTruncated": True, "Marker": found.token}
+
+
+def page_query(
+    ctx: RequestContext,
+    stmt: Select[Any],
+    params: dict[str, Any],
+    *,
+    keys: Sequence[Any],
+    owner: Any = None,
+    scalars: bool = True,
+) -> tuple[list[Any], dict[str, Any]]:
+    """One page of the rows ``stmt`` selects, in the order of ``keys`` (unique together), and
+    its ``IsTruncated``/``Marker``. ``owner``: the row whose members are listed; ``scalars``:
+    the rows are the selected entities (else result rows)."""
+    return _answer(pager.page(ctx.session, stmt, keys=keys, scalars=scalars, **_request(ctx, params, owner)))
+
+
+def page_items(
+    ctx: RequestContext,
     items: Sequence[T],
     params: dict[str, Any],
     *,
-    marker_key: str = "Marker",
-    max_key: str = "MaxItems",
-    default: int = 100,
+    key: Callable[[T], Any],
+    owner: Any = None,
 ) -> tuple[list[T], dict[str, Any]]:
-    marker = params.get(marker_key)
-    try:
-        start = int(marker) if marker else 0
-    except ValueError as exc:
-        raise InvalidInput("Invalid Marker.") from exc
-    size = params.get(max_key) or default
-    page = list(items[start : start + size])
-    out: dict[str, Any] = {"IsTruncated": start + size < len(items)}
-    if out["IsTruncated"]:
-        out["Marker"] = str(start + size)
-    return page, out
+    """:func:`page_query` for a list IAM computed, sorted by ``key`` (unique, JSON-able)."""
+    return _answer(pager.page_list(items, key=key, **_request(ctx, params, owner)))
 
 
-def paginate_query(
-    ctx: RequestContext, stmt: Select[Any], params: dict[str, Any]
+def _time_key(stamp: dt.datetime | None) -> str:
+    """A timestamp as a Marker can carry it (JSON), as text that sorts as the time does."""
+    return stamp.astimezone(dt.UTC).isoformat(timespec="microseconds") if stamp is not None else ""
+
+
+def page_by_time(
+    ctx: RequestContext, stmt: Select[Any], params: dict[str, Any], *, stamp: Any, ident: Any, owner: Any
 ) -> tuple[list[Any], dict[str, Any]]:
-    """:func:`paginate` over the rows ``stmt`` selects."""
-    return paginate(list(ctx.session.scalars(stmt)), params)
+    """One page of the rows ``stmt`` selects, oldest ``stamp`` first (then by ``ident``, a unique
+    column). A pager token carries JSON values, not timestamps, so these lists (a user's few
+    keys, certificates or devices) are read whole and paged in memory."""
+    rows = ctx.session.scalars(stmt.order_by(stamp, ident)).all()
+    return page_items(
+        ctx,
+        rows,
+        params,
+        key=lambda row: (_time_key(getattr(row, stamp.key)), getattr(row, ident.key)),
+        owner=owner,
+    )
 
 
 def list_by_path(ctx: RequestContext, model: Any, params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
     """One page of the account's ``model`` entities under ``PathPrefix``, by name (List{Users,...})."""
     q = select(model).where(
-        model.account_id == ctx.account_id, model.path.startswith(params.get("PathPrefix") or "/")
+        model.account_id == ctx.account_id,
+        model.path.startswith(params.get("PathPrefix") or "/", autoescape=True),
     )
-    return paginate_query(ctx, q.order_by(model.name_lower), params)
-
-
-def by_path(items: Sequence[T], prefix: str | None) -> list[T]:
-    prefix = prefix or "/"
-    return [i for i in items if (getattr(i, "path", "/") or "/").startswith(prefix)]
+    return page_query(ctx, q, params, keys=(model.name_lower,))
 
 
 # -- tags -----------------------------------------------------------------------------------
@@ -279,9 +335,10 @@ def check_new_tags(tags: list[dict[str, str]] | None) -> list[dict[str, str]]:
     return merge_tags([], tags)
 
 
-def tag_page(tags: list[dict[str, str]] | None, params: dict[str, Any]) -> dict[str, Any]:
-    page, meta = paginate(tags or [], params)
-    return {"Tags": page, **meta}
+def tag_page(ctx: RequestContext, row: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """List*Tags: ``row``'s tags as it keeps them (in the order they were added), a page at a time."""
+    page, meta = page_items(ctx, list(enumerate(row.tags or [])), params, key=lambda t: t[0], owner=row)
+    return {"Tags": [tag for _, tag in page], **meta}
 
 
 def register_tagging(
@@ -304,7 +361,7 @@ def register_tagging(
         return {}
 
     def list_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        return tag_page(listed(ctx, params).tags, params)
+        return tag_page(ctx, listed(ctx, params), params)
 
     handler("iam", f"Tag{resource}")(tag)
     handler("iam", f"Untag{resource}")(untag)

@@ -14,12 +14,13 @@ from awsmock.models.iam import IamGroup, IamGroupMember, IamUser
 from .common import (
     check_deletable,
     check_path,
+    count,
     entity_fields,
     get_group,
     get_user,
     group_out,
     list_by_path,
-    paginate,
+    page_query,
     policy_checks,
     rename,
     user_out,
@@ -42,30 +43,15 @@ def create_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     return {"Group": group_out(group)}
 
 
-def members(ctx: RequestContext, group: IamGroup) -> list[IamUser]:
+@handler("iam", "GetGroup")
+def get_group_op(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    group = get_group(ctx, params["GroupName"])
     q = (
         select(IamUser)
         .join(IamGroupMember, IamGroupMember.user_pk == IamUser.pk)
         .where(IamGroupMember.group_pk == group.pk)
-        .order_by(IamUser.name_lower)
     )
-    return list(ctx.session.scalars(q))
-
-
-def groups_of(ctx: RequestContext, user: IamUser) -> list[IamGroup]:
-    q = (
-        select(IamGroup)
-        .join(IamGroupMember, IamGroupMember.group_pk == IamGroup.pk)
-        .where(IamGroupMember.user_pk == user.pk)
-        .order_by(IamGroup.name_lower)
-    )
-    return list(ctx.session.scalars(q))
-
-
-@handler("iam", "GetGroup")
-def get_group_op(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    group = get_group(ctx, params["GroupName"])
-    page, meta = paginate(members(ctx, group), params)
+    page, meta = page_query(ctx, q, params, keys=(IamUser.name_lower,), owner=group)
     return {"Group": group_out(group), "Users": [user_out(u) for u in page], **meta}
 
 
@@ -78,7 +64,12 @@ def list_groups(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 @handler("iam", "ListGroupsForUser")
 def list_groups_for_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = get_user(ctx, params["UserName"])
-    page, meta = paginate(groups_of(ctx, user), params)
+    q = (
+        select(IamGroup)
+        .join(IamGroupMember, IamGroupMember.group_pk == IamGroup.pk)
+        .where(IamGroupMember.user_pk == user.pk)
+    )
+    page, meta = page_query(ctx, q, params, keys=(IamGroup.name_lower,), owner=user)
     return {"Groups": [group_out(g) for g in page], **meta}
 
 
@@ -108,7 +99,7 @@ def add_user_to_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     group = get_group(ctx, params["GroupName"])
     user = get_user(ctx, params["UserName"])
     if ctx.session.get(IamGroupMember, (group.pk, user.pk)) is None:
-        if len(groups_of(ctx, user)) >= GROUPS_PER_USER:
+        if count(ctx.session, IamGroupMember, IamGroupMember.user_pk == user.pk) >= GROUPS_PER_USER:
             raise LimitExceeded(f"Cannot exceed quota for GroupsPerUser: {GROUPS_PER_USER}")
         ctx.session.add(IamGroupMember(group_pk=group.pk, user_pk=user.pk))
     return {}

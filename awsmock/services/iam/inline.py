@@ -10,7 +10,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamInlinePolicy
 
-from .common import encode_document, get_group, get_role, get_user, paginate
+from .common import encode_document, get_group, get_role, get_user, page_query
 from .documents import INLINE_GROUP_SIZE, INLINE_ROLE_SIZE, INLINE_USER_SIZE, validate_identity_policy
 from .errors import NoSuchEntity
 
@@ -64,15 +64,11 @@ def get(ctx: RequestContext, kind: str, params: dict[str, Any]) -> dict[str, Any
 
 def list_(ctx: RequestContext, kind: str, params: dict[str, Any]) -> dict[str, Any]:
     owner = _owner(ctx, kind, params)
-    names = sorted(
-        ctx.session.scalars(
-            select(IamInlinePolicy.name).where(
-                IamInlinePolicy.principal_type == kind, IamInlinePolicy.principal_pk == owner.pk
-            )
-        )
+    q = select(IamInlinePolicy).where(
+        IamInlinePolicy.principal_type == kind, IamInlinePolicy.principal_pk == owner.pk
     )
-    page, meta = paginate(names, params)
-    return {"PolicyNames": page, **meta}
+    page, meta = page_query(ctx, q, params, keys=(IamInlinePolicy.name,), owner=owner)
+    return {"PolicyNames": [row.name for row in page], **meta}
 
 
 def delete(ctx: RequestContext, kind: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from .common import (
     get_role,
     list_by_path,
     named,
-    paginate_query,
+    page_query,
     register_tagging,
     role_out,
     with_tags,
@@ -84,9 +84,8 @@ def list_instance_profiles_for_role(ctx: RequestContext, params: dict[str, Any])
         select(IamInstanceProfile)
         .join(IamInstanceProfileRole, IamInstanceProfileRole.profile_pk == IamInstanceProfile.pk)
         .where(IamInstanceProfileRole.role_pk == role.pk)
-        .order_by(IamInstanceProfile.name_lower)
     )
-    page, meta = paginate_query(ctx, q, params)
+    page, meta = page_query(ctx, q, params, keys=(IamInstanceProfile.name_lower,), owner=role)
     return {"InstanceProfiles": [profile_out(ctx, p) for p in page], **meta}
 
 

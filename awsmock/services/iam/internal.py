@@ -7,9 +7,17 @@ from sqlalchemy.orm import Session
 
 from awsmock.models.iam import IamAccessKey, IamRole, IamUser
 
-from .principals import principal_documents, role_by_arn, user_by_arn
+from .principals import named_by, principal_documents, role_by_arn, user_by_arn
 
-__all__ = ["IamRole", "IamUser", "access_key_account", "principal_documents", "role_by_arn", "user_by_arn"]
+__all__ = [
+    "IamRole",
+    "IamUser",
+    "access_key_account",
+    "named_by",
+    "principal_documents",
+    "role_by_arn",
+    "user_by_arn",
+]
 
 
 def access_key_account(session: Session, access_key_id: str) -> str | None:

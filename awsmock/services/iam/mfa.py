@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamMfaDevice, IamUser
@@ -19,9 +20,10 @@ from .common import (
     check_new_tags,
     check_path,
     get_user,
+    iam_arn,
     owned,
-    paginate,
-    paginate_query,
+    page_by_time,
+    page_query,
     register_tagging,
     user_out,
     with_tags,
@@ -66,7 +68,7 @@ def _check_code(code: str) -> None:
 @handler("iam", "CreateVirtualMFADevice")
 def create_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     path = check_path(params.get("Path"))
-    serial = f"arn:aws:iam::{ctx.account_id}:mfa{path}{params['VirtualMFADeviceName']}"
+    serial = iam_arn(ctx, f"mfa{path}{params['VirtualMFADeviceName']}")
     if ctx.session.get(IamMfaDevice, serial) is not None:
         raise EntityAlreadyExists("MFADevice entity at the same path and name already exists.")
     seed = base64.b32encode(secrets.token_bytes(40)).decode("ascii")
@@ -91,7 +93,7 @@ def enable_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     serial = params["SerialNumber"]
     row = ctx.session.get(IamMfaDevice, serial)
     if row is None:
-        if serial.startswith("arn:"):
+        if arns.parse(serial) is not None:  # a virtual device's serial number is its ARN
             raise NoSuchEntity(f"VirtualMFADevice with serial number {serial} doesn't exist.")
         row = IamMfaDevice(serial_number=serial, account_id=ctx.account_id, virtual=False, path="/", tags=[])
         ctx.session.add(row)
@@ -138,7 +140,9 @@ def delete_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> di
 def list_mfa_devices(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = caller_user(ctx, params.get("UserName"))
     q = select(IamMfaDevice).where(IamMfaDevice.user_pk == user.pk)
-    page, meta = paginate_query(ctx, q.order_by(IamMfaDevice.enable_date), params)
+    page, meta = page_by_time(
+        ctx, q, params, stamp=IamMfaDevice.enable_date, ident=IamMfaDevice.serial_number, owner=user
+    )
     return {
         "MFADevices": [
             {"UserName": user.name, "SerialNumber": r.serial_number, "EnableDate": r.enable_date}
@@ -164,19 +168,13 @@ def get_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 
 @handler("iam", "ListVirtualMFADevices")
 def list_virtual_mfa_devices(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    q = select(IamMfaDevice).where(IamMfaDevice.account_id == ctx.account_id, IamMfaDevice.virtual.is_(True))
     status = params.get("AssignmentStatus") or "Any"
-    rows = list(
-        ctx.session.scalars(
-            select(IamMfaDevice)
-            .where(IamMfaDevice.account_id == ctx.account_id, IamMfaDevice.virtual.is_(True))
-            .order_by(IamMfaDevice.serial_number)
-        )
-    )
     if status == "Assigned":
-        rows = [r for r in rows if r.user_pk is not None]
+        q = q.where(IamMfaDevice.user_pk.is_not(None))
     elif status == "Unassigned":
-        rows = [r for r in rows if r.user_pk is None]
-    page, meta = paginate(rows, params)
+        q = q.where(IamMfaDevice.user_pk.is_(None))
+    page, meta = page_query(ctx, q, params, keys=(IamMfaDevice.serial_number,))
     devices = []
     for r in page:
         d: dict[str, Any] = {"SerialNumber": r.serial_number}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, literal, select, union_all
 
 from awsmock.engine.context import RequestContext
+from awsmock.engine.inventory import like_escape
 from awsmock.engine.registry import handler
 from awsmock.models.iam import (
     IamGroup,
@@ -17,7 +18,7 @@ from awsmock.models.iam import (
     IamUser,
 )
 
-from .aws_managed import AWS_ACCOUNT, ensure_all, ensure_aws_managed
+from .aws_managed import AWS_ACCOUNT, ensure_all, ensure_aws_managed, is_aws_managed
 from .common import (
     check_new_tags,
     check_path,
@@ -27,8 +28,8 @@ from .common import (
     get_group,
     get_role,
     get_user,
-    paginate,
-    paginate_query,
+    page_items,
+    page_query,
     register_tagging,
 )
 from .documents import validate_identity_policy
@@ -40,7 +41,7 @@ PRINCIPAL_QUOTA = {"user": "PoliciesPerUser", "group": "PoliciesPerGroup", "role
 
 
 def find_policy(ctx: RequestContext, arn: str) -> IamPolicy | None:
-    if arn.startswith("arn:aws:iam::aws:policy/"):
+    if is_aws_managed(arn):
         return ensure_aws_managed(ctx.session, arn)
     return ctx.session.scalar(
         select(IamPolicy).where(IamPolicy.account_id == ctx.account_id, IamPolicy.arn == arn)
@@ -92,7 +93,11 @@ def policy_out(ctx: RequestContext, policy: IamPolicy, *, full: bool = True) -> 
 
 def _versions(ctx: RequestContext, policy: IamPolicy) -> list[IamPolicyVersion]:
     q = select(IamPolicyVersion).where(IamPolicyVersion.policy_pk == policy.pk)
-    return sorted(ctx.session.scalars(q), key=lambda v: int(v.version_id[1:]), reverse=True)
+    return sorted(ctx.session.scalars(q), key=_number, reverse=True)
+
+
+def _number(version: IamPolicyVersion) -> int:
+    return int(version.version_id[1:])
 
 
 def version_out(policy: IamPolicy, version: IamPolicyVersion, *, document: bool = True) -> dict[str, Any]:
@@ -142,14 +147,18 @@ def list_policies(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     if AWS_ACCOUNT in accounts:
         ensure_all(ctx.session)
     q = select(IamPolicy).where(
-        IamPolicy.account_id.in_(accounts), IamPolicy.path.startswith(params.get("PathPrefix") or "/")
+        IamPolicy.account_id.in_(accounts),
+        IamPolicy.path.startswith(params.get("PathPrefix") or "/", autoescape=True),
     )
-    policies = list(ctx.session.scalars(q.order_by(IamPolicy.name_lower)))
     if params.get("OnlyAttached"):
-        policies = [p for p in policies if _attachment_count(ctx, p) > 0]
+        q = q.where(select(IamPolicyAttachment).where(IamPolicyAttachment.policy_pk == IamPolicy.pk).exists())
     if params.get("PolicyUsageFilter") == "PermissionsBoundary":
-        policies = [p for p in policies if _boundary_count(ctx, p) > 0]
-    page, meta = paginate(policies, params)
+        q = q.where(
+            select(IamUser).where(IamUser.permissions_boundary == IamPolicy.arn).exists()
+            | select(IamRole).where(IamRole.permissions_boundary == IamPolicy.arn).exists()
+        )
+    # a local policy may share its name with an AWS managed one
+    page, meta = page_query(ctx, q, params, keys=(IamPolicy.name_lower, IamPolicy.pk))
     return {"Policies": [policy_out(ctx, p, full=False) for p in page], **meta}
 
 
@@ -211,7 +220,8 @@ def get_policy_version(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
 @handler("iam", "ListPolicyVersions")
 def list_policy_versions(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     policy = get_policy(ctx, params["PolicyArn"])
-    page, meta = paginate(_versions(ctx, policy), params)
+    newest_first = _versions(ctx, policy)
+    page, meta = page_items(ctx, newest_first, params, key=lambda v: -_number(v), owner=policy)
     return {"Versions": [version_out(policy, v, document=False) for v in page], **meta}
 
 
@@ -241,6 +251,10 @@ register_tagging(
 
 
 # -- attachments ------------------------------------------------------------------------------
+
+
+#: principal type -> its table
+_PRINCIPALS: dict[str, Any] = {"group": IamGroup, "role": IamRole, "user": IamUser}
 
 
 def _principal(ctx: RequestContext, kind: str, params: dict[str, Any]) -> IamUser | IamGroup | IamRole:
@@ -291,11 +305,10 @@ def _attached(ctx: RequestContext, kind: str, params: dict[str, Any]) -> dict[st
         .where(
             IamPolicyAttachment.principal_type == kind,
             IamPolicyAttachment.principal_pk == principal.pk,
-            IamPolicy.path.startswith(params.get("PathPrefix") or "/"),
+            IamPolicy.path.startswith(params.get("PathPrefix") or "/", autoescape=True),
         )
-        .order_by(IamPolicy.name_lower)
     )
-    page, meta = paginate_query(ctx, q, params)
+    page, meta = page_query(ctx, q, params, keys=(IamPolicy.name_lower, IamPolicy.pk), owner=principal)
     return {"AttachedPolicies": [{"PolicyName": p.name, "PolicyArn": p.arn} for p in page], **meta}
 
 
@@ -319,32 +332,38 @@ for _kind, _title in (("user", "User"), ("group", "Group"), ("role", "Role")):
     handler("iam", f"ListAttached{_title}Policies")(_l)
 
 
+#: the account's users, groups and roles a policy is attached to (the statement is made once:
+#: the pager reads a page's last row by these very columns)
+_ATTACHED = union_all(
+    *(
+        select(literal(kind).label("kind"), model.name_lower, model.name, model.unique_id)
+        .join(
+            IamPolicyAttachment,
+            (IamPolicyAttachment.principal_type == kind) & (IamPolicyAttachment.principal_pk == model.pk),
+        )
+        .where(
+            IamPolicyAttachment.policy_pk == bindparam("policy_pk"),
+            model.account_id == bindparam("account_id"),
+            model.path.startswith(bindparam("prefix"), escape="\\"),
+        )
+        for kind, model in _PRINCIPALS.items()
+    )
+).subquery()
+
+
 @handler("iam", "ListEntitiesForPolicy")
 def list_entities_for_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     policy = get_policy(ctx, params["PolicyArn"])
-    wanted = params.get("EntityFilter")
-    prefix = params.get("PathPrefix") or "/"
-    rows = ctx.session.execute(
-        select(IamPolicyAttachment.principal_type, IamPolicyAttachment.principal_pk).where(
-            IamPolicyAttachment.policy_pk == policy.pk
-        )
-    ).all()
-    models = {"user": IamUser, "group": IamGroup, "role": IamRole}
-    entities: list[tuple[str, Any]] = []
-    for kind, pk in rows:
-        if wanted and wanted.lower() != kind:
-            continue
-        entity = ctx.session.get(models[kind], pk)  # type: ignore[arg-type]
-        if entity is not None and entity.path.startswith(prefix):
-            entities.append((kind, entity))
-    entities.sort(key=lambda e: (e[0], e[1].name_lower))
-    page, meta = paginate(entities, params)
+    stmt = select(_ATTACHED).params(
+        policy_pk=policy.pk, account_id=ctx.account_id, prefix=like_escape(params.get("PathPrefix") or "/")
+    )
+    wanted = (params.get("EntityFilter") or "").lower()
+    if wanted:
+        stmt = stmt.where(_ATTACHED.c.kind == wanted)
+    keys = (_ATTACHED.c.kind, _ATTACHED.c.name_lower)
+    page, meta = page_query(ctx, stmt, params, keys=keys, owner=policy, scalars=False)
     out: dict[str, Any] = {"PolicyGroups": [], "PolicyUsers": [], "PolicyRoles": [], **meta}
-    for kind, e in page:
-        if kind == "user":
-            out["PolicyUsers"].append({"UserName": e.name, "UserId": e.unique_id})
-        elif kind == "group":
-            out["PolicyGroups"].append({"GroupName": e.name, "GroupId": e.unique_id})
-        else:
-            out["PolicyRoles"].append({"RoleName": e.name, "RoleId": e.unique_id})
+    for kind, _, name, unique_id in page:
+        title = kind.capitalize()
+        out[f"Policy{title}s"].append({f"{title}Name": name, f"{title}Id": unique_id})
     return out

@@ -7,11 +7,13 @@ session policies), and the roles and users that ARNs name. Declared in the IAM f
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from awsmock.auth.identity import Identity, Policies, name_from_arn, tag_dict
+from awsmock.auth.identity import Identity, Policies, tag_dict
+from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.models.iam import (
     IamAccessKey,
@@ -25,30 +27,39 @@ from awsmock.models.iam import (
 )
 from awsmock.state.store import Transaction
 
-from .aws_managed import ensure_aws_managed
+from .aws_managed import ensure_aws_managed, is_aws_managed
 
 #: how stale a key's last use may get before a request records it again
 LAST_USED_REFRESH = dt.timedelta(seconds=60)
 
+_Principal = TypeVar("_Principal", IamUser, IamRole)
 
-def role_by_arn(session: Session, arn: str) -> IamRole | None:
-    found = name_from_arn(arn)
+
+def named_by(arn: str, kind: str) -> tuple[str, str] | None:
+    """The account and name of the ``kind`` (``user``, ``role``...) that ``arn`` names, or None
+    when it names something else."""
+    parsed = arns.parse(arn)
+    if parsed is None or parsed.resource_type != kind:
+        return None
+    return parsed.account, parsed.resource.rsplit("/", 1)[1]
+
+
+def _by_arn(session: Session, model: type[_Principal], kind: str, arn: str) -> _Principal | None:
+    found = named_by(arn, kind)
     if found is None:
         return None
     account, name = found
-    return session.scalar(
-        select(IamRole).where(IamRole.account_id == account, IamRole.name_lower == name.lower())
-    )
+    return session.scalar(select(model).where(model.account_id == account, model.name_lower == name.lower()))
+
+
+def role_by_arn(session: Session, arn: str) -> IamRole | None:
+    """The role ``arn`` names, if it exists."""
+    return _by_arn(session, IamRole, "role", arn)
 
 
 def user_by_arn(session: Session, arn: str) -> IamUser | None:
-    found = name_from_arn(arn)
-    if found is None:
-        return None
-    account, name = found
-    return session.scalar(
-        select(IamUser).where(IamUser.account_id == account, IamUser.name_lower == name.lower())
-    )
+    """The user ``arn`` names, if it exists."""
+    return _by_arn(session, IamUser, "user", arn)
 
 
 def user_identity(user: IamUser) -> Identity:
@@ -106,7 +117,7 @@ def default_document(session: Session, policy: IamPolicy) -> str | None:
 
 def managed_document_by_arn(session: Session, arn: str) -> str | None:
     policy = session.scalar(select(IamPolicy).where(IamPolicy.arn == arn))
-    if policy is None and arn.startswith("arn:aws:iam::aws:policy/"):
+    if policy is None and is_aws_managed(arn):
         policy = ensure_aws_managed(session, arn)
     return default_document(session, policy) if policy is not None else None
 

@@ -12,8 +12,15 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamOidcProvider, IamSamlProvider
 
-from .common import check_new_tags, owned, register_tagging, with_tags
-from .errors import EntityAlreadyExists, IamValidationError, InvalidInput, LimitExceeded, NoSuchEntity
+from .common import check_new_tags, iam_arn, owned, register_tagging, with_tags
+from .errors import (
+    EntityAlreadyExists,
+    IamValidationError,
+    InvalidInput,
+    LimitExceeded,
+    NoSuchEntity,
+    validation,
+)
 
 _VALID_UNTIL = re.compile(r'validUntil="([^"]+)"')
 MAX_THUMBPRINTS = 5
@@ -47,7 +54,7 @@ def _check_metadata(doc: str) -> str:
 @handler("iam", "CreateSAMLProvider")
 def create_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["Name"]
-    arn = f"arn:aws:iam::{ctx.account_id}:saml-provider/{name}"
+    arn = iam_arn(ctx, f"saml-provider/{name}")
     if ctx.session.get(IamSamlProvider, arn) is not None:
         raise EntityAlreadyExists(f"SAMLProvider named {name} already exists")
     doc = _check_metadata(params["SAMLMetadataDocument"])
@@ -121,10 +128,7 @@ def _thumbprints(values: list[str] | None) -> list[str]:
         raise LimitExceeded("Thumbprint list must contain fewer than 5 entries.")
     for v in values:
         if len(v) != 40:
-            raise IamValidationError(
-                f"1 validation error detected: Value '{v}' at 'thumbprintList' failed to satisfy constraint: "
-                "Member must have length greater than or equal to 40"
-            )
+            raise validation(v, "thumbprintList", "Member must have length greater than or equal to 40")
     return values
 
 
@@ -134,7 +138,7 @@ def create_oidc_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     if not url.startswith("https://") or len(url) <= len("https://"):
         raise IamValidationError("Invalid Open ID Connect Provider URL")
     host = url[len("https://") :].rstrip("/")
-    arn = f"arn:aws:iam::{ctx.account_id}:oidc-provider/{host}"
+    arn = iam_arn(ctx, f"oidc-provider/{host}")
     if ctx.session.get(IamOidcProvider, arn) is not None:
         raise EntityAlreadyExists(f"Provider with url {url} already exists.")
     row = IamOidcProvider(

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from awsmock.engine.context import RequestContext
 from awsmock.models import iam as tables
 
+from .common import iam_arn
+
 _PARAMS = (
     ("UserName", "user", tables.IamUser),
     ("RoleName", "role", tables.IamRole),
@@ -24,7 +26,7 @@ def _entity_arn(ctx: RequestContext, kind: str, model: Any, name: str, path: str
     found = ctx.session.scalar(
         select(model.arn).where(model.account_id == ctx.account_id, model.name_lower == name.lower())
     )
-    return found or ctx.arn("iam", f"{kind}{path or '/'}{name}", region="")
+    return found or iam_arn(ctx, f"{kind}{path or '/'}{name}")
 
 
 def resource_arns(ctx: RequestContext, operation: str, params: dict[str, Any]) -> list[str]:
@@ -34,7 +36,7 @@ def resource_arns(ctx: RequestContext, operation: str, params: dict[str, Any]) -
         if params.get(key):
             return [_entity_arn(ctx, kind, model, str(params[key]), params.get("Path"))]
     if params.get("PolicyName") and operation == "CreatePolicy":
-        return [ctx.arn("iam", f"policy{params.get('Path') or '/'}{params['PolicyName']}", region="")]
+        return [iam_arn(ctx, f"policy{params.get('Path') or '/'}{params['PolicyName']}")]
     for key in ("OpenIDConnectProviderArn", "SAMLProviderArn", "SerialNumber"):
         if params.get(key):
             return [params[key]]

@@ -22,7 +22,7 @@ from .common import (
     role_out,
 )
 from .documents import validate_trust_policy
-from .errors import IamValidationError, InvalidInput, UnmodifiableEntity, already_exists
+from .errors import InvalidInput, UnmodifiableEntity, already_exists, validation
 
 MIN_SESSION, MAX_SESSION = 3600, 43200
 
@@ -58,10 +58,7 @@ def _check_duration(value: int | None) -> int:
         return MIN_SESSION
     if value < MIN_SESSION or value > MAX_SESSION:
         side = "greater than or equal to 3600" if value < MIN_SESSION else "less than or equal to 43200"
-        raise IamValidationError(
-            f"1 validation error detected: Value '{value}' at 'maxSessionDuration' failed to satisfy "
-            f"constraint: Member must have value {side}"
-        )
+        raise validation(value, "maxSessionDuration", f"Member must have value {side}")
     return value
 
 

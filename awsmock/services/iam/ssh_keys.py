@@ -10,26 +10,16 @@ from typing import Any
 
 from sqlalchemy import select
 
+from awsmock.auth.keys import unique_id
 from awsmock.engine.context import RequestContext
-from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamServiceCredential, IamSshPublicKey, IamUser
 
-from .common import check_status, get_user, new_id, owned, paginate_query
-from .errors import LimitExceeded, NoSuchEntity
+from .common import check_status, get_user, owned, page_by_time
+from .errors import DuplicateSSHPublicKey, InvalidPublicKey, LimitExceeded, NoSuchEntity
 
 KEYS_PER_USER = 5
 CREDENTIALS_PER_SERVICE = 2
-
-
-class InvalidPublicKey(AwsError):
-    code = "InvalidPublicKey"
-    status = 400
-
-
-class DuplicateSSHPublicKey(AwsError):
-    code = "DuplicateSSHPublicKey"
-    status = 400
 
 
 def _fingerprint(body: str) -> str:
@@ -71,7 +61,7 @@ def upload_ssh_public_key(ctx: RequestContext, params: dict[str, Any]) -> dict[s
     if len(rows) >= KEYS_PER_USER:
         raise LimitExceeded(f"Cannot exceed quota for KeyPairsPerUser: {KEYS_PER_USER}")
     row = IamSshPublicKey(
-        key_id=new_id("APKA"),
+        key_id=unique_id("APKA"),
         account_id=ctx.account_id,
         user_pk=user.pk,
         body=params["SSHPublicKeyBody"].strip(),
@@ -95,7 +85,9 @@ def list_ssh_public_keys(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     q = select(IamSshPublicKey).where(IamSshPublicKey.account_id == ctx.account_id)
     if user is not None:
         q = q.where(IamSshPublicKey.user_pk == user.pk)
-    page, meta = paginate_query(ctx, q.order_by(IamSshPublicKey.upload_date), params)
+    page, meta = page_by_time(
+        ctx, q, params, stamp=IamSshPublicKey.upload_date, ident=IamSshPublicKey.key_id, owner=user
+    )
     out = []
     for r in page:
         owner = user or ctx.session.get(IamUser, r.user_pk)
@@ -160,7 +152,7 @@ def create_service_specific_credential(ctx: RequestContext, params: dict[str, An
             f"Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: {CREDENTIALS_PER_SERVICE}"
         )
     row = IamServiceCredential(
-        credential_id=new_id("ACCA"),
+        credential_id=unique_id("ACCA"),
         account_id=ctx.account_id,
         user_pk=user.pk,
         service_name=service,

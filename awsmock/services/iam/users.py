@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import (
@@ -31,7 +32,7 @@ from .common import (
     rename,
     user_out,
 )
-from .errors import EntityAlreadyExists, IamValidationError, NoSuchEntity, already_exists
+from .errors import EntityAlreadyExists, NoSuchEntity, already_exists
 
 
 @handler("iam", "CreateUser")
@@ -53,17 +54,14 @@ def create_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 @handler("iam", "GetUser")
 def get_user_op(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params.get("UserName")
-    if not name and ctx.principal_arn is not None and ":user/" not in ctx.principal_arn:
-        raise IamValidationError("Must specify userName when calling with non-User credentials")
     if not name and ctx.principal_arn is None:
         # the account root: IAM answers with the root user
-        arn = f"arn:aws:iam::{ctx.account_id}:root"
         return {
             "User": {
                 "Path": "/",
                 "UserName": "root",
                 "UserId": ctx.account_id,
-                "Arn": arn,
+                "Arn": arns.account_root(ctx.account_id),
                 "CreateDate": ctx.now,
             }
         }

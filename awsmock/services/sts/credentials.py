@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
-from awsmock.auth.identity import Identity, name_from_arn, tag_dict
+from awsmock.auth.identity import Identity, tag_dict
 from awsmock.auth.resources import ResourcePolicy
+from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.models.sts import StsCredential
-from awsmock.services.iam.internal import role_by_arn
+from awsmock.services.iam.internal import named_by, role_by_arn
 from awsmock.state.store import Transaction
 
 _KEY_EXISTS = select(StsCredential.__table__.c.access_key_id).where(
@@ -49,9 +50,10 @@ class TemporaryCredentials:
             token_issued=cred.create_date,
             source_identity=cred.source_identity,
         )
-        if cred.kind == "session" and cred.source_arn:
+        if cred.kind == "session" and cred.source_arn:  # a user's GetSessionToken
             ident.kind = "user"
-            ident.username = cred.source_arn.rsplit("/", 1)[-1]
+            user = named_by(cred.source_arn, "user")
+            ident.username = user[1] if user is not None else None
         elif cred.kind == "session":
             ident.kind = "root"
         return ident
@@ -73,12 +75,18 @@ def trust_policy(ctx: RequestContext, operation: str, params: dict[str, Any]) ->
     if operation != "AssumeRole" or not params.get("RoleArn"):
         return None
     role = role_by_arn(ctx.session, params["RoleArn"])
-    found = name_from_arn(params["RoleArn"])
-    account = found[0] if found else ctx.account_id
     # a role that does not exist trusts nobody
     return ResourcePolicy(
-        role.assume_role_policy if role is not None else '{"Statement": []}', account, required=True
+        role.assume_role_policy if role is not None else '{"Statement": []}',
+        role_account(ctx, params["RoleArn"]),
+        required=True,
     )
+
+
+def role_account(ctx: RequestContext, role_arn: str) -> str:
+    """The account of the role ``role_arn`` names (the caller's, when it names none)."""
+    parsed = arns.parse(role_arn)
+    return parsed.account if parsed is not None and parsed.account else ctx.account_id
 
 
 def condition_keys(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -11,13 +11,24 @@ import re
 from typing import Any
 
 from awsmock.auth import directory, enforcement, policy
-from awsmock.auth.identity import Identity, looks_like_key, name_from_arn, root_identity
+from awsmock.auth.identity import Identity, looks_like_key, root_identity
 from awsmock.auth.keys import access_key_id, account_of_access_key, secret_access_key, session_token
+from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
-from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
 from awsmock.models.sts import StsCredential
-from awsmock.services.iam.internal import access_key_account, role_by_arn
+from awsmock.services.iam.internal import access_key_account, named_by, role_by_arn
+
+from .credentials import role_account
+from .errors import (
+    InvalidAuthorizationMessage,
+    InvalidIdentityToken,
+    MalformedPolicyDocument,
+    PackedPolicyTooLarge,
+    StsAccessDenied,
+    StsValidationError,
+    validation,
+)
 
 MIN_DURATION = 900
 ROLE_DEFAULT = 3600
@@ -27,59 +38,22 @@ _SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
 MAX_SESSION_POLICY = 2048
 
 
-class StsValidationError(AwsError):
-    code = "ValidationError"
-    status = 400
-
-
-class MalformedPolicyDocument(AwsError):
-    code = "MalformedPolicyDocument"
-    status = 400
-
-
-class PackedPolicyTooLarge(AwsError):
-    code = "PackedPolicyTooLarge"
-    status = 400
-
-
-class InvalidIdentityToken(AwsError):
-    code = "InvalidIdentityToken"
-    status = 400
-
-
-class InvalidAuthorizationMessage(AwsError):
-    code = "InvalidAuthorizationMessageException"
-    status = 400
-
-
-class StsAccessDenied(AwsError):
-    code = "AccessDenied"
-    status = 403
-
-
-def _validation(value: Any, member: str, constraint: str) -> StsValidationError:
-    return StsValidationError(
-        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
-        f"constraint: {constraint}"
-    )
-
-
 def _duration(params: dict[str, Any], default: int, maximum: int) -> int:
     value = params.get("DurationSeconds")
     if value is None:
         return min(default, maximum) if default <= maximum else default
     if value < MIN_DURATION:
-        raise _validation(
+        raise validation(
             value, "durationSeconds", f"Member must have value greater than or equal to {MIN_DURATION}"
         )
     if value > maximum:
-        raise _validation(value, "durationSeconds", f"Member must have value less than or equal to {maximum}")
+        raise validation(value, "durationSeconds", f"Member must have value less than or equal to {maximum}")
     return int(value)
 
 
 def _session_name(name: str, member: str = "roleSessionName") -> str:
     if not _SESSION_NAME.match(name or ""):
-        raise _validation(name, member, r"Member must satisfy regular expression pattern: [\w+=,.@-]*")
+        raise validation(name, member, r"Member must satisfy regular expression pattern: [\w+=,.@-]*")
     return name
 
 
@@ -159,9 +133,9 @@ def _caller(ctx: RequestContext) -> Identity:
 
 def _assume(ctx: RequestContext, params: dict[str, Any], session_name: str, kind: str) -> dict[str, Any]:
     role_arn = params["RoleArn"]
-    found = name_from_arn(role_arn)
-    if found is None or ":role/" not in role_arn:
-        raise _validation(role_arn, "roleArn", "Member must have length greater than or equal to 20")
+    found = named_by(role_arn, "role")
+    if found is None:
+        raise validation(role_arn, "roleArn", "Member must have length greater than or equal to 20")
     account, role_name = found
     role = role_by_arn(ctx.session, role_arn)
     maximum = role.max_session_duration if role is not None else 43200
@@ -175,7 +149,7 @@ def _assume(ctx: RequestContext, params: dict[str, Any], session_name: str, kind
     if role is not None:
         role.last_used_date = ctx.now
         role.last_used_region = ctx.region
-    session_arn = f"arn:aws:sts::{account}:assumed-role/{role_name}/{session_name}"
+    session_arn = ctx.arn("sts", f"assumed-role/{role_name}/{session_name}", region="", account=account)
     cred = _issue(
         ctx,
         account_id=account,
@@ -207,8 +181,7 @@ def _federated_trust(
     if not enforcement.is_enforced(ctx):
         return
     role = role_by_arn(ctx.session, params["RoleArn"])
-    found = name_from_arn(params["RoleArn"])
-    principal = policy.Principal(found[0] if found else ctx.account_id, federated, kind="Federated")
+    principal = policy.Principal(role_account(ctx, params["RoleArn"]), federated, kind="Federated")
     request = policy.Request(action, (params["RoleArn"],), principal, context)
     if (
         role is None
@@ -237,7 +210,7 @@ def assume_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if params.get("ExternalId") is not None and not re.fullmatch(
         r"[\w+=,.@:/-]{2,1224}", params["ExternalId"]
     ):
-        raise _validation(
+        raise validation(
             params["ExternalId"],
             "externalId",
             r"Member must satisfy regular expression pattern: [\w+=,.@:\/-]*",
@@ -271,12 +244,11 @@ def assume_role_with_web_identity(ctx: RequestContext, params: dict[str, Any]) -
     issuer_host = (
         str(claims.get("iss") or params.get("ProviderId") or "").removeprefix("https://").rstrip("/")
     )
-    found = name_from_arn(params["RoleArn"])
-    account = found[0] if found else ctx.account_id
+    account = role_account(ctx, params["RoleArn"])
     federated = tuple(
         p
         for p in (
-            f"arn:aws:iam::{account}:oidc-provider/{issuer_host}",
+            arns.build("iam", f"oidc-provider/{issuer_host}", account=account),
             issuer_host,
             params.get("ProviderId"),
         )
@@ -318,7 +290,7 @@ def assume_role_with_saml(ctx: RequestContext, params: dict[str, Any]) -> dict[s
     try:
         assertion = base64.b64decode(params["SAMLAssertion"]).decode("utf-8", "replace")
     except (ValueError, binascii.Error) as exc:
-        raise AwsError("Invalid base64 SAML authentication response", code="MalformedPolicyDocument") from exc
+        raise MalformedPolicyDocument("Invalid base64 SAML authentication response") from exc
     attrs = dict(_SAML_ATTR.findall(assertion))
     found = {k: (m.group(1).strip() if (m := rx.search(assertion)) else "") for k, rx in _SAML_TAG.items()}
     name = (
@@ -341,10 +313,16 @@ def assume_role_with_saml(ctx: RequestContext, params: dict[str, Any]) -> dict[s
         Issuer=found["issuer"],
         Audience=found["audience"] or "https://signin.aws.amazon.com/saml",
         NameQualifier=base64.b64encode(
-            (found["issuer"] + ctx.account_id + params["PrincipalArn"].rsplit("/", 1)[-1]).encode()
+            (found["issuer"] + ctx.account_id + _provider_name(params["PrincipalArn"])).encode()
         ).decode()[:28],
     )
     return out
+
+
+def _provider_name(arn: str) -> str:
+    """The name of the identity provider ``arn`` (``saml-provider/<name>``) names."""
+    parsed = arns.parse(arn)
+    return parsed.resource_id if parsed is not None else arn
 
 
 @handler("sts", "GetSessionToken")
@@ -375,7 +353,7 @@ def get_federation_token(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     name = _session_name(params["Name"], "name")
     maximum = 3600 if caller.kind == "root" else TOKEN_MAX
     seconds = _duration(params, TOKEN_DEFAULT if caller.kind == "user" else 3600, maximum)
-    arn = f"arn:aws:sts::{caller.account_id}:federated-user/{name}"
+    arn = ctx.arn("sts", f"federated-user/{name}", region="", account=caller.account_id)
     cred = _issue(
         ctx,
         account_id=caller.account_id,
@@ -404,7 +382,7 @@ def get_access_key_info(ctx: RequestContext, params: dict[str, Any]) -> dict[str
         return {"Account": issued}
     account = account_of_access_key(key_id)
     if account is None:
-        raise _validation(key_id, "accessKeyId", r"Member must satisfy regular expression pattern: [\w]*")
+        raise validation(key_id, "accessKeyId", r"Member must satisfy regular expression pattern: [\w]*")
     return {"Account": account}
 
 
