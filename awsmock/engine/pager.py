@@ -3,9 +3,10 @@
 A page continues after the last row of the one before it (``WHERE (k1, k2) > (:v1, :v2) ORDER
 BY k1, k2 LIMIT n + 1``), never at an offset, so rows added or removed meanwhile neither repeat
 nor vanish, and a page costs the same at the end of a long list as at its start. The token
-carries the last row's key values and the listing it belongs to (its *scope*: the operation and
-what narrows it, e.g. a table's ARN), encoded as botocore encodes its own pagination tokens; a
-token from another listing, or one a client made up, is refused with the service's error::
+carries the last row's key values (text, numbers, bytes, times) and the listing it belongs to
+(its *scope*: the operation and what narrows it, e.g. a table's ARN), as compact JSON in
+base64; a token from another listing, or one a client made up, is refused with the service's
+error::
 
     found = pager.page(
         ctx.session,
@@ -25,13 +26,14 @@ marker), pass ``style="hex"``. Lists a service computes in memory page the same 
 
 from __future__ import annotations
 
+import base64
 import binascii
+import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from botocore.paginate import TokenDecoder, TokenEncoder
 from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import Session
 
@@ -53,11 +55,33 @@ class Page(Generic[T]):
     token: str | None
 
 
+def _to_json(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"b": base64.b64encode(bytes(value)).decode()}
+    if isinstance(value, (list, tuple)):
+        return [_to_json(v) for v in value]
+    return value
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict) and len(value) == 1:
+        if "t" in value:
+            return dt.datetime.fromisoformat(value["t"])
+        if "b" in value:
+            return base64.b64decode(value["b"], validate=True)
+    if isinstance(value, list):
+        return [_from_json(v) for v in value]
+    return value
+
+
 def encode(scope: str, values: Sequence[Any], style: str = "base64") -> str:
     """A token continuing ``scope`` after the row whose keys are ``values``."""
-    if style == "hex":
-        return json.dumps({"s": scope, "k": list(values)}, separators=(",", ":")).encode().hex()
-    return str(TokenEncoder().encode({"s": scope, "k": list(values)}))
+    raw = json.dumps(
+        {"s": scope, "k": _to_json(list(values))}, separators=(",", ":"), ensure_ascii=False
+    ).encode()
+    return raw.hex() if style == "hex" else base64.b64encode(raw).decode()
 
 
 def decode(token: str, scope: str, invalid: Callable[[str], AwsError], style: str = "base64") -> list[Any]:
@@ -66,11 +90,9 @@ def decode(token: str, scope: str, invalid: Callable[[str], AwsError], style: st
     try:
         if len(token) > MAX_TOKEN:
             raise ValueError("too long")
-        if style == "hex":
-            data = json.loads(bytes.fromhex(token))
-        else:
-            data = TokenDecoder().decode(token)
-        values = data["k"]
+        raw = bytes.fromhex(token) if style == "hex" else base64.b64decode(token, validate=True)
+        data = json.loads(raw)
+        values = _from_json(data["k"])
         if data["s"] != scope or not isinstance(values, list):
             raise ValueError("another listing's token")
     except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError, RecursionError):
@@ -107,7 +129,7 @@ def page(
         return Page(rows, None)
     rows = rows[:limit]
     last = rows[-1]
-    values = [getattr(last, k.key) for k in keys] if scalars else [last._mapping[k] for k in keys]
+    values = [getattr(last, k.key) for k in keys]  # (an entity's attribute, a row's named column)
     return Page(rows, encode(scope, values, style))
 
 

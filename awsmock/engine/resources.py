@@ -23,7 +23,6 @@ Reset, snapshots, the dashboard and PostgreSQL work on these rows as on any othe
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -127,9 +126,7 @@ class Kind:
         if where:
             stmt = stmt.where(*where)
         scope = f"{self.service}:{self.kind}:{parent or ''}:{state or ''}:{name_prefix or ''}:{order}"
-        if order == "created":  # times go through tokens as text
-            return _page_by_time(ctx, stmt, limit, token, invalid, scope)
-        keys = (Resource.rid,) if order == "rid" else (Resource.name, Resource.rid)
+        keys = (Resource.rid,) if order == "rid" else (getattr(Resource, order), Resource.rid)
         return pager.page(
             ctx.session, stmt, keys=keys, limit=limit, token=token, scope=scope, invalid=invalid
         )
@@ -201,31 +198,6 @@ def _plain(document: Mapping[str, Any]) -> dict[str, Any]:
     """The document as JSON stores it (a copy: later changes to the caller's dict stay theirs)."""
     copied: dict[str, Any] = json.loads(json.dumps(document, default=str))
     return copied
-
-
-def _page_by_time(
-    ctx: RequestContext,
-    stmt: Any,
-    limit: int,
-    token: str | None,
-    invalid: Callable[[str], AwsError],
-    scope: str,
-) -> pager.Page[Resource]:
-    after = pager.decode(token, scope, invalid) if token else None
-    if after is not None:
-        if len(after) != 2:
-            raise invalid(token or "")
-        stamp, rid = after
-        try:
-            when = dt.datetime.fromisoformat(stamp)
-        except (TypeError, ValueError):
-            raise invalid(token or "") from None
-        stmt = stmt.where((Resource.created > when) | ((Resource.created == when) & (Resource.rid > rid)))
-    rows = list(ctx.session.scalars(stmt.order_by(Resource.created, Resource.rid).limit(limit + 1)))
-    if len(rows) <= limit:
-        return pager.Page(rows, None)
-    rows = rows[:limit]
-    return pager.Page(rows, pager.encode(scope, [rows[-1].created.isoformat(), rows[-1].rid]))
 
 
 def _list_in_dashboard(kind: Kind, title: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -83,3 +84,10 @@ def test_lists_in_memory_page_the_same_way() -> None:
     assert rest.rows == items[2:] and rest.token is None
     with pytest.raises(AwsError):
         pager.page_list([1, 2, 3], key=lambda i: i, limit=2, token=first.token, scope="L", invalid=_invalid)
+
+
+def test_tokens_carry_times_and_bytes() -> None:
+    when = dt.datetime(2026, 12, 7, 12, 30, 1, 500, tzinfo=dt.UTC)
+    token = pager.encode("T", [when, b"\x00\xff", "ключ", 7])
+    assert pager.decode(token, "T", _invalid) == [when, b"\x00\xff", "ключ", 7]
+    assert len(pager.encode("T", ["k" * 100])) <= 160  # compact: base64 of {"s":"T","k":[...]}
