@@ -26,7 +26,8 @@ class StoredSnapshot(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     created: Mapped[str] = mapped_column(String(40))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
-    schema_revision: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    #: the schema revision: every branch head, "+"-joined
+    schema_revision: Mapped[str | None] = mapped_column(String(1024), nullable=True)
 
 
 class StoredSnapshotChunk(Base):

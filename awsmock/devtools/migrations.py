@@ -8,6 +8,11 @@ upgrades an empty SQLite database to every head, compares it with the ORM, keeps
 the branch's tables (a service's: ``Table.info["service"]``; the trunk's: awsmock's own and the
 shared ones), and writes it as the branch's next revision. A branch's first revision starts it
 (``down_revision = None``, ``branch_labels = ("<service>",)``) and depends on the trunk's head.
+
+Read what it writes before committing it: a data move (a column's content going elsewhere)
+is the author's to add. Dropping or altering a column rebuilds the table on SQLite; the
+upgrade runs with foreign keys off (:func:`awsmock.state.store.upgrade_database`), so rows
+that reference the rebuilt table stay.
 """
 
 from __future__ import annotations
@@ -92,12 +97,6 @@ def pending_ops(branch: str) -> ops.UpgradeOps:
     return ops.UpgradeOps(ops=kept)
 
 
-def _trunk_head() -> str:
-    branch_revisions = {r for folder in revisions.version_dirs()[1:] for r in _revisions_in(folder)}
-    heads = sorted(revisions.heads() - branch_revisions)
-    return heads[0]
-
-
 def _revisions_in(folder: Path) -> set[str]:
     found = set()
     for path in folder.glob("*.py"):
@@ -118,7 +117,7 @@ def revision(branch: str, message: str) -> Path | None:
     folder = revisions.MIGRATIONS_DIR / branch
     if branch == revisions.TRUNK:
         mine = sorted(_revisions_in(folder))
-        down_rev: str | None = _trunk_head()
+        down_rev: str | None = revisions.trunk_head()
         labels, depends = None, None
         prefix = ""
     else:
@@ -126,7 +125,7 @@ def revision(branch: str, message: str) -> Path | None:
         heads = sorted(revisions.heads() & set(mine))
         down_rev = heads[0] if heads else None
         labels = None if mine else (branch,)
-        depends = None if mine else _trunk_head()
+        depends = None if mine else revisions.trunk_head()
         prefix = f"{branch}_"
     number = len(mine) + 1
     slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40] or "change"
@@ -143,6 +142,8 @@ def revision(branch: str, message: str) -> Path | None:
         upgrade=up,
         downgrade=down,
     ).replace("awsmock.models.base.UTCDateTime()", "awsmock.models.UTCDateTime()")
+    if "sqlite." in up + down:  # types read back from the SQLite schema Alembic compared with
+        text = text.replace("from alembic import op\n", "from alembic import op\nfrom sqlalchemy.dialects import sqlite\n")
     target = folder / f"{rev}.py"
     target.write_text(text)
     revisions.graph.cache_clear()

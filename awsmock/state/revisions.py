@@ -70,7 +70,8 @@ def _names(value: Any) -> set[str]:
 
 @cache
 def graph() -> dict[str, set[str]]:
-    """revision -> the revisions it revises."""
+    """revision -> the revisions it follows: those it revises and those it depends on (a
+    branch's first revision depends on the trunk's head of its time)."""
     out: dict[str, set[str]] = {}
     for folder in version_dirs():
         for path in _revision_files(folder):
@@ -78,15 +79,35 @@ def graph() -> dict[str, set[str]]:
             if "revision" in found:
                 if found["revision"] in out:
                     raise RuntimeError(f"two Alembic revisions named {found['revision']!r}")
-                out[found["revision"]] = _names(found.get("down_revision"))
+                out[found["revision"]] = _names(found.get("down_revision")) | _names(found.get("depends_on"))
     return out
 
 
 @cache
 def heads() -> frozenset[str]:
-    """The revisions no other revises: the head of each branch."""
-    revised = set().union(*graph().values()) if graph() else set()
-    return frozenset(set(graph()) - revised)
+    """The revisions no other follows: what a database at head records, one row each (Alembic
+    records a branch that depends on the trunk's head in that head's place, until the trunk
+    moves on)."""
+    followed = set().union(*graph().values()) if graph() else set()
+    return frozenset(set(graph()) - followed)
+
+
+def trunk_revisions() -> set[str]:
+    """The revisions of the trunk (``migrations/versions``)."""
+    found = set()
+    for path in _revision_files(MIGRATIONS_DIR / TRUNK):
+        rev = _assigned(path).get("revision")
+        if rev:
+            found.add(str(rev))
+    return found
+
+
+def trunk_head() -> str:
+    """The newest revision of the trunk."""
+    trunk = trunk_revisions()
+    revised = {r for rev in trunk for r in graph()[rev] if r in trunk}
+    (head,) = trunk - revised
+    return head
 
 
 def joined(revisions: set[str] | frozenset[str] | list[str]) -> str | None:

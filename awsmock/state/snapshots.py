@@ -365,9 +365,10 @@ def write_snapshot(store: Store, dest: Path) -> None:
     try:
         Base.metadata.create_all(engine)
         with store.session(write=False) as session, engine.begin() as out:
-            rev = session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            heads = session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalars()
             out.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
-            out.exec_driver_sql("INSERT INTO alembic_version VALUES (?)", (rev,))
+            for head in heads:  # one row per branch head
+                out.exec_driver_sql("INSERT INTO alembic_version VALUES (?)", (head,))
             for table in Base.metadata.sorted_tables:  # parents first
                 if table.name in STORAGE_TABLES:
                     continue

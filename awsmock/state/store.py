@@ -604,15 +604,30 @@ def upgrade_database(engine: Engine, revision: str = "heads") -> None:
 
     cfg = revisions.alembic_config()
     with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
         if conn.dialect.name == "postgresql":
             # READ COMMITTED: after waiting for the lock, Alembic must see the revision a concurrent
             # migrator committed meanwhile (a SERIALIZABLE snapshot would predate it: migrate twice)
             conn.execution_options(isolation_level="READ COMMITTED")
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+        if sqlite:
+            # SQLite alters a table by building a new one and dropping the old (Alembic's batch
+            # mode); with foreign keys on, that drop deletes every row referencing the old one. As
+            # SQLite's documentation says: keys off for the migration (outside its transaction,
+            # where the pragma takes effect), checked before commit.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows whose references are gone: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def open_store(config: Any, *, migrate: bool = True) -> Store:

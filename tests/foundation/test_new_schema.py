@@ -16,6 +16,7 @@ def _schema(path: Path) -> set[tuple[str, str, tuple[str, ...]]]:
     for kind, name, sql in rows:
         text = re.sub(r"\s+", " ", sql or "").replace("( ", "(").replace(" )", ")")
         head, _, body = text.partition("(")
+        head = head.replace('"', "")  # a table Alembic rebuilt is named in quotes
         body = body.strip()
         body = body[:-1] if body.endswith(")") else body  # the closing parenthesis of the list
         parts = tuple(sorted(p.strip() for p in re.split(r",(?![^(]*\))", body)))
@@ -41,4 +42,8 @@ def test_head_revision_is_read_from_the_revision_files() -> None:
 
     from awsmock.state.revisions import alembic_config
 
-    assert head_revision() == "+".join(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
+    script = ScriptDirectory.from_config(alembic_config())
+    # Alembic's heads, less a revision another depends on (a database records the dependent in
+    # its place)
+    depended = {dep for rev in script.walk_revisions() for dep in rev._resolved_dependencies or ()}
+    assert head_revision() == "+".join(sorted(set(script.get_heads()) - depended))
