@@ -24,7 +24,6 @@ class Queue(RegionScoped, Base):
     fifo: Mapped[bool] = mapped_column(Boolean, default=False)
     #: every settable attribute as AWS returns it (strings), defaults included
     attributes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    tags: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     #: the RedrivePolicy target, for ListDeadLetterSourceQueues
     dead_letter_target_arn: Mapped[str | None] = mapped_column(String(256), index=True, default=None)
     created_at: Mapped[dt.datetime]

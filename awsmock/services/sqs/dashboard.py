@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from awsmock.engine import inventory
+from awsmock.engine import inventory, tagging
 from awsmock.engine.inventory import Column, Page, Query
 from awsmock.models.sqs import Message, Queue
 
 from .attributes import message_counts, retention_cutoff
+from .lookup import queue_arn
 
 BODY_PREVIEW = 500
 
@@ -38,6 +39,7 @@ def list_queues(session: Session, query: Query) -> Page:
     stmt = inventory.scoped(select(Queue), Queue, query)
     queues, after = inventory.keyset_page(session, stmt, query, order=Queue.id, search=Queue.name, start=int)
     now = dt.datetime.now(dt.UTC)
+    tags = tagging.tags_of_many(session, [queue_arn(q) for q in queues])
     items: list[dict[str, Any]] = []
     for q in queues:
         visible, in_flight, delayed = message_counts(session, q, now)
@@ -52,7 +54,7 @@ def list_queues(session: Session, query: Query) -> Page:
                 "fifo": "yes" if q.fifo else "",
                 "dead_letter_target": q.dead_letter_target_arn or "",
                 "created": inventory.iso(q.created_at),
-                "tags": inventory.tag_dict(q.tags),
+                "tags": tags.get(queue_arn(q), {}),
             }
         )
     return Page(items, after)

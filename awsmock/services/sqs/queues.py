@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from awsmock.engine import arns, pager, turns
+from awsmock.engine import arns, pager, tagging, turns
 from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
 from awsmock.models.sqs import Deduplication, Message, Queue, ReceiveAttempt
 
@@ -26,7 +27,10 @@ from .lookup import find_queue, get_queue, queue_arn, queue_url
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _FIFO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,75}\.fifo$")
+#: SQS's quotas on queue tags
 MAX_TAGS = 50
+MAX_TAG_KEY = 128
+MAX_TAG_VALUE = 256
 #: the most queue URLs a list operation answers at once
 MAX_LISTED = 1000
 PURGE_INTERVAL = dt.timedelta(seconds=60)
@@ -64,21 +68,21 @@ def create_queue(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
                     f"A queue already exists with the same name and a different value for attribute {key}"
                 )
         return {"QueueUrl": queue_url(ctx, existing)}
-    tags = dict(params.get("tags") or {})
-    _check_tags(name, tags)
     queue = Queue(
         account_id=ctx.account_id,
         region=ctx.region,
         name=name,
         fifo=fifo,
         attributes=attributes.defaults(fifo),
-        tags=tags,
         created_at=ctx.now,
         modified_at=ctx.now,
     )
     attributes.apply(queue, values)
     ctx.session.add(queue)
     ctx.session.flush()
+    tags = params.get("tags")
+    if tags:
+        tagging.tag(ctx, "sqs", queue_arn(queue), tags, tag_rules(name))
     return {"QueueUrl": queue_url(ctx, queue)}
 
 
@@ -154,6 +158,7 @@ def delete_queue(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     delete_messages(ctx, queue)
     ctx.session.execute(delete(Deduplication).where(Deduplication.queue_id == queue.id))
     ctx.session.execute(delete(ReceiveAttempt).where(ReceiveAttempt.queue_id == queue.id))
+    tagging.drop(ctx.session, queue_arn(queue))
     ctx.session.delete(queue)
     return {}
 
@@ -187,32 +192,52 @@ def set_queue_attributes(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     return {}
 
 
-def _check_tags(name: str, tags: dict[str, str]) -> None:
-    if len(tags) > MAX_TAGS:
-        raise InvalidParameterValue(f"Too many tags added for queue {name}.")
+def tag_rules(name: str) -> tagging.TagRules:
+    """SQS's limits on the tags of queue ``name``, and its answers when one is broken.
+
+    The quotas SQS documents for queue tags: 50 a queue; a key of 1 to 128 characters that does
+    not start with ``aws:`` (AWS's own); a value of up to 256 characters."""
+
+    def error(rule: str, detail: dict[str, Any]) -> AwsError:
+        if rule == tagging.TOO_MANY:
+            return InvalidParameterValue(f"Too many tags added for queue {name}.")
+        key = detail.get("key", "")
+        if rule == tagging.EMPTY_KEY:
+            return InvalidParameterValue("Tag keys must not be empty.")
+        if rule == tagging.KEY_TOO_LONG:
+            return invalid_value("Tag.Key", key, f"Tag keys can be at most {MAX_TAG_KEY} characters long")
+        if rule == tagging.VALUE_TOO_LONG:
+            return invalid_value(
+                "Tag.Value",
+                detail.get("value", ""),
+                f"Tag values can be at most {MAX_TAG_VALUE} characters long",
+            )
+        return invalid_value("Tag.Key", key, "Tag keys must not start with the reserved prefix aws:")
+
+    return tagging.TagRules(
+        error=error, max_tags=MAX_TAGS, max_key=MAX_TAG_KEY, max_value=MAX_TAG_VALUE, reserved_prefix="aws:"
+    )
 
 
 @handler("sqs", "TagQueue")
 def tag_queue(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     queue = get_queue(ctx, params["QueueUrl"])
-    tags = {**(queue.tags or {}), **(params.get("Tags") or {})}
-    _check_tags(queue.name, tags)
-    queue.tags = tags
+    tagging.tag(ctx, "sqs", queue_arn(queue), params.get("Tags") or {}, tag_rules(queue.name))
     return {}
 
 
 @handler("sqs", "UntagQueue")
 def untag_queue(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     queue = get_queue(ctx, params["QueueUrl"])
-    drop = set(params.get("TagKeys") or [])
-    queue.tags = {k: v for k, v in (queue.tags or {}).items() if k not in drop}
+    tagging.untag(ctx, queue_arn(queue), params.get("TagKeys") or [])
     return {}
 
 
 @handler("sqs", "ListQueueTags")
 def list_queue_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     queue = get_queue(ctx, params["QueueUrl"])
-    return {"Tags": dict(queue.tags)} if queue.tags else {}
+    tags = tagging.tags_of(ctx.session, queue_arn(queue))
+    return {"Tags": tags} if tags else {}
 
 
 def _policy(queue: Queue) -> dict[str, Any]:
