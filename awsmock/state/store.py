@@ -614,7 +614,8 @@ def upgrade_database(engine: Engine, revision: str = "heads") -> None:
             # mode); with foreign keys on, that drop deletes every row referencing the old one. As
             # SQLite's documentation says: keys off for the migration (outside its transaction,
             # where the pragma takes effect), checked before commit.
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            driver: Any = conn.connection.driver_connection
+            driver.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 if conn.dialect.name == "postgresql":
@@ -627,7 +628,7 @@ def upgrade_database(engine: Engine, revision: str = "heads") -> None:
                         raise RuntimeError(f"the migration left rows whose references are gone: {broken[:5]}")
         finally:
             if sqlite:
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                driver.execute("PRAGMA foreign_keys=ON")
 
 
 def open_store(config: Any, *, migrate: bool = True) -> Store:
