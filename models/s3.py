@@ -1,5 +1,6 @@
 """S3 tables: buckets, their sub-resource configurations, object versions, multipart uploads,
-and the chunked blob store that holds every byte of object and part bodies.
+and the chunked blob store that holds every byte of object and part bodies. (A bucket's tags
+live in the shared tag table, by the bucket's ARN; an object version's tags are its own column.)
 
 Bodies are immutable *blobs*: a blob is a list of ``(offset, chunk)`` rows in
 ``s3_blob_chunk`` pointing at ``s3_chunk`` rows of at most 1 MiB. Objects and parts point at a
@@ -45,7 +46,8 @@ class S3Bucket(AccountScoped, Base):
 
 
 class S3BucketConfig(Base):
-    """One stored sub-resource of a bucket (``tagging``, ``cors``, ``policy``...), as JSON."""
+    """One stored sub-resource of a bucket (``cors``, ``policy``, ``lifecycle``...), as JSON. (A
+    bucket's tags are not one: they live in the shared tag table, ``awsmock_tag``.)"""
 
     __tablename__ = "s3_bucket_config"
     __memo__ = {"s3.buckets": None}

@@ -17,7 +17,7 @@ from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket, S3BucketConfig, S3Object, S3Upload
 from awsmock.state.rawvalues import Conversions, conversions
 
-from . import acl, storage
+from . import acl, storage, tags
 from .errors import (
     AccessDenied,
     BucketAlreadyExists,
@@ -248,6 +248,8 @@ def create_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     )
     ctx.session.add(bucket)
     ctx.session.flush()
+    if config.get("Tags"):
+        tags.put_tags(ctx, bucket, config["Tags"])
     grants = acl.from_params(params, ctx.account_id, default=False)
     if grants is not None:
         set_config(ctx, bucket, "acl", grants)
@@ -284,6 +286,7 @@ def delete_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
         ctx.session.execute(delete(S3Upload).where(S3Upload.id.in_(uploads)))
         storage.release(ctx.tx, blobs)
     ctx.session.execute(delete(S3BucketConfig).where(S3BucketConfig.bucket_id == bucket.id))
+    tags.drop_tags(ctx.session, bucket)  # a bucket made again under this name starts with none
     ctx.session.delete(bucket)
     return {}
 

@@ -1,6 +1,7 @@
 """Bucket sub-resources: each stored as the document the user put, returned as it was, with
 AWS's defaults or ``NoSuch…`` error when absent. Table-driven: one :class:`SubResource` per
-sub-resource registers its Put/Get/Delete handlers."""
+sub-resource registers its Put/Get/Delete handlers. The bucket's tags are not one of them: they
+live in the shared tag table (``tags.py``)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket
 
-from . import acl
+from . import acl, tags
 from .buckets import bucket_grants, delete_config, get_bucket, get_config, set_config
-from .errors import InvalidArgument, InvalidBucketState, InvalidRequest, InvalidTag, MalformedXML, not_found
+from .errors import InvalidArgument, InvalidBucketState, InvalidRequest, MalformedXML, not_found
 
 DEFAULT_ENCRYPTION = {
     "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]
@@ -48,22 +49,6 @@ def _spread(doc: Any) -> dict[str, Any]:
 
 def _none(_bucket: str) -> dict[str, Any]:
     return {}
-
-
-def _validate_tags(doc: Any) -> Any:
-    keys = [t.get("Key") for t in doc.get("TagSet", [])]
-    if len(keys) != len(set(keys)):
-        raise InvalidTag("Cannot provide multiple Tags with the same key", TagKey=keys[0])
-    if len(keys) > 50:
-        raise InvalidTag("Bucket tag count cannot be greater than 50")
-    for t in doc.get("TagSet", []):
-        if len(t.get("Key", "")) > 128:
-            raise InvalidTag("The TagKey you have provided is too long, max 128", TagKey=t["Key"])
-        if len(t.get("Value", "")) > 256:
-            raise InvalidTag("The TagValue you have provided is too long, max 256", TagKey=t["Key"])
-        if t.get("Key", "").lower().startswith("aws:"):
-            raise InvalidTag("System tags cannot be added/updated by requester")
-    return doc
 
 
 def _validate_cors(doc: Any) -> Any:
@@ -120,16 +105,6 @@ def _validate_payment(doc: Any) -> Any:
 
 
 SUBRESOURCES = [
-    SubResource(
-        "tagging",
-        "Tagging",
-        "PutBucketTagging",
-        "GetBucketTagging",
-        "DeleteBucketTagging",
-        _spread,
-        lambda b: not_found("NoSuchTagSet", "The TagSet does not exist", BucketName=b),
-        _validate_tags,
-    ),
     SubResource(
         "cors",
         "CORSConfiguration",
@@ -295,6 +270,30 @@ def _register(sub: SubResource) -> None:
 
 for _sub in SUBRESOURCES:
     _register(_sub)
+
+
+# -- tagging: the bucket's tags live with every other resource's (see tags.py) ----------------
+
+
+@handler("s3", "PutBucketTagging")
+def put_bucket_tagging(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = get_bucket(ctx, params["Bucket"])
+    doc = params.get("Tagging")
+    if doc is None:
+        raise MalformedXML()
+    tags.put_tags(ctx, bucket, doc.get("TagSet") or [])
+    return {}
+
+
+@handler("s3", "GetBucketTagging")
+def get_bucket_tagging(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    return {"TagSet": tags.tag_set(ctx.session, get_bucket(ctx, params["Bucket"]))}
+
+
+@handler("s3", "DeleteBucketTagging")
+def delete_bucket_tagging(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    tags.drop_tags(ctx.session, get_bucket(ctx, params["Bucket"]))
+    return {}
 
 
 # -- policy -----------------------------------------------------------------------------------

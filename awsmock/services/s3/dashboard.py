@@ -1,4 +1,4 @@
-"""S3 in the dashboard: buckets (object counts and sizes), objects by prefix, object downloads."""
+"""S3 in the dashboard: buckets (object counts and sizes, tags), objects by prefix, object downloads."""
 
 from __future__ import annotations
 
@@ -9,17 +9,13 @@ from sqlalchemy.orm import Session
 
 from awsmock.engine import inventory
 from awsmock.engine.inventory import Column, Download, Page, Query
-from awsmock.models.s3 import S3BlobChunk, S3Bucket, S3BucketConfig, S3Chunk, S3Object
+from awsmock.models.s3 import S3BlobChunk, S3Bucket, S3Chunk, S3Object
+
+from . import tags as bucket_tags
 
 DELIMITER = "/"
 TOP = "\U0010ffff"  # sorts after every other character: "prefix/" + TOP is past "prefix/…"
 CHUNKS_PER_READ = 4
-
-
-def _bucket_tags(value: Any) -> dict[str, str]:
-    if isinstance(value, dict) and "TagSet" in value:
-        value = value["TagSet"]
-    return inventory.tag_dict(value)
 
 
 @inventory.resources(
@@ -42,14 +38,7 @@ def list_buckets(session: Session, query: Query) -> Page:
     buckets, after = inventory.keyset_page(session, stmt, query, order=S3Bucket.name, search=S3Bucket.name)
     ids = [b.id for b in buckets]
     counts = inventory.totals(session, S3Object.bucket_id, S3Object.size, ids, S3Object.listed.is_(True))
-    tags: dict[int, dict[str, str]] = {}
-    if ids:
-        for bucket_id, value in session.execute(
-            select(S3BucketConfig.bucket_id, S3BucketConfig.value).where(
-                S3BucketConfig.bucket_id.in_(ids), S3BucketConfig.name == "tagging"
-            )
-        ):
-            tags[bucket_id] = _bucket_tags(value)
+    tags = bucket_tags.tags_of_buckets(session, buckets)
     items = [
         {
             "name": b.name,
