@@ -4,6 +4,10 @@ Names of users, groups, roles, policies, instance profiles and server certificat
 per account regardless of case (as in IAM); ``name_lower`` carries that constraint.
 Principals that own attachments and inline policies are referred to by ``(principal_type,
 principal_pk)`` with ``principal_type`` one of ``user``, ``group``, ``role``.
+
+Tags of users, roles, managed policies, instance profiles, identity providers, server
+certificates and virtual MFA devices are rows of the shared tag table (``awsmock_tag``), by the
+entity's ARN (an MFA device's serial number): see ``awsmock.services.iam.tags``.
 """
 
 from __future__ import annotations
@@ -27,7 +31,6 @@ class _Named(AccountScoped):
     arn: Mapped[str] = mapped_column(String(1024), index=True)
     unique_id: Mapped[str] = mapped_column(String(32), index=True)
     create_date: Mapped[dt.datetime]
-    tags: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
 
 
 class IamUser(_Named, Base):
@@ -149,7 +152,6 @@ class IamSamlProvider(AccountScoped, Base):
     metadata_document: Mapped[str] = mapped_column(Text)
     create_date: Mapped[dt.datetime]
     valid_until: Mapped[dt.datetime]
-    tags: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
 
 
 class IamOidcProvider(AccountScoped, Base):
@@ -160,7 +162,6 @@ class IamOidcProvider(AccountScoped, Base):
     client_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     thumbprints: Mapped[list[str]] = mapped_column(JSON, default=list)
     create_date: Mapped[dt.datetime]
-    tags: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
 
 
 class IamServerCertificate(_Named, Base):
@@ -196,7 +197,6 @@ class IamMfaDevice(AccountScoped, Base):
         ForeignKey("iam_user.pk", ondelete="SET NULL"), nullable=True, index=True
     )
     enable_date: Mapped[dt.datetime | None] = mapped_column(nullable=True)
-    tags: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
 
 
 class IamAccount(Base):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.iam.helpers import ACCOUNT, TRUST_EC2, allow, doc, error
+from tests.iam.test_credentials import self_signed
 
 POLICY = doc(allow("s3:GetObject", "arn:aws:s3:::b/*"))
 #: the longest Marker IAM's model accepts
@@ -34,7 +35,7 @@ def _names(items: list[Any]) -> list[Any]:
     """What identifies each listed item (a name, or the item itself)."""
     if not items or not isinstance(items[0], dict):
         return items
-    ids = ("AccessKeyId", "SSHPublicKeyId", "SerialNumber", "VersionId", "Key")
+    ids = ("AccessKeyId", "SSHPublicKeyId", "CertificateId", "SerialNumber", "VersionId", "Key")
     names = ("UserName", "GroupName", "RoleName", "InstanceProfileName", "PolicyName")
     field = next(f for f in (*ids, *names) if f in items[0])
     return [i[field] for i in items]
@@ -82,6 +83,13 @@ def _seed(iam: Any) -> dict[str, tuple[Listing, str]]:
     iam.attach_user_policy(UserName="u0", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
     iam.create_access_key(UserName="u1")
     iam.create_access_key(UserName="u1")
+    for i in (5, 4, 3):  # enabled in the reverse of their serial numbers' order
+        serial = f"arn:aws:iam::{ACCOUNT}:mfa/mfa{i}"
+        iam.enable_mfa_device(
+            UserName="u2", SerialNumber=serial, AuthenticationCode1="123456", AuthenticationCode2="654321"
+        )
+    for _ in range(2):
+        iam.upload_signing_certificate(UserName="u3", CertificateBody=self_signed()[0])
     return {
         "ListUsers": (lambda **kw: iam.list_users(PathPrefix="/p/", **kw), "Users"),
         "GetGroup": (lambda **kw: iam.get_group(GroupName="g", **kw), "Users"),
@@ -106,6 +114,11 @@ def _seed(iam: Any) -> dict[str, tuple[Listing, str]]:
         "ListVirtualMFADevices": (iam.list_virtual_mfa_devices, "VirtualMFADevices"),
         "ListSSHPublicKeys": (iam.list_ssh_public_keys, "SSHPublicKeys"),
         "ListAccessKeys": (lambda **kw: iam.list_access_keys(UserName="u1", **kw), "AccessKeyMetadata"),
+        "ListMFADevices": (lambda **kw: iam.list_mfa_devices(UserName="u2", **kw), "MFADevices"),
+        "ListSigningCertificates": (
+            lambda **kw: iam.list_signing_certificates(UserName="u3", **kw),
+            "Certificates",
+        ),
     }
 
 
@@ -130,8 +143,11 @@ def test_orders_are_the_listings_own(inprocess_client: Callable[..., Any]) -> No
         return [n for p in _pages(call, key, 2) for n in _names(p)]
 
     assert paged("ListPolicyVersions") == ["v5", "v4", "v3", "v2", "v1"]
-    assert paged("ListUserTags") == [f"k{5 - i}" for i in range(6)]  # as they were added
+    # added k5 first, k0 last: IAM lists tags "sorted by tag key"
+    assert paged("ListUserTags") == [f"k{i}" for i in range(6)]
     assert paged("ListUserPolicies") == [f"inline{i}" for i in range(6)]
+    # devices as they were enabled, not by serial number
+    assert paged("ListMFADevices") == [f"arn:aws:iam::{ACCOUNT}:mfa/mfa{i}" for i in (5, 4, 3)]
     assert paged("ListAttachedUserPolicies") == [*(f"pol{i}" for i in range(6)), "pv", "ReadOnlyAccess"]
     entities = iam.list_entities_for_policy(PolicyArn=f"arn:aws:iam::{ACCOUNT}:policy/pv", MaxItems=7)
     assert [g["GroupName"] for g in entities["PolicyGroups"]] == [f"g{i}" for i in range(6)]

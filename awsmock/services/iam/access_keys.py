@@ -11,7 +11,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamAccessKey, IamUser
 
-from .common import caller_user, check_status, count, owned, page_by_time
+from .common import caller_user, check_status, count, owned, page_query
 from .errors import LimitExceeded, NoSuchEntity
 
 KEYS_PER_USER = 2
@@ -54,9 +54,8 @@ def create_access_key(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 def list_access_keys(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = caller_user(ctx, params.get("UserName"))
     q = select(IamAccessKey).where(IamAccessKey.user_pk == user.pk)
-    page, meta = page_by_time(
-        ctx, q, params, stamp=IamAccessKey.create_date, ident=IamAccessKey.access_key_id, owner=user
-    )
+    keys = (IamAccessKey.create_date, IamAccessKey.access_key_id)
+    page, meta = page_query(ctx, q, params, keys=keys, owner=user)
     return {
         "AccessKeyMetadata": [
             {

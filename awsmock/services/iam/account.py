@@ -33,6 +33,7 @@ from awsmock.models.iam import (
     IamUser,
 )
 
+from . import tags
 from .aws_managed import AWS_ACCOUNT
 from .common import account_row, boundary, count, encode_document, group_out, role_out, user_out
 from .errors import (
@@ -372,9 +373,13 @@ def get_account_authorization_details(ctx: RequestContext, params: dict[str, Any
         "IsTruncated": False,
     }
     if "User" in wanted:
-        for u in s.scalars(
-            select(IamUser).where(IamUser.account_id == ctx.account_id).order_by(IamUser.name_lower)
-        ):
+        users = list(
+            s.scalars(
+                select(IamUser).where(IamUser.account_id == ctx.account_id).order_by(IamUser.name_lower)
+            )
+        )
+        user_tags = tags.listed_many(s, [u.arn for u in users])
+        for u in users:
             groups = s.scalars(
                 select(IamGroup.name)
                 .join(IamGroupMember, IamGroupMember.group_pk == IamGroup.pk)
@@ -386,7 +391,7 @@ def get_account_authorization_details(ctx: RequestContext, params: dict[str, Any
                 UserPolicyList=_inline(ctx, "user", u.pk),
                 GroupList=list(groups),
                 AttachedManagedPolicies=_attached(ctx, "user", u.pk),
-                Tags=list(u.tags or []),
+                Tags=user_tags.get(u.arn, []),
             )
             d.update(boundary(u.permissions_boundary))
             out["UserDetailList"].append(d)
@@ -401,9 +406,13 @@ def get_account_authorization_details(ctx: RequestContext, params: dict[str, Any
             )
             out["GroupDetailList"].append(d)
     if "Role" in wanted:
-        for r in s.scalars(
-            select(IamRole).where(IamRole.account_id == ctx.account_id).order_by(IamRole.name_lower)
-        ):
+        roles = list(
+            s.scalars(
+                select(IamRole).where(IamRole.account_id == ctx.account_id).order_by(IamRole.name_lower)
+            )
+        )
+        role_tags = tags.listed_many(s, [r.arn for r in roles])
+        for r in roles:
             d = role_out(r, full=True)
             d.pop("MaxSessionDuration", None)
             d.pop("Description", None)
@@ -416,7 +425,7 @@ def get_account_authorization_details(ctx: RequestContext, params: dict[str, Any
                 InstanceProfileList=[profile_out(ctx, p) for p in profiles],
                 RolePolicyList=_inline(ctx, "role", r.pk),
                 AttachedManagedPolicies=_attached(ctx, "role", r.pk),
-                Tags=list(r.tags or []),
+                Tags=role_tags.get(r.arn, []),
             )
             out["RoleDetailList"].append(d)
     accounts = []
@@ -427,8 +436,7 @@ def get_account_authorization_details(ctx: RequestContext, params: dict[str, Any
     for p in s.scalars(
         select(IamPolicy).where(IamPolicy.account_id.in_(accounts)).order_by(IamPolicy.name_lower)
     ):
-        d = policy_out(ctx, p)
-        d.pop("Tags", None)
+        d = policy_out(ctx, p, tagged=False)
         if p.account_id == AWS_ACCOUNT and not d["AttachmentCount"]:
             continue
         versions = s.scalars(select(IamPolicyVersion).where(IamPolicyVersion.policy_pk == p.pk))

@@ -197,7 +197,6 @@ def ensure_aws_managed(session: Session, arn: str) -> IamPolicy | None:
         unique_id=unique_id("ANPA"),
         create_date=created,
         update_date=created,
-        tags=[],
         description=description,
         default_version="v1",
         next_version=2,

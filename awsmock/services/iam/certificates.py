@@ -14,9 +14,9 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamServerCertificate, IamSigningCertificate, IamUser
 
+from . import tags
 from .common import (
     caller_user,
-    check_new_tags,
     check_path,
     check_status,
     count,
@@ -24,10 +24,9 @@ from .common import (
     list_by_path,
     named,
     owned,
-    page_by_time,
+    page_query,
     register_tagging,
     rename,
-    with_tags,
 )
 from .errors import (
     DuplicateCertificate,
@@ -99,23 +98,22 @@ def upload_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> di
     chain = params.get("CertificateChain")
     if chain:
         parse_certificate(chain.split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----")
+    fields = entity_fields(
+        ctx,
+        IamServerCertificate,
+        name,
+        path,
+        kind="server-certificate",
+        id_prefix="ASCA",
+        taken=_server_cert_taken(name),
+    )
+    new_tags = tags.checked(params.get("Tags"))
     row = IamServerCertificate(
-        **entity_fields(
-            ctx,
-            IamServerCertificate,
-            name,
-            path,
-            kind="server-certificate",
-            id_prefix="ASCA",
-            taken=_server_cert_taken(name),
-        ),
-        tags=check_new_tags(params.get("Tags")),
-        body=params["CertificateBody"],
-        chain=chain,
-        expiration=_expiration(cert),
+        **fields, body=params["CertificateBody"], chain=chain, expiration=_expiration(cert)
     )
     ctx.session.add(row)
-    return with_tags({"ServerCertificateMetadata": _metadata(row)}, row.tags)
+    tags.created(ctx, row.arn, new_tags, params.get("Tags"))
+    return tags.tagged(ctx.session, {"ServerCertificateMetadata": _metadata(row)}, row.arn)
 
 
 @handler("iam", "GetServerCertificate")
@@ -124,7 +122,7 @@ def get_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> dict[
     out: dict[str, Any] = {"ServerCertificateMetadata": _metadata(row), "CertificateBody": row.body}
     if row.chain:
         out["CertificateChain"] = row.chain
-    return {"ServerCertificate": with_tags(out, row.tags)}
+    return {"ServerCertificate": tags.tagged(ctx.session, out, row.arn)}
 
 
 @handler("iam", "ListServerCertificates")
@@ -142,7 +140,9 @@ def update_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> di
 
 @handler("iam", "DeleteServerCertificate")
 def delete_server_certificate(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    ctx.session.delete(_server_cert(ctx, params["ServerCertificateName"]))
+    row = _server_cert(ctx, params["ServerCertificateName"])
+    ctx.session.delete(row)
+    tags.drop(ctx, row.arn)
     return {}
 
 
@@ -195,14 +195,8 @@ def upload_signing_certificate(ctx: RequestContext, params: dict[str, Any]) -> d
 def list_signing_certificates(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = caller_user(ctx, params.get("UserName"))
     q = select(IamSigningCertificate).where(IamSigningCertificate.user_pk == user.pk)
-    page, meta = page_by_time(
-        ctx,
-        q,
-        params,
-        stamp=IamSigningCertificate.upload_date,
-        ident=IamSigningCertificate.certificate_id,
-        owner=user,
-    )
+    keys = (IamSigningCertificate.upload_date, IamSigningCertificate.certificate_id)
+    page, meta = page_query(ctx, q, params, keys=keys, owner=user)
     return {"Certificates": [_signing_out(user, r) for r in page], **meta}
 
 

@@ -3,7 +3,6 @@ output shapes."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
@@ -29,21 +28,12 @@ from awsmock.models.iam import (
     IamUser,
 )
 
-from .errors import (
-    DeleteConflict,
-    IamValidationError,
-    InvalidInput,
-    LimitExceeded,
-    invalid_marker,
-    no_such,
-    validation,
-)
+from . import tags
+from .errors import DeleteConflict, IamValidationError, invalid_marker, no_such, validation
 from .principals import named_by
 
 T = TypeVar("T")
 Entity = IamUser | IamGroup | IamRole | IamPolicy | IamInstanceProfile | IamServerCertificate
-
-MAX_TAGS = 50
 
 
 def iam_arn(ctx: RequestContext, resource: str) -> str:
@@ -159,7 +149,8 @@ def rename(
         row.name, row.name_lower = new_name, new_name.lower()
     if params.get("NewPath"):
         row.path = check_path(params["NewPath"])
-    row.arn = iam_arn(ctx, f"{kind}{row.path}{row.name}")
+    old_arn, row.arn = row.arn, iam_arn(ctx, f"{kind}{row.path}{row.name}")
+    tags.moved(ctx, old_arn, row.arn)
 
 
 def check_deletable(session: Session, checks: Iterable[tuple[Any, str]]) -> None:
@@ -272,27 +263,6 @@ def page_items(
     return _answer(pager.page_list(items, key=key, **_request(ctx, params, owner)))
 
 
-def _time_key(stamp: dt.datetime | None) -> str:
-    """A timestamp as a Marker can carry it (JSON), as text that sorts as the time does."""
-    return stamp.astimezone(dt.UTC).isoformat(timespec="microseconds") if stamp is not None else ""
-
-
-def page_by_time(
-    ctx: RequestContext, stmt: Select[Any], params: dict[str, Any], *, stamp: Any, ident: Any, owner: Any
-) -> tuple[list[Any], dict[str, Any]]:
-    """One page of the rows ``stmt`` selects, oldest ``stamp`` first (then by ``ident``, a unique
-    column). A pager token carries JSON values, not timestamps, so these lists (a user's few
-    keys, certificates or devices) are read whole and paged in memory."""
-    rows = ctx.session.scalars(stmt.order_by(stamp, ident)).all()
-    return page_items(
-        ctx,
-        rows,
-        params,
-        key=lambda row: (_time_key(getattr(row, stamp.key)), getattr(row, ident.key)),
-        owner=owner,
-    )
-
-
 def list_by_path(ctx: RequestContext, model: Any, params: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
     """One page of the account's ``model`` entities under ``PathPrefix``, by name (List{Users,...})."""
     q = select(model).where(
@@ -305,74 +275,35 @@ def list_by_path(ctx: RequestContext, model: Any, params: dict[str, Any]) -> tup
 # -- tags -----------------------------------------------------------------------------------
 
 
-def merge_tags(
-    existing: list[dict[str, str]] | None, new: list[dict[str, str]] | None
-) -> list[dict[str, str]]:
-    tags = {t["Key"]: t.get("Value", "") for t in existing or []}
-    lower = {k.lower(): k for k in tags}
-    for t in new or []:
-        old = lower.get(t["Key"].lower())
-        if old is not None and old != t["Key"]:
-            tags.pop(old)
-        tags[t["Key"]] = t.get("Value", "")
-        lower[t["Key"].lower()] = t["Key"]
-    if len(tags) > MAX_TAGS:
-        raise LimitExceeded("The number of tags has reached the maximum limit.")
-    return [{"Key": k, "Value": v} for k, v in tags.items()]
-
-
-def remove_tags(existing: list[dict[str, str]] | None, keys: list[str] | None) -> list[dict[str, str]]:
-    drop = {k.lower() for k in keys or []}
-    return [t for t in existing or [] if t["Key"].lower() not in drop]
-
-
-def check_new_tags(tags: list[dict[str, str]] | None) -> list[dict[str, str]]:
-    seen = set()
-    for t in tags or []:
-        if t["Key"].lower() in seen:
-            raise InvalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
-        seen.add(t["Key"].lower())
-    return merge_tags([], tags)
-
-
-def tag_page(ctx: RequestContext, row: Any, params: dict[str, Any]) -> dict[str, Any]:
-    """List*Tags: ``row``'s tags as it keeps them (in the order they were added), a page at a time."""
-    page, meta = page_items(ctx, list(enumerate(row.tags or [])), params, key=lambda t: t[0], owner=row)
-    return {"Tags": [tag for _, tag in page], **meta}
-
-
 def register_tagging(
     resource: str,
     get: Callable[[RequestContext, dict[str, Any]], Any],
     get_listed: Callable[[RequestContext, dict[str, Any]], Any] | None = None,
+    *,
+    arn: Callable[[Any], str] = lambda row: str(row.arn),
 ) -> None:
     """Register Tag<resource>, Untag<resource> and List<resource>Tags on the entity
-    ``get(ctx, params)`` finds (``get_listed`` for listing, when that finds more)."""
+    ``get(ctx, params)`` finds (``get_listed`` for listing, when that finds more); ``arn(row)``
+    is the ARN its tags are kept by. List*Tags pages by key."""
     listed = get_listed or get
 
     def tag(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        row = get(ctx, params)
-        row.tags = merge_tags(row.tags, params.get("Tags"))
+        tags.add(ctx, arn(get(ctx, params)), params.get("Tags"))
         return {}
 
     def untag(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        row = get(ctx, params)
-        row.tags = remove_tags(row.tags, params.get("TagKeys"))
+        tags.remove(ctx, arn(get(ctx, params)), params.get("TagKeys"))
         return {}
 
     def list_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        return tag_page(ctx, listed(ctx, params), params)
+        row = listed(ctx, params)
+        found = tags.listed(ctx.session, arn(row))
+        page, meta = page_items(ctx, found, params, key=lambda t: t["Key"], owner=row)
+        return {"Tags": page, **meta}
 
     handler("iam", f"Tag{resource}")(tag)
     handler("iam", f"Untag{resource}")(untag)
     handler("iam", f"List{resource}Tags")(list_tags)
-
-
-def with_tags(out: dict[str, Any], tags: list[dict[str, str]] | None) -> dict[str, Any]:
-    """``out`` given a ``Tags`` member when there are tags (IAM leaves it out otherwise)."""
-    if tags:
-        out["Tags"] = list(tags)
-    return out
 
 
 def boundary(arn: str | None) -> dict[str, Any]:
@@ -384,7 +315,11 @@ def boundary(arn: str | None) -> dict[str, Any]:
 # -- output shapes --------------------------------------------------------------------------
 
 
-def user_out(user: IamUser, *, full: bool = False) -> dict[str, Any]:
+def user_out(
+    user: IamUser, *, full: bool = False, tagged: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """A user as IAM answers it; ``full``: with its boundary and ``tagged`` (its tags), as
+    GetUser does."""
     out: dict[str, Any] = {
         "Path": user.path,
         "UserName": user.name,
@@ -396,7 +331,7 @@ def user_out(user: IamUser, *, full: bool = False) -> dict[str, Any]:
         out["PasswordLastUsed"] = user.password_last_used
     if full:
         out.update(boundary(user.permissions_boundary))
-        with_tags(out, user.tags)
+        tags.with_tags(out, tagged or [])
     return out
 
 
@@ -410,7 +345,11 @@ def group_out(group: IamGroup) -> dict[str, Any]:
     }
 
 
-def role_out(role: IamRole, *, full: bool = False) -> dict[str, Any]:
+def role_out(
+    role: IamRole, *, full: bool = False, tagged: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """A role as IAM answers it; ``full``: with its boundary, ``tagged`` (its tags) and last
+    use, as GetRole does."""
     out: dict[str, Any] = {
         "Path": role.path,
         "RoleName": role.name,
@@ -424,7 +363,7 @@ def role_out(role: IamRole, *, full: bool = False) -> dict[str, Any]:
         out["Description"] = role.description
     if full:
         out.update(boundary(role.permissions_boundary))
-        with_tags(out, role.tags)
+        tags.with_tags(out, tagged or [])
         last: dict[str, Any] = {}
         if role.last_used_date is not None:
             last = {"LastUsedDate": role.last_used_date, "Region": role.last_used_region}

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from awsmock.engine import inventory
+from awsmock.engine import inventory, tagging
 from awsmock.engine.inventory import Column, Page, Query
 from awsmock.models.iam import (
     IamAccessKey,
@@ -37,14 +37,19 @@ def _attached(session: Session, principal_type: str, pks: list[int]) -> dict[int
     )
 
 
-def _common(row: Any) -> dict[str, Any]:
+def _tags(session: Session, rows: list[Any]) -> dict[str, dict[str, str]]:
+    """The tags of a page's entities, by ARN."""
+    return tagging.tags_of_many(session, [row.arn for row in rows])
+
+
+def _common(row: Any, tags: dict[str, dict[str, str]]) -> dict[str, Any]:
     return {
         "name": row.name,
         "path": row.path,
         "arn": row.arn,
         "account": row.account_id,
         "created": inventory.iso(row.create_date),
-        "tags": inventory.tag_dict(row.tags),
+        "tags": tags.get(row.arn, {}),
     }
 
 
@@ -75,9 +80,10 @@ def list_users(session: Session, query: Query) -> Page:
     groups = inventory.counts(session, IamGroupMember.user_pk, pks)
     keys = inventory.counts(session, IamAccessKey.user_pk, pks)
     policies = _attached(session, "user", pks)
+    tags = _tags(session, users)
     items = [
         {
-            **_common(u),
+            **_common(u, tags),
             "groups": groups.get(u.pk, 0),
             "policies": policies.get(u.pk, 0),
             "access_keys": keys.get(u.pk, 0),
@@ -104,8 +110,10 @@ def list_groups(session: Session, query: Query) -> Page:
     pks = [g.pk for g in groups]
     members = inventory.counts(session, IamGroupMember.group_pk, pks)
     policies = _attached(session, "group", pks)
+    tags = _tags(session, groups)
     items = [
-        {**_common(g), "members": members.get(g.pk, 0), "policies": policies.get(g.pk, 0)} for g in groups
+        {**_common(g, tags), "members": members.get(g.pk, 0), "policies": policies.get(g.pk, 0)}
+        for g in groups
     ]
     return Page(items, after)
 
@@ -127,6 +135,7 @@ def list_groups(session: Session, query: Query) -> Page:
 def list_roles(session: Session, query: Query) -> Page:
     roles, after = _page(session, IamRole, query)
     policies = _attached(session, "role", [r.pk for r in roles])
+    tags = _tags(session, roles)
     items = []
     for r in roles:
         try:
@@ -135,7 +144,7 @@ def list_roles(session: Session, query: Query) -> Page:
             trust = r.assume_role_policy
         items.append(
             {
-                **_common(r),
+                **_common(r, tags),
                 "description": r.description or "",
                 "policies": policies.get(r.pk, 0),
                 "max_session": r.max_session_duration,
@@ -162,9 +171,10 @@ def list_roles(session: Session, query: Query) -> Page:
 def list_policies(session: Session, query: Query) -> Page:
     policies, after = _page(session, IamPolicy, query)
     attachments = inventory.counts(session, IamPolicyAttachment.policy_pk, [p.pk for p in policies])
+    tags = _tags(session, policies)
     items = [
         {
-            **_common(p),
+            **_common(p, tags),
             "attachments": attachments.get(p.pk, 0),
             "default_version": p.default_version,
             "description": p.description or "",

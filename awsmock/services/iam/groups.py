@@ -11,6 +11,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamGroup, IamGroupMember, IamUser
 
+from . import tags
 from .common import (
     check_deletable,
     check_path,
@@ -35,9 +36,7 @@ def create_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["GroupName"]
     path = check_path(params.get("Path"))
     taken = already_exists("Group", name)
-    group = IamGroup(
-        **entity_fields(ctx, IamGroup, name, path, kind="group", id_prefix="AGPA", taken=taken), tags=[]
-    )
+    group = IamGroup(**entity_fields(ctx, IamGroup, name, path, kind="group", id_prefix="AGPA", taken=taken))
     ctx.session.add(group)
     ctx.session.flush()
     return {"Group": group_out(group)}
@@ -91,6 +90,7 @@ def delete_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         ],
     )
     ctx.session.delete(group)
+    tags.drop(ctx, group.arn)
     return {}
 
 

@@ -10,8 +10,8 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamInstanceProfile, IamInstanceProfileRole, IamRole
 
+from . import tags
 from .common import (
-    check_new_tags,
     check_path,
     entity_fields,
     get_role,
@@ -20,7 +20,6 @@ from .common import (
     page_query,
     register_tagging,
     role_out,
-    with_tags,
 )
 from .errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 
@@ -47,7 +46,7 @@ def profile_out(ctx: RequestContext, profile: IamInstanceProfile) -> dict[str, A
         "CreateDate": profile.create_date,
         "Roles": [role_out(r) for r in _roles(ctx, profile)],
     }
-    return with_tags(out, profile.tags)
+    return tags.tagged(ctx.session, out, profile.arn)
 
 
 @handler("iam", "CreateInstanceProfile")
@@ -55,14 +54,14 @@ def create_instance_profile(ctx: RequestContext, params: dict[str, Any]) -> dict
     name = params["InstanceProfileName"]
     path = check_path(params.get("Path"))
     taken = EntityAlreadyExists(f"Instance Profile {name} already exists.")
-    profile = IamInstanceProfile(
-        **entity_fields(
-            ctx, IamInstanceProfile, name, path, kind="instance-profile", id_prefix="AIPA", taken=taken
-        ),
-        tags=check_new_tags(params.get("Tags")),
+    fields = entity_fields(
+        ctx, IamInstanceProfile, name, path, kind="instance-profile", id_prefix="AIPA", taken=taken
     )
+    new_tags = tags.checked(params.get("Tags"))
+    profile = IamInstanceProfile(**fields)
     ctx.session.add(profile)
     ctx.session.flush()
+    tags.created(ctx, profile.arn, new_tags, params.get("Tags"))
     return {"InstanceProfile": profile_out(ctx, profile)}
 
 
@@ -95,6 +94,7 @@ def delete_instance_profile(ctx: RequestContext, params: dict[str, Any]) -> dict
     if _roles(ctx, profile):
         raise DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
     ctx.session.delete(profile)
+    tags.drop(ctx, profile.arn)
     return {}
 
 

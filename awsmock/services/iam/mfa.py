@@ -15,18 +15,16 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamMfaDevice, IamUser
 
+from . import tags
 from .common import (
     caller_user,
-    check_new_tags,
     check_path,
     get_user,
     iam_arn,
     owned,
-    page_by_time,
     page_query,
     register_tagging,
     user_out,
-    with_tags,
 )
 from .errors import DeleteConflict, EntityAlreadyExists, InvalidAuthenticationCode, NoSuchEntity
 
@@ -72,17 +70,12 @@ def create_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> di
     if ctx.session.get(IamMfaDevice, serial) is not None:
         raise EntityAlreadyExists("MFADevice entity at the same path and name already exists.")
     seed = base64.b32encode(secrets.token_bytes(40)).decode("ascii")
-    row = IamMfaDevice(
-        serial_number=serial,
-        account_id=ctx.account_id,
-        virtual=True,
-        path=path,
-        seed=seed,
-        tags=check_new_tags(params.get("Tags")),
-    )
+    new_tags = tags.checked(params.get("Tags"))
+    row = IamMfaDevice(serial_number=serial, account_id=ctx.account_id, virtual=True, path=path, seed=seed)
     ctx.session.add(row)
+    tags.created(ctx, serial, new_tags, params.get("Tags"))
     out = {"SerialNumber": serial, "Base32StringSeed": seed.encode("ascii"), "QRCodePNG": _png()}
-    return {"VirtualMFADevice": with_tags(out, row.tags)}
+    return {"VirtualMFADevice": tags.tagged(ctx.session, out, serial)}
 
 
 @handler("iam", "EnableMFADevice")
@@ -95,7 +88,7 @@ def enable_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     if row is None:
         if arns.parse(serial) is not None:  # a virtual device's serial number is its ARN
             raise NoSuchEntity(f"VirtualMFADevice with serial number {serial} doesn't exist.")
-        row = IamMfaDevice(serial_number=serial, account_id=ctx.account_id, virtual=False, path="/", tags=[])
+        row = IamMfaDevice(serial_number=serial, account_id=ctx.account_id, virtual=False, path="/")
         ctx.session.add(row)
     elif row.user_pk is not None:
         raise EntityAlreadyExists("MFA device is already in use.")
@@ -115,6 +108,7 @@ def deactivate_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> dict[s
         row.enable_date = None
     else:
         ctx.session.delete(row)
+        tags.drop(ctx, row.serial_number)
     return {}
 
 
@@ -133,6 +127,7 @@ def delete_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> di
     if row.user_pk is not None:
         raise DeleteConflict("MFA device is still in use")
     ctx.session.delete(row)
+    tags.drop(ctx, row.serial_number)
     return {}
 
 
@@ -140,9 +135,8 @@ def delete_virtual_mfa_device(ctx: RequestContext, params: dict[str, Any]) -> di
 def list_mfa_devices(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     user = caller_user(ctx, params.get("UserName"))
     q = select(IamMfaDevice).where(IamMfaDevice.user_pk == user.pk)
-    page, meta = page_by_time(
-        ctx, q, params, stamp=IamMfaDevice.enable_date, ident=IamMfaDevice.serial_number, owner=user
-    )
+    keys = (IamMfaDevice.enable_date, IamMfaDevice.serial_number)
+    page, meta = page_query(ctx, q, params, keys=keys, owner=user)
     return {
         "MFADevices": [
             {"UserName": user.name, "SerialNumber": r.serial_number, "EnableDate": r.enable_date}
@@ -175,6 +169,7 @@ def list_virtual_mfa_devices(ctx: RequestContext, params: dict[str, Any]) -> dic
     elif status == "Unassigned":
         q = q.where(IamMfaDevice.user_pk.is_(None))
     page, meta = page_query(ctx, q, params, keys=(IamMfaDevice.serial_number,))
+    tagged = tags.listed_many(ctx.session, [r.serial_number for r in page])
     devices = []
     for r in page:
         d: dict[str, Any] = {"SerialNumber": r.serial_number}
@@ -182,8 +177,10 @@ def list_virtual_mfa_devices(ctx: RequestContext, params: dict[str, Any]) -> dic
         if user is not None:
             d["User"] = user_out(user)
             d["EnableDate"] = r.enable_date
-        devices.append(with_tags(d, r.tags))
+        devices.append(tags.with_tags(d, tagged.get(r.serial_number, [])))
     return {"VirtualMFADevices": devices, **meta}
 
 
-register_tagging("MFADevice", lambda ctx, params: _device(ctx, params["SerialNumber"]))
+register_tagging(
+    "MFADevice", lambda ctx, params: _device(ctx, params["SerialNumber"]), arn=lambda row: row.serial_number
+)

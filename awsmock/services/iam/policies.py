@@ -18,9 +18,9 @@ from awsmock.models.iam import (
     IamUser,
 )
 
+from . import tags
 from .aws_managed import AWS_ACCOUNT, ensure_all, ensure_aws_managed, is_aws_managed
 from .common import (
-    check_new_tags,
     check_path,
     count,
     encode_document,
@@ -71,7 +71,11 @@ def _boundary_count(ctx: RequestContext, policy: IamPolicy) -> int:
     return users + count(ctx.session, IamRole, IamRole.permissions_boundary == policy.arn)
 
 
-def policy_out(ctx: RequestContext, policy: IamPolicy, *, full: bool = True) -> dict[str, Any]:
+def policy_out(
+    ctx: RequestContext, policy: IamPolicy, *, full: bool = True, tagged: bool = True
+) -> dict[str, Any]:
+    """A managed policy as IAM answers it; ``full``: with its description and (``tagged``) its
+    tags, as GetPolicy does."""
     out: dict[str, Any] = {
         "PolicyName": policy.name,
         "PolicyId": policy.unique_id,
@@ -86,8 +90,8 @@ def policy_out(ctx: RequestContext, policy: IamPolicy, *, full: bool = True) -> 
     }
     if full and policy.description:
         out["Description"] = policy.description
-    if full and policy.tags:
-        out["Tags"] = list(policy.tags)
+    if full and tagged:
+        tags.tagged(ctx.session, out, policy.arn)
     return out
 
 
@@ -117,16 +121,18 @@ def create_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     path = check_path(params.get("Path"))
     document = validate_identity_policy(params["PolicyDocument"])
     taken = EntityAlreadyExists(f"A policy called {name} already exists. Duplicate names are not allowed.")
+    fields = entity_fields(ctx, IamPolicy, name, path, kind="policy", id_prefix="ANPA", taken=taken)
+    new_tags = tags.checked(params.get("Tags"))
     policy = IamPolicy(
-        **entity_fields(ctx, IamPolicy, name, path, kind="policy", id_prefix="ANPA", taken=taken),
+        **fields,
         update_date=ctx.now,
-        tags=check_new_tags(params.get("Tags")),
         description=params.get("Description"),
         default_version="v1",
         next_version=2,
     )
     ctx.session.add(policy)
     ctx.session.flush()
+    tags.created(ctx, policy.arn, new_tags, params.get("Tags"))
     ctx.session.add(
         IamPolicyVersion(policy_pk=policy.pk, version_id="v1", document=document, create_date=ctx.now)
     )
@@ -181,6 +187,7 @@ def delete_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
         )
     ctx.session.execute(delete(IamPolicyVersion).where(IamPolicyVersion.policy_pk == policy.pk))
     ctx.session.delete(policy)
+    tags.drop(ctx, policy.arn)
     return {}
 
 

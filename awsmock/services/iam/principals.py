@@ -12,8 +12,8 @@ from typing import TypeVar
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from awsmock.auth.identity import Identity, Policies, tag_dict
-from awsmock.engine import arns
+from awsmock.auth.identity import Identity, Policies
+from awsmock.engine import arns, tagging
 from awsmock.engine.context import RequestContext
 from awsmock.models.iam import (
     IamAccessKey,
@@ -62,10 +62,10 @@ def user_by_arn(session: Session, arn: str) -> IamUser | None:
     return _by_arn(session, IamUser, "user", arn)
 
 
-def user_identity(user: IamUser) -> Identity:
-    return Identity(
-        user.account_id, user.arn, user.unique_id, "user", username=user.name, tags=tag_dict(user.tags)
-    )
+def user_identity(session: Session, user: IamUser) -> Identity:
+    """The user as a request's principal; its tags are its ``aws:PrincipalTag/...`` values."""
+    tags = tagging.tags_of(session, user.arn)
+    return Identity(user.account_id, user.arn, user.unique_id, "user", username=user.name, tags=tags)
 
 
 _KEY_EXISTS = select(IamAccessKey.__table__.c.access_key_id).where(
@@ -90,7 +90,7 @@ class AccessKeys:
         user = session.get(IamUser, key.user_pk)
         if user is None:
             return None
-        ident = user_identity(user)
+        ident = user_identity(session, user)
         ident.access_key_id = key.access_key_id
         ident.secret = key.secret
         ident.active = key.status == "Active"

@@ -12,7 +12,8 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamOidcProvider, IamSamlProvider
 
-from .common import check_new_tags, iam_arn, owned, register_tagging, with_tags
+from . import tags
+from .common import iam_arn, owned, register_tagging
 from .errors import (
     EntityAlreadyExists,
     IamValidationError,
@@ -58,6 +59,7 @@ def create_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     if ctx.session.get(IamSamlProvider, arn) is not None:
         raise EntityAlreadyExists(f"SAMLProvider named {name} already exists")
     doc = _check_metadata(params["SAMLMetadataDocument"])
+    new_tags = tags.checked(params.get("Tags"))
     row = IamSamlProvider(
         arn=arn,
         account_id=ctx.account_id,
@@ -65,10 +67,10 @@ def create_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[st
         metadata_document=doc,
         create_date=ctx.now,
         valid_until=_valid_until(doc, ctx.now),
-        tags=check_new_tags(params.get("Tags")),
     )
     ctx.session.add(row)
-    return with_tags({"SAMLProviderArn": arn}, row.tags)
+    tags.created(ctx, arn, new_tags, params.get("Tags"))
+    return tags.tagged(ctx.session, {"SAMLProviderArn": arn}, arn)
 
 
 @handler("iam", "GetSAMLProvider")
@@ -79,7 +81,7 @@ def get_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         "CreateDate": row.create_date,
         "ValidUntil": row.valid_until,
     }
-    return with_tags(out, row.tags)
+    return tags.tagged(ctx.session, out, row.arn)
 
 
 @handler("iam", "ListSAMLProviders")
@@ -107,7 +109,9 @@ def update_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 
 @handler("iam", "DeleteSAMLProvider")
 def delete_saml_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    ctx.session.delete(_saml(ctx, params["SAMLProviderArn"]))
+    row = _saml(ctx, params["SAMLProviderArn"])
+    ctx.session.delete(row)
+    tags.drop(ctx, row.arn)
     return {}
 
 
@@ -141,17 +145,19 @@ def create_oidc_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     arn = iam_arn(ctx, f"oidc-provider/{host}")
     if ctx.session.get(IamOidcProvider, arn) is not None:
         raise EntityAlreadyExists(f"Provider with url {url} already exists.")
+    thumbprints = _thumbprints(params.get("ThumbprintList"))
+    new_tags = tags.checked(params.get("Tags"))
     row = IamOidcProvider(
         arn=arn,
         account_id=ctx.account_id,
         url=host,
         client_ids=list(dict.fromkeys(params.get("ClientIDList") or [])),
-        thumbprints=_thumbprints(params.get("ThumbprintList")),
+        thumbprints=thumbprints,
         create_date=ctx.now,
-        tags=check_new_tags(params.get("Tags")),
     )
     ctx.session.add(row)
-    return with_tags({"OpenIDConnectProviderArn": arn}, row.tags)
+    tags.created(ctx, arn, new_tags, params.get("Tags"))
+    return tags.tagged(ctx.session, {"OpenIDConnectProviderArn": arn}, arn)
 
 
 @handler("iam", "GetOpenIDConnectProvider")
@@ -163,7 +169,7 @@ def get_oidc_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         "ThumbprintList": list(row.thumbprints),
         "CreateDate": row.create_date,
     }
-    return with_tags(out, row.tags)
+    return tags.tagged(ctx.session, out, row.arn)
 
 
 @handler("iam", "ListOpenIDConnectProviders")
@@ -181,6 +187,7 @@ def delete_oidc_provider(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     row = ctx.session.get(IamOidcProvider, params["OpenIDConnectProviderArn"])
     if row is not None and row.account_id == ctx.account_id:
         ctx.session.delete(row)
+        tags.drop(ctx, row.arn)
     return {}
 
 

@@ -10,9 +10,9 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamInlinePolicy, IamInstanceProfileRole, IamPolicyAttachment, IamRole
 
+from . import tags
 from .common import (
     check_deletable,
-    check_new_tags,
     check_path,
     entity_fields,
     get_role,
@@ -70,11 +70,12 @@ def _create(
     params: dict[str, Any],
     service_linked: bool = False,
 ) -> IamRole:
+    fields = entity_fields(
+        ctx, IamRole, name, path, kind="role", id_prefix="AROA", taken=already_exists("Role", name)
+    )
+    new_tags = tags.checked(params.get("Tags"))
     role = IamRole(
-        **entity_fields(
-            ctx, IamRole, name, path, kind="role", id_prefix="AROA", taken=already_exists("Role", name)
-        ),
-        tags=check_new_tags(params.get("Tags")),
+        **fields,
         assume_role_policy=trust,
         description=params.get("Description"),
         max_session_duration=_check_duration(params.get("MaxSessionDuration")),
@@ -83,6 +84,7 @@ def _create(
     )
     ctx.session.add(role)
     ctx.session.flush()
+    tags.created(ctx, role.arn, new_tags, params.get("Tags"))
     return role
 
 
@@ -91,18 +93,22 @@ def create_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     trust = validate_trust_policy(params["AssumeRolePolicyDocument"])
     path = check_path(params.get("Path"))
     role = _create(ctx, params["RoleName"], path, trust, params)
-    return {"Role": _created(role)}
+    return {"Role": _created(ctx, role)}
 
 
-def _created(role: IamRole) -> dict[str, Any]:
-    out = role_out(role, full=True)
+def _full(ctx: RequestContext, role: IamRole) -> dict[str, Any]:
+    return role_out(role, full=True, tagged=tags.listed(ctx.session, role.arn))
+
+
+def _created(ctx: RequestContext, role: IamRole) -> dict[str, Any]:
+    out = _full(ctx, role)
     out.pop("RoleLastUsed", None)
     return out
 
 
 @handler("iam", "GetRole")
 def get_role_op(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Role": role_out(get_role(ctx, params["RoleName"]), full=True)}
+    return {"Role": _full(ctx, get_role(ctx, params["RoleName"]))}
 
 
 @handler("iam", "ListRoles")
@@ -133,7 +139,7 @@ def update_role(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 def update_role_description(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     role = _modifiable(get_role(ctx, params["RoleName"]))
     role.description = params["Description"]
-    return {"Role": role_out(role, full=True)}
+    return {"Role": _full(ctx, role)}
 
 
 @handler("iam", "UpdateAssumeRolePolicy")
@@ -152,6 +158,7 @@ def _delete(ctx: RequestContext, role: IamRole) -> None:
         ],
     )
     ctx.session.delete(role)
+    tags.drop(ctx, role.arn)
 
 
 @handler("iam", "DeleteRole")
@@ -206,7 +213,7 @@ def create_service_linked_role(ctx: RequestContext, params: dict[str, Any]) -> d
         }
     )
     role = _create(ctx, name, f"/aws-service-role/{service}/", trust, params, service_linked=True)
-    return {"Role": _created(role)}
+    return {"Role": _created(ctx, role)}
 
 
 @handler("iam", "DeleteServiceLinkedRole")

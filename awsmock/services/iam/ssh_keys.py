@@ -15,7 +15,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamServiceCredential, IamSshPublicKey, IamUser
 
-from .common import check_status, get_user, owned, page_by_time
+from .common import check_status, get_user, owned, page_query
 from .errors import DuplicateSSHPublicKey, InvalidPublicKey, LimitExceeded, NoSuchEntity
 
 KEYS_PER_USER = 5
@@ -85,9 +85,8 @@ def list_ssh_public_keys(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     q = select(IamSshPublicKey).where(IamSshPublicKey.account_id == ctx.account_id)
     if user is not None:
         q = q.where(IamSshPublicKey.user_pk == user.pk)
-    page, meta = page_by_time(
-        ctx, q, params, stamp=IamSshPublicKey.upload_date, ident=IamSshPublicKey.key_id, owner=user
-    )
+    keys = (IamSshPublicKey.upload_date, IamSshPublicKey.key_id)
+    page, meta = page_query(ctx, q, params, keys=keys, owner=user)
     out = []
     for r in page:
         owner = user or ctx.session.get(IamUser, r.user_pk)

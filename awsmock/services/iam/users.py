@@ -19,10 +19,10 @@ from awsmock.models.iam import (
     IamUser,
 )
 
+from . import tags
 from .common import (
     caller_user,
     check_deletable,
-    check_new_tags,
     check_path,
     entity_fields,
     get_user,
@@ -39,16 +39,19 @@ from .errors import EntityAlreadyExists, NoSuchEntity, already_exists
 def create_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["UserName"]
     path = check_path(params.get("Path"))
-    user = IamUser(
-        **entity_fields(
-            ctx, IamUser, name, path, kind="user", id_prefix="AIDA", taken=already_exists("User", name)
-        ),
-        tags=check_new_tags(params.get("Tags")),
-        permissions_boundary=params.get("PermissionsBoundary"),
+    fields = entity_fields(
+        ctx, IamUser, name, path, kind="user", id_prefix="AIDA", taken=already_exists("User", name)
     )
+    new_tags = tags.checked(params.get("Tags"))
+    user = IamUser(**fields, permissions_boundary=params.get("PermissionsBoundary"))
     ctx.session.add(user)
     ctx.session.flush()
-    return {"User": user_out(user, full=True)}
+    tags.created(ctx, user.arn, new_tags, params.get("Tags"))
+    return {"User": _full(ctx, user)}
+
+
+def _full(ctx: RequestContext, user: IamUser) -> dict[str, Any]:
+    return user_out(user, full=True, tagged=tags.listed(ctx.session, user.arn))
 
 
 @handler("iam", "GetUser")
@@ -65,7 +68,7 @@ def get_user_op(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
                 "CreateDate": ctx.now,
             }
         }
-    return {"User": user_out(caller_user(ctx, name), full=True)}
+    return {"User": _full(ctx, caller_user(ctx, name))}
 
 
 @handler("iam", "ListUsers")
@@ -98,6 +101,7 @@ def delete_user(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         ],
     )
     ctx.session.delete(user)
+    tags.drop(ctx, user.arn)
     return {}
 
 
