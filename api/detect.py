@@ -34,13 +34,7 @@ class Target(NamedTuple):  # a tuple: made for every request
 
 
 def _index_known(key: str) -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for name in catalog.BOTOCORE_NAMES:
-        md = specs.service_metadata(name)
-        value = md.get(key) or (md.get("endpointPrefix") if key == "signingName" else None)
-        if value:
-            out.setdefault(value, []).append(name)
-    return {k: tuple(v) for k, v in out.items()}
+    return specs.index_by(key, catalog.BOTOCORE_NAMES)
 
 
 @cache

@@ -7,7 +7,7 @@ botocore's loader or model classes touches one file. Models are loaded once and 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, TypeVar
 
@@ -21,6 +21,7 @@ __all__ = [
     "Shape",
     "all_service_names",
     "error_shape",
+    "index_by",
     "operation",
     "operation_model",
     "operation_name_set",
@@ -145,9 +146,11 @@ def service_metadata(name: str) -> dict:
     return dict(loader.load_service_model(name, "service-2").get("metadata", {}))
 
 
-def _index(key: str) -> dict[str, tuple[str, ...]]:
+def index_by(key: str, names: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Services ``names`` by a metadata ``key`` (``signingName`` falls back to the endpoint
+    prefix, as botocore signs)."""
     out: dict[str, list[str]] = {}
-    for name in all_service_names():
+    for name in names:
         md = service_metadata(name)
         value = md.get(key)
         if key == "signingName" and not value:
@@ -155,6 +158,10 @@ def _index(key: str) -> dict[str, tuple[str, ...]]:
         if value:
             out.setdefault(value, []).append(name)
     return {k: tuple(v) for k, v in out.items()}
+
+
+def _index(key: str) -> dict[str, tuple[str, ...]]:
+    return index_by(key, all_service_names())
 
 
 @cache
