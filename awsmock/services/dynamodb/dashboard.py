@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from awsmock.engine import inventory
+from awsmock.engine import arns, inventory, tagging
 from awsmock.engine.inventory import Column, Page, Query
 from awsmock.models.dynamodb import DynamoItem, DynamoTable
 
@@ -51,6 +51,10 @@ def list_tables(session: Session, query: Query) -> Page:
         session, stmt, query, order=DynamoTable.id, search=DynamoTable.name, start=int
     )
     counts = inventory.totals(session, DynamoItem.table_id, DynamoItem.size, [t.id for t in tables])
+    arn_of = {
+        t.id: arns.build("dynamodb", f"table/{t.name}", region=t.region, account=t.account_id) for t in tables
+    }
+    tags = tagging.tags_of_many(session, arn_of.values())
     items = []
     for t in tables:
         spec = _spec(t)
@@ -66,7 +70,7 @@ def list_tables(session: Session, query: Query) -> Page:
                 "status": spec.get("TableStatus", ""),
                 "billing": billing,
                 "created": inventory.iso(t.created),
-                "tags": inventory.tag_dict(spec.get("Tags")),
+                "tags": tags.get(arn_of[t.id], {}),
             }
         )
     return Page(items, after)

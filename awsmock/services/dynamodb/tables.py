@@ -1,5 +1,9 @@
 """Table operations: Create/Describe/Update/Delete/ListTables, TTL, tags, limits, endpoints,
-continuous backups."""
+continuous backups.
+
+A table's tags are kept by the one tagging implementation (:mod:`awsmock.engine.tagging`, the
+shared tag table), by the table's ARN, under DynamoDB's rules (:func:`_tag_rules`); the table's
+definition (``spec``) holds none."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
-from awsmock.engine import arns, pager
+from awsmock.engine import arns, pager, tagging
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
@@ -44,6 +48,11 @@ MAX_GSI = 20
 MAX_LSI = 5
 #: ListTagsOfResource: tags per page
 TAGS_PAGE = 100
+#: the service a table's rows of the shared tag table belong to
+SERVICE = "dynamodb"
+#: tags a table may have (the Tag shape: "You can add up to 50 tags to a single DynamoDB table"),
+#: and the longest a tag's key and value may be (its members' lengths in the model)
+MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 50, 128, 256
 
 
 def _not_found(name: str) -> ResourceNotFound:
@@ -366,9 +375,10 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if params.get("TableClass"):
         spec["TableClass"] = params["TableClass"]
     spec["DeletionProtectionEnabled"] = bool(params.get("DeletionProtectionEnabled"))
-    spec["Tags"] = list(params.get("Tags") or [])
     if find_table(ctx, name) is not None:
         raise ResourceInUse(f"Table already exists: {name}")
+    if params.get("Tags"):
+        tagging.replace(ctx, SERVICE, spec["TableArn"], _tags_in(params["Tags"]), _tag_rules(params["Tags"]))
     stream = _check_stream_spec(params.get("StreamSpecification"))
     if stream and stream["StreamEnabled"]:
         arn, label = create_stream(ctx, name, schema, stream["StreamViewType"])
@@ -382,7 +392,6 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     table_id = result.inserted_primary_key[0]  # type: ignore[attr-defined]
     info = info_from_spec(table_id, spec)
     if params.get("ResourcePolicy") is not None:
-
         info = attach(ctx, info, spec["TableArn"], params["ResourcePolicy"])
     desc = describe(ctx, info, "ACTIVE")
     return {"TableDescription": desc}
@@ -408,6 +417,7 @@ def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     session.execute(delete(ENTRIES).where(ENTRIES.c.table_id == info.id))
     session.execute(delete(ITEMS).where(ITEMS.c.table_id == info.id))
     session.execute(delete(TABLES).where(TABLES.c.id == info.id))
+    tagging.drop(session, info.arn)
     forget_table(ctx, info.name)
     return {"TableDescription": desc}
 
@@ -563,26 +573,50 @@ def _by_arn(ctx: RequestContext, arn: str) -> TableInfo:
     return info
 
 
+def _tags_in(wire: list[dict[str, str]]) -> dict[str, str]:
+    """A request's Tags as ``{key: value}`` (a key given twice takes its last value)."""
+    return {t["Key"]: t["Value"] for t in wire}
+
+
+def _tag_rules(wire: list[dict[str, str]]) -> tagging.TagRules:
+    """DynamoDB's rules for the tags of a request (``wire``, its Tags as given: a refusal names
+    the tag by its place there, as AWS's validation does)."""
+
+    def place(key: str) -> int:
+        return max(i for i, t in enumerate(wire) if t["Key"] == key) + 1
+
+    def error(rule: str, detail: dict[str, Any]) -> DynamoValidation:
+        if rule == tagging.TOO_MANY:
+            return invalid(f"The number of tags exceeds the limit of {MAX_TAGS}")
+        if rule == tagging.RESERVED:
+            return invalid(f"Tag keys starting with 'aws:' are reserved for AWS use: {detail['key']}")
+        key = detail["key"]
+        shown, at = (detail["value"], "value") if rule == tagging.VALUE_TOO_LONG else (key, "key")
+        if rule == tagging.EMPTY_KEY:
+            bound = "greater than or equal to 1"
+        else:
+            bound = f"less than or equal to {detail['limit']}"
+        return DynamoValidation(
+            f"1 validation error detected: Value '{shown}' at 'tags.{place(key)}.member.{at}' "
+            f"failed to satisfy constraint: Member must have length {bound}"
+        )
+
+    return tagging.TagRules(
+        error=error, max_tags=MAX_TAGS, max_key=MAX_TAG_KEY, max_value=MAX_TAG_VALUE, reserved_prefix="aws:"
+    )
+
+
 @handler("dynamodb", "TagResource")
 def tag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     info = _by_arn(ctx, params["ResourceArn"])
-    tags = {t["Key"]: t["Value"] for t in info.spec.get("Tags") or []}
-    for t in params["Tags"]:
-        tags[t["Key"]] = t["Value"]
-    if len(tags) > 50:
-        raise DynamoValidation(
-            "One or more parameter values were invalid: The number of tags exceeds the limit of 50"
-        )  # pragma: no cover
-    save_spec(ctx, info, {**info.spec, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]})
+    tagging.tag(ctx, SERVICE, info.arn, _tags_in(params["Tags"]), _tag_rules(params["Tags"]))
     return {}
 
 
 @handler("dynamodb", "UntagResource")
 def untag_resource(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     info = _by_arn(ctx, params["ResourceArn"])
-    drop = set(params["TagKeys"])
-    tags = [t for t in info.spec.get("Tags") or [] if t["Key"] not in drop]
-    save_spec(ctx, info, {**info.spec, "Tags": tags})
+    tagging.untag(ctx, info.arn, params["TagKeys"])
     return {}
 
 
@@ -591,14 +625,16 @@ def list_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     info = _by_arn(ctx, params["ResourceArn"])
     token = params.get("NextToken")
     found = pager.page_list(
-        list(enumerate(info.spec.get("Tags") or [])),  # in the order they were added
+        # by key (code points, whatever the database's collation): AWS documents no order, and
+        # the shared tag table keeps none of when each tag came
+        sorted(tagging.tags_of(ctx.session, info.arn).items()),
         key=lambda tag: tag[0],
         limit=TAGS_PAGE,
         token=token,
         scope=f"ListTagsOfResource {info.arn}",
         invalid=lambda _: invalid(f"Invalid NextToken: {token}"),
     )
-    out: dict[str, Any] = {"Tags": [tag for _, tag in found.rows]}
+    out: dict[str, Any] = {"Tags": [{"Key": k, "Value": v} for k, v in found.rows]}
     if found.token:
         out["NextToken"] = found.token
     return out
