@@ -16,11 +16,14 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from awsmock.api.app import AwsmockApp, create_app
 from awsmock.engine.config import Config
@@ -87,6 +90,35 @@ def pg_url() -> Iterator[str]:
     with engine.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     engine.dispose()
+
+
+@pytest.fixture
+def new_pg_url(pg_url: str) -> Iterator[Callable[[], str]]:
+    """``new_pg_url()`` -> the URL of a new, empty database (dropped after the test)."""
+    admin = create_engine(make_url(pg_url), isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"{make_url(pg_url).database}_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    with admin.connect() as conn:
+        for name in made:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def blank_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database: a SQLite file, then a PostgreSQL database of the test's own."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'awsmock.db'}"
+    url: str = request.getfixturevalue("new_pg_url")()
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -7,14 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from awsmock.models.dynamodb import DynamoTable
 from awsmock.models.resources import Tag
@@ -165,26 +164,6 @@ def test_the_move_goes_both_ways_on_sqlite(tmp_path: Path) -> None:
         _moved_and_back(engine)
     finally:
         engine.dispose()
-
-
-@pytest.fixture
-def new_pg_url(pg_url: str) -> Iterator[Callable[[], str]]:
-    """``new_pg_url()`` -> an empty PostgreSQL database of this test's own (on ``pg_url``'s server)."""
-    admin = create_engine(make_url(pg_url), isolation_level="AUTOCOMMIT")
-    made: list[str] = []
-
-    def make() -> str:
-        name = f"{make_url(pg_url).database}_ddbtags_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        made.append(name)
-        return make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-
-    yield make
-    with admin.connect() as conn:
-        for name in made:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
 
 
 def test_a_postgresql_database_with_tagged_tables_keeps_their_tags(new_pg_url: Callable[[], str]) -> None:

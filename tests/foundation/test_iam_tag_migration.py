@@ -7,8 +7,6 @@ profiles, and the downgrade puts the tags back in the columns. On SQLite and on 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,6 @@ import boto3
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy.engine import make_url
 
 import awsmock
 from awsmock.state import revisions
@@ -144,26 +141,11 @@ ROWS: dict[str, list[dict[str, Any]]] = {
 }
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+@pytest.fixture
+def old_database(blank_database: str) -> str:
     """The URL of a database at ``0004_resources`` holding :data:`ROWS`."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'awsmock.db'}"
-        _fill(url)
-        yield url
-        return
-    admin = sa.create_engine(make_url(request.getfixturevalue("pg_url")), isolation_level="AUTOCOMMIT")
-    name = f"iam_tags_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    try:
-        _fill(url)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    _fill(blank_database)
+    return blank_database
 
 
 def _fill(url: str) -> None:

@@ -6,8 +6,7 @@ puts them back where that build reads them."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ import pytest
 from alembic import command
 from botocore.exceptions import ClientError
 from sqlalchemy import Engine, create_engine, insert, select
-from sqlalchemy.engine import make_url
 
 import awsmock
 from awsmock.models.resources import Tag
@@ -176,29 +174,9 @@ def test_the_move_and_its_downgrade_on_sqlite(tmp_path: Path) -> None:
         engine.dispose()
 
 
-@pytest.fixture
-def new_pg_database(pg_url: str) -> Iterator[Callable[[], str]]:
-    """``new()`` -> the URL of a new, empty PostgreSQL database (dropped after the test)."""
-    admin = create_engine(make_url(pg_url), isolation_level="AUTOCOMMIT")
-    made: list[str] = []
-
-    def new() -> str:
-        name = f"{make_url(pg_url).database}_tags_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        made.append(name)
-        return make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-
-    yield new
-    with admin.connect() as conn:
-        for name in made:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
-
-
 @pytest.mark.postgres
-def test_an_older_postgres_state_answers_with_the_tags_it_had(new_pg_database: Callable[[], str]) -> None:
-    url = new_pg_database()
+def test_an_older_postgres_state_answers_with_the_tags_it_had(new_pg_url: Callable[[], str]) -> None:
+    url = new_pg_url()
     engine = create_engine(url)
     try:
         _made_before_the_move(engine)
