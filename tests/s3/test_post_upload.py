@@ -106,7 +106,9 @@ class StreamOnlyRequest(WireRequest):
 
 def test_the_form_parser_hands_the_file_over_unread(bucket: str) -> None:
     payload = os.urandom(3 * MiB + 17)
-    body, ctype = encode([("key", "k/${filename}"), ("Content-Type", "image/png"), ("file", ("p.bin", payload))])
+    body, ctype = encode(
+        [("key", "k/${filename}"), ("Content-Type", "image/png"), ("file", ("p.bin", payload))]
+    )
     req = StreamOnlyRequest(
         method="POST",
         path=f"/{bucket}",
@@ -148,13 +150,14 @@ def test_the_size_range_holds_while_the_file_is_read(app: Any, store: Any, s3: A
     before = fingerprint(store)
     form = presigned(s3, bucket, "sized", [["content-length-range", 10, 3 * MiB]])
     fields = list(form["fields"].items())
-    status, _, answer, stream = upload(app, form["url"], *encode([*fields, ("file", ("f", b"x" * (6 * MiB)))]))
+    status, _, answer, _ = upload(app, form["url"], *encode([*fields, ("file", ("f", b"x" * (6 * MiB)))]))
     err = error_of(answer)
     assert (status, err["Code"], err["MaxSizeAllowed"]) == (400, "EntityTooLarge", str(3 * MiB))
     assert 3 * MiB < int(err["ProposedSize"]) <= 6 * MiB
     status, _, answer, _ = upload(app, form["url"], *encode([*fields, ("file", ("f", b"tiny"))]))
     err = error_of(answer)
-    assert (status, err["Code"], err["ProposedSize"], err["MinSizeAllowed"]) == (400, "EntityTooSmall", "4", "10")
+    assert (status, err["Code"], err["ProposedSize"]) == (400, "EntityTooSmall", "4")
+    assert err["MinSizeAllowed"] == "10"
     assert fingerprint(store) == before  # nothing stored, the object written over is intact
     assert s3.get_object(Bucket=bucket, Key="sized")["Body"].read() == b"kept"
     status, _, _, _ = upload(app, form["url"], *encode([*fields, ("file", ("f", b"y" * (3 * MiB)))]))
@@ -173,8 +176,9 @@ def test_a_malformed_form_is_refused_and_stores_nothing(app: Any, store: Any, s3
     ]
     for data, content_type in refusals:
         status, _, answer, _ = upload(app, form["url"], data, content_type)
-        assert (status, error_of(answer)["Code"]) == (400, "MalformedPOSTRequest"), answer
-        assert error_of(answer)["Message"] == "The body of your POST request is not well-formed multipart/form-data."
+        err = error_of(answer)
+        assert (status, err["Code"]) == (400, "MalformedPOSTRequest"), answer
+        assert err["Message"] == "The body of your POST request is not well-formed multipart/form-data."
     assert fingerprint(store) == before
     assert client_error(s3.head_object, Bucket=bucket, Key="broken")["Status"] == 404
 

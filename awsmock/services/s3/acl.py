@@ -120,7 +120,3 @@ def _split_grantees(value: str) -> list[str]:
     if cur.strip():
         out.append(cur)
     return out
-
-
-def is_public(grants: list[dict[str, Any]]) -> bool:
-    return any(g.get("Grantee", {}).get("URI") in (ALL_USERS, AUTHENTICATED_USERS) for g in grants)

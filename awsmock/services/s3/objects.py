@@ -11,8 +11,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
-from sqlalchemy import select
-
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
@@ -614,6 +612,8 @@ def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     # in a never-versioned bucket, a small body may be written over the version it replaces
     overwrite = NullVersionOverwrite(ctx, bucket, key) if bucket.versioning is None else None
     data = ingest(ctx, params, storage.replayable(params, ctx.store.backend), overwrite)
+    if form is not None:
+        post_form.check_size(form, data.size)
     info: dict[str, Any] = {"meta": user_metadata(params), "headers": standard_headers(params), "sse": sse}
     if data.checksum:
         info["checksum"] = {"alg": data.algorithm, "value": data.checksum, "type": "FULL_OBJECT"}
@@ -1057,14 +1057,3 @@ def get_object_legal_hold(ctx: RequestContext, params: dict[str, Any]) -> dict[s
     if not status:
         raise _no_lock_configuration()
     return {"LegalHold": {"Status": status}}
-
-
-def all_keys(ctx: RequestContext, bucket: S3Bucket) -> list[str]:
-    """Every listed key of a bucket (test and debugging aid)."""
-    return list(
-        ctx.session.execute(
-            select(S3Object.key)
-            .where(S3Object.bucket_id == bucket.id, S3Object.listed)
-            .order_by(S3Object.key)
-        ).scalars()
-    )

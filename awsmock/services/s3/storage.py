@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import bindparam, delete, exists, func, insert, select
+from sqlalchemy import bindparam, delete, exists, insert, select
 from sqlalchemy.orm import Session
 
 from awsmock.models.s3 import S3Blob, S3BlobChunk, S3Chunk, S3Object, S3Part
@@ -398,9 +398,3 @@ def release(tx: Transaction, blob_ids: Iterable[int | None]) -> None:
             continue
         tx.execute(_DELETE_OWN_CHUNKS, params)
         tx.execute(_DELETE_BLOB, params)  # its remaining links go by ON DELETE CASCADE
-
-
-def total_size(session: Session, blob_id: int) -> int:
-    return int(
-        session.execute(select(func.coalesce(S3Blob.size, 0)).where(S3Blob.id == blob_id)).scalar() or 0
-    )

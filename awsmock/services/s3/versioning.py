@@ -22,7 +22,7 @@ from awsmock.state.rawvalues import Conversions, conversions
 
 from . import storage
 from .buckets import BUCKET_COLUMNS, AnyBucket, BucketRow, checked_bucket, get_bucket, get_config, set_config
-from .errors import InvalidArgument, InvalidBucketState, MalformedXML, NoSuchVersion
+from .errors import InvalidArgument, InvalidBucketState, MalformedXML
 
 NULL = "null"
 
@@ -476,14 +476,6 @@ def delete_version(ctx: RequestContext, bucket: S3Bucket, key: str, version_id: 
     if was_latest:
         _promote_newest(ctx, bucket, key)
     return out
-
-
-def get_version_or_error(ctx: RequestContext, bucket: S3Bucket, key: str, version_id: str) -> S3Object:
-    check_version_id(version_id)
-    obj = find_version(ctx, bucket, key, version_id)
-    if obj is None:
-        raise NoSuchVersion(Key=key, VersionId=version_id)
-    return obj
 
 
 @handler("s3", "PutBucketVersioning")
