@@ -8,7 +8,8 @@
   PostgreSQL store says so, ``@pytest.mark.modes("server", "postgres")``, and runs in those
   modes too: ``server`` (a real ``awsmock server`` subprocess) and ``postgres`` (in-process on a
   PostgreSQL store); each such run carries the ``server`` or ``postgres`` marker, so
-  ``-m server`` / ``-m postgres`` select exactly what needs them (see docs/test-budget.md).
+  ``-m server`` / ``-m postgres`` select exactly what needs them (see docs/test-budget.md);
+  ``AWSMOCK_TEST_MODES=all`` runs every such test in every mode (the whole matrix).
   ``postgres`` runs when ``AWSMOCK_TEST_DATABASE_URL`` is set or a local PostgreSQL answers on
   127.0.0.1:5432 (database ``test``), and skips with a message otherwise.
 """
@@ -137,6 +138,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "aws_client" not in metafunc.fixturenames:
         return
     wanted = ["inprocess"]
+    every = os.environ.get("AWSMOCK_TEST_MODES", "")  # "all": the whole matrix, every test in every mode
+    if every:
+        wanted = list(MODES) if every == "all" else [m.strip() for m in every.split(",") if m.strip()]
     for mark in metafunc.definition.iter_markers("modes"):
         for mode in mark.args:
             if mode not in MODES:
