@@ -147,9 +147,9 @@ def test_snapshots_keep_a_tables_tags_and_resetting_dynamodb_forgets_them(tmp_pa
     with awsmock.mock_aws(data_dir=tmp_path):
         ddb = boto3.client("dynamodb", region_name="us-east-1")
         arn = _create(ddb, "kept", Tags=_tags(team="core"))
-        awsmock.snapshot("tagged")
+        awsmock.snapshot("dynamodb-tags-kept")
         ddb.tag_resource(ResourceArn=arn, Tags=_tags(after="snapshot"))
-        awsmock.restore("tagged")
+        awsmock.restore("dynamodb-tags-kept")
         assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == _tags(team="core")
         awsmock.reset(["sqs"])  # another service's reset leaves them
         assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == _tags(team="core")

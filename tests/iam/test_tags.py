@@ -252,10 +252,10 @@ def test_a_snapshot_keeps_the_tags_as_they_were() -> None:
     with awsmock.mock_aws():
         iam = boto3.client("iam", region_name="us-east-1")
         iam.create_user(UserName="u", Tags=tags(k="v"))
-        awsmock.snapshot("tagged")
+        awsmock.snapshot("iam-tags-kept")
         iam.tag_user(UserName="u", Tags=tags(later="1"))
         iam.create_role(RoleName="r", AssumeRolePolicyDocument=TRUST_EC2, Tags=tags(x="y"))
-        awsmock.restore("tagged")
+        awsmock.restore("iam-tags-kept")
         assert iam.list_user_tags(UserName="u")["Tags"] == tags(k="v")
         assert error(lambda: iam.list_role_tags(RoleName="r"))[0] == "NoSuchEntity"
         iam.create_role(RoleName="r", AssumeRolePolicyDocument=TRUST_EC2)

@@ -199,9 +199,9 @@ def test_snapshots_keep_and_resets_forget_bucket_tags() -> None:
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="kept-tags")
         s3.put_bucket_tagging(Bucket="kept-tags", Tagging=_tags({"v": "1"}))
-        awsmock.snapshot("tagged")
+        awsmock.snapshot("s3-tags-kept")
         s3.put_bucket_tagging(Bucket="kept-tags", Tagging=_tags({"v": "2"}))
-        awsmock.restore("tagged")
+        awsmock.restore("s3-tags-kept")
         assert s3.get_bucket_tagging(Bucket="kept-tags")["TagSet"] == [{"Key": "v", "Value": "1"}]
         awsmock.reset(["sqs"])  # another service's reset leaves them
         assert s3.get_bucket_tagging(Bucket="kept-tags")["TagSet"] == [{"Key": "v", "Value": "1"}]
