@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+#: transactions across tables under PostgreSQL's isolation
+pytestmark = pytest.mark.modes("postgres")
+
 
 def _err(err: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
     e = err.value.response["Error"]

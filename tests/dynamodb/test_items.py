@@ -9,6 +9,9 @@ import pytest
 from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 
+#: conditional writes and exact numbers on PostgreSQL
+pytestmark = pytest.mark.modes("postgres")
+
 
 def _err(err: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
     e = err.value.response["Error"]

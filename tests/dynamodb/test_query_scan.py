@@ -10,6 +10,9 @@ from botocore.exceptions import ClientError
 
 from .conftest import key_schema
 
+#: binary sort keys and pages in PostgreSQL's order
+pytestmark = pytest.mark.modes("postgres")
+
 
 def _err(err: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
     e = err.value.response["Error"]

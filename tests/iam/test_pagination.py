@@ -7,8 +7,13 @@ import base64
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from tests.iam.helpers import ACCOUNT, TRUST_EC2, allow, doc, error
 from tests.iam.test_credentials import self_signed
+
+#: keyset pages in PostgreSQL's order
+pytestmark = pytest.mark.modes("postgres")
 
 POLICY = doc(allow("s3:GetObject", "arn:aws:s3:::b/*"))
 #: the longest Marker IAM's model accepts

@@ -11,6 +11,9 @@ import pytest
 
 from tests.s3.helpers import client_error
 
+#: aws-chunked bodies and trailing checksums as they travel over HTTP
+pytestmark = pytest.mark.modes("server")
+
 DATA = b"123456789"
 CRC32C = base64.b64encode(bytes.fromhex("e3069283")).decode()
 CRC64NVME = base64.b64encode(bytes.fromhex("ae8b14860a799888")).decode()

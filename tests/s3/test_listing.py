@@ -8,6 +8,9 @@ import pytest
 
 from tests.s3.helpers import client_error
 
+#: key order is the database's: PostgreSQL must sort as SQLite does
+pytestmark = pytest.mark.modes("postgres")
+
 KEYS = [
     "a.txt",
     "dir/a",

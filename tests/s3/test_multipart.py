@@ -10,9 +10,13 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import pytest
 from boto3.s3.transfer import TransferConfig
 
 from tests.s3.helpers import client_error
+
+#: large parts over HTTP; parts joined by PostgreSQL's rows
+pytestmark = pytest.mark.modes("server", "postgres")
 
 MIB = 1024 * 1024
 

@@ -12,6 +12,9 @@ import pytest
 
 from tests.s3.helpers import client_error
 
+#: bodies stream over HTTP and live in chunks of the PostgreSQL store
+pytestmark = pytest.mark.modes("server", "postgres")
+
 BODY = b"0123456789abcdefghij"
 
 

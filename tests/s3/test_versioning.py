@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.s3.helpers import client_error
+
+#: version rows and their latest flag under PostgreSQL's isolation
+pytestmark = pytest.mark.modes("postgres")
 
 
 def test_versioning_status(s3: Any, bucket: str) -> None:

@@ -7,6 +7,9 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
+#: moves between queues in PostgreSQL's transactions
+pytestmark = pytest.mark.modes("postgres")
+
 
 def _arn(sqs, url):
     return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]

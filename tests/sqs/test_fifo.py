@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+#: message groups and deduplication under PostgreSQL's isolation
+pytestmark = pytest.mark.modes("postgres")
+
 
 def _bodies(resp):
     return [m["Body"] for m in resp.get("Messages", [])]

@@ -5,6 +5,11 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
+#: long polls wait on the server's threads; PostgreSQL wakes them by NOTIFY
+pytestmark = pytest.mark.modes("server", "postgres")
+
 
 def test_empty_long_poll_returns_nothing(sqs, new_queue):
     url = new_queue()

@@ -13,6 +13,9 @@ from sqlalchemy import select
 from awsmock.models.sqs import Message
 from awsmock.services.sqs.md5 import md5_of_attributes
 
+#: receives claim messages with PostgreSQL's row locks
+pytestmark = pytest.mark.modes("postgres")
+
 
 def _receive_all(sqs, url, n, **kw):
     out = []
