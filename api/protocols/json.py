@@ -537,9 +537,9 @@ class ErrorInfo:
 def error_info(service: ServiceModel, error: AwsError, namespaced: bool = True) -> ErrorInfo:
     """Resolve ``error`` against the service's modeled errors.
 
-    The error's ``code`` may be a shape name (``QueueDoesNotExist``), a legacy query code
-    (``AWS.SimpleQueueService.NonExistentQueue``), or the error class may be named like the
-    shape while carrying the legacy code.
+    The error's ``code`` is a shape name (``QueueDoesNotExist``: the code of a
+    :class:`~awsmock.engine.errors.ModeledError`) or a query-era code the service declared
+    (``AWS.SimpleQueueService.NonExistentQueue``).
     """
     idx = _error_index(service)
     code = error.code
@@ -549,8 +549,6 @@ def error_info(service: ServiceModel, error: AwsError, namespaced: bool = True) 
         legacy = idx.legacy.get(shape.name)
     else:
         shape = idx.by_legacy.get(code)
-        if shape is None:
-            shape = idx.by_name.get(type(error).__name__)
         if shape is not None:
             legacy = code
     name = shape.name if shape is not None else code
