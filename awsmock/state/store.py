@@ -600,6 +600,16 @@ MIGRATION_LOCK_ID = 0x61_77_73_6D  # "awsm": PostgreSQL advisory lock serializin
 
 
 def upgrade_database(engine: Engine, revision: str = "heads") -> None:
+    """Bring the database to ``revision`` (every branch's head by default)."""
+    _run_migrations(engine, "upgrade", revision)
+
+
+def downgrade_database(engine: Engine, revision: str) -> None:
+    """Take the database back to ``revision`` (``"<branch>@base"``: undo a branch)."""
+    _run_migrations(engine, "downgrade", revision)
+
+
+def _run_migrations(engine: Engine, direction: str, revision: str) -> None:
     from alembic import command
 
     cfg = revisions.alembic_config()
@@ -621,7 +631,7 @@ def upgrade_database(engine: Engine, revision: str = "heads") -> None:
                 if conn.dialect.name == "postgresql":
                     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, revision)
+                getattr(command, direction)(cfg, revision)
                 if sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:

@@ -11,14 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import Engine
 
 from awsmock.models.dynamodb import DynamoTable
 from awsmock.models.resources import Tag
 from awsmock.state import revisions
-from awsmock.state.store import Store, upgrade_database
+from awsmock.state.store import Store, downgrade_database, upgrade_database
 
 BRANCH = "dynamodb_0001_table_tags_shared"
 ACCOUNT = "123456789012"
@@ -117,10 +116,7 @@ def _moved_and_back(engine: Engine) -> None:
         (f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/orders", "Env", "prod", "dynamodb"),
         (f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/orders", "team", "core", "dynamodb"),
     ]
-    cfg = revisions.alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "dynamodb@base")
+    downgrade_database(engine, "dynamodb@base")
     assert {key: spec["Tags"] for key, spec in _specs(engine).items()} == {
         ("us-east-1", "orders"): [{"Key": "Env", "Value": "prod"}, {"Key": "team", "Value": "core"}],
         ("us-east-1", "untagged"): [],

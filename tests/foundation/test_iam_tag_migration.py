@@ -13,11 +13,9 @@ from typing import Any
 import boto3
 import pytest
 import sqlalchemy as sa
-from alembic import command
 
 import awsmock
-from awsmock.state import revisions
-from awsmock.state.store import Store, upgrade_database
+from awsmock.state.store import Store, downgrade_database, upgrade_database
 
 ACCOUNT, OTHER_ACCOUNT = "123456789012", "111122223333"
 REVISION = "iam_0001_tags_in_shared_table"
@@ -273,10 +271,7 @@ def test_the_downgrade_moves_the_tags_back_to_the_columns(old_database: str) -> 
     store = Store(old_database)
     try:
         upgrade_database(store.write_engine)
-        cfg = revisions.alembic_config()
-        with store.write_engine.connect() as conn, conn.begin():
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "iam@base")
+        downgrade_database(store.write_engine, "iam@base")
     finally:
         store.dispose()
     column, shared, referring = _columns(old_database)

@@ -12,15 +12,13 @@ from typing import Any
 
 import boto3
 import pytest
-from alembic import command
 from botocore.exceptions import ClientError
 from sqlalchemy import Engine, create_engine, insert, select
 
 import awsmock
 from awsmock.models.resources import Tag
 from awsmock.models.s3 import S3Bucket, S3BucketConfig
-from awsmock.state import revisions
-from awsmock.state.store import upgrade_database
+from awsmock.state.store import downgrade_database, upgrade_database
 
 ACCOUNT = "123456789012"
 BEFORE = "0004_resources"
@@ -110,10 +108,7 @@ def _versions(engine: Engine) -> set[str]:
 
 
 def _downgrade(engine: Engine, target: str) -> None:
-    cfg = revisions.alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, target)
+    downgrade_database(engine, target)
 
 
 def _upgrade_and_back(engine: Engine) -> None:

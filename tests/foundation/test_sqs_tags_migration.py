@@ -13,14 +13,12 @@ from typing import Any
 import boto3
 import pytest
 import sqlalchemy as sa
-from alembic import command
 
 import awsmock
 from awsmock.models import UTCDateTime
 from awsmock.models.sqs import Message
 from awsmock.services.sqs.attributes import defaults
-from awsmock.state import revisions
-from awsmock.state.store import Store, upgrade_database
+from awsmock.state.store import Store, downgrade_database, upgrade_database
 
 ACCOUNT, OTHER_ACCOUNT = "123456789012", "111122223333"
 REVISION = "sqs_0001_queue_tags_in_the_share"
@@ -175,10 +173,7 @@ def test_the_downgrade_moves_the_tags_back_to_the_column(old_database: str) -> N
     store = Store(old_database)
     try:
         upgrade_database(store.write_engine)
-        cfg = revisions.alembic_config()
-        with store.write_engine.connect() as conn, conn.begin():
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "sqs@base")
+        downgrade_database(store.write_engine, "sqs@base")
     finally:
         store.dispose()
     column, shared, messages = _rows(old_database)
