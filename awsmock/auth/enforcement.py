@@ -210,50 +210,52 @@ def condition_context(
 def authorize(
     ctx: RequestContext, req: WireRequest, params: dict[str, Any], ident: identities.Identity
 ) -> None:
-    action = resources.action_name(ctx.service, ctx.operation)
-    arns = resources.resource_arns(ctx, ctx.operation, params)
-    found = resources.resource_policy(ctx, ctx.operation, params)
-    if ident.kind == "root" and (found is None or not found.required):
-        return
-    gathered = directory.policies_of(ctx.session, ident)
+    """Every permission the request needs must be allowed (:func:`resources.access_checks`)."""
+    gathered: Any = None
+    looked_up = False
+    context = condition_context(ctx, req, ident, params)
     principal = policy.Principal(ident.account_id, ident.principal_arns)
-    request = policy.Request(action, tuple(arns), principal, condition_context(ctx, req, ident, params))
-    identity_docs: list[Any] = (
-        gathered.identity
-        if gathered is not None
-        else [{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]
-    )
-    decision = policy.decide(
-        request,
-        identity_docs,
-        resource_policy=found.document if found is not None else None,
-        resource_account=found.account_id if found is not None else None,
-        boundaries=gathered.boundaries if gathered is not None else None,
-        session_policies=gathered.session if gathered is not None else None,
-        resource_required=bool(found is not None and found.required),
-    )
-    if not decision.allowed:
-        resource = arns[0] if arns else "*"
-        message = policy.denial_message(ident.arn, action, resource, decision.reason)
-        raise _fail(ctx, "denied", message)
+    for check in resources.access_checks(ctx, ctx.operation, params):
+        found = resources.resource_policy(ctx, ctx.operation, dict(check.policy_params or params))
+        if ident.kind == "root" and (found is None or not found.required):
+            continue
+        if not looked_up:
+            gathered, looked_up = directory.policies_of(ctx.session, ident), True
+        request = policy.Request(check.action, check.resources, principal, context)
+        identity_docs: list[Any] = (
+            gathered.identity
+            if gathered is not None
+            else [{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]
+        )
+        decision = policy.decide(
+            request,
+            identity_docs,
+            resource_policy=found.document if found is not None else None,
+            resource_account=found.account_id if found is not None else None,
+            boundaries=gathered.boundaries if gathered is not None else None,
+            session_policies=gathered.session if gathered is not None else None,
+            resource_required=bool(found is not None and found.required),
+        )
+        if not decision.allowed:
+            resource = check.resources[0] if check.resources else "*"
+            message = policy.denial_message(ident.arn, check.action, resource, decision.reason)
+            raise _fail(ctx, "denied", message)
 
 
 def authorize_anonymous(ctx: RequestContext, req: WireRequest, params: dict[str, Any]) -> None:
-    """An unsigned request to a service that allows them: only a resource policy granting
-    ``"Principal": "*"`` lets it in."""
-    found = resources.resource_policy(ctx, ctx.operation, params)
-    if found is not None and found.document is not None:
-        action = resources.action_name(ctx.service, ctx.operation)
-        principal = policy.Principal("", (), kind="Anonymous")
-        context: dict[str, policy.ContextValue] = {
-            "aws:SourceIp": req.remote_addr,
-            "aws:SecureTransport": "true" if req.scheme == "https" else "false",
-            "aws:CurrentTime": ctx.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "aws:RequestedRegion": ctx.region,
-        }
-        request = policy.Request(
-            action, tuple(resources.resource_arns(ctx, ctx.operation, params)), principal, context
-        )
-        if policy.evaluate([found.document], request, resource_policy=True).decision == policy.ALLOW:
-            return
-    raise _fail(ctx, "missing")
+    """An unsigned request to a service that allows them: only resource policies granting
+    ``"Principal": "*"`` every permission the request needs let it in."""
+    principal = policy.Principal("", (), kind="Anonymous")
+    context: dict[str, policy.ContextValue] = {
+        "aws:SourceIp": req.remote_addr,
+        "aws:SecureTransport": "true" if req.scheme == "https" else "false",
+        "aws:CurrentTime": ctx.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "aws:RequestedRegion": ctx.region,
+    }
+    for check in resources.access_checks(ctx, ctx.operation, params):
+        found = resources.resource_policy(ctx, ctx.operation, dict(check.policy_params or params))
+        if found is None or found.document is None:
+            raise _fail(ctx, "missing")
+        request = policy.Request(check.action, check.resources, principal, context)
+        if policy.evaluate([found.document], request, resource_policy=True).decision != policy.ALLOW:
+            raise _fail(ctx, "missing")

@@ -6,6 +6,8 @@ resource-based policy that governs it, as each service declares them
   unless it declares another, the action the operation's name unless it declares another.
 * :func:`resource_arns`: the service's declared builder; otherwise the first ``...Arn`` member
   of the request, else ``*``.
+* :func:`access_checks`: every permission a request needs (an operation that reads one resource
+  and writes another needs both), the service's declared ones or the one above;
 * :func:`resource_policy`: the service's declared lookup, which returns a
   :class:`ResourcePolicy` (the document, or None when the resource has none, and the owning
   account) or None when the request names no resource with a policy.
@@ -20,6 +22,7 @@ from typing import Any
 
 from awsmock.engine import registry, specs
 from awsmock.engine.context import RequestContext
+from awsmock.engine.facts import Access
 
 
 @dataclass
@@ -56,6 +59,16 @@ def _generic(ctx: RequestContext, operation: str, params: dict[str, Any]) -> lis
 def resource_arns(ctx: RequestContext, operation: str, params: dict[str, Any]) -> list[str]:
     builder = registry.facts(ctx.service).resources or _generic
     return builder(ctx, operation, params) or ["*"]
+
+
+def access_checks(ctx: RequestContext, operation: str, params: dict[str, Any]) -> list[Access]:
+    """Every permission the request needs: what the service declares for the operation, else
+    the operation's action on its resources."""
+    declared = registry.facts(ctx.service).access
+    checks = declared(ctx, operation, params) if declared is not None else None
+    if checks is None:
+        return [Access(action_name(ctx.service, operation), tuple(resource_arns(ctx, operation, params)))]
+    return checks
 
 
 def resource_policy(ctx: RequestContext, operation: str, params: dict[str, Any]) -> ResourcePolicy | None:

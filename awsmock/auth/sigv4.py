@@ -97,7 +97,7 @@ def parse(req: WireRequest) -> Signature | None:
             region,
             service,
             tuple(m.group("headers").lower().split(";")),
-            m.group("sig").lower(),
+            m.group("sig"),  # lower-case hex, as AWS computes it: an upper-cased one does not match
             stamp,
             security_token=req.headers.get("x-amz-security-token"),
         )
@@ -117,7 +117,7 @@ def parse(req: WireRequest) -> Signature | None:
             region,
             service,
             tuple(signed.lower().split(";")),
-            q["x-amz-signature"][1].lower(),
+            q["x-amz-signature"][1],
             q.get("x-amz-date", ("", ""))[1],
             presigned=True,
             expires=expires,

@@ -36,6 +36,23 @@ ResourcePolicyLookup = Callable[["RequestContext", str, dict[str, Any]], Any]
 
 
 @dataclass(frozen=True)
+class Access:
+    """One permission a request needs: an IAM action (``s3:GetObject``) on resources (ARNs),
+    weighed with the resource policy found for ``policy_params`` (the request's params when
+    None; e.g. a copy's source bucket for its GetObject)."""
+
+    action: str
+    resources: tuple[str, ...]
+    policy_params: Mapping[str, Any] | None = None
+
+
+#: (ctx, operation, params) -> every permission the request needs (a copy reads its source and
+#: writes its target; a transaction acts on each item's table), or None for the usual one: the
+#: operation's action on :data:`ResourceArns`
+AccessChecks = Callable[["RequestContext", str, dict[str, Any]], "list[Access] | None"]
+
+
+@dataclass(frozen=True)
 class LongPoll:
     """An operation that may wait for something to arrive (a long poll): the request member that
     sets how long, and the member naming the resource whose default wait applies otherwise."""
@@ -160,6 +177,8 @@ class ServiceFacts:
     #: operation -> its IAM action name, where it differs from the operation's
     actions: Mapping[str, str] = field(default_factory=dict)
     resources: ResourceArns | None = None
+    #: operations that need more than one permission (see :data:`AccessChecks`)
+    access: AccessChecks | None = None
     resource_policy: ResourcePolicyLookup | None = None
     condition_keys: ConditionKeys | None = None
     #: operations every authenticated caller may call, whatever the policies say

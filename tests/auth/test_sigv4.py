@@ -196,6 +196,25 @@ def test_presigned_query_s3() -> None:
     assert sigv4.presigned_expired(sig, issued + dt.timedelta(seconds=61))
 
 
+def test_an_upper_cased_signature_does_not_match() -> None:
+    """AWS's signatures are lower-case hex; the same digits upper-cased are another signature."""
+    r = aws_request("GET", "https://bucket.s3.us-west-2.amazonaws.com/key")
+    S3SigV4QueryAuth(CREDS, "s3", "us-west-2", expires=60).add_auth(r)
+    url = wire(r)
+    signature = dict(url.query)["X-Amz-Signature"]
+    shouted = WireRequest(
+        "GET",
+        url.path,
+        url.query_string.replace(signature, signature.upper()),
+        url.headers,
+        io.BytesIO(b""),
+        0,
+        host=url.host,
+    )
+    sig = sigv4.parse(shouted)
+    assert sig is not None and not sigv4.verify(shouted, sig, SECRET, raw_path=True, unsigned_presigned=True)
+
+
 def test_presigned_query_with_session_token() -> None:
     r = aws_request("GET", "https://bucket.s3.amazonaws.com/k")
     S3SigV4QueryAuth(TOKEN_CREDS, "s3", "us-east-1").add_auth(r)

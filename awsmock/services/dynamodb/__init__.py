@@ -33,6 +33,7 @@ FACTS = declare(
     ServiceFacts(
         "dynamodb",
         resources=access.resource_arns,
+        access=access.access,
         resource_policy=policies.table_policy,
         json_type_namespace=access.TYPE_NAMESPACE,
         crc32=True,

@@ -18,6 +18,7 @@ FACTS = declare(
         "s3",
         actions=access.ACTIONS,
         resources=access.resource_arns,
+        access=access.access,
         resource_policy=access.bucket_policy,
         condition_keys=access.condition_keys,
         auth=AuthFacts(

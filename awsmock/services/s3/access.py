@@ -13,7 +13,10 @@ from sqlalchemy import select
 from awsmock.auth.resources import ResourcePolicy
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
+from awsmock.engine.facts import Access
 from awsmock.models.s3 import S3Bucket, S3BucketConfig
+
+from .objects import parse_copy_source
 
 #: operation -> IAM action, where the action is named otherwise
 ACTIONS = {
@@ -88,6 +91,48 @@ def resource_arns(ctx: RequestContext, operation: str, params: dict[str, Any]) -
         objs = (params.get("Delete") or {}).get("Objects") or []
         return [s3_arn(ctx, bucket, o.get("Key", "")) for o in objs] or [s3_arn(ctx, bucket)]
     return [s3_arn(ctx, bucket)]
+
+
+#: operations whose IAM action is another when the request names a version of the object
+VERSION_ACTIONS = {
+    "GetObject": "GetObjectVersion",
+    "HeadObject": "GetObjectVersion",
+    "DeleteObject": "DeleteObjectVersion",
+    "GetObjectAcl": "GetObjectVersionAcl",
+    "PutObjectAcl": "PutObjectVersionAcl",
+    "GetObjectTagging": "GetObjectVersionTagging",
+    "PutObjectTagging": "PutObjectVersionTagging",
+    "DeleteObjectTagging": "DeleteObjectVersionTagging",
+}
+
+
+def access(ctx: RequestContext, operation: str, params: dict[str, Any]) -> list[Access] | None:
+    """The permissions of S3's operations that need more than one, or another action than the
+    operation's: a copy reads its source (``s3:GetObject``, or ``s3:GetObjectVersion`` for a
+    version, weighed with the source bucket's policy) and writes its target;
+    GetObjectAttributes needs ``s3:GetObject`` and ``s3:GetObjectAttributes`` (their Version
+    forms for a version); an operation on a named version takes its action's Version form."""
+    bucket, key, version = params.get("Bucket"), params.get("Key"), params.get("VersionId")
+    if not bucket or key is None:
+        return None
+    target = (s3_arn(ctx, bucket, key),)
+    if operation in ("CopyObject", "UploadPartCopy"):
+        try:
+            source_bucket, source_key, source_version = parse_copy_source(params.get("CopySource"))
+        except (AwsError, KeyError, TypeError):
+            return None  # the handler refuses the request, and nothing is read
+        read = "s3:GetObjectVersion" if source_version else "s3:GetObject"
+        return [
+            Access("s3:PutObject", target),
+            Access(read, (s3_arn(ctx, source_bucket, source_key),), {"Bucket": source_bucket}),
+        ]
+    if operation == "GetObjectAttributes":
+        if version:
+            return [Access("s3:GetObjectVersion", target), Access("s3:GetObjectVersionAttributes", target)]
+        return [Access("s3:GetObject", target), Access("s3:GetObjectAttributes", target)]
+    if version and operation in VERSION_ACTIONS:
+        return [Access(f"s3:{VERSION_ACTIONS[operation]}", target)]
+    return None
 
 
 def bucket_policy(ctx: RequestContext, operation: str, params: dict[str, Any]) -> ResourcePolicy | None:

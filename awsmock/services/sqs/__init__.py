@@ -18,6 +18,7 @@ FACTS = declare(
     ServiceFacts(
         "sqs",
         resources=access.resource_arns,
+        access=access.access,
         resource_policy=access.queue_policy,
         detection=Detection(unsigned=wire.is_unsigned_request),
         long_polls={"ReceiveMessage": LongPoll("WaitTimeSeconds", "QueueUrl")},

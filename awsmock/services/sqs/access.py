@@ -1,4 +1,6 @@
-"""SQS as authorization sees it: the queue a request acts on, and its policy."""
+"""SQS as authorization sees it: the queue a request acts on, its policy, and the permissions of
+a message move task (its source: StartMessageMoveTask, ReceiveMessage, DeleteMessage and
+GetQueueAttributes; its destination: SendMessage, as SQS's permissions reference lists them)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from typing import Any
 
 from awsmock.auth.resources import ResourcePolicy
 from awsmock.engine.context import RequestContext
+from awsmock.engine.facts import Access
 
 from .errors import QueueDoesNotExist
 from .lookup import find_queue, split_queue_url
@@ -39,3 +42,17 @@ def queue_policy(ctx: RequestContext, operation: str, params: dict[str, Any]) ->
     if queue is None:
         return None
     return ResourcePolicy((queue.attributes or {}).get("Policy") or None, account)
+
+
+#: what a message move task needs on its source queue (the dead-letter queue)
+_MOVE_SOURCE = ("StartMessageMoveTask", "ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
+
+
+def access(ctx: RequestContext, operation: str, params: dict[str, Any]) -> list[Access] | None:
+    if operation != "StartMessageMoveTask" or not isinstance(params.get("SourceArn"), str):
+        return None
+    source = (params["SourceArn"],)
+    checks = [Access(f"sqs:{action}", source) for action in _MOVE_SOURCE]
+    if isinstance(params.get("DestinationArn"), str):
+        checks.append(Access("sqs:SendMessage", (params["DestinationArn"],)))
+    return checks

@@ -17,7 +17,8 @@ FACTS = declare(
         resources=credentials.resource_arns,
         resource_policy=credentials.trust_policy,
         condition_keys=credentials.condition_keys,
-        always_allowed=frozenset({"GetCallerIdentity"}),
+        # no permission is needed, as STS documents for each
+        always_allowed=frozenset({"GetCallerIdentity", "GetSessionToken"}),
         credentials=credentials.TemporaryCredentials(),
         patterns=True,
     )
