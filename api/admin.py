@@ -8,6 +8,7 @@ from typing import Any
 
 import falcon
 
+from awsmock.auth import settings
 from awsmock.engine import catalog, registry
 from awsmock.engine.version import __version__
 from awsmock.state.snapshots import SnapshotError, Snapshots, check_name
@@ -48,16 +49,35 @@ class AdminContext:
 
 
 class TokenGuard:
-    """Falcon middleware: with a token configured, admin paths need ``Authorization: Bearer <token>``."""
+    """Falcon middleware: with a token configured, admin paths need ``Authorization: Bearer <token>``.
+
+    Without one, the admin API and the dashboard are open while access control is off; once it
+    is set (``INITIAL_NO_AUTH_ACTION_COUNT``, counting or counted down), they would be a way around
+    it (switch it off, read any object), so they answer 403 until the server runs with a token.
+    Health stays public then.
+    """
 
     PREFIXES = ("/_awsmock/", "/moto-api/", "/_localstack/")
     PUBLIC = ("/_awsmock/static/",)  # the dashboard's script and style sheet: nothing secret
+    HEALTH = ("/_awsmock/health", "/_localstack/health")
 
-    def __init__(self, token: str | None) -> None:
+    def __init__(self, token: str | None, store: Store | None = None) -> None:
         self.token = token
+        self.store = store
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
-        if not self.token or not req.path.startswith(self.PREFIXES) or req.path.startswith(self.PUBLIC):
+        if not req.path.startswith(self.PREFIXES) or req.path.startswith(self.PUBLIC):
+            return
+        if not self.token:
+            if (
+                self.store is not None
+                and req.path not in self.HEALTH
+                and settings.status(self.store)["initial_no_auth_action_count"] is not None
+            ):
+                raise falcon.HTTPForbidden(
+                    title="access control is on: the admin API and the dashboard need the server's admin "
+                    "token (awsmock server --admin-token TOKEN, or AWSMOCK_ADMIN_TOKEN)"
+                )
             return
         given = req.get_header("Authorization") or ""
         if given.startswith("Bearer "):
@@ -147,8 +167,8 @@ class SnapshotItem:
         length = req.content_length or 0
         if length <= 0 or length > MAX_SNAPSHOT_UPLOAD:
             raise _fail(400, "the body must be an exported snapshot file")
-        data = req.bounded_stream.read(length)
-        resp.media = self.admin.snapshots.import_bytes(name, data).as_dict()
+        # streamed to disk a chunk at a time, validated whole, then put in place
+        resp.media = self.admin.snapshots.import_stream(name, req.bounded_stream, length).as_dict()
         resp.status = falcon.HTTP_201
 
 

@@ -147,7 +147,7 @@ def create_app(config: Config, store: Store | None = None) -> AwsmockApp:
     store = store if store is not None else open_store(config)
     services = set(catalog.botocore_names(list(config.services))) if config.services else None
     dispatcher = Dispatcher(store, services=services, concurrency=config.concurrency)
-    app = AwsmockApp(middleware=[TokenGuard(config.admin_token)], cors_enable=False)
+    app = AwsmockApp(middleware=[TokenGuard(config.admin_token, store)], cors_enable=False)
     app.req_options.strip_url_path_trailing_slash = False
     admin = AdminContext(store, tuple(config.services))
     add_admin_routes(app, admin)

@@ -13,6 +13,7 @@ from types import FrameType
 from typing import Any
 
 from awsmock import __version__
+from awsmock.auth.settings import ENV as INITIAL_NO_AUTH_ENV
 from awsmock.engine import turns
 from awsmock.engine.config import Config
 
@@ -98,6 +99,16 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
     )
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    if not is_loopback(config.host) and not config.admin_token and os.environ.get(INITIAL_NO_AUTH_ENV):
+        # access control is to come: the admin API would be the way around it from other machines
+        print(
+            f"awsmock: listening on {config.host} with access control ({INITIAL_NO_AUTH_ENV}) needs an admin "
+            "token, or the admin API and the dashboard would let anyone around it: pass --admin-token "
+            "(or AWSMOCK_ADMIN_TOKEN)",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 2
     if config.data_dir is not None and not config.database_url and not config.in_memory:
         config.data_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -137,9 +148,10 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
     port = server.effective_port  # type: ignore[union-attr]
     host = config.host if ":" not in config.host else f"[{config.host}]"
     if not is_loopback(config.host):
+        advice = "" if config.admin_token else " Use --admin-token to protect /_awsmock/."
         print(
             f"WARNING: awsmock is listening on {config.host}, reachable from other machines. "
-            "It accepts any credentials unless access control is on; use --admin-token to protect /_awsmock/.",
+            f"It accepts any credentials unless access control is on.{advice}",
             file=sys.stderr,
             flush=True,
         )

@@ -21,8 +21,10 @@ picks the right one for a request.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+from collections.abc import Callable
 from typing import IO, Any
 
 from awsmock.engine.errors import AwsError
@@ -91,6 +93,31 @@ class BoundedReader(_StreamReader):
         if size is None or size < 0:
             return self._raw.read()
         return self._raw.read(size)
+
+
+class CheckedReader(BoundedReader):
+    """A :class:`BoundedReader` of ``req``'s body that, when authentication asked for it
+    (``req.payload_check``, set after the request was parsed and before the body is read), hashes
+    what it reads and hands the SHA-256 (hex) to the check at the end of the body."""
+
+    def __init__(self, raw: IO[bytes], length: int | None, req: WireRequest) -> None:
+        super().__init__(raw, length)
+        self._req: WireRequest | None = req
+        self._hash: Any = None
+        self._check: Callable[[str], None] | None = None
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self._req is not None:  # the first read: is there a check to make?
+            self._check, self._req = self._req.payload_check, None
+            if self._check is not None:
+                self._hash = hashlib.sha256()
+        data = super().read(size)
+        if self._check is not None:
+            self._hash.update(data)
+            if not data or self._left == 0 or size is None or size < 0:
+                check, self._check = self._check, None
+                check(self._hash.hexdigest())
+        return data
 
 
 class AwsChunkedReader(_StreamReader):
@@ -320,7 +347,7 @@ def request_body_stream(req: WireRequest) -> _StreamReader:
         length = req.content_length
         if length is None and req.headers.get("transfer-encoding", "").lower() != "chunked":
             length = 0
-    bounded = BoundedReader(raw, length)
+    bounded = BoundedReader(raw, length) if req._body is not None else CheckedReader(raw, length, req)
     if is_aws_chunked(req.headers):
         return AwsChunkedReader(bounded, _decoded_length(req))
     return bounded

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from typing import Any
 
 from awsmock.auth import directory, policy, resources, settings, sigv4
@@ -87,8 +88,34 @@ def _check_skew(ctx: RequestContext, signed: dt.datetime | None, auth: AuthFacts
     raise _fail(ctx, "skewed", message)
 
 
-def _fail(ctx: RequestContext, kind: str, message: str | None = None) -> Exception:
-    return auth_error(kind, ctx.service, ctx.protocol, message)
+_HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _check_payload(ctx: RequestContext, req: WireRequest) -> None:
+    """The body must be what the signed ``x-amz-content-sha256`` says (a replay with another body
+    must not pass): checked now for a body in memory, as it is read for one that streams."""
+    declared = req.headers.get("x-amz-content-sha256", "")
+    if not _HEX_DIGEST.match(declared):
+        return  # UNSIGNED-PAYLOAD, STREAMING-…: the payload is not what the signature covers
+
+    def check(computed: str) -> None:
+        if computed != declared:
+            raise _fail(
+                ctx,
+                "payload",
+                None,
+                ClientComputedContentSHA256=declared,
+                S3ComputedContentSHA256=computed,
+            )
+
+    if req._body is not None:
+        check(hashlib.sha256(req._body).hexdigest())
+    else:
+        req.payload_check = check  # the body's reader calls it at the end of the body
+
+
+def _fail(ctx: RequestContext, kind: str, message: str | None = None, **fields: Any) -> Exception:
+    return auth_error(kind, ctx.service, ctx.protocol, message, **fields)
 
 
 def _body_hash(req: WireRequest, operation: Any, *, streaming: bool) -> str | None:
@@ -113,6 +140,10 @@ def authenticate(
             if old is not None:
                 return _authenticate_legacy(ctx, req, old, ident, auth)
         raise _fail(ctx, "missing")
+    if sig.presigned:
+        problem = sigv4.presigned_problem(sig)
+        if problem is not None:
+            raise _fail(ctx, "query_parameters", problem)
     if ident is None or ident.secret is None or not ident.active:
         raise _fail(ctx, "invalid_key")
     if ident.temporary and sig.security_token != ident.session_token:
@@ -128,7 +159,12 @@ def authenticate(
     )
     if not verified:
         raise _fail(ctx, "signature")
+    if not sig.presigned:
+        _check_payload(ctx, req)
     _check_skew(ctx, None if sig.presigned else sig.issued_at(), auth)
+    issued = sig.issued_at()
+    if sig.presigned and issued is not None and issued - MAX_SKEW > ctx.now:
+        raise _fail(ctx, "denied", "Request is not valid yet")
     if ident.expiration is not None and ident.expiration <= ctx.now:
         raise _fail(ctx, "expired")
     if sigv4.presigned_expired(sig, ctx.now):

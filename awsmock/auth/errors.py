@@ -10,6 +10,7 @@ trait) answer as query services do, and a service with refusals of its own decla
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from awsmock.engine import registry, specs
 from awsmock.engine.errors import AwsError
@@ -92,9 +93,23 @@ def family(service: str, protocol: str) -> str:
     return "json"
 
 
-def auth_error(kind: str, service: str, protocol: str, message: str | None = None) -> AwsError:
-    """The error of ``kind`` (invalid_key, invalid_token, signature, expired, denied, missing,
-    malformed, skewed) in ``service``'s dialect."""
+#: refusal kinds a family words as another (the payload that is not what was signed: the
+#: signature does not match; presigned parameters that cannot be read: a malformed signature)
+_AS = {"payload": "signature", "query_parameters": "malformed"}
+
+
+def auth_error(
+    kind: str, service: str, protocol: str, message: str | None = None, **fields: Any
+) -> AwsError:
+    """The error of ``kind`` (invalid_key, invalid_token, signature, payload, expired, denied,
+    missing, malformed, query_parameters, skewed) in ``service``'s dialect. ``fields`` go with a
+    service's own refusal only (S3's XAmzContentSHA256Mismatch names both digests)."""
     own = registry.facts(service).auth.errors
-    code, status, default = own[kind] if own is not None else _TABLE[family(service, protocol)][kind]
-    return AwsError(default if message is None else message, code=code, status=status, sender_fault=True)
+    if own is not None and kind in own:
+        code, status, default = own[kind]
+    else:
+        code, status, default = _TABLE[family(service, protocol)][_AS.get(kind, kind)]
+        fields = {}
+    return AwsError(
+        default if message is None else message, code=code, status=status, sender_fault=True, **fields
+    )

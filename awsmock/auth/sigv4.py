@@ -49,6 +49,7 @@ class Signature:
     timestamp: str  # the request's x-amz-date (ISO basic format)
     presigned: bool = False
     expires: int | None = None  # presigned: X-Amz-Expires seconds
+    expires_text: str | None = None  # presigned: X-Amz-Expires as sent
     security_token: str | None = None
 
     @property
@@ -106,10 +107,11 @@ def parse(req: WireRequest) -> Signature | None:
         if q.get("x-amz-algorithm", ("", ""))[1] != ALGORITHM:
             raise MalformedSignature("X-Amz-Algorithm")
         akid, date, region, service = _split_credential(q["x-amz-credential"][1])
+        expires_text = q["x-amz-expires"][1] if "x-amz-expires" in q else None
         try:
-            expires = int(q["x-amz-expires"][1]) if "x-amz-expires" in q else None
-        except ValueError as exc:
-            raise MalformedSignature("X-Amz-Expires") from exc
+            expires = int(expires_text) if expires_text is not None else None
+        except ValueError:
+            expires = None
         signed = q.get("x-amz-signedheaders", ("", "host"))[1]
         return Signature(
             akid,
@@ -121,6 +123,7 @@ def parse(req: WireRequest) -> Signature | None:
             q.get("x-amz-date", ("", ""))[1],
             presigned=True,
             expires=expires,
+            expires_text=expires_text,
             security_token=q.get("x-amz-security-token", ("", None))[1],
         )
     return None
@@ -260,6 +263,33 @@ def verify(
             if hmac.compare_digest(compute(key, string_to_sign(sig, creq)), sig.signature):
                 return True
     return False
+
+
+#: the longest a SigV4 presigned URL may stay valid (its signing key lives a week)
+MAX_PRESIGNED_EXPIRY = 604800
+
+_QUERY_PARAMETERS = (
+    "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
+    "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
+)
+
+
+def presigned_problem(sig: Signature) -> str | None:
+    """What is wrong with a presigned URL's parameters, in S3's words, or None."""
+    if sig.expires_text is None or not sig.timestamp:
+        return _QUERY_PARAMETERS
+    if sig.expires is None:
+        return "X-Amz-Expires should be a number"
+    if sig.expires < 0:
+        return "X-Amz-Expires must be non-negative"
+    if sig.expires > MAX_PRESIGNED_EXPIRY:
+        return (
+            "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must "
+            f"be less than {MAX_PRESIGNED_EXPIRY} seconds"
+        )
+    if sig.issued_at() is None:
+        return "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\""
+    return None
 
 
 def presigned_expired(sig: Signature, now: dt.datetime) -> bool:

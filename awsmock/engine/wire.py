@@ -6,7 +6,8 @@ mode alike); protocols parse it and return a :class:`WireResponse`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -62,6 +63,9 @@ class WireRequest:
     # query and query_dict, parsed on first use (functools.cached_property takes a lock per
     # access on Python 3.11: a measurable share of a small request)
     _query: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
+    #: called with the SHA-256 (hex) of a streamed body once it has been read to its end, when
+    #: the body must be what the request's signature says (set by authentication)
+    payload_check: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
     _query_dict: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -125,6 +129,10 @@ class WireRequest:
                 if n > MAX_BUFFERED_BODY:
                     raise BodyTooLarge()
                 self._body = self.stream.read(n) if n > 0 else b""
+            check = self.payload_check
+            if check is not None:
+                self.payload_check = None
+                check(hashlib.sha256(self._body).hexdigest())
         return self._body
 
     @cached_property

@@ -21,6 +21,9 @@ from awsmock.state.store import Store
 from tests.helpers import ServerProcess, inprocess_client_factory, server_client
 
 ACCOUNT = "123456789012"
+#: the auth server's admin token: with access control on, its admin API needs one
+ADMIN_TOKEN = "admin-secret"
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 class Mode:
@@ -45,7 +48,12 @@ class Mode:
 
 @pytest.fixture(scope="module")
 def auth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path_factory.mktemp("auth-server"), env={"INITIAL_NO_AUTH_ACTION_COUNT": "1000"})
+    proc = ServerProcess(
+        tmp_path_factory.mktemp("auth-server"),
+        "--admin-token",
+        ADMIN_TOKEN,
+        env={"INITIAL_NO_AUTH_ACTION_COUNT": "1000"},
+    )
     proc.start()
     yield proc
     proc.stop()
@@ -53,7 +61,7 @@ def auth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
 
 def _admin_json(proc: ServerProcess, method: str, path: str, body: Any = None) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
-    status, raw = proc.admin(method, path, data, {"Content-Type": "application/json"})
+    status, raw = proc.admin(method, path, data, {"Content-Type": "application/json", **ADMIN})
     return status, json.loads(raw) if raw else None
 
 
@@ -71,7 +79,7 @@ def mode(request: pytest.FixtureRequest) -> Mode:
     def begin(n: int) -> None:
         # reset the state with authentication off, then start counting n free actions
         assert _admin_json(proc, "POST", "/_awsmock/auth", {"initial_no_auth_action_count": None})[0] == 200
-        assert proc.admin("POST", "/_awsmock/reset")[0] == 200
+        assert proc.admin("POST", "/_awsmock/reset", headers=ADMIN)[0] == 200
         assert _admin_json(proc, "POST", "/_awsmock/auth", {"initial_no_auth_action_count": n})[0] == 200
 
     def make(service: str, **kw: Any) -> Any:

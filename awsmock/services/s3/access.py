@@ -67,6 +67,12 @@ AUTH_ERRORS = {
     "denied": ("AccessDenied", 403, "Access Denied"),
     "missing": ("AccessDenied", 403, "Access Denied"),
     "malformed": ("AuthorizationHeaderMalformed", 400, "The authorization header is malformed."),
+    "query_parameters": ("AuthorizationQueryParametersError", 400, "The query parameters are invalid."),
+    "payload": (
+        "XAmzContentSHA256Mismatch",
+        400,
+        "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    ),
     "skewed": (
         "RequestTimeTooSkewed",
         403,
