@@ -23,7 +23,7 @@ TYPE_NAMESPACE = "com.amazonaws.dynamodb.v20120810"
 
 def resource_arns(ctx: RequestContext, operation: str, params: dict[str, Any]) -> list[str]:
     def table(name: str) -> str:
-        return name if arns.parse(name) is not None else arn_of(ctx, name)
+        return _table(ctx, name)
 
     if params.get("TableName"):
         return [table(params["TableName"])]
