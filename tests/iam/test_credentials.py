@@ -258,6 +258,26 @@ def test_service_specific_credentials(aws_client: Callable[..., Any]) -> None:
     assert iam.list_service_specific_credentials(UserName="dev")["ServiceSpecificCredentials"] == []
 
 
+def test_service_specific_credentials_of_every_user_and_of_the_caller(aws_client: Callable[..., Any]) -> None:
+    iam = aws_client("iam")
+    for name in ("ann", "bob"):
+        iam.create_user(UserName=name)
+        iam.create_service_specific_credential(UserName=name, ServiceName="codecommit.amazonaws.com")
+    iam.create_service_specific_credential(UserName="bob", ServiceName="cassandra.amazonaws.com")
+    every = iam.list_service_specific_credentials(AllUsers=True, MaxItems=2)
+    assert every["IsTruncated"] is True and len(every["ServiceSpecificCredentials"]) == 2
+    rest = iam.list_service_specific_credentials(AllUsers=True, Marker=every["Marker"])
+    names = [c["UserName"] for c in every["ServiceSpecificCredentials"] + rest["ServiceSpecificCredentials"]]
+    assert sorted(names) == ["ann", "bob", "bob"] and rest["IsTruncated"] is False
+    only = iam.list_service_specific_credentials(AllUsers=True, ServiceName="cassandra.amazonaws.com")
+    assert [c["UserName"] for c in only["ServiceSpecificCredentials"]] == ["bob"]
+    # without a user name, the caller's own: the root caller has none to name
+    code, message = error(lambda: iam.list_service_specific_credentials())[:2]
+    assert (code, message) == ("ValidationError", "Must specify userName when calling with non-User credentials")
+    code = error(lambda: iam.reset_service_specific_credential(ServiceSpecificCredentialId="ACCA" + "X" * 17))[0]
+    assert code == "ValidationError"
+
+
 def test_context_keys_for_policies(aws_client: Callable[..., Any]) -> None:
     import json
 

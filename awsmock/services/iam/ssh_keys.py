@@ -15,8 +15,8 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import IamServiceCredential, IamSshPublicKey, IamUser
 
-from .common import check_status, get_user, owned, page_query
-from .errors import DuplicateSSHPublicKey, InvalidPublicKey, LimitExceeded, NoSuchEntity
+from .common import caller_user, check_status, get_user, owned, page_query
+from .errors import DuplicateSSHPublicKey, IamValidationError, InvalidPublicKey, LimitExceeded, NoSuchEntity
 
 KEYS_PER_USER = 5
 CREDENTIALS_PER_SERVICE = 2
@@ -166,17 +166,30 @@ def create_service_specific_credential(ctx: RequestContext, params: dict[str, An
 
 @handler("iam", "ListServiceSpecificCredentials")
 def list_service_specific_credentials(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    user = get_user(ctx, params["UserName"])
-    q = select(IamServiceCredential).where(IamServiceCredential.user_pk == user.pk)
+    if params.get("AllUsers"):
+        if params.get("UserName"):
+            raise IamValidationError("UserName and AllUsers cannot be specified together.")
+        user = None
+    else:
+        user = caller_user(ctx, params.get("UserName"))
+    q = select(IamServiceCredential).where(IamServiceCredential.account_id == ctx.account_id)
+    if user is not None:
+        q = q.where(IamServiceCredential.user_pk == user.pk)
     if params.get("ServiceName"):
         q = q.where(IamServiceCredential.service_name == params["ServiceName"])
-    rows = ctx.session.scalars(q.order_by(IamServiceCredential.create_date))
-    return {"ServiceSpecificCredentials": [_credential_out(user, r, password=False) for r in rows]}
+    keys = (IamServiceCredential.create_date, IamServiceCredential.credential_id)
+    page, meta = page_query(ctx, q, params, keys=keys, owner=user)
+    out = []
+    for row in page:
+        owner = user or ctx.session.get(IamUser, row.user_pk)
+        if owner is not None:
+            out.append(_credential_out(owner, row, password=False))
+    return {"ServiceSpecificCredentials": out, **meta}
 
 
 @handler("iam", "ResetServiceSpecificCredential")
 def reset_service_specific_credential(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    user = get_user(ctx, params["UserName"])
+    user = caller_user(ctx, params.get("UserName"))
     row = _credential(ctx, user, params["ServiceSpecificCredentialId"])
     row.password = _password()
     return {"ServiceSpecificCredential": _credential_out(user, row, password=True)}
@@ -184,13 +197,13 @@ def reset_service_specific_credential(ctx: RequestContext, params: dict[str, Any
 
 @handler("iam", "UpdateServiceSpecificCredential")
 def update_service_specific_credential(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    user = get_user(ctx, params["UserName"])
+    user = caller_user(ctx, params.get("UserName"))
     _credential(ctx, user, params["ServiceSpecificCredentialId"]).status = check_status(params["Status"])
     return {}
 
 
 @handler("iam", "DeleteServiceSpecificCredential")
 def delete_service_specific_credential(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    user = get_user(ctx, params["UserName"])
+    user = caller_user(ctx, params.get("UserName"))
     ctx.session.delete(_credential(ctx, user, params["ServiceSpecificCredentialId"]))
     return {}
