@@ -1,10 +1,10 @@
 """In-process mode against moto, on the same boto3 workloads, measured in one run.
 
     python benchmarks/inprocess_bench.py [--calls 300] [--repeat 5] [--activations 20] [--minimal-floor]
-                                         [--json FILE]
+                                         [--only kms,secrets] [--json FILE]
 
 For each workload (S3 PutObject/GetObject of 1 KiB, SQS SendMessage, DynamoDB PutItem/GetItem,
-and an unimplemented X-Ray call that measures awsmock's transport and routing alone) the mean
+KMS Encrypt/Decrypt of 1 KiB, and an unimplemented X-Ray call that measures awsmock's transport and routing alone) the mean
 time per call is measured three ways:
 
 * floor: the same boto3 call answered by a before-send hook with a canned response (what the
@@ -114,6 +114,15 @@ def _xray_unimplemented(c: Any, _state: Any) -> None:
         pass
 
 
+def _kms_setup(c: Any) -> tuple[str, bytes]:
+    key = c.create_key()["KeyMetadata"]["KeyId"]
+    return key, c.encrypt(KeyId=key, Plaintext=PAYLOAD)["CiphertextBlob"]
+
+
+def _kms_decrypt(c: Any, state: tuple[str, bytes]) -> None:
+    assert c.decrypt(CiphertextBlob=state[1])["Plaintext"] == PAYLOAD
+
+
 Workload = tuple[str, str, Callable[[Any], Any], Callable[[Any, Any], None]]
 WORKLOADS: list[Workload] = [
     ("S3 PutObject 1 KiB", "s3", _s3_setup, lambda c, _s: c.put_object(Bucket=BUCKET, Key=KEY, Body=PAYLOAD)),
@@ -121,6 +130,8 @@ WORKLOADS: list[Workload] = [
     ("SQS SendMessage", "sqs", _sqs_setup, lambda c, url: c.send_message(QueueUrl=url, MessageBody=MESSAGE)),
     ("DynamoDB PutItem", "dynamodb", _ddb_setup, lambda c, _s: c.put_item(TableName=TABLE, Item=ITEM)),
     ("DynamoDB GetItem", "dynamodb", _ddb_setup, _ddb_get),
+    ("KMS Encrypt 1 KiB", "kms", _kms_setup, lambda c, s: c.encrypt(KeyId=s[0], Plaintext=PAYLOAD)),
+    ("KMS Decrypt 1 KiB", "kms", _kms_setup, _kms_decrypt),
     # the transport alone: routing + protocol error, no handler, no database (awsmock answers 501)
     ("X-Ray GetSamplingRules (transport only)", "xray", lambda c: None, _xray_unimplemented),
 ]
@@ -193,6 +204,18 @@ def _canned(operation: str) -> tuple[int, dict[str, str], bytes]:
         return 200, json10, json.dumps({"Item": ITEM}).encode()
     if operation == "CreateTable":
         return 200, json10, json.dumps({"TableDescription": {"TableName": TABLE}}).encode()
+    json11 = {**json10, "Content-Type": "application/x-amz-json-1.1"}
+    key_arn = f"arn:aws:kms:{REGION}:123456789012:key/{uuid.UUID(int=1)}"
+    if operation == "CreateKey":
+        return 200, json11, json.dumps({"KeyMetadata": {"KeyId": str(uuid.UUID(int=1)), "Arn": key_arn}}).encode()
+    if operation == "Encrypt":
+        blob = base64.b64encode(os.urandom(1024 + 80)).decode()
+        answer = {"CiphertextBlob": blob, "KeyId": key_arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+        return 200, json11, json.dumps(answer).encode()
+    if operation == "Decrypt":
+        plain = base64.b64encode(PAYLOAD).decode()
+        answer = {"Plaintext": plain, "KeyId": key_arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+        return 200, json11, json.dumps(answer).encode()
     if operation == "GetSamplingRules":
         return (
             501,
@@ -313,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--activations", type=int, default=20)
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--only", help="run only the workloads whose names contain one of these (comma-separated)")
     ap.add_argument(
         "--minimal-floor",
         action="store_true",
@@ -321,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     global MINIMAL_FLOOR
     MINIMAL_FLOOR = args.minimal_floor
+    if args.only:
+        wanted = [w.strip().lower() for w in args.only.split(",")]
+        WORKLOADS[:] = [w for w in WORKLOADS if any(x in w[0].lower() for x in wanted)]
 
     results: dict[str, Any] = {
         "calls": args.calls,

@@ -266,8 +266,22 @@ def workloads(url: str) -> dict[str, Callable[[], str]]:
             ExpressionAttributeValues={":p": {"S": "big"}, ":a": {"N": "5000"}, ":b": {"N": "5009"}}))
         return SIMPLE.replace("REQ", lua_request(req))
 
+    def kms_key() -> str:
+        return client("kms", url).create_key()["KeyMetadata"]["KeyId"]
+
+    def kms_encrypt() -> str:
+        key = kms_key()
+        req = capture("kms", url, lambda c: c.encrypt(KeyId=key, Plaintext=b"p" * 1024))
+        return SIMPLE.replace("REQ", lua_request(req))
+
+    def kms_decrypt() -> str:
+        blob = client("kms", url).encrypt(KeyId=kms_key(), Plaintext=b"p" * 1024)["CiphertextBlob"]
+        req = capture("kms", url, lambda c: c.decrypt(CiphertextBlob=blob))
+        return SIMPLE.replace("REQ", lua_request(req))
+
     return {"s3_get": s3_get, "s3_put": s3_put, "sqs_send": sqs_send, "sqs_receive_delete": sqs_receive_delete,
-            "dynamodb_get": ddb_get, "dynamodb_put": ddb_put, "dynamodb_query": ddb_query}
+            "dynamodb_get": ddb_get, "dynamodb_put": ddb_put, "dynamodb_query": ddb_query,
+            "kms_encrypt": kms_encrypt, "kms_decrypt": kms_decrypt}
 
 
 def run_wrk(url: str, script: str, duration: int, connections: int) -> dict[str, float]:
