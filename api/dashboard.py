@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import falcon
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 
 from awsmock.api.detect import service_of_host
@@ -80,20 +81,78 @@ def _bad(status: int, message: str) -> falcon.HTTPError:
     return falcon.HTTPError(falcon.code_to_http_status(status), title=message)
 
 
+def _text(value: str | None, what: str) -> str:
+    """A text parameter as given; 400 for one no name can hold (a NUL character: PostgreSQL
+    refuses it in any query, so it would fail there rather than match nothing)."""
+    if value and "\x00" in value:
+        raise _bad(400, f"invalid {what}: it holds a NUL character")
+    return value or ""
+
+
 def _query(req: falcon.Request, *, extra: tuple[str, ...] = ()) -> Query:
     try:
         after = inventory.decode_cursor(req.get_param("cursor"))
     except ValueError as exc:
         raise _bad(400, "invalid cursor") from exc
     limit = req.get_param_as_int("limit", min_value=1) or inventory.DEFAULT_PAGE
+    q = _text(req.get_param("q"), "search text").strip()
+    if len(q) > inventory.MAX_SEARCH:
+        raise _bad(400, f"the search text is too long: at most {inventory.MAX_SEARCH:,} characters")
     return Query(
-        account=req.get_param("account") or None,
-        region=req.get_param("region") or None,
-        q=(req.get_param("q") or "").strip() or None,
+        account=_text(req.get_param("account"), "account") or None,
+        region=_text(req.get_param("region"), "region") or None,
+        q=q or None,
         after=after,
         limit=inventory.clamp_limit(limit),
-        params={name: req.get_param(name) or "" for name in extra},
+        params={name: _text(req.get_param(name), name) for name in extra},
     )
+
+
+#: what a provider raises when a position it is handed has the wrong shape for its keys (a
+#: string where a number goes, a list where a string goes, a number past 64 bits, a list of the
+#: wrong length), in Python, in building its statement, or in the driver binding it
+_SHAPE_ERRORS = (
+    ValueError,
+    TypeError,
+    OverflowError,
+    IndexError,
+    KeyError,
+    sa_exc.ArgumentError,
+    sa_exc.InterfaceError,
+    sa_exc.ProgrammingError,
+    sa_exc.DataError,
+)
+
+
+def _shape_error(exc: BaseException) -> bool:
+    if isinstance(exc, _SHAPE_ERRORS):
+        return True
+    # a value SQLAlchemy could not bind (its processors' errors, wrapped before the database ran)
+    return isinstance(exc, sa_exc.StatementError) and not isinstance(exc, sa_exc.DBAPIError)
+
+
+def _explain(exc: BaseException) -> str:
+    """What a client may read of a provider's failure: never SQL text or a traceback (the
+    server's log has them)."""
+    if isinstance(exc, sa_exc.SQLAlchemyError) or type(exc).__module__.split(".")[0] in (
+        "sqlite3",
+        "psycopg",
+    ):
+        return "a database error (the server's log has the details)"
+    first = (str(exc).splitlines() or [""])[0][:200]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def _failure(exc: Exception, query: Query, what: str) -> falcon.HTTPError:
+    """The answer to a provider that raised ``exc`` listing ``what``: 404 for what does not
+    exist, 400 when the client's cursor is what it could not use, else a 500 that says no more
+    than :func:`_explain` (logged with its traceback)."""
+    if query.after is not None and _shape_error(exc):
+        return _bad(400, "invalid cursor: it does not belong to this listing")
+    if isinstance(exc, LookupError):  # what the client named is not there
+        return _bad(404, str(exc.args[0]) if exc.args else "not found")
+    log.error("the dashboard cannot list %s", what, exc_info=exc)
+    return _bad(500, f"cannot list {what}: {_explain(exc)}")
 
 
 def _no_store(resp: falcon.Response) -> None:
@@ -134,8 +193,12 @@ class DashboardContext:
                 page = kind.fn(session, query)
             out["items"] = page.items
             out["next_cursor"] = inventory.encode_cursor(page.after)
-        except Exception as exc:  # a broken provider is one error row, never a broken page
-            out["error"] = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:
+            if query.after is not None:  # one kind's next page: the cursor is the client's
+                raise _failure(exc, query, kind.title.lower()) from exc
+            # a broken provider is one error row, never a broken page
+            log.error("the dashboard cannot list %s %s", kind.service, kind.name, exc_info=exc)
+            out["error"] = _explain(exc)
         return out
 
 
@@ -197,14 +260,13 @@ class ResourceView:
         v = k.views.get(view)
         if v is None:
             raise _bad(404, f"{service} {kind} have no {view!r} view")
+        name = _text(name, "name")
         query = _query(req, extra=("prefix",))
         try:
             with self.ctx.store.session(write=False) as session:
                 page = v.fn(session, name, query)
-        except LookupError as exc:
-            raise _bad(404, str(exc.args[0]) if exc.args else "not found") from exc
         except Exception as exc:
-            raise _bad(500, f"{type(exc).__name__}: {exc}") from exc
+            raise _failure(exc, query, f"the {v.title.lower()} of {name!r}") from exc
         resp.media = {
             "service": service,
             "kind": kind,
@@ -226,11 +288,12 @@ class ResourceDownload:
         k = _kind_or_404(service, kind)
         if k.download is None:
             raise _bad(404, f"{service} {kind} have nothing to download")
+        name = _text(name, "name")
         query = _query(req, extra=("key",))
         try:
             download = k.download(self.ctx.store, name, query)
-        except LookupError as exc:
-            raise _bad(404, str(exc.args[0]) if exc.args else "not found") from exc
+        except Exception as exc:
+            raise _failure(exc, query, f"the download from {name!r}") from exc
         resp.content_type = download.content_type
         resp.downloadable_as = download.filename
         resp.set_header("X-Content-Type-Options", "nosniff")
@@ -243,7 +306,8 @@ class ResourceDownload:
 
 class StaticFile:
     """The page's script and style sheet (a plain route: the AWS sink at ``/`` would shadow a
-    Falcon static route added before it)."""
+    Falcon static route added before it). Only the files the page is made of are served, looked
+    up by name: a requested name never reaches the file system."""
 
     TYPES = {
         ".js": "text/javascript; charset=utf-8",
@@ -251,11 +315,18 @@ class StaticFile:
         ".html": falcon.MEDIA_HTML,
     }
 
+    def __init__(self) -> None:
+        self.files = {
+            path.name: (path, self.TYPES[path.suffix])
+            for path in STATIC_DIR.iterdir()
+            if path.suffix in self.TYPES and not path.name.startswith(".") and path.is_file()
+        }
+
     def on_get(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
-        path = STATIC_DIR / name
-        kind = self.TYPES.get(path.suffix)
-        if kind is None or "/" in name or name.startswith(".") or not path.is_file():
+        found = self.files.get(name)
+        if found is None:
             raise _bad(404, "not found")
+        path, kind = found
         resp.content_type = kind
         resp.data = path.read_bytes()
         resp.set_header("X-Content-Type-Options", "nosniff")

@@ -44,6 +44,12 @@ S = TypeVar("S", bound=Select[Any])
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 50
+#: the longest search text (``q``): longer than any name a listing searches (an S3 key is at most
+#: 1,024 bytes), and well inside SQLite's limit on a LIKE pattern (50,000 bytes)
+MAX_SEARCH = 1024
+#: the longest cursor accepted (a position is a few key values: an S3 key of 1,024 bytes,
+#: JSON-escaped and base64-encoded, takes up to about 8,200 characters)
+MAX_CURSOR = 32768
 
 
 @dataclass(frozen=True)
@@ -240,13 +246,18 @@ def encode_cursor(after: Any) -> str | None:
 
 
 def decode_cursor(cursor: str | None) -> Any:
-    """The keyset position a cursor stands for; ValueError when it is not one of ours."""
+    """The keyset position a cursor stands for; ValueError when it is not one of ours.
+
+    Only the encoding is checked here: a position of the wrong shape for its listing (a client
+    can make one up) fails in the provider, and the dashboard answers that as a bad cursor."""
     if not cursor:
         return None
+    if len(cursor) > MAX_CURSOR or not cursor.isascii():
+        raise ValueError("invalid cursor")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         return json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ValueError("invalid cursor") from exc
 
 
