@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Any
 
 import falcon
@@ -11,10 +10,13 @@ import falcon
 from awsmock.auth import settings
 from awsmock.engine import catalog, registry
 from awsmock.engine.version import __version__
+from awsmock.state import jsontext
 from awsmock.state.snapshots import SnapshotError, Snapshots, check_name
 from awsmock.state.store import Store
 
 MAX_SNAPSHOT_UPLOAD = 2 * 1024 * 1024 * 1024
+#: the longest JSON body an admin endpoint reads (``{"name": N}``, the auth setting); longer is a 400
+MAX_ADMIN_BODY = 64 * 1024
 
 
 def _fail(status: int, message: str) -> falcon.HTTPError:
@@ -137,7 +139,9 @@ class SnapshotCollection:
     @_snapshot_errors
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         try:
-            body = json.loads(req.bounded_stream.read(64 * 1024) or b"null")
+            body = jsontext.guarded_loads(
+                req.bounded_stream.read(MAX_ADMIN_BODY + 1) or b"null", max_size=MAX_ADMIN_BODY
+            )
         except ValueError as exc:
             raise _fail(400, 'the body must be JSON: {"name": NAME}') from exc
         name = body.get("name") if isinstance(body, dict) else None

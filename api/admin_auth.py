@@ -7,11 +7,11 @@ environment variable, i.e. by default never). ``GET`` reports the setting and th
 
 from __future__ import annotations
 
-import json
-
 import falcon
 
+from awsmock.api.admin import MAX_ADMIN_BODY
 from awsmock.auth import settings
+from awsmock.state import jsontext
 from awsmock.state.store import Store
 
 
@@ -24,7 +24,9 @@ class AuthSettings:
 
     def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         try:
-            body = json.loads(req.bounded_stream.read(64 * 1024) or b"null")
+            body = jsontext.guarded_loads(
+                req.bounded_stream.read(MAX_ADMIN_BODY + 1) or b"null", max_size=MAX_ADMIN_BODY
+            )
         except ValueError as exc:
             raise falcon.HTTPBadRequest(
                 title='the body must be JSON: {"initial_no_auth_action_count": N}'

@@ -137,7 +137,11 @@ class Dispatcher:
             return self._dispatch(req)
 
     def _dispatch(self, req: WireRequest) -> WireResponse:
-        target = detect(req)
+        try:
+            target = detect(req)
+        except BodyTooLarge:  # an unsigned form too large to read its Action from
+            too_large = AwsError("Request entity too large", code="RequestEntityTooLarge", status=413)
+            return _generic_error(too_large, new_request_id(registry.facts(None).request_ids))
         request_id = new_request_id(registry.facts(target.service).request_ids)
         if target.service is None or target.service not in specs.service_name_set():
             return _generic_error(NotImplementedOperation(target.signing_name or "unknown", None), request_id)

@@ -34,7 +34,7 @@ from typing import Any
 from awsmock.engine import registry
 from awsmock.engine.errors import AwsError
 from awsmock.engine.facts import ServiceFacts
-from awsmock.engine.specs import OperationModel, ServiceModel, Shape, operation_name_set, per_model
+from awsmock.engine.specs import OperationModel, ServiceModel, Shape, is_sparse, operation_name_set, per_model
 from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
 from awsmock.state import jsontext
 
@@ -105,6 +105,11 @@ def _kind(v: Any) -> str:
     if isinstance(v, (bytes, bytearray)):
         return "BYTE_STRING"
     return type(v).__name__.upper()
+
+
+def _null_in(container: str) -> Any:
+    """A null in a dense list or map: the error, raised where the value would be decoded."""
+    raise WireTypeError(f"Null value found in a {container} that does not accept nulls")
 
 
 def bad_type(expected: str, v: Any) -> WireTypeError:
@@ -302,14 +307,19 @@ class Codec:
                 return out
 
             return dec_struct
+        # a null in a list or map without Smithy's @sparse is malformed (Smithy's malformed-request
+        # tests: "When a dense list contains null ... a 400 SerializationException", maps alike)
         if t == "list":
             item = self.decoder(shape.member)
+            sparse = is_sparse(shape)
 
             def dec_list(v: Any) -> list[Any]:
                 if type(v) is not list:
                     raise bad_type("List", v)
                 try:
-                    return [None if x is None else item(x) for x in v]
+                    if sparse:
+                        return [None if x is None else item(x) for x in v]
+                    return [item(x) if x is not None else _null_in("list") for x in v]
                 except WireTypeError as exc:
                     exc.path.append("member")
                     raise
@@ -318,12 +328,15 @@ class Codec:
         if t == "map":
             val = self.decoder(shape.value)
             key = self.decoder(shape.key)
+            sparse = is_sparse(shape)
 
             def dec_map(v: Any) -> dict[Any, Any]:
                 if type(v) is not dict:
                     raise bad_type("Map", v)
                 try:
-                    return {key(k): (None if x is None else val(x)) for k, x in v.items()}
+                    if sparse:
+                        return {key(k): (None if x is None else val(x)) for k, x in v.items()}
+                    return {key(k): (val(x) if x is not None else _null_in("map")) for k, x in v.items()}
                 except WireTypeError as exc:
                     exc.path.append("value")
                     raise
@@ -629,7 +642,7 @@ def load_json_body(body: bytes) -> Any:
     if not body or body.isspace():
         return {}
     try:
-        data = jsontext.loads(body.decode("utf-8"))
+        data = jsontext.guarded_loads(body.decode("utf-8"))
         # Reliability fix: "\ud800" (an unpaired surrogate escape) decodes to a str that cannot
         # be encoded again, and crashed handlers with a 500; refuse it here like invalid UTF-8.
         if b"\\u" in body:
@@ -637,7 +650,9 @@ def load_json_body(body: bytes) -> Any:
         return data
     except UnicodeEncodeError as exc:
         raise serialization_error("The request body contains an unpaired surrogate escape") from exc
-    except RecursionError as exc:
+    except jsontext.JsonLimitExceeded as exc:
+        if exc.limit == "size":
+            raise AwsError("Request entity too large", code="RequestEntityTooLarge", status=413) from exc
         raise serialization_error("The request body is nested too deeply") from exc
     except UnicodeDecodeError as exc:
         raise serialization_error("The request body is not valid UTF-8") from exc

@@ -173,6 +173,15 @@ class _Prefixes:
         return sorted(self.indexes.get(base, ()))
 
 
+class MissingMapValue(Exception):
+    """A map entry with its key and without its value (``Attribute.1.Name=x`` alone): ``param``
+    is the name the value is missing under (``Attribute.1.Value``)."""
+
+    def __init__(self, param: str) -> None:
+        super().__init__(param)
+        self.param = param
+
+
 def read_flat(node: XNode, params: dict[str, str], ec2: bool = False) -> dict[str, Any]:
     """Client-side params of structure ``node`` from flattened query ``params``."""
     value = _read(node, params, _Prefixes(params), "", ec2, "")
@@ -224,7 +233,9 @@ def _read(node: XNode, params: dict[str, str], prefixes: _Prefixes, key: str, ec
             k = _read(knode, params, prefixes, f"{ek}.{node.key_name}", ec2, member)
             v = _read(vnode, params, prefixes, f"{ek}.{node.value_name}", ec2, member)
             if k is not _MISSING:
-                out_map[k] = None if v is _MISSING else v
+                if v is _MISSING:  # the query wire has no null: a key without its value is malformed
+                    raise MissingMapValue(f"{ek}.{node.value_name}")
+                out_map[k] = v
         return out_map
     text = params.get(key)
     if text is None:
@@ -252,6 +263,11 @@ def write_error_fields(out: list[str], shape: Shape | None, fields: dict[str, An
             continue
         text = v if isinstance(v, str) else str(v).lower() if isinstance(v, bool) else str(v)
         out.append(f"<{k}>{escape_text(text)}</{k}>")
+
+
+def _too_large() -> AwsError:
+    """A body over the size awsmock reads into memory: the JSON protocols' answer."""
+    return AwsError("Request entity too large", code="RequestEntityTooLarge", status=413)
 
 
 def _bad_value(exc: XmlValueError) -> AwsError:
@@ -298,13 +314,15 @@ class QueryProtocol(Protocol):
         try:
             return "Action" in req.form
         except BodyTooLarge:
-            return False
+            return True  # a form too large to read: a query request, answered as too large
 
     def operation_name(self, req: WireRequest, service: ServiceModel) -> str | None:
         try:
             action = req.form.get("Action") or req.query_dict.get("Action")
-        except BodyTooLarge:
-            action = req.query_dict.get("Action")
+        except BodyTooLarge as exc:
+            # the Action is in the body that was too large to read: the size is the error, as
+            # the JSON protocols answer it (not "unknown operation")
+            raise _too_large() from exc
         if action and action in _info(service, self._ec2).operations:
             return action
         return None
@@ -315,7 +333,7 @@ class QueryProtocol(Protocol):
             try:
                 params.update(req.form)
             except BodyTooLarge as exc:
-                raise AwsError("Request body too large", code="RequestEntityTooLarge", status=413) from exc
+                raise _too_large() from exc
         params.pop("Action", None)
         params.pop("Version", None)
         return params
@@ -343,6 +361,9 @@ class QueryProtocol(Protocol):
             params = read_flat(node, self._flat_params(req), self._ec2)
         except XmlValueError as exc:
             raise _bad_value(exc) from None
+        except MissingMapValue as exc:
+            missing = Violation("required", (exc.param,), None, "Member must not be null")
+            raise _violation_error(info.style, [missing]) from None
         from_path = info.from_path
         if from_path is not None and from_path[0] in shape.members and from_path[0] not in params:
             # older SDKs post to the resource's URL itself, without the member naming it

@@ -63,6 +63,7 @@ from dateutil.parser import isoparse
 
 from awsmock.engine.specs import OperationModel, ServiceModel, Shape, per_model
 from awsmock.engine.wire import WireRequest, http_date
+from awsmock.state import jsontext
 
 __all__ = [
     "BindingError",
@@ -653,7 +654,7 @@ def _scalar(member: str, shape: Shape, text: str, where: str) -> Any:
     try:
         if t == "string":
             if where == "header" and shape.serialization.get("jsonvalue"):
-                return json.loads(base64.b64decode(text).decode("utf-8"))
+                return jsontext.guarded_loads(base64.b64decode(text).decode("utf-8"))
             return text
         if t in ("integer", "long"):
             return int(text)

@@ -17,7 +17,8 @@ Public API (stable; the JSON and XML families both import it)::
 ``validate(shape, value, *, enums=True, ranges=True, patterns=False, types=True, limit=None)``
 
 * ``required``: a required member absent (or ``None``) -> kind ``"required"``,
-  constraint ``"Member must not be null"``.
+  constraint ``"Member must not be null"``; so is a ``None`` element of a list or map without
+  Smithy's ``@sparse`` where its elements are checked at all.
 * ``types``: a value of the wrong Python type for its shape (``str`` for string/enum,
   ``int`` (not bool) for integer/long, ``int|float`` for float/double, ``bool``, ``bytes`` (or a
   file-like for streaming blobs), tz-aware or naive ``datetime`` for timestamps, ``dict`` for
@@ -48,7 +49,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from awsmock.engine.specs import Shape
+from awsmock.engine.specs import Shape, is_sparse
 
 __all__ = [
     "Violation",
@@ -356,7 +357,10 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
                 for i, item in enumerate(value):
                     if item is not None:
                         item_check(item, (path, i), out)
+                    elif dense:
+                        _add(out, opts, Violation("required", _flat((path, i)), None, "Member must not be null"))
 
+        dense = not is_sparse(shape)
         return check_list
     if t == "map":
         key_check = _compile(shape.key, opts, building)
@@ -376,10 +380,16 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
                     key_bounds is None or not key_bounds[0] <= len(k) <= key_bounds[1]
                 ):
                     key_check(k, (path, ("key", str(k))), out)
-                if value_check is not None and item is not None:
+                if value_check is None:
+                    continue
+                if item is not None:
                     value_check(item, (path, ("key", str(k))), out)
+                elif dense:
+                    where = _flat((path, ("key", str(k))))
+                    _add(out, opts, Violation("required", where, None, "Member must not be null"))
 
         key_bounds = getattr(key_check, "length_only", None)  # a key checked for its length alone
+        dense = not is_sparse(shape)
         return check_map
     if t == "string":
         enum = md.get("enum") if opts.enums else None

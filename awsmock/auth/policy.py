@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from awsmock.engine import arns
+from awsmock.state import jsontext
 
 ALLOW = "allow"
 DENY = "deny"
@@ -64,7 +64,7 @@ def load(document: str | Mapping[str, Any]) -> dict[str, Any]:
 
 @lru_cache(maxsize=512)
 def _load_text(text: str) -> dict[str, Any]:
-    doc = json.loads(text)
+    doc = jsontext.guarded_loads(text)  # a document a client wrote (stored, or sent to a simulator)
     if not isinstance(doc, dict):
         raise ValueError("a policy document is a JSON object")
     return doc

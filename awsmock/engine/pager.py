@@ -38,6 +38,7 @@ from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import Session
 
 from awsmock.engine.errors import AwsError
+from awsmock.state import jsontext
 
 __all__ = ["Page", "decode", "encode", "page", "page_list"]
 
@@ -91,13 +92,29 @@ def decode(token: str, scope: str, invalid: Callable[[str], AwsError], style: st
         if len(token) > MAX_TOKEN:
             raise ValueError("too long")
         raw = bytes.fromhex(token) if style == "hex" else base64.b64decode(token, validate=True)
-        data = json.loads(raw)
+        data = jsontext.guarded_loads(raw)  # a token a client sent back (or made up)
         values = _from_json(data["k"])
         if data["s"] != scope or not isinstance(values, list):
             raise ValueError("another listing's token")
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError, RecursionError):
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError):
         raise invalid(token) from None
     return values
+
+
+#: what a key column's value is once through a token (no null, boolean, list or object)
+_COLUMN_VALUES = frozenset((str, int, float, bytes, dt.datetime))
+
+
+def _fits(key: Any, value: Any) -> bool:
+    """Whether a token's ``value`` can be compared with the column ``key`` (PostgreSQL compares
+    no text with a number)."""
+    if type(value) not in _COLUMN_VALUES:
+        return False
+    try:
+        expected = key.type.python_type
+    except (AttributeError, NotImplementedError):
+        return True
+    return isinstance(value, expected) or (expected is float and type(value) is int)
 
 
 def page(
@@ -116,8 +133,8 @@ def page(
     unique), after the row ``token`` names. ``scalars``: rows are the selected entities."""
     if token:
         after = decode(token, scope, invalid, style)
-        if len(after) != len(keys):
-            raise invalid(token)
+        if len(after) != len(keys) or not all(map(_fits, keys, after)):
+            raise invalid(token)  # a made-up token: the database compares a column's own values
         if len(keys) == 1:
             stmt = stmt.where(keys[0] > after[0])
         else:

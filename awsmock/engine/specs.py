@@ -22,6 +22,7 @@ __all__ = [
     "all_service_names",
     "error_shape",
     "index_by",
+    "is_sparse",
     "operation",
     "operation_model",
     "operation_name_set",
@@ -120,6 +121,12 @@ def error_shape(service: str, name: str) -> Shape | None:
         if name in (shape.name, shape.error_code):
             return shape
     return None
+
+
+def is_sparse(shape: Shape) -> bool:
+    """Whether a list or map shape holds nulls (Smithy's ``@sparse``; botocore keeps the trait
+    in the shape's model only): a dense one does not, and a null in it is malformed input."""
+    return bool(getattr(shape, "_shape_model", {}).get("sparse"))
 
 
 def protocols_of(model: ServiceModel) -> tuple[str, ...]:

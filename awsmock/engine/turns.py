@@ -20,11 +20,11 @@ thread takes over, so waiting requests never stall the rest.
 from __future__ import annotations
 
 import collections
-import json
 import threading
 from typing import Any
 
 from awsmock.engine import registry, specs
+from awsmock.state import jsontext
 
 _local = threading.local()
 
@@ -155,9 +155,11 @@ def _may_wait(request: Any, fields: tuple[str, str]) -> bool:
     wait_field, resource_field = fields
     try:
         stream = request.get_body_stream()
-        body = json.loads(stream.read() or b"{}")
-        stream.seek(0)
-    except (ValueError, OSError):
+        try:
+            body = jsontext.guarded_loads(stream.read() or b"{}")
+        finally:
+            stream.seek(0)  # the dispatcher reads the body again, whatever it holds
+    except (ValueError, OSError):  # not JSON, or nested too deeply: a worker answers the error
         return True
     if not isinstance(body, dict):
         return True

@@ -302,7 +302,8 @@ def test_reset_while_other_nodes_write(both: Nodes) -> None:
         for t in threads:
             t.join(30)
     assert errors == []
-    assert b.admin("POST", "/_awsmock/reset")[0] == 200
+    status, body = b.admin("POST", "/_awsmock/reset")
+    assert status == 200, (body, "".join(b.output[-60:]))
     assert a.client("sqs").list_queues().get("QueueUrls", []) == []
 
 

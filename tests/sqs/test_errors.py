@@ -19,6 +19,7 @@ from awsmock.services.sqs import errors
 CODES = {
     errors.QueueDoesNotExist: "AWS.SimpleQueueService.NonExistentQueue",
     errors.QueueNameExists: "QueueAlreadyExists",
+    errors.InvalidAddress: "InvalidAddress",
     errors.PurgeQueueInProgress: "AWS.SimpleQueueService.PurgeQueueInProgress",
     errors.InvalidAttributeName: "InvalidAttributeName",
     errors.InvalidAttributeValue: "InvalidAttributeValue",

@@ -22,6 +22,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
 from awsmock.services.s3.internal import objects_under, owned_bucket
+from awsmock.state import jsontext
 
 from . import jobs
 from .errors import ImportConflict, ImportNotFound, ResourceInUse, invalid
@@ -51,7 +52,7 @@ def _json_items(text: str) -> Iterator[Item | None]:
         if not line.strip():
             continue
         try:
-            doc = json.loads(line)
+            doc = jsontext.guarded_loads(line)  # a line of the caller's S3 object
             yield load_item(json.dumps(doc["Item"])) if isinstance(doc.get("Item"), dict) else None
         except (ValueError, KeyError, AttributeError, TypeError):
             yield None

@@ -146,12 +146,28 @@ class Statement:
     order_by: tuple[str, bool] | None = None
 
 
+#: how deep a statement may nest literals, parentheses, NOT and functions: twice the 32 levels an
+#: attribute value may have, far from the interpreter's recursion limit this recursive parser
+#: and the evaluator would reach (a statement of 8,192 characters holds 4,096 ``[``)
+MAX_NESTING = 64
+
+
 class PartiQLParser:
     def __init__(self, src: str, parameters: list[Any] | None) -> None:
         self.toks = tokenize(src)
         self.pos = 0
         self.params = [validate_value(p) for p in (parameters or [])]
         self.used_params = 0
+        self.depth = 0
+
+    def nest(self, value: bool = False) -> None:
+        """One level deeper (a literal's list, map or set when ``value``); too deep is refused."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            if value:
+                raise _error("Nesting Levels have exceeded supported limits")
+            self.pos -= 1  # the token that opened the level
+            raise self.fail()
 
     @property
     def tok(self) -> Tok:
@@ -331,6 +347,7 @@ class PartiQLParser:
             self.pos += 1
             return {"NULL": True}
         if self.sym("{"):
+            self.nest(value=True)
             out: dict[str, AV] = {}
             if not self.sym("}"):
                 while True:
@@ -343,12 +360,17 @@ class PartiQLParser:
                     if self.sym("}"):
                         break
                     self.need_sym(",")
+            self.depth -= 1
             return {"M": out}
         if self.sym("["):
+            self.nest(value=True)
             items = self.value_list("]")
+            self.depth -= 1
             return {"L": items}
         if self.sym("<<"):
+            self.nest(value=True)
             items = self.value_list(">>")
+            self.depth -= 1
             if not items:
                 raise _error("One or more parameter values were invalid: An string set  may not be empty")
             kinds = {type_of(v) for v in items}
@@ -398,10 +420,12 @@ class PartiQLParser:
         ):
             fn = self.tok.text.lower()
             self.pos += 2
+            self.nest()
             a = self.set_value()
             self.need_sym(",")
             b = self.set_value()
             self.need_sym(")")
+            self.depth -= 1
             return (fn, a, b)
         left = self.operand()
         if self.tok.kind == "SYM" and self.tok.text in ("+", "-"):
@@ -424,13 +448,18 @@ class PartiQLParser:
 
     def not_cond(self) -> Node:
         if self.kw("NOT"):
-            return ("not", self.not_cond())
+            self.nest()
+            node = self.not_cond()
+            self.depth -= 1
+            return ("not", node)
         return self.primary()
 
     def primary(self) -> Node:
         if self.sym("("):
+            self.nest()
             node = self.condition()
             self.need_sym(")")
+            self.depth -= 1
             return node
         t = self.tok
         if (

@@ -6,12 +6,12 @@ ARN it is attached to, with its revision id."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from awsmock.auth.resources import ResourcePolicy
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
+from awsmock.state import jsontext
 
 from .errors import PolicyNotFound, ResourceNotFound, invalid
 from .schema import TableInfo, arn_of, find_table, save_spec, table_path_of
@@ -41,7 +41,7 @@ def _checked(policy: str) -> str:
             f"Resource-based policy size exceeds the maximum allowed size of {MAX_POLICY_BYTES} bytes"
         )
     try:
-        document = json.loads(policy)
+        document = jsontext.guarded_loads(policy)
     except ValueError:
         raise invalid("Invalid JSON in the resource-based policy document") from None
     if not isinstance(document, dict) or not document.get("Statement"):

@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.dynamodb import DynamoStream, DynamoStreamRecord
+from awsmock.state import jsontext
 
 from .errors import DynamoValidation, ExpiredIterator, ResourceNotFound
 from .schema import TableInfo, arn_of, table_name_of
@@ -185,9 +186,9 @@ def _encode_iterator(arn: str, position: int, issued: float) -> str:
 
 def _decode_iterator(text: str) -> tuple[str, int, float]:
     try:
-        arn, position, issued = json.loads(base64.urlsafe_b64decode(text.encode("ascii")))
+        arn, position, issued = jsontext.guarded_loads(base64.urlsafe_b64decode(text.encode("ascii")))
         return str(arn), int(position), float(issued)
-    except (ValueError, TypeError, UnicodeError):
+    except (ValueError, TypeError, UnicodeError, OverflowError):  # OverflowError: a position of 1e400
         raise DynamoValidation("Invalid ShardIterator") from None
 
 

@@ -305,7 +305,12 @@ def describe(ctx: RequestContext, info: TableInfo, status: str = "ACTIVE") -> di
 @handler("dynamodb", "CreateTable")
 def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["TableName"]
-    schema = params["KeySchema"]
+    schema = params.get("KeySchema")
+    if schema is None:  # optional in botocore's model, but a table has no key without it
+        raise DynamoValidation(
+            "1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: "
+            "Member must not be null"
+        )
     _check_key_schema(schema)
     types = _check_definitions(params)
     defs = params.get("AttributeDefinitions") or []

@@ -494,10 +494,13 @@ def simulate_principal_policy(ctx: RequestContext, params: dict[str, Any]) -> di
     kind = _kind_of(arn)
     if kind not in ("user", "role", "group"):
         raise InvalidInput(f"Invalid ARN: {arn}")
+    from .documents import validate_identity_policy
+
     docs = _source_documents(ctx, kind, arn)
     if docs is None:
         raise NoSuchEntity(f"The {kind} with name {arn.rsplit('/', 1)[-1]} cannot be found.")
-    return _simulate(docs + list(params.get("PolicyInputList") or []), params)
+    extra = [validate_identity_policy(p) for p in params.get("PolicyInputList") or []]  # as SimulateCustomPolicy
+    return _simulate(docs + extra, params)
 
 
 def _kind_of(arn: str) -> str:
@@ -526,7 +529,8 @@ def _context_keys(documents: list[str]) -> list[str]:
         except ValueError:
             continue
         for stmt in evaluator.statements(doc):
-            for entries in (stmt.get("Condition") or {}).values():
+            conditions = stmt.get("Condition")
+            for entries in conditions.values() if isinstance(conditions, dict) else ():
                 if isinstance(entries, dict):
                     for key in entries:
                         keys.setdefault(key, None)

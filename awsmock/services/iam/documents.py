@@ -7,11 +7,11 @@ Resource. Violations are ``MalformedPolicyDocument`` with IAM's messages.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from awsmock.auth.policy import OPERATORS
+from awsmock.state import jsontext
 
 from .errors import LimitExceeded, MalformedPolicyDocument
 
@@ -66,7 +66,9 @@ def parse(text: Any) -> dict[str, Any]:
     if not isinstance(text, str):
         raise MalformedPolicyDocument("This policy contains invalid Json")
     try:
-        doc = json.loads(text)
+        doc = jsontext.guarded_loads(text)
+    except jsontext.JsonLimitExceeded as exc:  # nested far deeper than the grammar goes
+        raise _syntax() from exc
     except ValueError as exc:
         raise MalformedPolicyDocument("This policy contains invalid Json") from exc
     if not isinstance(doc, dict):

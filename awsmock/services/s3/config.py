@@ -15,6 +15,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket
+from awsmock.state import jsontext
 
 from . import acl, tags
 from .buckets import bucket_grants, delete_config, get_bucket, get_config, set_config
@@ -304,7 +305,7 @@ def put_bucket_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     bucket = get_bucket(ctx, params["Bucket"])
     text = params.get("Policy") or ""
     try:
-        doc = json.loads(text)
+        doc = jsontext.guarded_loads(text)
         if not isinstance(doc, dict) or not text.lstrip().startswith("{"):
             raise ValueError
     except ValueError as exc:

@@ -34,6 +34,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.engine.wire import WireRequest
 from awsmock.engine.xmltext import XmlError, parse_xml
+from awsmock.state import jsontext
 
 from .errors import AccessDenied, EntityTooSmall, InvalidArgument, MalformedXML
 
@@ -221,6 +222,10 @@ def _tagging_from_xml(text: str) -> str:
     return urlencode(pairs)
 
 
+def _invalid_policy(detail: str) -> AwsError:
+    return AwsError(f"Invalid Policy: {detail}", code="InvalidPolicyDocument")
+
+
 def _deny(detail: str) -> AccessDenied:
     return AccessDenied(f"Invalid according to Policy: {detail}")
 
@@ -236,11 +241,24 @@ def check_policy(ctx: RequestContext, bucket_name: str, form: dict[str, Any]) ->
     if not encoded:
         return
     try:
-        policy = json.loads(base64.b64decode(encoded))
-        expiration = dt.datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
-        conditions = policy.get("conditions") or []
-    except (ValueError, KeyError, TypeError) as exc:
-        raise AwsError("Invalid Policy: Invalid JSON.", code="InvalidPolicyDocument") from exc
+        policy = jsontext.guarded_loads(base64.b64decode(encoded))
+    except ValueError as exc:  # not base64, not JSON, or nested too deeply
+        raise _invalid_policy("Invalid JSON.") from exc
+    if not isinstance(policy, dict) or "expiration" not in policy:
+        raise _invalid_policy("Invalid JSON.")
+    stamp = policy["expiration"]
+    try:
+        if not isinstance(stamp, str):
+            raise ValueError("the expiration is not a string")
+        expiration = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError as exc:
+        shown = stamp if isinstance(stamp, str) else json.dumps(stamp)
+        raise _invalid_policy(f"Invalid 'expiration' value: '{shown}'") from exc
+    conditions = policy.get("conditions")
+    if conditions is None:
+        conditions = []
+    elif not isinstance(conditions, list):
+        raise _invalid_policy("Invalid 'conditions' value: must be a List.")
     if expiration.tzinfo is None:
         expiration = expiration.replace(tzinfo=dt.UTC)
     if ctx.now > expiration:
@@ -258,7 +276,7 @@ def check_policy(ctx: RequestContext, bucket_name: str, form: dict[str, Any]) ->
             if op == "content-length-range" and len(cond) == 3:
                 try:
                     body.min_size, body.max_size = int(cond[1]), min(int(cond[2]), MAX_UPLOAD)
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):  # OverflowError: a bound of 1e400
                     raise AwsError(
                         "Invalid Policy: Invalid Condition.", code="InvalidPolicyDocument"
                     ) from None

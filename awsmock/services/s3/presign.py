@@ -17,6 +17,20 @@ from .errors import AccessDenied
 MAX_EXPIRES = 604800
 
 
+#: SigV2's Expires is a count of seconds S3 holds in 32 bits: from 2**31 (2038) on, S3 answers
+#: "Invalid date (should be seconds since epoch)", as for text that is no number
+_SIGV2_LAST = 2**31
+
+
+def _long(text: str) -> int | None:
+    """``text`` as the 64-bit integer S3 reads it, or None (not a number, or out of range)."""
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if -(2**63) <= value < 2**63 else None
+
+
 def _iso(t: dt.datetime) -> str:
     return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -29,12 +43,14 @@ def check_expiry(ctx: RequestContext) -> None:
     if "x-amz-expires" in query and "x-amz-date" in query:
         try:
             signed = dt.datetime.strptime(query["x-amz-date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
-            seconds = int(query["x-amz-expires"])
         except ValueError as exc:
             raise AwsError(
                 "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
                 code="AuthorizationQueryParametersError",
             ) from exc
+        seconds = _long(query["x-amz-expires"])
+        if seconds is None:
+            raise AwsError("X-Amz-Expires should be a number", code="AuthorizationQueryParametersError")
         if seconds > MAX_EXPIRES:
             raise AwsError(
                 "X-Amz-Expires must be less than a week (in seconds) that is; 604800",
@@ -42,7 +58,10 @@ def check_expiry(ctx: RequestContext) -> None:
             )
         if seconds < 0:
             raise AwsError("X-Amz-Expires must be non-negative", code="AuthorizationQueryParametersError")
-        expires = signed + dt.timedelta(seconds=seconds)
+        try:
+            expires = signed + dt.timedelta(seconds=seconds)
+        except OverflowError:  # signed near the year 9999: it has not expired
+            return
         if ctx.now > expires:
             fields: dict[str, Any] = {
                 "X-Amz-Expires": str(seconds),
@@ -51,9 +70,12 @@ def check_expiry(ctx: RequestContext) -> None:
             }
             raise AccessDenied("Request has expired", **fields)
     elif "expires" in query and ("signature" in query or "awsaccesskeyid" in query):
+        epoch = _long(query["expires"])
         try:
-            expires = dt.datetime.fromtimestamp(int(query["expires"]), dt.UTC)
-        except ValueError:
-            return
+            if epoch is None or epoch >= _SIGV2_LAST:
+                raise ValueError(query["expires"])
+            expires = dt.datetime.fromtimestamp(epoch, dt.UTC)
+        except (ValueError, OverflowError, OSError) as exc:  # not a date S3 can hold
+            raise AccessDenied(f"Invalid date (should be seconds since epoch): {query['expires']}") from exc
         if ctx.now > expires:
             raise AccessDenied("Request has expired", Expires=_iso(expires), ServerTime=_iso(ctx.now))

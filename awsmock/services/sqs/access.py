@@ -10,14 +10,14 @@ from awsmock.auth.resources import ResourcePolicy
 from awsmock.engine.context import RequestContext
 from awsmock.engine.facts import Access
 
-from .errors import QueueDoesNotExist
+from .errors import InvalidAddress, QueueDoesNotExist
 from .lookup import find_queue, split_queue_url
 
 
 def _named(ctx: RequestContext, url: str) -> tuple[str, str] | None:
     try:
         return split_queue_url(ctx, url)
-    except QueueDoesNotExist:
+    except (QueueDoesNotExist, InvalidAddress):
         return None
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from awsmock.engine.context import RequestContext
 from awsmock.models.sqs import Message, Queue
+from awsmock.state import jsontext
 
 from .errors import InvalidAttributeName, InvalidAttributeValue, InvalidParameterValue
 from .lookup import AnyQueue, queue_arn, queue_by_arn
@@ -74,12 +75,23 @@ def _bool(name: str, value: str) -> str:
 
 def _json(name: str, value: str) -> dict[str, Any]:
     try:
-        doc = json.loads(value)
-    except ValueError:
+        doc = jsontext.guarded_loads(value)
+    except ValueError:  # not JSON, or nested too deeply
         raise _invalid(name) from None
     if not isinstance(doc, dict):
         raise _invalid(name)
     return doc
+
+
+def _access_policy(value: str) -> str:
+    """A queue's ``Policy``: a policy document, its statements objects (one, or a list), as
+    AddPermission and RemovePermission read them."""
+    statements = _json("Policy", value).get("Statement")
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list) or not all(isinstance(s, dict) for s in statements):
+        raise _invalid("Policy")
+    return value
 
 
 def _redrive_policy(ctx: RequestContext, fifo: bool, value: str) -> str:
@@ -96,7 +108,7 @@ def _redrive_policy(ctx: RequestContext, fifo: bool, value: str) -> str:
         raise bad("Redrive policy is not a dictionary or is missing deadLetterTargetArn or maxReceiveCount.")
     try:
         n = int(count)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a count of 1e400
         raise bad(
             f"Invalid value for maxReceiveCount: {count}, valid values are from 1 to 1000 both inclusive."
         ) from None
@@ -165,9 +177,7 @@ def normalize(ctx: RequestContext, attrs: Mapping[str, Any], *, fifo: bool, crea
                 raise _invalid(name)
             out[name] = value
         elif name == "Policy":
-            if value:
-                _json(name, value)
-            out[name] = value
+            out[name] = _access_policy(value) if value else value
         elif name == "RedrivePolicy":
             out[name] = _redrive_policy(ctx, fifo, value) if value else ""
         elif name == "RedriveAllowPolicy":

@@ -25,6 +25,10 @@ class QueueNameExists(SqsError):
     pass
 
 
+class InvalidAddress(SqsError):
+    pass
+
+
 class PurgeQueueInProgress(SqsError):
     pass
 

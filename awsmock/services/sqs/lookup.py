@@ -15,7 +15,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.models.sqs import Queue
 from awsmock.state.rawvalues import conversions
 
-from .errors import QueueDoesNotExist
+from .errors import InvalidAddress, QueueDoesNotExist
 
 
 class QueueRef:
@@ -61,7 +61,10 @@ def split_queue_url(ctx: RequestContext, url: str) -> tuple[str, str]:
     if plain is not None:
         path = plain.group(1) or ""
     else:
-        path = urlsplit(url).path if "://" in url else url
+        try:
+            path = urlsplit(url).path if "://" in url else url
+        except ValueError:  # "http://[::1/x": a host no URL parser reads
+            raise InvalidAddress(f"The address {url} is not valid for this endpoint.") from None
     parts = [unquote(p) for p in path.split("/") if p]
     if len(parts) >= 2:
         return parts[-2], parts[-1]

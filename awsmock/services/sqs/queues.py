@@ -243,8 +243,9 @@ def list_queue_tags(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
 def _policy(queue: Queue) -> dict[str, Any]:
     raw = (queue.attributes or {}).get("Policy")
     if raw:
-        doc = json.loads(raw)
-        doc.setdefault("Statement", [])
+        doc = json.loads(raw)  # checked when set: an object whose statements are objects
+        statements = doc.get("Statement") or []
+        doc["Statement"] = [statements] if isinstance(statements, dict) else statements
         return doc
     return {"Version": "2012-10-17", "Id": f"{queue_arn(queue)}/SQSDefaultPolicy", "Statement": []}
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
 import re
 from typing import Any
 
@@ -18,6 +17,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.sts import StsCredential
 from awsmock.services.iam.internal import access_key_account, named_by, role_by_arn
+from awsmock.state import jsontext
 
 from .credentials import role_account
 from .errors import (
@@ -62,7 +62,9 @@ def _session_policy(params: dict[str, Any]) -> str | None:
     if policy is None:
         return None
     try:
-        doc = json.loads(policy)
+        doc = jsontext.guarded_loads(policy)
+    except jsontext.JsonLimitExceeded as exc:  # nested far deeper than the policy grammar goes
+        raise MalformedPolicyDocument("Syntax errors in policy.") from exc
     except ValueError as exc:
         raise MalformedPolicyDocument("The policy is not in the valid JSON format.") from exc
     if not isinstance(doc, dict) or "Statement" not in doc:
@@ -224,7 +226,7 @@ def _jwt_claims(token: str) -> dict[str, Any]:
         return {}
     try:
         payload = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
-        claims = json.loads(payload)
+        claims = jsontext.guarded_loads(payload)
     except (ValueError, binascii.Error):
         return {}
     return claims if isinstance(claims, dict) else {}
@@ -391,7 +393,7 @@ def decode_authorization_message(ctx: RequestContext, params: dict[str, Any]) ->
     encoded = params["EncodedMessage"]
     try:
         decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
-        json.loads(decoded)
+        jsontext.guarded_loads(decoded)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidAuthorizationMessage("The message provided is invalid.") from exc
     return {"DecodedMessage": decoded}

@@ -50,6 +50,11 @@ TYPE_WORDS = {
     "NULL": "NULL",
 }
 MAX_EXPRESSION_LENGTH = 4096
+#: how deep a condition may nest parentheses and NOT: this recursive parser and the evaluator take
+#: a few interpreter frames a level, and 4,096 characters hold 2,000 ``(``; deeper is a syntax error
+#: at the token that goes too deep (DynamoDB refuses what passes 300 operators, and redundant
+#: parentheses, before that)
+MAX_NESTING = 100
 
 
 class ExpressionContext:
@@ -131,6 +136,7 @@ class Parser:
         ctx.parsed_any = True
         self.tokens = tokenize(source, kind)
         self.pos = 0
+        self.depth = 0
 
     # -- token helpers ----------------------------------------------------------------------
 
@@ -281,17 +287,28 @@ class Parser:
             node = ("and", node, self.not_condition())
         return node
 
+    def nest(self) -> None:
+        """One level deeper into a condition (at a ``(`` or ``NOT``); too deep is refused there."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.error()
+
     def not_condition(self) -> Node:
         if self.is_keyword("NOT"):
+            self.nest()
             self.pos += 1
-            return ("not", self.not_condition())
+            node = self.not_condition()
+            self.depth -= 1
+            return ("not", node)
         return self.primary_condition()
 
     def primary_condition(self) -> Node:
         if self.is_symbol("("):
+            self.nest()
             self.pos += 1
             node = self.condition()
             self.expect_symbol(")")
+            self.depth -= 1
             return node
         if self.is_function() and self.tok.text in CONDITION_FUNCTIONS:
             name, args = self.function_call()
