@@ -4,6 +4,7 @@
     python benchmarks/reliability_bench.py crash --rounds 25
     python benchmarks/reliability_bench.py sqs --messages 5000
     python benchmarks/reliability_bench.py ddb race fuzz raw
+    python benchmarks/reliability_bench.py hostile --requests 10000 --seed 22
 
 Each scenario raises (exit status 1) when a guarantee breaks; otherwise it prints its figures as
 JSON lines (and ``--json FILE`` collects them).
@@ -165,6 +166,37 @@ def bench_raw(args: argparse.Namespace) -> dict[str, Any]:
     return {"tried": args.raw, "answers_by_status (0 = connection closed)": dict(sorted(seen.items()))}
 
 
+def bench_hostile(args: argparse.Namespace) -> dict[str, Any]:
+    """Requests drawn from the models of every implemented operation (and the admin API), sent
+    to a real server: no 500, no dropped connection, memory bounded."""
+    from tests.reliability.model_hostile import Run, rss_kib
+
+    with tempfile.TemporaryDirectory(prefix="awsmock-hostile-") as tmp:
+        srv = ServerProcess(Path(tmp) / "data").start()
+        try:
+            assert srv.proc is not None
+            run = Run(srv.url, 22 if args.seed is None else args.seed)
+            rss: list[int] = []
+            for i, _ in enumerate(run.draws(args.requests)):
+                if i % max(1, args.requests // 10) == 0:
+                    rss.append(rss_kib(srv.proc.pid) // 1024)
+            rss.append(rss_kib(srv.proc.pid) // 1024)
+            tally = run.tally
+            assert tally.failed == 0, "\n".join(tally.failures)
+            assert srv.admin("GET", "/_awsmock/health")[0] == 200
+            assert "Traceback" not in "".join(srv.output)
+        finally:
+            srv.stop()
+    return {
+        "drawn": args.requests,
+        "sent": tally.sent,
+        "not_serializable_by_botocore": tally.unsendable,
+        "operations": len(run.operations),
+        "answers": dict(sorted(tally.statuses.items())),
+        "server_rss_mib_every_tenth": rss,
+    }
+
+
 SCENARIOS = {
     "crash": bench_crash,
     "sqs": bench_sqs,
@@ -172,6 +204,7 @@ SCENARIOS = {
     "race": bench_race,
     "fuzz": bench_fuzz,
     "raw": bench_raw,
+    "hostile": bench_hostile,
 }
 
 
@@ -188,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=20.0, help="snapshot race duration (race)")
     p.add_argument("--examples", type=int, default=2000, help="hypothesis inputs per protocol (fuzz)")
     p.add_argument("--raw", type=int, default=500, help="random socket payloads (raw)")
+    p.add_argument("--requests", type=int, default=10000, help="requests drawn from the models (hostile)")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--json", type=Path, help="also write all figures to this file")
     args = p.parse_args(argv)
