@@ -29,7 +29,17 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.models.resources import Tag
 
-__all__ = ["TagRules", "drop", "register_operations", "replace", "tag", "tags_of", "tags_of_many", "untag"]
+__all__ = [
+    "TagRules",
+    "drop",
+    "register_operations",
+    "replace",
+    "tag",
+    "tags_of",
+    "tags_of_many",
+    "untag",
+    "worded",
+]
 
 #: rules a tag can break (the ``rule`` a :class:`TagRules` error receives)
 TOO_MANY, KEY_TOO_LONG, VALUE_TOO_LONG, RESERVED, EMPTY_KEY = (
@@ -73,6 +83,23 @@ def tags_of_many(session: Session, arns: Iterable[str]) -> dict[str, dict[str, s
         for arn, key, value in rows:
             out.setdefault(arn, {})[key] = value
     return out
+
+
+def worded(rule: str, detail: dict[str, Any], too_many: str) -> str:
+    """The plain wording of a broken rule, for services whose documentation gives no words of
+    their own; ``too_many`` is the service's sentence for :data:`TOO_MANY` (it may use
+    ``{count}`` and ``{limit}``)."""
+    if rule == TOO_MANY:
+        return too_many.format(**detail)
+    if rule == RESERVED:
+        return f"Tag key '{detail['key']}' uses the reserved prefix aws: and cannot be used."
+    if rule == KEY_TOO_LONG:
+        return f"Tag key '{detail['key']}' exceeds the maximum length of {detail['limit']} characters."
+    if rule == VALUE_TOO_LONG:
+        return (
+            f"Tag value of key '{detail['key']}' exceeds the maximum length of {detail['limit']} characters."
+        )
+    return "Tag keys must not be empty."
 
 
 def _check(tags: Mapping[str, str], rules: TagRules) -> None:
