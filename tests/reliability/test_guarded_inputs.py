@@ -269,3 +269,32 @@ def test_over_large_iam_body_is_the_size_error(app: Any) -> None:
     status, _h, answer = call(app, "POST", "/", headers, b"Action=ListUsers&Version=2010-05-08")
     assert status == 413
     assert b"<Code>RequestEntityTooLarge</Code>" in answer
+
+
+def test_deep_kms_policy_and_grant_token(client: Callable[[str], Any]) -> None:
+    kms = client("kms")
+    assert refused(lambda: kms.create_key(Policy='{"Statement": ' + DEEP + "}")) == (
+        400,
+        "MalformedPolicyDocumentException",
+        "Policy document is not valid JSON.",
+    )
+    assert kms.list_keys()["Keys"] == []
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    token = base64.urlsafe_b64encode(("[" * 2000 + "]" * 2000).encode()).decode()  # within the model's 8,192
+    status, code, _message = refused(lambda: kms.encrypt(KeyId=key, Plaintext=b"x", GrantTokens=[token]))
+    assert (status, code) == (400, "InvalidGrantTokenException")
+
+
+def test_simulation_context_entry_without_a_name(client: Callable[[str], Any]) -> None:
+    iam = client("iam")
+    user = iam.create_user(UserName="simulated")["User"]["Arn"]
+    assert refused(
+        lambda: iam.simulate_principal_policy(
+            PolicySourceArn=user, ActionNames=["s3:GetObject"], ContextEntries=[{"ContextKeyValues": ["x"]}]
+        )
+    ) == (
+        400,
+        "ValidationError",
+        "1 validation error detected: Value null at 'contextEntries.1.member.contextKeyName' failed to "
+        "satisfy constraint: Member must not be null",
+    )

@@ -38,6 +38,7 @@ from .aws_managed import AWS_ACCOUNT
 from .common import account_row, boundary, count, encode_document, group_out, role_out, user_out
 from .errors import (
     EntityAlreadyExists,
+    IamValidationError,
     InvalidInput,
     NoSuchEntity,
     PasswordPolicyViolation,
@@ -450,7 +451,12 @@ def get_account_authorization_details(ctx: RequestContext, params: dict[str, Any
 
 def _context(entries: list[dict[str, Any]] | None) -> dict[str, evaluator.ContextValue]:
     ctx: dict[str, evaluator.ContextValue] = {}
-    for e in entries or []:
+    for i, e in enumerate(entries or [], 1):
+        if not e.get("ContextKeyName"):  # optional in the model, needed to name the key
+            raise IamValidationError(
+                f"1 validation error detected: Value null at 'contextEntries.{i}.member.contextKeyName' "
+                "failed to satisfy constraint: Member must not be null"
+            )
         values = [str(v) for v in e.get("ContextKeyValues") or []]
         ctx[e["ContextKeyName"]] = (
             values if e.get("ContextKeyType", "").endswith("List") else (values[0] if values else "")

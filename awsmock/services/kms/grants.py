@@ -20,6 +20,7 @@ from awsmock.engine import arns, pager
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.resources import Resource
+from awsmock.state import jsontext
 
 from . import keyspecs
 from .errors import (
@@ -82,7 +83,7 @@ def _token(grant_id: str, key_arn: str) -> str:
 
 def _read_token(token: str) -> tuple[str, str]:
     try:
-        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        data = jsontext.guarded_loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         return str(data["g"]), str(data["k"])
     except (ValueError, KeyError, TypeError, binascii.Error):
         raise InvalidGrantTokenException() from None

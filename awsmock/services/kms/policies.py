@@ -16,6 +16,7 @@ from awsmock.auth import policy
 from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
+from awsmock.state import jsontext
 
 from .errors import MalformedPolicyDocumentException, NotFoundException
 from .lookup import require_customer_managed, require_manageable, resolve, save
@@ -106,7 +107,7 @@ def check(ctx: RequestContext, text: str, *, bypass: bool) -> None:
     effect, a principal and actions, which (unless ``bypass``) still lets the caller change the
     policy afterwards."""
     try:
-        doc = json.loads(text)
+        doc = jsontext.guarded_loads(text)
     except ValueError:
         raise MalformedPolicyDocumentException("Policy document is not valid JSON.") from None
     if not isinstance(doc, dict) or "Statement" not in doc:
