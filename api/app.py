@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
+from collections.abc import Callable
 from email.utils import formatdate
 from typing import Any
 
 import falcon
 
 from awsmock.api import dashboard
-from awsmock.api.admin import AdminContext, TokenGuard, add_admin_routes
+from awsmock.api.admin import ADMIN_ONLY_PREFIX, AdminContext, TokenGuard, UnknownAdminPath, add_admin_routes
 from awsmock.api.admin_auth import add_auth_routes, install_auth
 from awsmock.api.dispatch import Dispatcher
 from awsmock.engine import catalog, turns
@@ -86,12 +88,50 @@ class AwsmockApp(falcon.App):
 
     store: Store
     dispatcher: Dispatcher
+    #: (service, operation, status, seconds) -> None, called once per request when set (the
+    #: server's request log); None: nothing is measured
+    request_log: Callable[[str, str, int, float], None] | None = None
 
     def __call__(self, env: dict[str, Any], start_response: Any) -> Any:  # type: ignore[override]
+        if self.request_log is not None:
+            return self._logged(env, start_response, self.request_log)
         path = env.get("PATH_INFO") or "/"
         if path.startswith(FALCON_PREFIXES) or (path == "/" and env.get("REQUEST_METHOD") == "GET"):
             return super().__call__(env, start_response)
-        answer = self.answer(WireRequest.from_environ(env))
+        return self._aws(env, start_response, WireRequest.from_environ(env))
+
+    def _logged(self, env: dict[str, Any], start_response: Any,
+                log_request: Callable[[str, str, int, float], None]) -> Any:
+        start = time.perf_counter()
+        path = env.get("PATH_INFO") or "/"
+        method = env.get("REQUEST_METHOD", "GET")
+        if path.startswith(FALCON_PREFIXES) or (path == "/" and method == "GET"):
+            answered: list[int] = []
+
+            def start_and_note(status: str, headers: Any, *exc_info: Any) -> Any:
+                answered.append(int(status[:3]))
+                return start_response(status, headers, *exc_info)
+
+            body = super().__call__(env, start_and_note)
+            log_request("awsmock", f"{method} {path}", answered[-1] if answered else 500,
+                        time.perf_counter() - start)
+            return body
+        req = WireRequest.from_environ(env)
+        statuses: list[int] = []
+
+        def start_and_keep(status: str, headers: Any, *exc_info: Any) -> Any:
+            statuses.append(int(status[:3]))
+            return start_response(status, headers, *exc_info)
+
+        body = self._aws(env, start_and_keep, req)
+        service, operation = req.served_as or ("?", "?")
+        log_request(service or "?", operation or "?", statuses[-1] if statuses else 500,
+                    time.perf_counter() - start)
+        return body
+
+    def _aws(self, env: dict[str, Any], start_response: Any, req: WireRequest) -> Any:
+        answer = self.answer(req)
+        path = env.get("PATH_INFO") or "/"
         method = env.get("REQUEST_METHOD", "GET")
         status, headers, body = answer_parts(method, answer)
         if method == "GET":  # may the next GET of this path run on the event loop's thread?
@@ -115,13 +155,25 @@ def answer_parts(method: str, answer: WireResponse) -> tuple[int, list[tuple[str
     return status, list(headers.items()), body
 
 
+_UNSENDABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _wire_value(value: str) -> str:
+    """A header value as HTTP carries it: text beyond Latin-1 (an S3 ``response-content-
+    disposition`` of emoji) as its UTF-8 bytes, as S3 sends them, and control characters that
+    would break the header block (CR, LF, NUL) as spaces; WSGI servers refuse both with a 500."""
+    if value.isascii():
+        return value if value.isprintable() or not _UNSENDABLE.search(value) else _UNSENDABLE.sub(" ", value)
+    return _UNSENDABLE.sub(" ", value).encode("utf-8", "surrogatepass").decode("latin-1")
+
+
 def answer_headers(method: str, answer: WireResponse) -> tuple[int, dict[str, str], Any]:
     """Status, headers and body iterable of ``answer`` as they go on the wire: lower-cased
     header names, a ``Date``, Content-Length from the body, no body for HEAD/204/304. A
     streamed body passes the worker's turn on."""
     status = answer.status
     given = answer.headers
-    headers = dict(zip(map(str.lower, given), given.values(), strict=True))  # as Falcon sends them
+    headers = dict(zip(map(str.lower, given), map(_wire_value, given.values()), strict=True))  # as Falcon sends them
     if "date" not in headers:  # waitress would format it for every response
         headers["date"] = http_date()
     body = answer.body
@@ -155,6 +207,7 @@ def create_app(config: Config, store: Store | None = None) -> AwsmockApp:
     add_auth_routes(app, store)
     install_auth(dispatcher, store)
     app.add_sink(AwsSink(dispatcher), prefix="/")
+    app.add_sink(UnknownAdminPath(), prefix=ADMIN_ONLY_PREFIX)  # after: sinks added later match first
     app.store = store
     app.dispatcher = dispatcher
     return app

@@ -359,7 +359,8 @@ class Run:
     # -- one request --------------------------------------------------------------------------
 
     def _after_call(self, http_response: Any, **_: Any) -> None:
-        self._answer = (http_response.status_code, http_response.content[:200])
+        status = http_response.status_code  # (a success's body may be a stream the caller reads)
+        self._answer = (status, http_response.content[:200] if status >= 400 else b"")
 
     def _refused_by_transport(self) -> bool:
         """The HTTP server refused the request line or a header (a NUL in a header value) before

@@ -68,3 +68,19 @@ def test_a_deep_long_poll_body_is_answered_on_the_server(server: ServerProcess) 
     assert answer.status == 400
     assert json.loads(answer.read())["message"] == "The request body is nested too deeply"
     conn.close()
+
+
+def test_response_headers_beyond_latin_1_or_with_line_breaks(server: ServerProcess) -> None:
+    """S3's response-* overrides are echoed as headers: emoji go out as their UTF-8 bytes, as S3
+    sends them, and a line break cannot split the header block (waitress answered 500)."""
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket="echoed")
+    s3.put_object(Bucket="echoed", Key="k", Body=b"body")
+    got = s3.get_object(Bucket="echoed", Key="k", ResponseContentDisposition="attachment; filename=💥.txt")
+    assert got["Body"].read() == b"body"
+    raw = got["ResponseMetadata"]["HTTPHeaders"]["content-disposition"]
+    assert raw.encode("latin-1").decode("utf-8") == "attachment; filename=💥.txt"
+    got = s3.get_object(Bucket="echoed", Key="k", ResponseContentType="text/plain\r\nX-Injected: 1")
+    assert got["Body"].read() == b"body"
+    assert "x-injected" not in got["ResponseMetadata"]["HTTPHeaders"]
+    assert got["ContentType"] == "text/plain  X-Injected: 1"
