@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import os
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import constraint_message
 from awsmock.engine.registry import handler
+from awsmock.models.kms import KeyUsage
 from awsmock.models.resources import Resource
 
 from . import keyspecs, material, policies, tags
@@ -267,33 +271,77 @@ def list_keys(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 @handler("kms", "GetKeyLastUsage")
 def get_key_last_usage(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     key = resolve(ctx, params["KeyId"])
-    last = key.doc.get("LastUsage")
     out: dict[str, Any] = {
         "KeyId": key.id,
         "TrackingStartDate": key.row.created,
         "KeyCreationDate": key.row.created,
         "KeyLastUsage": {},
     }
-    if last:
-        out["KeyLastUsage"] = {
-            "Operation": last["Operation"],
-            "Timestamp": when(last["Timestamp"]),
-            "CloudTrailEventId": last["EventId"],
-            "KmsRequestId": last["RequestId"],
-        }
+    found = ctx.tx.execute(_LAST_USE, {"b_arn": key.arn}).fetchone()
+    if found is not None:
+        operation, at, event_id, request_id = found
+    elif last := key.doc.get("LastUsage"):  # recorded in the document by earlier builds
+        operation, at, event_id, request_id = (
+            last["Operation"],
+            last["Timestamp"],
+            last["EventId"],
+            last["RequestId"],
+        )
+    else:
+        return out
+    out["KeyLastUsage"] = {
+        "Operation": operation,
+        "Timestamp": when(at),
+        "CloudTrailEventId": event_id,
+        "KmsRequestId": request_id,
+    }
     return out
 
 
+_LAST_USE = select(KeyUsage.operation, KeyUsage.at, KeyUsage.event_id, KeyUsage.request_id).where(
+    KeyUsage.key_arn == bindparam("b_arn")
+)
+#: one statement per use: an upsert of the key's row (SQLite and PostgreSQL share its syntax)
+_USE_VALUES: dict[str, Any] = {
+    "key_arn": bindparam("b_arn"),
+    "account_id": bindparam("b_account"),
+    "operation": bindparam("b_operation"),
+    "at": bindparam("b_at"),
+    "event_id": bindparam("b_event"),
+    "request_id": bindparam("b_request"),
+}
+_UPSERTS = {
+    dialect: stmt.on_conflict_do_update(
+        index_elements=[KeyUsage.key_arn],
+        set_={c: getattr(stmt.excluded, c) for c in ("operation", "at", "event_id", "request_id")},
+    )
+    for dialect, stmt in (
+        ("sqlite", sqlite_insert(KeyUsage).values(_USE_VALUES)),
+        ("postgresql", postgresql_insert(KeyUsage).values(_USE_VALUES)),
+    )
+}
+
+
 def note_use(ctx: RequestContext, key: Key) -> None:
-    """Record a successful cryptographic operation (GetKeyLastUsage)."""
-    doc = key.edit()
-    doc["LastUsage"] = {
-        "Operation": ctx.operation,
-        "Timestamp": iso(ctx.now),
-        "EventId": str(uuid.uuid4()),
-        "RequestId": ctx.request_id,
-    }
-    save(ctx, key, doc)
+    """Record a successful cryptographic operation (GetKeyLastUsage): one statement on the key's
+    row of ``kms_key_usage``, never a rewrite of the key's document."""
+    ctx.tx.execute(
+        _UPSERTS[ctx.tx.dialect.name],
+        {
+            "b_arn": key.arn,
+            "b_account": key.account,
+            "b_operation": ctx.operation,
+            "b_at": iso(ctx.now),
+            "b_event": _event_id(),
+            "b_request": ctx.request_id,
+        },
+    )
+
+
+def _event_id() -> str:
+    """A CloudTrail event id: a random (version 4) UUID."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
 
 # -- state changes -----------------------------------------------------------------------------

@@ -6,25 +6,33 @@ read, never by a background writer: a key whose deletion date has passed is gone
 writes purge it with its aliases and grants), imported material past its ``ValidTo`` leaves the
 key ``PendingImport``, and automatic rotations that fell due exist (derived from the key's
 sealed seed, :mod:`.rotation`).
+
+The hot path (every cryptographic operation) reads a key with one prebuilt raw statement that
+also returns the state's master key (:func:`key_by_arn`): no ORM object until a handler changes
+the key (:func:`orm_row`). A key's last use is not in its document: it is a row of KMS's own
+``kms_key_usage`` table (:func:`.keys.note_use`).
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, delete, select
+from sqlalchemy.orm import aliased
 
 from awsmock.auth import policy
 from awsmock.engine import arns, resources
 from awsmock.engine.context import RequestContext
+from awsmock.models.kms import KeyUsage
 from awsmock.models.resources import Resource
 
-from . import keyspecs
+from . import keyspecs, vault
 from .errors import (
     DisabledException,
     DryRunOperationException,
@@ -84,15 +92,51 @@ def dry_run(params: dict[str, Any]) -> None:
         raise DryRunOperationException()
 
 
+class KeyRow:
+    """A key's row as the hot path reads it: one raw statement, no ORM object (see
+    :func:`key_by_arn`). Writes go through the ORM row (:func:`orm_row`)."""
+
+    __slots__ = ("_created", "account_id", "arn", "document", "pk", "region", "rid", "state")
+
+    def __init__(
+        self,
+        pk: int,
+        rid: str,
+        arn: str,
+        account_id: str,
+        region: str,
+        state: str | None,
+        created: Any,
+        document: dict[str, Any],
+    ) -> None:
+        self.pk = pk
+        self.rid = rid
+        self.arn = arn
+        self.account_id = account_id
+        self.region = region
+        self.state = state
+        self._created = created
+        self.document = document
+
+    @property
+    def created(self) -> dt.datetime:
+        value = self._created
+        if isinstance(value, str):  # SQLite's text
+            value = dt.datetime.fromisoformat(value)
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
 @dataclass
 class Key:
     """A key row and what its stored times make of it now."""
 
-    row: Resource
+    row: Resource | KeyRow
     now: dt.datetime
 
     @property
     def doc(self) -> dict[str, Any]:
+        """The key's document, to read only (requests reading the same stored document share
+        it): change a copy from :meth:`edit`."""
         return self.row.document
 
     @property
@@ -142,10 +186,21 @@ class Key:
         return copy.deepcopy(self.doc)
 
 
+def orm_row(ctx: RequestContext, key: Key) -> Resource:
+    """The key's ORM row, to change or delete (loaded by primary key when the key was read raw)."""
+    row = key.row
+    if isinstance(row, Resource):
+        return row
+    loaded = ctx.session.get(Resource, row.pk)
+    assert loaded is not None  # read in this transaction
+    key.row = loaded
+    return loaded
+
+
 def save(
     ctx: RequestContext, key: Key, document: dict[str, Any] | None = None, state: str | None = None
 ) -> None:
-    KEYS.update(ctx, key.row, document=document, state=state)
+    KEYS.update(ctx, orm_row(ctx, key), document=document, state=state)
 
 
 # -- naming a key ------------------------------------------------------------------------------
@@ -165,11 +220,62 @@ def _alias_not_found(arn: str) -> NotFoundException:
     return NotFoundException(f"Alias {arn} is not found.")
 
 
+_MASTER = aliased(Resource)
+#: a key by ARN and the state's master key, in one statement (the master key's row by its unique
+#: index); run raw (``Transaction.execute``): no ORM object, no statement built per request
+_KEY_BY_ARN = (
+    select(
+        Resource.pk,
+        Resource.rid,
+        Resource.arn,
+        Resource.account_id,
+        Resource.region,
+        Resource.state,
+        Resource.created,
+        Resource.document,
+        _MASTER.document,
+    )
+    .select_from(Resource)
+    .outerjoin(
+        _MASTER,
+        and_(
+            _MASTER.service == "kms",
+            _MASTER.kind == vault.MASTER_KIND,
+            _MASTER.account_id == "",
+            _MASTER.region == "",
+            _MASTER.rid == vault.MASTER_ID,
+        ),
+    )
+    .where(Resource.arn == bindparam("b_arn"), Resource.service == "kms", Resource.kind == "key")
+)
+
+
+#: parsed key documents by their stored text (SQLite hands a raw statement text): read-only,
+#: shared by every request that reads the same text, so never stale (a change is another text)
+_DOCUMENTS: dict[str, dict[str, Any]] = {}
+
+
+def _document(stored: Any) -> dict[str, Any]:
+    """A key's document as a raw statement returns it: text on SQLite, parsed on PostgreSQL."""
+    if not isinstance(stored, str):
+        return dict(stored)  # (a fresh object per read)
+    found = _DOCUMENTS.get(stored)
+    if found is None:
+        if len(_DOCUMENTS) >= 1024:
+            _DOCUMENTS.clear()
+        found = _DOCUMENTS[stored] = json.loads(stored)
+    return found
+
+
 def key_by_arn(ctx: RequestContext, arn: str) -> Key | None:
-    row = KEYS.by_arn(ctx, arn)
-    if row is None:
+    ctx.tx.flush()  # the raw read must see what this request changed through the ORM
+    found = ctx.tx.execute(_KEY_BY_ARN, {"b_arn": arn}).fetchone()
+    if found is None:
         return None
-    key = Key(row, ctx.now)
+    pk, rid, key_arn, account, region, state, created, document, master = found
+    if master is not None:
+        vault.remember_master(ctx, master)
+    key = Key(KeyRow(pk, rid, key_arn, account, region, state, created, _document(document)), ctx.now)
     return None if key.deleted else key
 
 
@@ -310,7 +416,8 @@ def forget(ctx: RequestContext, key: Key) -> None:
     for kind in (ALIASES, GRANTS):
         for child in _children(ctx, kind, key):
             kind.delete(ctx, child)
-    KEYS.delete(ctx, key.row)
+    ctx.session.execute(delete(KeyUsage).where(KeyUsage.key_arn == key.arn))
+    KEYS.delete(ctx, orm_row(ctx, key))
 
 
 def _children(ctx: RequestContext, kind: resources.Kind, key: Key) -> Iterable[Resource]:

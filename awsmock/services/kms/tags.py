@@ -14,19 +14,7 @@ from .lookup import Key, require_customer_managed, require_manageable, resolve
 
 
 def _error(rule: str, detail: dict[str, Any]) -> TagException:
-    if rule == tagging.TOO_MANY:
-        return TagException(f"Tag limit exceeded: a KMS key can have at most {detail['limit']} tags.")
-    if rule == tagging.RESERVED:
-        return TagException(f"Tag key '{detail['key']}' uses the reserved prefix aws: and cannot be used.")
-    if rule == tagging.KEY_TOO_LONG:
-        return TagException(
-            f"Tag key '{detail['key']}' exceeds the maximum length of {detail['limit']} characters."
-        )
-    if rule == tagging.VALUE_TOO_LONG:
-        return TagException(
-            f"Tag value of key '{detail['key']}' exceeds the maximum length of {detail['limit']} characters."
-        )
-    return TagException("Tag keys must not be empty.")
+    return TagException(tagging.worded(rule, detail, "Tag limit exceeded: a KMS key can have at most {limit} tags."))
 
 
 RULES = tagging.TagRules(error=_error, max_tags=50, max_key=128, max_value=256)

@@ -11,6 +11,9 @@ another state (another master key) does not decrypt here. This is how KMS itself
 material wrapped by a domain key that never leaves the HSM fleet): a reader of the database or
 of a snapshot's metadata sees only sealed material; the master key sits beside it exactly as a
 database-level key would, which is what a mock that keeps its whole state in one file can offer.
+A process decodes each state's master key once (:class:`Master`, by its stored text, which the
+key read returns with every key: a reset or a restored snapshot brings another text, so nothing
+is ever stale), with the material it has unsealed.
 
 **Ciphertext blobs** of symmetric keys name their key, so ``Decrypt`` needs no KeyId::
 
@@ -28,6 +31,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, hmac
@@ -41,6 +45,7 @@ from awsmock.models.resources import Resource
 from .errors import InvalidCiphertextException
 
 VERSION = 1
+MASTER_KIND, MASTER_ID = "master-key", "master"
 _ACCOUNT, _KEY, _MATERIAL, _NONCE, _TAG = 12, 36, 32, 12, 16
 HEADER = 1 + _ACCOUNT + _KEY + _MATERIAL
 OVERHEAD = HEADER + _NONCE + _TAG
@@ -49,42 +54,82 @@ OVERHEAD = HEADER + _NONCE + _TAG
 # -- the master key ---------------------------------------------------------------------------
 
 
-def _master_row(ctx: RequestContext) -> Resource | None:
-    row: Resource | None = ctx.session.scalars(
-        select(Resource).where(Resource.service == "kms", Resource.kind == "master-key")
-    ).first()
-    return row
+_MASTER_DOC = select(Resource.document).where(Resource.service == "kms", Resource.kind == MASTER_KIND)
+
+
+class Master:
+    """A state's master key as this process uses it: the key, its AES-GCM, and the material it
+    has unsealed (by what was sealed and its associated data: the same inputs always open to the
+    same secret, so nothing here can go stale)."""
+
+    __slots__ = ("aead", "key", "opened")
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+        self.aead = AESGCM(key)
+        self.opened: dict[tuple[bytes, str], bytes] = {}
+
+
+#: the master keys this process has decoded, by their stored document (text on SQLite) or key
+#: text: one per state; a reset or a restored snapshot brings another, so another entry
+_MASTERS: dict[Any, Master] = {}
+
+
+def _decoded(stored: Any) -> Master:
+    """The master key of a stored document (its JSON text, or the parsed document)."""
+    if isinstance(stored, dict):
+        stored = stored["Key"]
+    found = _MASTERS.get(stored)
+    if found is None:
+        text = json.loads(stored)["Key"] if stored.startswith("{") else stored
+        if len(_MASTERS) >= 64:  # states come and go (tests): keep the recent few
+            _MASTERS.clear()
+        found = _MASTERS[stored] = Master(base64.b64decode(text))
+    return found
+
+
+def remember_master(ctx: RequestContext, stored: Any) -> None:
+    """The master key's document as a raw statement read it with a key (``lookup.key_by_arn``)."""
+    ctx.__dict__["_kms_master"] = _decoded(stored)
+
+
+def _master(ctx: RequestContext, *, create: bool = False) -> Master | None:
+    cached: Master | None = ctx.__dict__.get("_kms_master")
+    if cached is not None:
+        return cached
+    ctx.tx.flush()
+    found = ctx.tx.execute(_MASTER_DOC).fetchone()
+    if found is not None:
+        stored = found[0]
+    elif not create:
+        return None
+    else:
+        stored = base64.b64encode(os.urandom(32)).decode()
+        ctx.session.add(
+            Resource(
+                service="kms",
+                kind=MASTER_KIND,
+                account_id="",
+                region="",
+                rid=MASTER_ID,
+                arn="arn:awsmock:kms:::master-key",
+                name=None,
+                parent=None,
+                state=None,
+                created=ctx.now,
+                updated=ctx.now,
+                document={"Key": stored},
+            )
+        )
+        ctx.session.flush()
+    cached = ctx.__dict__["_kms_master"] = _decoded(stored)
+    return cached
 
 
 def master_key(ctx: RequestContext, *, create: bool = False) -> bytes | None:
     """The state's master key (made on first use when ``create``; None when there is none yet)."""
-    cache = ctx.__dict__.get("_kms_master")
-    if cache is not None:
-        return bytes(cache)
-    row = _master_row(ctx)
-    if row is None:
-        if not create:
-            return None
-        secret = os.urandom(32)
-        row = Resource(
-            service="kms",
-            kind="master-key",
-            account_id="",
-            region="",
-            rid="master",
-            arn="arn:awsmock:kms:::master-key",
-            name=None,
-            parent=None,
-            state=None,
-            created=ctx.now,
-            updated=ctx.now,
-            document={"Key": base64.b64encode(secret).decode()},
-        )
-        ctx.session.add(row)
-        ctx.session.flush()
-    key = base64.b64decode(row.document["Key"])
-    ctx.__dict__["_kms_master"] = key
-    return key
+    found = _master(ctx, create=create)
+    return None if found is None else found.key
 
 
 def _aad(account: str, key_id: str, material_id: str) -> bytes:
@@ -93,22 +138,29 @@ def _aad(account: str, key_id: str, material_id: str) -> bytes:
 
 def seal(ctx: RequestContext, account: str, key_id: str, material_id: str, secret: bytes) -> str:
     """``secret`` sealed under the master key, bound to its key and material (base64 text)."""
-    master = master_key(ctx, create=True)
+    master = _master(ctx, create=True)
     assert master is not None
     nonce = os.urandom(_NONCE)
-    sealed = AESGCM(master).encrypt(nonce, secret, _aad(account, key_id, material_id))
+    sealed = master.aead.encrypt(nonce, secret, _aad(account, key_id, material_id))
     return base64.b64encode(nonce + sealed).decode()
 
 
 def unseal(ctx: RequestContext, account: str, key_id: str, material_id: str, sealed: str) -> bytes:
-    master = master_key(ctx)
+    master = _master(ctx)
     if master is None:
         raise InvalidCiphertextException()
-    raw = base64.b64decode(sealed)
-    try:
-        return AESGCM(master).decrypt(raw[:_NONCE], raw[_NONCE:], _aad(account, key_id, material_id))
-    except InvalidTag:  # a document copied from another state
-        raise InvalidCiphertextException() from None
+    aad = _aad(account, key_id, material_id)
+    opened = master.opened.get((aad, sealed))
+    if opened is None:
+        raw = base64.b64decode(sealed)
+        try:
+            opened = master.aead.decrypt(raw[:_NONCE], raw[_NONCE:], aad)
+        except InvalidTag:  # a document copied from another state
+            raise InvalidCiphertextException() from None
+        if len(master.opened) >= 4096:
+            master.opened.clear()
+        master.opened[(aad, sealed)] = opened
+    return opened
 
 
 def derive(secret: bytes, info: str, length: int = 32) -> bytes:
@@ -125,7 +177,22 @@ def derived_id(secret: bytes, info: str) -> str:
 # -- ciphertext blobs -------------------------------------------------------------------------
 
 
+#: the AES-GCM of each key material in use (by the material itself)
+_AEADS: dict[bytes, AESGCM] = {}
+
+
+def _aead(material: bytes) -> AESGCM:
+    found = _AEADS.get(material)
+    if found is None:
+        if len(_AEADS) >= 4096:
+            _AEADS.clear()
+        found = _AEADS[material] = AESGCM(material)
+    return found
+
+
 def canonical_context(context: Mapping[str, str] | None) -> bytes:
+    if not context:
+        return b"[]"
     return json.dumps(sorted((context or {}).items()), separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -171,11 +238,11 @@ def seal_blob(
         + bytes.fromhex(material_id)
     )
     nonce = os.urandom(_NONCE)
-    return header + nonce + AESGCM(material).encrypt(nonce, plaintext, header + canonical_context(context))
+    return header + nonce + _aead(material).encrypt(nonce, plaintext, header + canonical_context(context))
 
 
 def open_blob(blob: Blob, material: bytes, context: Mapping[str, str] | None) -> bytes:
     try:
-        return AESGCM(material).decrypt(blob.nonce, blob.body, blob.header + canonical_context(context))
+        return _aead(material).decrypt(blob.nonce, blob.body, blob.header + canonical_context(context))
     except InvalidTag:
         raise InvalidCiphertextException() from None
