@@ -1,8 +1,13 @@
-"""awsmock's own bookkeeping tables (kept across resets)."""
+"""awsmock's own tables: bookkeeping kept across resets (settings, stored snapshots), and the
+durable outbox of deliveries (:class:`OutboxEntry`, whose rows belong to the services that wrote
+them: resetting a service empties its rows)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, Text
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -40,3 +45,32 @@ class StoredSnapshotChunk(Base):
     )
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+#: a shared table whose rows belong to services: the column naming a row's service (reset empties
+#: the named services' rows)
+ROWS_OF_SERVICE = {"rows_of": "service"}
+
+
+class OutboxEntry(Base):
+    __tablename__ = "awsmock_outbox"
+    __table_args__ = (
+        Index("ix_awsmock_outbox_due", "state", "due_at"),
+        {"info": ROWS_OF_SERVICE},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service: Mapped[str] = mapped_column(String(64))
+    #: the deliverer that handles it (registered by the service: ``<service>.<what>``)
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: ``pending`` (to be tried at ``due_at``), ``delivered``, ``failed`` (retries used up)
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime]
+    #: a worker holds the entry until then (another takes it after, if that worker died)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    lease_owner: Mapped[str | None] = mapped_column(String(64), default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)

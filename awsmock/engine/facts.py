@@ -208,6 +208,12 @@ class ServiceFacts:
     #: inputs are checked against the model's ``pattern`` constraints
     patterns: bool = False
 
+    # -- files the service publishes -------------------------------------------------------
+    #: (session, file name) -> (content, content type) of a public document the service serves
+    #: at ``/_awsmock/public/<service>/<name>`` (a signing certificate), or None when it has
+    #: no such file; read in a read transaction, no credentials asked
+    public_files: Callable[[Any, str], tuple[bytes, str] | None] | None = None
+
 
 #: the facts of a service that declares none
 DEFAULT = ServiceFacts("")
