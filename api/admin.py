@@ -8,7 +8,7 @@ from typing import Any
 import falcon
 
 from awsmock.auth import settings
-from awsmock.engine import catalog, registry
+from awsmock.engine import catalog, registry, specs
 from awsmock.engine.version import __version__
 from awsmock.state import jsontext
 from awsmock.state.snapshots import SnapshotError, Snapshots, check_name
@@ -31,13 +31,40 @@ class AdminContext:
         self.snapshots = Snapshots(store)
         self.services = services
 
+        self._states: dict[str, dict[str, Any]] | None = None
+
+    def service_states(self) -> dict[str, dict[str, Any]]:
+        """Per service of the README's table: ``state`` ("available": enabled with operations
+        implemented; "not implemented": none yet, every call answers 501; "disabled": not among
+        the services this server was started with) and ``operations`` (how many are implemented)."""
+        states = self._states
+        if states is None:
+            enabled = catalog.botocore_names(list(self.services)) if self.services else None
+            implemented = registry.implemented_services()
+            states = {}
+            for entry in catalog.SERVICES:
+                count = 0
+                for name in entry.botocore:
+                    if implemented.get(name):
+                        count += len(implemented[name] & set(specs.service_model(name).operation_names))
+                if enabled is not None and not enabled & set(entry.botocore):
+                    state = "disabled"
+                else:
+                    state = "available" if count else "not implemented"
+                states[entry.name] = {"state": state, "operations": count}
+            self._states = states
+        return states
+
     def health(self) -> dict[str, Any]:
+        states = self.service_states()
         return {
             "status": "ok",
             "version": __version__,
             "backend": self.store.backend,
             "schema_revision": self.store.current_revision(),
-            "services": list(self.services) or [s.name for s in catalog.SERVICES],
+            # the services this server answers (enabled, with operations implemented)
+            "services": [name for name, st in states.items() if st["state"] == "available"],
+            "service_states": states,
         }
 
     def reset(self, names: list[str]) -> list[str]:
@@ -46,7 +73,8 @@ class AdminContext:
         valid = set(registry.known_services()) | set(catalog.BY_NAME) | set(catalog.ALIASES)
         bad = [n for n in names if n not in valid]
         if bad:
-            raise _fail(400, f"unknown service(s): {', '.join(bad)}")
+            raise _fail(400, f"unknown service{'s' if len(bad) > 1 else ''}: {', '.join(bad)} "
+                        f"(valid names: {', '.join(e.name for e in catalog.SERVICES)})")
         return self.store.reset(sorted({catalog.ALIASES.get(n, n) for n in names}))
 
 
@@ -60,7 +88,9 @@ class TokenGuard:
     """
 
     PREFIXES = ("/_awsmock/", "/moto-api/", "/_localstack/")
-    PUBLIC = ("/_awsmock/static/",)  # the dashboard's script and style sheet: nothing secret
+    #: the dashboard's script and style sheet, and the documents services publish (signing
+    #: certificates): nothing secret
+    PUBLIC = ("/_awsmock/static/", "/_awsmock/public/")
     HEALTH = ("/_awsmock/health", "/_localstack/health")
 
     def __init__(self, token: str | None, store: Store | None = None) -> None:
@@ -123,7 +153,7 @@ class AliasHealth(Health):
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         health = self.admin.health()
         resp.media = {
-            "services": {name: "available" for name in health["services"]},
+            "services": {name: st["state"] for name, st in health["service_states"].items()},
             "edition": "awsmock",
             "version": health["version"],
         }
@@ -197,7 +227,38 @@ class SnapshotExport:
         resp.downloadable_as = f"{name}.awsmock"
 
 
+class PublicFile:
+    """``GET /_awsmock/public/<service>/<name>``: a document a service publishes (its facts'
+    ``public_files``), e.g. the certificate that verifies its message signatures."""
+
+    def __init__(self, admin: AdminContext) -> None:
+        self.admin = admin
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, service: str, name: str) -> None:
+        serve = registry.facts(service).public_files
+        found = None
+        if serve is not None:
+            with self.admin.store.session(write=False) as session:
+                found = serve(session, name)
+        if found is None:
+            raise falcon.HTTPNotFound()
+        resp.data, resp.content_type = found
+
+
+class UnknownAdminPath:
+    """Any other path under ``/_awsmock/`` or ``/_localstack/``: an admin 404 (no bucket name can
+    start with ``_``, so none of these is S3's)."""
+
+    def __call__(self, req: falcon.Request, resp: falcon.Response, **_: Any) -> None:
+        raise falcon.HTTPNotFound(title=f"no admin endpoint at {req.path}")
+
+
+#: the prefixes :class:`UnknownAdminPath` answers (add it after every other sink)
+ADMIN_ONLY_PREFIX = r"/_(awsmock|localstack)(/|$)"
+
+
 def add_admin_routes(app: falcon.App, admin: AdminContext) -> None:
+    app.add_route("/_awsmock/public/{service}/{name}", PublicFile(admin))
     app.add_route("/_awsmock/health", Health(admin))
     app.add_route("/_awsmock/reset", Reset(admin))
     app.add_route("/_awsmock/snapshots", SnapshotCollection(admin))

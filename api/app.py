@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from email.utils import formatdate
 from typing import Any
 
 import falcon
 
 from awsmock.api import dashboard
-from awsmock.api.admin import AdminContext, TokenGuard, add_admin_routes
+from awsmock.api.admin import ADMIN_ONLY_PREFIX, AdminContext, TokenGuard, UnknownAdminPath, add_admin_routes
 from awsmock.api.admin_auth import add_auth_routes, install_auth
 from awsmock.api.dispatch import Dispatcher
 from awsmock.engine import catalog, turns
@@ -87,12 +88,50 @@ class AwsmockApp(falcon.App):
 
     store: Store
     dispatcher: Dispatcher
+    #: (service, operation, status, seconds) -> None, called once per request when set (the
+    #: server's request log); None: nothing is measured
+    request_log: Callable[[str, str, int, float], None] | None = None
 
     def __call__(self, env: dict[str, Any], start_response: Any) -> Any:  # type: ignore[override]
+        if self.request_log is not None:
+            return self._logged(env, start_response, self.request_log)
         path = env.get("PATH_INFO") or "/"
         if path.startswith(FALCON_PREFIXES) or (path == "/" and env.get("REQUEST_METHOD") == "GET"):
             return super().__call__(env, start_response)
-        answer = self.answer(WireRequest.from_environ(env))
+        return self._aws(env, start_response, WireRequest.from_environ(env))
+
+    def _logged(self, env: dict[str, Any], start_response: Any,
+                log_request: Callable[[str, str, int, float], None]) -> Any:
+        start = time.perf_counter()
+        path = env.get("PATH_INFO") or "/"
+        method = env.get("REQUEST_METHOD", "GET")
+        if path.startswith(FALCON_PREFIXES) or (path == "/" and method == "GET"):
+            answered: list[int] = []
+
+            def start_and_note(status: str, headers: Any, *exc_info: Any) -> Any:
+                answered.append(int(status[:3]))
+                return start_response(status, headers, *exc_info)
+
+            body = super().__call__(env, start_and_note)
+            log_request("awsmock", f"{method} {path}", answered[-1] if answered else 500,
+                        time.perf_counter() - start)
+            return body
+        req = WireRequest.from_environ(env)
+        statuses: list[int] = []
+
+        def start_and_keep(status: str, headers: Any, *exc_info: Any) -> Any:
+            statuses.append(int(status[:3]))
+            return start_response(status, headers, *exc_info)
+
+        body = self._aws(env, start_and_keep, req)
+        service, operation = req.served_as or ("?", "?")
+        log_request(service or "?", operation or "?", statuses[-1] if statuses else 500,
+                    time.perf_counter() - start)
+        return body
+
+    def _aws(self, env: dict[str, Any], start_response: Any, req: WireRequest) -> Any:
+        answer = self.answer(req)
+        path = env.get("PATH_INFO") or "/"
         method = env.get("REQUEST_METHOD", "GET")
         status, headers, body = answer_parts(method, answer)
         if method == "GET":  # may the next GET of this path run on the event loop's thread?
@@ -168,6 +207,7 @@ def create_app(config: Config, store: Store | None = None) -> AwsmockApp:
     add_auth_routes(app, store)
     install_auth(dispatcher, store)
     app.add_sink(AwsSink(dispatcher), prefix="/")
+    app.add_sink(UnknownAdminPath(), prefix=ADMIN_ONLY_PREFIX)  # after: sinks added later match first
     app.store = store
     app.dispatcher = dispatcher
     return app

@@ -143,6 +143,7 @@ class Dispatcher:
             too_large = AwsError("Request entity too large", code="RequestEntityTooLarge", status=413)
             return _generic_error(too_large, new_request_id(registry.facts(None).request_ids))
         request_id = new_request_id(registry.facts(target.service).request_ids)
+        req.served_as = (target.service or target.signing_name, None)
         if target.service is None or target.service not in specs.service_name_set():
             return _generic_error(NotImplementedOperation(target.signing_name or "unknown", None), request_id)
         model = specs.service_model(target.service)
@@ -153,11 +154,17 @@ class Dispatcher:
         operation = None
         try:
             op_name = proto.operation_name(req, model)
+            req.served_as = (target.service, op_name)
             operation = None if op_name is None else specs.operation(model, op_name)
             if operation is None:
                 raise UnknownOperation(f"Unknown operation for service {target.service}", status=400)
             if self.services is not None and target.service not in self.services:
-                raise NotImplementedOperation(target.service, op_name)
+                raise NotImplementedOperation(
+                    target.service, op_name,
+                    message=f"the service {target.service} is not enabled on this server (it serves "
+                    f"{', '.join(sorted(self.services))}): start awsmock server with {target.service} "
+                    "among its services, or with none to serve them all",
+                )
             reg = registry.lookup(target.service, op_name)
             if reg is None:
                 raise NotImplementedOperation(target.service, op_name)

@@ -20,6 +20,10 @@ _PUBLIC = ("mock_aws", "reset", "restore", "snapshot", "set_initial_no_auth_acti
 
 def __getattr__(name: str) -> _Any:
     # Lazy, so `import awsmock` (the CLI, the server) does not pay for botocore patching code.
+    if name == "ThreadedServer":
+        from awsmock.threaded import ThreadedServer
+
+        return ThreadedServer
     if name in _PUBLIC or name.startswith("mock_"):
         from awsmock import mocking
 
@@ -33,4 +37,4 @@ def __getattr__(name: str) -> _Any:
 def __dir__() -> list[str]:
     from awsmock import mocking
 
-    return sorted([*globals(), *_PUBLIC, *mocking.MOCK_NAMES])
+    return sorted([*globals(), *_PUBLIC, "ThreadedServer", *mocking.MOCK_NAMES])

@@ -7,14 +7,56 @@ import json
 import sys
 from pathlib import Path
 
-from awsmock import __version__
 from awsmock.engine.config import DEFAULT_HOST, DEFAULT_PORT, Config
+from awsmock.engine.version import __version__
+
+DATA_DIR_HELP = ("directory of the SQLite state (awsmock.db, snapshots), created if missing "
+                 "(default: $AWSMOCK_DATA_DIR, else ~/.local/share/awsmock)")
+DATABASE_URL_HELP = ("SQLAlchemy URL of the database instead of a data dir, e.g. "
+                     "postgresql+psycopg://user:password@host/db (default: $AWSMOCK_DATABASE_URL)")
 
 
-def _state_options(p: argparse.ArgumentParser) -> None:
+def _state_options(p: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGroup:
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--data-dir", help="state directory (default: $AWSMOCK_DATA_DIR or ~/.local/share/awsmock)")
-    g.add_argument("--database-url", help="SQLAlchemy URL of the database (e.g. postgresql+psycopg://...)")
+    g.add_argument("--data-dir", metavar="DIR", help=DATA_DIR_HELP)
+    g.add_argument("--database-url", metavar="URL", help=DATABASE_URL_HELP)
+    return g
+
+
+def port_number(text: str) -> int:
+    """A TCP port for argparse: 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is out of range (0 to 65535; 0 picks a free port)")
+    return port
+
+
+def served_names() -> set[str]:
+    """The names ``awsmock server SERVICE`` takes: the README's table, aliases, botocore's names."""
+    from awsmock.engine import catalog
+
+    return {*catalog.BY_NAME, *catalog.ALIASES, *catalog.BOTOCORE_NAMES}
+
+
+def resettable_names() -> set[str]:
+    """The names ``awsmock reset --service`` takes (as the admin API's reset does)."""
+    from awsmock.engine import catalog, registry
+
+    return {*registry.known_services(), *catalog.BY_NAME, *catalog.ALIASES}
+
+
+def unknown_services(names: list[str], valid: set[str]) -> str | None:
+    """The refusal of the names that are no service (with the valid ones), or None when all are."""
+    from awsmock.engine import catalog
+
+    bad = [n for n in names if n not in valid]
+    if not bad:
+        return None
+    return (f"unknown service{'s' if len(bad) > 1 else ''}: {', '.join(bad)} "
+            f"(valid names: {', '.join(e.name for e in catalog.SERVICES)})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,19 +64,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"awsmock {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    srv = sub.add_parser("server", help="serve the AWS APIs over HTTP")
-    srv.add_argument("services", nargs="*", metavar="SERVICE", help="serve only these services (default: all)")
+    srv = sub.add_parser(
+        "server", help="serve the AWS APIs over HTTP", description="Serve the AWS APIs over HTTP.",
+        epilog="The state lives in one database: a SQLite file in the data dir (--data-dir, else "
+        "$AWSMOCK_DATA_DIR, else ~/.local/share/awsmock), or the database --database-url (or "
+        "$AWSMOCK_DATABASE_URL) names. It survives restarts and is shared with other servers and "
+        "awsmock commands on the same dir or URL.",
+    )
+    srv.add_argument("services", nargs="*", metavar="SERVICE",
+                     help="serve only these services (default: all; names as in `awsmock coverage`)")
     srv.add_argument("-H", "--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
-    srv.add_argument("-p", "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0 = any free)")
-    g = srv.add_mutually_exclusive_group()
-    g.add_argument("--data-dir")
-    g.add_argument("--database-url")
-    g.add_argument("--in-memory", action="store_true", help="keep the state in memory only")
+    srv.add_argument("-p", "--port", type=port_number, default=DEFAULT_PORT,
+                     help=f"port (default {DEFAULT_PORT}; 0 = any free port, printed)")
+    g = _state_options(srv)
+    g.add_argument("--in-memory", action="store_true", help="keep the state in memory only (lost on exit)")
     srv.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     srv.add_argument("--concurrency", type=int, default=None,
                      help="requests running at once per process (default: 1 on SQLite, unbounded otherwise)")
     srv.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     srv.add_argument("--admin-token", help="require this bearer token on /_awsmock/ (or $AWSMOCK_ADMIN_TOKEN)")
+    srv.add_argument("-q", "--quiet", action="store_true",
+                     help="no request log (by default one line per request: service, operation, status, time)")
 
     rst = sub.add_parser("reset", help="delete the state of all or some services")
     rst.add_argument("--service", action="append", default=[], help="a service to reset (repeatable)")
@@ -69,8 +119,34 @@ def _config(args: argparse.Namespace, **extra: object) -> Config:
                            **extra)
 
 
+def _parsers(parser: argparse.ArgumentParser) -> None:
+    """Let every (sub)command's namespace name its own parser, so its errors print its usage."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.set_defaults(_parser=sub)
+                _parsers(sub)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    _parsers(parser)
+    args, rest = parser.parse_known_args(argv)
+    own: argparse.ArgumentParser = getattr(args, "_parser", parser)
+    if rest:
+        own.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.command == "server" and args.services:
+        refusal = unknown_services(args.services, served_names())
+    elif args.command == "reset" and args.service:
+        from awsmock.engine import catalog
+
+        refusal = unknown_services(args.service, {*catalog.BY_NAME, *catalog.ALIASES})  # found at once
+        if refusal is not None:
+            refusal = unknown_services(args.service, resettable_names())
+    else:
+        refusal = None
+    if refusal is not None:
+        own.error(refusal)
     try:
         return _run(args)
     except KeyboardInterrupt:
@@ -86,7 +162,7 @@ def _run(args: argparse.Namespace) -> int:
             host=args.host, port=args.port, threads=args.threads, services=tuple(args.services),
             log_level=args.log_level, admin_token=args.admin_token, concurrency=args.concurrency,
         )
-        return serve(config)
+        return serve(config, quiet=args.quiet)
     if args.command == "coverage":
         from awsmock.engine.coverage import coverage_rows, render_table
 

@@ -117,6 +117,7 @@ _lock = threading.RLock()
 _state: _State | None = None
 _allowed: frozenset[str] | None = None  # botocore names answered; None: all
 _pending_no_auth: list[int] = []  # set_initial_no_auth_action_count values waiting for an activation
+_next_no_auth: list[_NoAuthCount] = []  # a plain call made while no mock was active: for the next one
 
 
 class _ActiveStore:
@@ -161,8 +162,11 @@ def _start_auth(state: _State) -> None:
 
     if not state.store.in_memory:
         settings.on_startup(state.store)
+    following = _next_no_auth.pop() if _next_no_auth else None
     if _pending_no_auth:
         state.auth_previous = _apply_no_auth_count(state.store, _pending_no_auth[-1])
+    elif following is not None:
+        state.auth_previous = _apply_no_auth_count(state.store, following.count)
 
 
 def _active_state() -> _State:
@@ -799,18 +803,68 @@ def _restore_no_auth_count(store: Any, previous: str | None) -> None:
     restore_initial_no_auth_action_count(store, previous)
 
 
-def set_initial_no_auth_action_count(count: int) -> Callable[[F], F]:
-    """Decorator: after ``count`` unauthenticated actions, requests are authenticated (SigV4
-    against IAM access keys) and authorized (IAM policies), while the wrapped function runs.
+def set_initial_no_auth_action_count(count: int) -> _NoAuthCount:
+    """After ``count`` unauthenticated actions, requests are authenticated (SigV4 against IAM
+    access keys) and authorized (IAM policies).
 
-    Works above or below the mock decorator: when a mock is active the limit is set on its state
-    at once (and put back when the function returns); otherwise on the state of the activation the
-    function starts (an attached, persistent state gets its previous setting back when it stops).
+    Two forms:
+
+    * a decorator, ``@set_initial_no_auth_action_count(n)``: while the wrapped function runs.
+      Works above or below the mock decorator: when a mock is active the limit is set on its state
+      at once (and put back when the function returns); otherwise on the state of the activation
+      the function starts (an attached, persistent state gets its previous setting back when it
+      stops);
+    * a plain call, ``set_initial_no_auth_action_count(n)``: at once on the active mock's state,
+      until that activation ends; with no mock active, on the next activation.
     """
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        if callable(count):
+            raise TypeError(
+                "set_initial_no_auth_action_count takes the count: use @set_initial_no_auth_action_count(n)"
+            )
         raise ValueError("count must be a non-negative integer")
+    return _NoAuthCount(count)
 
-    def decorate(func: F) -> F:
+
+class _NoAuthCount:
+    """What :func:`set_initial_no_auth_action_count` returns: its plain call has taken effect (on
+    the active state, or waiting for the next activation); used as a decorator, that effect is
+    withdrawn and the limit holds while the decorated function runs instead."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._state: _State | None = None
+        self._previous: str | None = None
+        with _lock:
+            state = _state
+            if state is None:
+                _next_no_auth[:] = [self]
+                return
+            self._previous = _apply_no_auth_count(state.store, count)
+            if state.auth_previous is _UNSET:  # the activation puts the setting back as it ends
+                state.auth_previous = self._previous
+            self._state = state
+
+    def __repr__(self) -> str:
+        return f"set_initial_no_auth_action_count({self.count})"
+
+    def _withdraw(self) -> None:
+        with _lock:
+            if self in _next_no_auth:
+                _next_no_auth.remove(self)
+            state, self._state = self._state, None
+            if state is not None and _state is state:
+                _restore_no_auth_count(state.store, self._previous)
+
+    def __call__(self, func: F) -> F:
+        if isinstance(func, type) or not callable(func):
+            raise TypeError(
+                "@set_initial_no_auth_action_count(n) decorates functions (test functions or methods), "
+                f"not {func!r}; call it plainly inside a test to set the count for the active mock"
+            )
+        self._withdraw()
+        count = self.count
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with _lock:
@@ -828,8 +882,6 @@ def set_initial_no_auth_action_count(count: int) -> Callable[[F], F]:
                         _restore_no_auth_count(state.store, previous)  # type: ignore[arg-type]
 
         return wrapper  # type: ignore[return-value]
-
-    return decorate
 
 
 __all__ = [

@@ -28,6 +28,16 @@ Fixtures:
 ``awsmock_prefix``
     ``"<worker>-"``: prefix names that are global across accounts (S3 bucket names) with it.
 
+``awsmock_server``
+    An ``awsmock.ThreadedServer`` for the whole session (a private in-memory state, on a free
+    port), for clients that in-process patching cannot reach (aiobotocore, s3fs, subprocesses).
+    Its state is shared by the tests that use it: use ``awsmock_endpoint`` for a fresh one.
+
+``awsmock_endpoint``
+    The session's ``awsmock_server``, emptied for this test, with ``AWS_ENDPOINT_URL`` set to it
+    and fake credentials and region in the environment (restored after the test): SDKs that
+    read ``AWS_ENDPOINT_URL`` (boto3, aiobotocore, the AWS CLI v2) reach it with no other setup.
+
 Sharing one server between xdist workers::
 
     @pytest.fixture
@@ -130,3 +140,21 @@ def aws(request: pytest.FixtureRequest) -> Iterator[Any]:
     )
     with mock:
         yield mock
+
+
+@pytest.fixture(scope="session")
+def awsmock_server() -> Iterator[Any]:
+    """An ``awsmock.ThreadedServer`` for the session (see the module's doc)."""
+    from awsmock.threaded import ThreadedServer
+
+    with ThreadedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def awsmock_endpoint(awsmock_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The session's server, with a fresh state and ``AWS_ENDPOINT_URL`` set for this test."""
+    awsmock_server.reset()
+    _fake_env(monkeypatch)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", awsmock_server.url)
+    return awsmock_server

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import logging
 import os
 import re
 import signal
+import socket
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from awsmock import __version__
 from awsmock.auth.settings import ENV as INITIAL_NO_AUTH_ENV
 from awsmock.engine import turns
 from awsmock.engine.config import Config
+from awsmock.engine.version import __version__
 
 log = logging.getLogger("awsmock")
 
@@ -87,7 +90,43 @@ def describe_database(config: Config) -> str:
     return f"SQLite {config.data_dir}/awsmock.db"
 
 
-def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-def]
+def listen_trouble(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port`` (one line for the operator), or None when it
+    can: checked before anything is created, so a port in use leaves no data dir behind."""
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0,
+                                   socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as exc:
+        return f"cannot listen on {host}: {getattr(exc, 'strerror', None) or exc}"
+    for family, kind, proto, _name, address in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
+            if os.name != "nt":  # as waitress binds
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"port {port} is in use; try -p 0"
+            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+        finally:
+            sock.close()
+    return None
+
+
+def request_logger() -> Callable[[str, str, int, float], None]:
+    """The request log: one line per request (the logging format adds the time)."""
+    info = logging.getLogger("awsmock.requests").info
+
+    def log_request(service: str, operation: str, status: int, seconds: float) -> None:
+        info("%s %s %d %.1fms", service, operation, status, seconds * 1000.0)
+
+    return log_request
+
+
+def serve(config: Config, *, out=sys.stdout, quiet: bool = False) -> int:  # type: ignore[no-untyped-def]
+    """Run the server until SIGTERM/SIGINT; ``quiet``: no request log."""
     import waitress
 
     from awsmock.api.app import create_app
@@ -109,6 +148,9 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
             flush=True,
         )
         return 2
+    if (trouble := listen_trouble(config.host, config.port)) is not None:
+        print(f"awsmock: {trouble}", file=sys.stderr, flush=True)
+        return 1
     if config.data_dir is not None and not config.database_url and not config.in_memory:
         config.data_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -127,23 +169,36 @@ def serve(config: Config, *, out=sys.stdout) -> int:  # type: ignore[no-untyped-
               f"{getattr(exc, 'orig', None) or exc}", file=sys.stderr, flush=True)
         return 1
     app = create_app(config, store)
+    from awsmock.engine import outbox
+
+    outbox.start(store)  # deliveries a stopped process left behind
     extra: dict[str, Any] = {}
     if isinstance(app.dispatcher.gate, type(threading.Lock())):  # one request at a time: take turns
         extra["_dispatcher"] = turns.task_dispatcher()
         extra["_dispatcher"].set_thread_count(config.threads)
-    server = waitress.create_server(
-        app,
-        host=config.host,
-        port=config.port,
-        threads=config.threads,
-        ident="awsmock",
-        expose_tracebacks=False,
-        max_request_body_size=MAX_BODY,
-        channel_timeout=300,
-        connection_limit=1000,
-        clear_untrusted_proxy_headers=True,
-        **extra,
-    )
+    if not quiet and log.isEnabledFor(logging.INFO):
+        app.request_log = request_logger()
+    try:
+        server = waitress.create_server(
+            app,
+            host=config.host,
+            port=config.port,
+            threads=config.threads,
+            ident="awsmock",
+            expose_tracebacks=False,
+            max_request_body_size=MAX_BODY,
+            channel_timeout=300,
+            connection_limit=1000,
+            clear_untrusted_proxy_headers=True,
+            **extra,
+        )
+    except OSError as exc:  # taken between the check and now
+        busy = exc.errno == errno.EADDRINUSE
+        print(f"awsmock: port {config.port} is in use; try -p 0" if busy
+              else f"awsmock: cannot listen on {config.host}:{config.port}: {exc.strerror or exc}",
+              file=sys.stderr, flush=True)
+        store.dispose()
+        return 1
     server.channel_class = _waitress_channel_fixes()  # type: ignore[union-attr]
     port = server.effective_port  # type: ignore[union-attr]
     host = config.host if ":" not in config.host else f"[{config.host}]"

@@ -125,9 +125,9 @@ class NotImplementedOperation(AwsError):
     status = 501
     sender_fault = False
 
-    def __init__(self, service: str, operation: str | None) -> None:
+    def __init__(self, service: str, operation: str | None, *, message: str | None = None) -> None:
         what = f"operation {operation} of service {service}" if operation else f"service {service}"
-        super().__init__(f"awsmock does not implement the {what} yet")
+        super().__init__(message or f"awsmock does not implement the {what} yet")
 
 
 class InternalError(AwsError):

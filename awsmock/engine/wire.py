@@ -56,6 +56,9 @@ class WireRequest:
     #: (service, operation) an SDK in this process serialized this request for (in-process
     #: mode): routing tries that operation's route first instead of every route
     sdk_operation: tuple[str, str] | None = None
+    #: (service, operation) the dispatcher took this request for, as far as it got (for the
+    #: server's request log)
+    served_as: tuple[str | None, str | None] | None = field(default=None, repr=False, compare=False)
     #: an ``aws-chunked`` body an SDK in this process handed over before framing it (in-process
     #: mode): ``(payload, trailers)``, the decoding of ``_body``, which holds it framed as on
     #: the wire; readers of the payload take it from here instead of decoding ``_body``
