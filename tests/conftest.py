@@ -27,6 +27,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from awsmock.api.app import AwsmockApp, create_app
+from awsmock.auth import set_initial_no_auth_action_count
 from awsmock.engine.config import Config
 from awsmock.state.store import Store
 from tests.helpers import FAKE_ENV, ServerProcess, inprocess_client_factory
@@ -59,6 +60,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 @pytest.fixture
 def inprocess_client(app: AwsmockApp) -> Callable[..., Any]:
     return inprocess_client_factory(app)
+
+
+@pytest.fixture
+def clients(store: Store, app: AwsmockApp) -> Callable[..., Any]:
+    """``clients(service, key=None)`` for access-control tests: clients of the root account, or
+    of a user's access key; the setup runs unauthenticated, and ``clients.on()`` turns
+    authentication and authorization on for every later request."""
+    make = inprocess_client_factory(app)
+    set_initial_no_auth_action_count(store, 10_000)
+
+    def client(service: str, key: dict[str, str] | None = None) -> Any:
+        if key is None:
+            return make(service)
+        return make(
+            service, aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"]
+        )
+
+    client.on = lambda: set_initial_no_auth_action_count(store, 0)  # type: ignore[attr-defined]
+    return client
 
 
 def _pg_admin_url() -> str:

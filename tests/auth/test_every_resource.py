@@ -7,33 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-from awsmock.api.app import AwsmockApp
-from awsmock.auth import set_initial_no_auth_action_count
-from awsmock.state.store import Store
 from tests.auth.test_access_control import allow, deny, error_of, policy, user_with_key
-from tests.helpers import inprocess_client_factory
 
 Clients = Callable[..., Any]
-
-
-@pytest.fixture
-def clients(store: Store, app: AwsmockApp) -> Clients:
-    """``clients(service, key=None)``: clients of the root account, or of a user's key, once
-    authentication is on (every request after the setup is authenticated)."""
-    make = inprocess_client_factory(app)
-    set_initial_no_auth_action_count(store, 10_000)
-
-    def client(service: str, key: dict[str, str] | None = None) -> Any:
-        if key is None:
-            return make(service)
-        return make(
-            service, aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"]
-        )
-
-    client.on = lambda: set_initial_no_auth_action_count(store, 0)  # type: ignore[attr-defined]
-    return client
 
 
 def _user(clients: Clients, name: str, *statements: dict[str, Any]) -> dict[str, str]:

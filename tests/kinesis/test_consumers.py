@@ -8,11 +8,7 @@ from typing import Any
 
 import pytest
 
-from awsmock.api.app import AwsmockApp
-from awsmock.auth import set_initial_no_auth_action_count
-from awsmock.state.store import Store
 from tests.auth.test_access_control import allow, policy, user_with_key
-from tests.helpers import inprocess_client_factory
 from tests.kinesis.conftest import error_of
 
 
@@ -81,20 +77,6 @@ def test_resource_policies(kinesis: Any, new_stream: Callable[..., str]) -> None
     assert json.loads(kinesis.get_resource_policy(ResourceARN=arn)["Policy"]) == json.loads(doc)
     kinesis.delete_resource_policy(ResourceARN=arn)
     assert error_of(lambda: kinesis.delete_resource_policy(ResourceARN=arn))[0] == "ResourceNotFoundException"
-
-
-@pytest.fixture
-def clients(store: Store, app: AwsmockApp) -> Callable[..., Any]:
-    make = inprocess_client_factory(app)
-    set_initial_no_auth_action_count(store, 10_000)
-
-    def client(service: str, key: dict[str, str] | None = None) -> Any:
-        if key is None:
-            return make(service)
-        return make(service, aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
-
-    client.on = lambda: set_initial_no_auth_action_count(store, 0)  # type: ignore[attr-defined]
-    return client
 
 
 def test_access_control_names_streams_and_consumers(clients: Any) -> None:

@@ -3,35 +3,12 @@ authorized against) and on the stream ARNs below it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-from awsmock.api.app import AwsmockApp
-from awsmock.auth import set_initial_no_auth_action_count
-from awsmock.state.store import Store
 from tests.auth.test_access_control import allow, policy, user_with_key
-from tests.helpers import inprocess_client_factory
 from tests.logs.conftest import error_of, now_ms
 
 GROUPS = "arn:aws:logs:us-east-1:123456789012:log-group"
-
-
-@pytest.fixture
-def clients(store: Store, app: AwsmockApp) -> Callable[..., Any]:
-    make = inprocess_client_factory(app)
-    set_initial_no_auth_action_count(store, 10_000)
-
-    def client(service: str, key: dict[str, str] | None = None) -> Any:
-        if key is None:
-            return make(service)
-        return make(
-            service, aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"]
-        )
-
-    client.on = lambda: set_initial_no_auth_action_count(store, 0)  # type: ignore[attr-defined]
-    return client
 
 
 def test_group_and_stream_permissions(clients: Any) -> None:

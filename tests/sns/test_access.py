@@ -4,33 +4,10 @@ topic), and the topic policy as the topic's resource policy."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-from awsmock.api.app import AwsmockApp
-from awsmock.auth import set_initial_no_auth_action_count
-from awsmock.state.store import Store
 from tests.auth.test_access_control import allow, policy, user_with_key
-from tests.helpers import inprocess_client_factory
 from tests.sns.conftest import error_of
-
-
-@pytest.fixture
-def clients(store: Store, app: AwsmockApp) -> Callable[..., Any]:
-    make = inprocess_client_factory(app)
-    set_initial_no_auth_action_count(store, 10_000)
-
-    def client(service: str, key: dict[str, str] | None = None) -> Any:
-        if key is None:
-            return make(service)
-        return make(
-            service, aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"]
-        )
-
-    client.on = lambda: set_initial_no_auth_action_count(store, 0)  # type: ignore[attr-defined]
-    return client
 
 
 def test_iam_actions_and_topic_policies(clients: Any) -> None:
