@@ -5,6 +5,7 @@ other modes as well."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from collections.abc import Callable
@@ -107,3 +108,81 @@ def test_iam_and_sts_query(aws_client: Client) -> None:
     assert sts.get_caller_identity()["Account"] == "123456789012"
     assumed = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="rt")["AssumedRoleUser"]
     assert assumed["Arn"].endswith(f":assumed-role/{name}/rt")
+
+
+def test_kms_secrets_and_parameters_json(aws_client: Client) -> None:
+    """KMS's sealed material, a secret and a SecureString sealed through it, in every store."""
+    kms = aws_client("kms")
+    key = kms.create_key(Description="rt")["KeyMetadata"]["KeyId"]
+    blob = kms.encrypt(KeyId=key, Plaintext=b"secret", EncryptionContext={"a": "b"})["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob, EncryptionContext={"a": "b"})["Plaintext"] == b"secret"
+    with pytest.raises(ClientError) as err:
+        kms.decrypt(CiphertextBlob=blob, EncryptionContext={"a": "c"})
+    assert _code(err) == "InvalidCiphertextException"
+    name = f"rt-{uuid.uuid4().hex[:12]}"
+    sm = aws_client("secretsmanager")
+    sm.create_secret(Name=name, SecretString="s3cr3t", KmsKeyId=key)
+    assert sm.get_secret_value(SecretId=name)["SecretString"] == "s3cr3t"
+    with pytest.raises(ClientError) as err:
+        sm.get_secret_value(SecretId="absent-" + name)
+    assert _code(err) == "ResourceNotFoundException"
+    ssm = aws_client("ssm")
+    ssm.put_parameter(Name=f"/rt/{name}", Value="p", Type="SecureString")
+    got = ssm.get_parameter(Name=f"/rt/{name}", WithDecryption=True)["Parameter"]
+    assert got["Value"] == "p" and got["Version"] == 1
+    with pytest.raises(ClientError) as err:
+        ssm.get_parameter(Name=f"/rt/absent-{name}")
+    assert _code(err) == "ParameterNotFound"
+
+
+def test_sns_delivers_to_sqs_in_the_same_transaction(aws_client: Client) -> None:
+    sns, sqs = aws_client("sns"), aws_client("sqs")
+    name = f"rt-{uuid.uuid4().hex[:12]}"
+    topic = sns.create_topic(Name=name)["TopicArn"]
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue)
+    sns.publish(TopicArn=topic, Message="hello", Subject="rt")
+    got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)["Messages"]  # there once publish returned
+    envelope = json.loads(got[0]["Body"])
+    assert (envelope["Type"], envelope["TopicArn"], envelope["Message"]) == ("Notification", topic, "hello")
+    with pytest.raises(ClientError) as err:
+        sns.publish(TopicArn=topic + "-absent", Message="x")
+    assert _code(err) == "NotFound"
+
+
+def test_logs_and_kinesis_json(aws_client: Client) -> None:
+    logs = aws_client("logs")
+    group = f"/rt/{uuid.uuid4().hex[:12]}"
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="s")
+    stamp = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
+    logs.put_log_events(
+        logGroupName=group, logStreamName="s", logEvents=[{"timestamp": stamp, "message": "one"}]
+    )
+    events = logs.get_log_events(logGroupName=group, logStreamName="s", startFromHead=True)["events"]
+    assert [e["message"] for e in events] == ["one"]
+    with pytest.raises(ClientError) as err:
+        logs.get_log_events(logGroupName=group + "-absent", logStreamName="s")
+    assert _code(err) == "ResourceNotFoundException"
+    kinesis = aws_client("kinesis")
+    stream = f"rt-{uuid.uuid4().hex[:12]}"
+    kinesis.create_stream(StreamName=stream, ShardCount=1)
+    put = kinesis.put_record(StreamName=stream, Data=b"record", PartitionKey="p")
+    iterator = kinesis.get_shard_iterator(
+        StreamName=stream, ShardId=put["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    assert [r["Data"] for r in kinesis.get_records(ShardIterator=iterator)["Records"]] == [b"record"]
+    with pytest.raises(ClientError) as err:
+        kinesis.describe_stream(StreamName=stream + "-absent")
+    assert _code(err) == "ResourceNotFoundException"
+
+
+def test_acm_json(aws_client: Client) -> None:
+    acm = aws_client("acm")
+    arn = acm.request_certificate(DomainName="rt.example.com", ValidationMethod="DNS")["CertificateArn"]
+    described = acm.describe_certificate(CertificateArn=arn)["Certificate"]
+    assert described["DomainName"] == "rt.example.com"
+    with pytest.raises(ClientError) as err:
+        acm.describe_certificate(CertificateArn=arn[:-4] + "0000")
+    assert _code(err) == "ResourceNotFoundException"
