@@ -216,11 +216,19 @@ class _Worker(threading.Thread):
         self.wake = threading.Event()
         self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self.exiting = False
+        self.stopping = threading.Event()
+
+    def halt(self) -> None:
+        """Stop, and wait until the store is no longer in use (the store is being disposed)."""
+        self.stopping.set()
+        self.wake.set()
+        if self is not threading.current_thread() and self.is_alive():
+            self.join(STOP_SECONDS)
 
     def run(self) -> None:
         idle = 0.0
         failures = 0
-        while True:
+        while not self.stopping.is_set():
             if idle >= IDLE_SECONDS:
                 with _LOCK:  # (a wake-up that came meanwhile keeps it going)
                     if not self.wake.is_set():
@@ -256,6 +264,9 @@ class _Worker(threading.Thread):
                 idle = 0.0
 
 
+#: how long disposing a store waits for its worker to finish the delivery in hand
+STOP_SECONDS = 30.0
+
 _WORKERS: weakref.WeakKeyDictionary[Any, _Worker] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
@@ -266,5 +277,6 @@ def start(store: Store) -> None:
         worker = _WORKERS.get(store)
         if worker is None or worker.exiting or not worker.is_alive():
             worker = _WORKERS[store] = _Worker(store)
+            store.before_dispose(worker.halt)
             worker.start()
     worker.wake.set()

@@ -318,6 +318,8 @@ class Store:
         self.path: Path | None = None
         self._lock: threading.RLock | None = None
         self._tmpdir: Any = None
+        #: what must stop before the connections close (background workers of this store)
+        self._before_dispose: list[Callable[[], None]] = []
         self.notifier = Notifier()
         self._begin_sql: dict[bool, str | None] = {True: "BEGIN IMMEDIATE", False: "BEGIN"}
         #: SQLite connections between requests, per engine (write: True), outside the pool
@@ -564,7 +566,17 @@ class Store:
                 time.sleep(random.uniform(0.001, min(0.1, 0.002 * 2**attempt)))
         raise AssertionError("unreachable")
 
+    def before_dispose(self, stop: Callable[[], None]) -> None:
+        """Have :meth:`dispose` call ``stop`` first: a thread working on this store (the outbox's
+        worker) must be done with its connections before they close under it."""
+        self._before_dispose.append(stop)
+
     def dispose(self) -> None:
+        while self._before_dispose:
+            try:
+                self._before_dispose.pop()()
+            except Exception:  # (one stop failing does not keep the store open)
+                log.warning("stopping a worker of the store failed", exc_info=True)
         self.notifier.close()
         for idle in self._idle.values():
             while idle:
