@@ -8,7 +8,8 @@ A service registers a deliverer for each kind of delivery it writes, then puts e
     outbox.register("svc.http", deliver=post, retry=lambda payload, attempts: 20.0 if attempts < 4 else None)
     outbox.put(ctx, "svc.http", {"url": ..., "body": ...})
 
-``deliver(payload)`` raises on failure (:class:`Failed` with ``permanent=True`` for one not worth
+``deliver(payload)`` (``deliver(store, payload)`` when registered ``with_store=True``: a
+delivery that writes to the database in a transaction of its own) raises on failure (:class:`Failed` with ``permanent=True`` for one not worth
 retrying); ``retry(payload, attempts)`` says how many seconds until the next attempt after
 ``attempts`` failed ones, or None to give up (the entry is kept as ``failed``, and
 ``gave_up(store, payload, error)``, when registered, runs: a dead-letter queue, say).
@@ -63,9 +64,10 @@ class Failed(Exception):
 
 @dataclass(frozen=True)
 class Deliverer:
-    deliver: Callable[[dict[str, Any]], None]
+    deliver: Callable[..., None]
     retry: Callable[[dict[str, Any], int], float | None]
     gave_up: Callable[[Store, dict[str, Any], str], None] | None = None
+    with_store: bool = False
 
 
 _DELIVERERS: dict[str, Deliverer] = {}
@@ -74,11 +76,12 @@ _DELIVERERS: dict[str, Deliverer] = {}
 def register(
     kind: str,
     *,
-    deliver: Callable[[dict[str, Any]], None],
+    deliver: Callable[..., None],
     retry: Callable[[dict[str, Any], int], float | None],
     gave_up: Callable[[Store, dict[str, Any], str], None] | None = None,
+    with_store: bool = False,
 ) -> None:
-    _DELIVERERS[kind] = Deliverer(deliver, retry, gave_up)
+    _DELIVERERS[kind] = Deliverer(deliver, retry, gave_up, with_store)
 
 
 def put(ctx: RequestContext, kind: str, payload: dict[str, Any], *, delay: float = 0.0) -> None:
@@ -167,7 +170,10 @@ def drain(store: Store, *, owner: str | None = None, limit: int = BATCH) -> int:
             error, permanent = f"no deliverer for {kind!r} in this process", False
         else:
             try:
-                deliverer.deliver(payload)
+                if deliverer.with_store:
+                    deliverer.deliver(store, payload)
+                else:
+                    deliverer.deliver(payload)
             except Failed as exc:
                 error, permanent = str(exc), exc.permanent
             except Exception as exc:  # a deliverer's bug must not stop the others

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from awsmock.services.sns.matching import Limits, PatternError, compile_pattern
+from awsmock.engine.patterns import Limits, PatternError, compile_pattern
 
 
 def matches(pattern: dict[str, Any], document: dict[str, Any]) -> bool:

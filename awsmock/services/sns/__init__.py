@@ -6,8 +6,8 @@ records.
 Modules by concern: ``store`` (topics, subscriptions and the rest in the shared store),
 ``topics`` (lifecycle, attributes, permissions, tags), ``subscriptions`` (subscribe, confirm,
 attributes, listings), ``confirmation`` (the SubscriptionConfirmation message), ``publishing``
-(Publish, PublishBatch, FIFO sequencing and deduplication, fan-out), ``matching`` (the filter
-policy language, free of SNS: EventBridge's patterns share it), ``envelope`` (the JSON SNS
+(Publish, PublishBatch, FIFO sequencing and deduplication, fan-out; filter policies in the
+shared ``awsmock.engine.patterns``), ``envelope`` (the JSON SNS
 delivers), ``signing`` (the per-state key and certificate), ``deliveries`` (HTTP through the
 outbox; email, SMS and push recorded), ``platform`` (applications and endpoints), ``sms``
 (SMS attributes, opt-outs, the sandbox), ``documents`` (JSON inside fields), ``dashboard``

@@ -14,11 +14,12 @@ import uuid
 from typing import Any
 
 from awsmock.engine import arns
+from awsmock.engine import patterns as matching
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.resources import Resource
 
-from . import documents, matching
+from . import documents
 from .errors import NotFoundException, invalid
 from .store import SUBSCRIPTIONS, TOPICS, subscription_by_arn, subscriptions_of, topic_by_arn
 from .topics import DEFAULT_DELIVERY_POLICY, is_fifo

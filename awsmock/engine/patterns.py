@@ -1,7 +1,7 @@
-"""Content-based filtering: a pattern language over JSON-like values, as SNS's filter policies
-(and EventBridge's event patterns, which share most of it) write it.
+"""Content-based filtering: a pattern language over JSON-like values, as message filter
+policies and event patterns write it (each caller passes its :class:`Limits`).
 
-Nothing here knows about topics or messages: a pattern is compiled once from its parsed JSON
+Nothing here knows about any service: a pattern is compiled once from its parsed JSON
 (:func:`compile_pattern`, which refuses bad patterns with :class:`PatternError` in the words of
 AWS's matcher) and tested against a document (:meth:`Pattern.matches`): a mapping of names to
 values, nested mappings for nested keys, lists meaning "any of".
@@ -15,7 +15,8 @@ The language:
   ``{"prefix": s}``, ``{"suffix": s}`` (either may wrap ``{"equals-ignore-case": s}``),
   ``{"equals-ignore-case": s}``, ``{"anything-but": value | [values] | {"prefix": s} |
   {"suffix": s}}``, ``{"numeric": [op, n, (op, n)]}``, ``{"exists": bool}``,
-  ``{"cidr": "10.0.0.0/24"}``.
+  ``{"cidr": "10.0.0.0/24"}``; with ``Limits.wildcard``, ``{"wildcard": "a*b"}`` and
+  ``anything-but`` of ``{"wildcard": ...}`` or ``{"equals-ignore-case": s | [s]}``.
 
 Numbers compare by value (``5`` matches ``5.0``); strings match only strings, numbers only
 numbers. A key that is absent matches only ``{"exists": false}``.
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +60,10 @@ class Limits:
     numeric_range: tuple[float, float] | None = None
     #: operators allowed besides the plain values (None: all)
     operators: frozenset[str] | None = None
+    #: whether ``wildcard`` (and its forms inside ``anything-but``) is part of the language
+    wildcard: bool = False
+    #: what the caller calls a pattern, in its errors ("Filter policy", "Event pattern")
+    noun: str = "Filter policy"
 
 
 Condition = Callable[[Any], bool]
@@ -112,13 +118,13 @@ def _is_number(value: Any) -> bool:
 def compile_pattern(doc: Any, limits: Limits = Limits()) -> Pattern:
     """The pattern ``doc`` (parsed JSON) describes, or :class:`PatternError`."""
     if not isinstance(doc, Mapping):
-        raise PatternError("Filter policy must be a JSON object")
+        raise PatternError(f"{limits.noun} must be a JSON object")
     compiler = _Compiler(limits)
     pattern = compiler.object(doc, depth=0)
     if limits.max_keys is not None and len(compiler.leaf_names) > limits.max_keys:
-        raise PatternError(f"Filter policy can not have more than {limits.max_keys} keys")
+        raise PatternError(f"{limits.noun} can not have more than {limits.max_keys} keys")
     if limits.max_combinations is not None and _combinations(pattern) > limits.max_combinations:
-        raise PatternError("Filter policy is too complex")
+        raise PatternError(f"{limits.noun} is too complex")
     return pattern
 
 
@@ -142,7 +148,7 @@ class _Compiler:
 
     def object(self, doc: Mapping[str, Any], depth: int, path: str = "") -> Pattern:
         if depth > 64:
-            raise PatternError("Filter policy is too deeply nested")
+            raise PatternError(f"{self.limits.noun} is too deeply nested")
         pattern = Pattern({})
         for name, value in doc.items():
             if name == "$or":
@@ -204,6 +210,8 @@ class _Compiler:
                 raise PatternError("equals-ignore-case match pattern must be a string")
             lowered = arg.casefold()
             leaf.conditions.append(lambda v: isinstance(v, str) and v.casefold() == lowered)
+        elif op == "wildcard" and self.limits.wildcard:
+            leaf.conditions.append(_wildcard(arg))
         elif op == "anything-but":
             leaf.conditions.append(self.anything_but(arg))
         elif op == "numeric":
@@ -215,9 +223,13 @@ class _Compiler:
 
     def anything_but(self, arg: Any) -> Condition:
         if isinstance(arg, Mapping):
-            if len(arg) != 1 or next(iter(arg)) not in ("prefix", "suffix"):
+            inner_ops = ("prefix", "suffix") + (
+                ("wildcard", "equals-ignore-case") if self.limits.wildcard else ()
+            )
+            if len(arg) != 1 or next(iter(arg)) not in inner_ops:
                 raise PatternError("Unsupported anything-but pattern: " + ", ".join(map(str, arg)))
-            inner = _affix(*next(iter(arg.items())))
+            ((inner_op, inner_arg),) = arg.items()
+            inner = self.anything_but_inner(inner_op, inner_arg)
             return lambda v: isinstance(v, str) and not inner(v)
         items = arg if isinstance(arg, list) else [arg]
         if not items or not all(isinstance(i, str) or _is_number(i) for i in items):
@@ -228,6 +240,18 @@ class _Compiler:
         if isinstance(items[0], str):
             return lambda v: isinstance(v, str) and not any(e(v) for e in excluded)
         return lambda v: _is_number(v) and not any(e(v) for e in excluded)
+
+    def anything_but_inner(self, op: str, arg: Any) -> Condition:
+        if op in ("prefix", "suffix"):
+            return _affix(op, arg)
+        items = arg if isinstance(arg, list) else [arg]
+        if not items or not all(isinstance(i, str) for i in items):
+            raise PatternError(f"Inside anything-but/{op} list, number|start|null|boolean is not supported.")
+        if op == "wildcard":
+            tests = [_wildcard(i) for i in items]
+            return lambda v: any(t(v) for t in tests)
+        folded = {i.casefold() for i in items}
+        return lambda v: isinstance(v, str) and v.casefold() in folded
 
     def numeric(self, arg: Any) -> Condition:
         if not isinstance(arg, list) or len(arg) not in (2, 4):
@@ -295,6 +319,28 @@ def _affix(op: str, arg: Any) -> Condition:
     if op == "prefix":
         return lambda v: isinstance(v, str) and v.startswith(arg)
     return lambda v: isinstance(v, str) and v.endswith(arg)
+
+
+def _wildcard(arg: Any) -> Condition:
+    """``*`` stands for any run of characters (``\\*`` for a star itself)."""
+    if not isinstance(arg, str):
+        raise PatternError("wildcard match pattern must be a string")
+    if "**" in arg:
+        raise PatternError("Consecutive wildcard characters at pos " + str(arg.index("**") + 1))
+    if len(arg) > 2048:
+        raise PatternError("wildcard match pattern is too long")
+    parts: list[str] = []
+    i = 0
+    while i < len(arg):
+        ch = arg[i]
+        if ch == "\\" and i + 1 < len(arg) and arg[i + 1] in "*\\":
+            parts.append(re.escape(arg[i + 1]))
+            i += 2
+            continue
+        parts.append(".*" if ch == "*" else re.escape(ch))
+        i += 1
+    compiled = re.compile("".join(parts), re.DOTALL)
+    return lambda v: isinstance(v, str) and compiled.fullmatch(v) is not None
 
 
 def _cidr(arg: Any) -> Condition:

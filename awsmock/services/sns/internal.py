@@ -1,0 +1,80 @@
+"""What other services ask of SNS inside their own request: publish a message to a topic named
+by ARN (EventBridge targets, S3 notifications, CloudWatch alarms), in the caller's transaction,
+fanned out to the topic's subscriptions as Publish does.
+
+The topic's policy holds: a topic with a policy takes the message only if it allows the sending
+service (``Principal: {"Service": ...}``) to ``sns:Publish``, with ``aws:SourceArn`` and
+``aws:SourceAccount`` naming the source. A topic without a policy of its own takes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from awsmock.auth import policy
+from awsmock.engine import arns
+from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
+
+from .publishing import publish_to_topic
+from .store import TOPICS
+from .topics import attributes, is_fifo
+
+__all__ = ["is_fifo_topic", "publish"]
+
+
+def is_fifo_topic(arn: str) -> bool:
+    return arn.endswith(".fifo")
+
+
+def _allowed(topic_policy: Any, arn: str, service_principal: str, source_arn: str) -> bool:
+    if not topic_policy:
+        return True
+    try:
+        doc = policy.load(topic_policy)
+    except (ValueError, TypeError):
+        return False
+    source = arns.parse(source_arn)
+    request = policy.Request(
+        action="sns:Publish",
+        resources=(arn,),
+        principal=policy.Principal(account_id="", arns=(service_principal,), kind="Service"),
+        context={
+            "aws:SourceArn": source_arn,
+            "aws:SourceAccount": source.account if source else "",
+            "aws:SourceOwner": source.account if source else "",
+        },
+    )
+    return policy.evaluate([doc], request, resource_policy=True).decision == policy.ALLOW
+
+
+def publish(
+    ctx: RequestContext,
+    topic_arn: str,
+    message: str,
+    *,
+    service_principal: str,
+    source_arn: str,
+    subject: str | None = None,
+    group_id: str | None = None,
+    deduplication_id: str | None = None,
+) -> tuple[str | None, str]:
+    """Publish ``message`` to the topic on behalf of ``service_principal`` for ``source_arn``:
+    (the message id, "") when the topic took it, else (None, why: ``not-found``, ``denied`` or
+    SNS's error message)."""
+    topic = TOPICS.by_arn(ctx, topic_arn)
+    if topic is None:
+        return None, "not-found"
+    if not _allowed(attributes(topic).get("Policy"), topic.arn, service_principal, source_arn):
+        return None, "denied"
+    entry: dict[str, Any] = {"Message": message}
+    if subject:
+        entry["Subject"] = subject
+    if is_fifo(topic):
+        entry["MessageGroupId"] = group_id
+        entry["MessageDeduplicationId"] = deduplication_id
+    try:
+        out = publish_to_topic(ctx, topic, entry)
+    except AwsError as err:
+        return None, err.message or err.code
+    return str(out["MessageId"]), ""
