@@ -130,7 +130,7 @@ class CborProtocol(Protocol):
     def decode(self, req: WireRequest, operation: OperationModel) -> dict[str, Any]:
         """The params on the wire, before input validation."""
         try:
-            body = req.body
+            body = req.rpc_body
         except BodyTooLarge as exc:
             raise AwsError("Request entity too large", code="RequestEntityTooLarge", status=413) from exc
         if not body:

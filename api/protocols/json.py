@@ -705,7 +705,7 @@ class JsonProtocol(Protocol):
         """The params on the wire, before input validation."""
         shape = operation.input_shape
         try:
-            body = req.body
+            body = req.rpc_body
         except BodyTooLarge as exc:
             raise AwsError("Request entity too large", code="RequestEntityTooLarge", status=413) from exc
         data = load_json_body(body)

@@ -7,6 +7,7 @@ mode alike); protocols parse it and return a :class:`WireResponse`.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -139,6 +140,26 @@ class WireRequest:
         return self._body
 
     @cached_property
+    def rpc_body(self) -> bytes:
+        """The body of an RPC request (JSON, CBOR, query forms) with the request compression
+        SDKs apply undone (``Content-Encoding: gzip``; botocore compresses large bodies of the
+        operations its model marks), capped as :attr:`body`. A body that is not gzip after all
+        is given as sent (its protocol's parser refuses it). Never for object data (S3 keeps an
+        object's ``Content-Encoding`` as metadata)."""
+        body = self.body
+        coding = self.headers.get("content-encoding", "").lower()
+        if "gzip" not in coding or not body:
+            return body
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out = inflate.decompress(body, MAX_BUFFERED_BODY + 1)
+        except zlib.error:
+            return body
+        if len(out) > MAX_BUFFERED_BODY or inflate.unconsumed_tail:
+            raise BodyTooLarge()
+        return out
+
+    @cached_property
     def decoded_path(self) -> str:
         return unquote(self.path)
 
@@ -163,7 +184,7 @@ class WireRequest:
         ctype = self.headers.get("content-type", "")
         if self.method == "POST" and (not ctype or ctype.startswith("application/x-www-form-urlencoded")):
             try:
-                return dict(parse_qsl(self.body.decode("utf-8"), keep_blank_values=True))
+                return dict(parse_qsl(self.rpc_body.decode("utf-8"), keep_blank_values=True))
             except UnicodeDecodeError:
                 return {}
         return {}
