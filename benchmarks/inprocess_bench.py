@@ -4,7 +4,8 @@
                                          [--only kms,secrets] [--json FILE]
 
 For each workload (S3 PutObject/GetObject of 1 KiB, SQS SendMessage, DynamoDB PutItem/GetItem,
-KMS Encrypt/Decrypt of 1 KiB, and an unimplemented X-Ray call that measures awsmock's transport and routing alone) the mean
+KMS Encrypt/Decrypt of 1 KiB, Secrets Manager GetSecretValue of 1 KiB, SSM GetParameter of a String and
+a SecureString, SSM GetParametersByPath walking 1,000 parameters 10 a page, and an unimplemented X-Ray call that measures awsmock's transport and routing alone) the mean
 time per call is measured three ways:
 
 * floor: the same boto3 call answered by a before-send hook with a canned response (what the
@@ -123,6 +124,51 @@ def _kms_decrypt(c: Any, state: tuple[str, bytes]) -> None:
     assert c.decrypt(CiphertextBlob=state[1])["Plaintext"] == PAYLOAD
 
 
+SECRET_NAME, SECRET_TEXT = "bench/secret", "s" * 1024
+PARAM_STRING, PARAM_SECURE, PARAM_TREE = "/bench/string", "/bench/secure", "/bench/tree"
+PARAM_COUNT = 1000
+
+
+def _secret_setup(c: Any) -> str:
+    return c.create_secret(Name=SECRET_NAME, SecretString=SECRET_TEXT)["ARN"]
+
+
+def _secret_get(c: Any, _state: Any) -> None:
+    assert c.get_secret_value(SecretId=SECRET_NAME)["SecretString"] == SECRET_TEXT
+
+
+def _ssm_setup(c: Any) -> None:
+    c.put_parameter(Name=PARAM_STRING, Value="v" * 100, Type="String", Overwrite=True)
+    c.put_parameter(Name=PARAM_SECURE, Value="s" * 100, Type="SecureString", Overwrite=True)
+
+
+def _ssm_get(c: Any, _state: Any) -> None:
+    assert c.get_parameter(Name=PARAM_STRING)["Parameter"]["Value"] == "v" * 100
+
+
+def _ssm_get_secure(c: Any, _state: Any) -> None:
+    assert c.get_parameter(Name=PARAM_SECURE, WithDecryption=True)["Parameter"]["Value"] == "s" * 100
+
+
+def _ssm_tree_setup(c: Any) -> None:
+    # 1,000 parameters under one path, 10 levels of 100 (Recursive reaches all of them)
+    for i in range(PARAM_COUNT):
+        c.put_parameter(Name=f"{PARAM_TREE}/g{i // 100}/p{i:04d}", Value=f"value-{i}", Type="String", Overwrite=True)
+
+
+def _ssm_by_path(c: Any, _state: Any) -> None:
+    """All pages of GetParametersByPath over the 1,000 parameters, 10 a page (the model's cap)."""
+    seen, token = 0, None
+    while True:
+        kw: dict[str, str] = {"NextToken": token} if token else {}
+        page = c.get_parameters_by_path(Path=PARAM_TREE, Recursive=True, MaxResults=10, **kw)
+        seen += len(page["Parameters"])
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert seen == PARAM_COUNT, seen
+
+
 Workload = tuple[str, str, Callable[[Any], Any], Callable[[Any, Any], None]]
 WORKLOADS: list[Workload] = [
     ("S3 PutObject 1 KiB", "s3", _s3_setup, lambda c, _s: c.put_object(Bucket=BUCKET, Key=KEY, Body=PAYLOAD)),
@@ -132,6 +178,11 @@ WORKLOADS: list[Workload] = [
     ("DynamoDB GetItem", "dynamodb", _ddb_setup, _ddb_get),
     ("KMS Encrypt 1 KiB", "kms", _kms_setup, lambda c, s: c.encrypt(KeyId=s[0], Plaintext=PAYLOAD)),
     ("KMS Decrypt 1 KiB", "kms", _kms_setup, _kms_decrypt),
+    ("SecretsManager GetSecretValue 1 KiB", "secretsmanager", _secret_setup, _secret_get),
+    ("SSM GetParameter String", "ssm", _ssm_setup, _ssm_get),
+    ("SSM GetParameter SecureString", "ssm", _ssm_setup, _ssm_get_secure),
+    # one call = all 100 pages; run with a small --calls (see docs/benchmarks.md)
+    ("SSM GetParametersByPath 1,000 (all pages)", "ssm", _ssm_tree_setup, _ssm_by_path),
     # the transport alone: routing + protocol error, no handler, no database (awsmock answers 501)
     ("X-Ray GetSamplingRules (transport only)", "xray", lambda c: None, _xray_unimplemented),
 ]
@@ -216,6 +267,24 @@ def _canned(operation: str) -> tuple[int, dict[str, str], bytes]:
         plain = base64.b64encode(PAYLOAD).decode()
         answer = {"Plaintext": plain, "KeyId": key_arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
         return 200, json11, json.dumps(answer).encode()
+    sm_arn = f"arn:aws:secretsmanager:{REGION}:123456789012:secret:{SECRET_NAME}-AbCdEf"
+    if operation == "CreateSecret":
+        return 200, json11, json.dumps({"ARN": sm_arn, "Name": SECRET_NAME, "VersionId": str(uuid.uuid4())}).encode()
+    if operation == "GetSecretValue":
+        value: dict[str, Any] = {
+            "ARN": sm_arn,
+            "Name": SECRET_NAME,
+            "VersionId": str(uuid.UUID(int=2)),
+            "SecretString": SECRET_TEXT,
+            "VersionStages": ["AWSCURRENT"],
+            "CreatedDate": 1796083200.123,
+        }
+        return 200, json11, json.dumps(value).encode()
+    if operation == "PutParameter":
+        return 200, json11, json.dumps({"Version": 1, "Tier": "Standard"}).encode()
+    if operation == "GetParameter":
+        # the floor answers the String; the SecureString's answer differs only in Type and value
+        return 200, json11, json.dumps({"Parameter": _ssm_parameter(PARAM_STRING, "v" * 100)}).encode()
     if operation == "GetSamplingRules":
         return (
             501,
@@ -225,6 +294,32 @@ def _canned(operation: str) -> tuple[int, dict[str, str], bytes]:
             ).encode(),
         )
     return 200, json10, b"{}"
+
+
+def _ssm_parameter(name: str, value: str) -> dict[str, Any]:
+    return {
+        "Name": name,
+        "Type": "String",
+        "Value": value,
+        "Version": 1,
+        "LastModifiedDate": 1796083200.123,
+        "ARN": f"arn:aws:ssm:{REGION}:123456789012:parameter{name}",
+        "DataType": "text",
+    }
+
+
+def _ssm_pages() -> list[bytes]:
+    """The 100 pages GetParametersByPath answers over the 1,000 parameters (the floor's)."""
+    pages = []
+    for start in range(0, PARAM_COUNT, 10):
+        params = [
+            _ssm_parameter(f"{PARAM_TREE}/g{i // 100}/p{i:04d}", f"value-{i}") for i in range(start, start + 10)
+        ]
+        page: dict[str, Any] = {"Parameters": params}
+        if start + 10 < PARAM_COUNT:
+            page["NextToken"] = base64.b64encode(os.urandom(48)).decode()
+        pages.append(json.dumps(page).encode())
+    return pages
 
 
 #: the headers of every S3 answer, as S3 sends them
@@ -249,8 +344,20 @@ def floor_client(service: str) -> Any:
     c = client(service)
     prebuilt: dict[str, tuple[int, dict[str, str], bytes]] = {}
 
+    pages = _ssm_pages() if service == "ssm" else []
+    secure_json = {"Parameter": {**_ssm_parameter(PARAM_SECURE, "s" * 100), "Type": "SecureString"}}
+    secure = ({"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "R"}, json.dumps(secure_json).encode())
+    turn = [0]
+
     def answer(request: Any, event_name: str, **_: Any) -> AWSResponse:
         op = event_name.rsplit(".", 1)[1]
+        if op == "GetParametersByPath":
+            body = pages[turn[0] % len(pages)]
+            turn[0] += 1
+            headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": str(uuid.uuid4())}
+            return AWSResponse(request.url, 200, headers, _Raw(body))
+        if op == "GetParameter" and b"secure" in (request.body or b""):
+            return AWSResponse(request.url, 200, secure[0], _Raw(secure[1]))
         if op not in prebuilt:
             prebuilt[op] = _canned(op)
         status, headers, body = prebuilt[op]
@@ -263,14 +370,18 @@ def floor_client(service: str) -> Any:
 # -- measuring --------------------------------------------------------------------------------
 
 
-def timed(fn: Callable[[], None], calls: int) -> float:
+def timed(fn: Callable[[], None], calls: int, warmup: int = 5) -> float:
     """Mean seconds per call over ``calls`` calls, after a short warm-up."""
-    for _ in range(max(5, calls // 20)):
+    for _ in range(max(warmup, calls // 20)):
         fn()
     t0 = time.perf_counter()
     for _ in range(calls):
         fn()
     return (time.perf_counter() - t0) / calls
+
+
+#: workloads whose one call is many requests run fewer calls (``--calls`` divided by this)
+CALLS_DIVISOR = {"SSM GetParametersByPath 1,000 (all pages)": 100}
 
 
 def run_workloads(mocks: dict[str, Callable[[], Any] | None], calls: int, repeat: int) -> dict[str, Any]:
@@ -291,7 +402,10 @@ def run_workloads(mocks: dict[str, Callable[[], Any] | None], calls: int, repeat
                 try:
                     c = clients[mode]
                     state = setup(c)
-                    t = timed(functools.partial(call, c, state), calls)
+                    divisor = CALLS_DIVISOR.get(name, 1)
+                    t = timed(
+                        functools.partial(call, c, state), max(3, calls // divisor), warmup=5 if divisor == 1 else 1
+                    )
                     out[mode][name] = min(t, out[mode].get(name, float("inf")))
                 except Exception as exc:  # a workload awsmock cannot answer yet
                     out[mode][name] = f"n/a ({type(exc).__name__}: {str(exc)[:90]})"

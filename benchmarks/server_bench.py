@@ -188,6 +188,21 @@ response = function(status, headers, body)
 end
 """
 
+SSM_BY_PATH = r"""
+local token = nil
+request = function()
+  if token then
+    local body = '{"Path": "/bench/tree", "Recursive": true, "MaxResults": 10, "NextToken": "' .. token .. '"}'
+    token = nil
+    return wrk.format("POST", "/", HDRS, body)
+  end
+  return FIRST
+end
+response = function(status, headers, body)
+  token = string.match(body or "", '"NextToken"%s*:%s*"([^"]+)"')
+end
+"""
+
 
 def workloads(url: str) -> dict[str, Callable[[], str]]:
     """name -> a function that sets the workload up on ``url`` and returns the wrk Lua script."""
@@ -279,9 +294,48 @@ def workloads(url: str) -> dict[str, Callable[[], str]]:
         req = capture("kms", url, lambda c: c.decrypt(CiphertextBlob=blob))
         return SIMPLE.replace("REQ", lua_request(req))
 
+    def secret_get() -> str:
+        sm = client("secretsmanager", url)
+        try:
+            sm.create_secret(Name="bench/secret", SecretString="s" * 1024)
+        except Exception:
+            pass
+        req = capture("secretsmanager", url, lambda c: c.get_secret_value(SecretId="bench/secret"))
+        return SIMPLE.replace("REQ", lua_request(req))
+
+    def ssm_params() -> Any:
+        ssm = client("ssm", url)
+        ssm.put_parameter(Name="/bench/string", Value="v" * 100, Type="String", Overwrite=True)
+        ssm.put_parameter(Name="/bench/secure", Value="s" * 100, Type="SecureString", Overwrite=True)
+        return ssm
+
+    def ssm_get() -> str:
+        ssm_params()
+        req = capture("ssm", url, lambda c: c.get_parameter(Name="/bench/string"))
+        return SIMPLE.replace("REQ", lua_request(req))
+
+    def ssm_get_secure() -> str:
+        ssm_params()
+        req = capture("ssm", url, lambda c: c.get_parameter(Name="/bench/secure", WithDecryption=True))
+        return SIMPLE.replace("REQ", lua_request(req))
+
+    def ssm_by_path() -> str:
+        # 1,000 parameters under /bench/tree; each wrk connection walks all 100 pages (MaxResults=10,
+        # the model's cap) following NextToken, then starts over: req/s counts pages
+        ssm = client("ssm", url)
+        for i in range(1000):
+            ssm.put_parameter(Name=f"/bench/tree/g{i // 100}/p{i:04d}", Value=f"value-{i}", Type="String",
+                              Overwrite=True)
+        first = capture("ssm", url, lambda c: c.get_parameters_by_path(Path="/bench/tree", Recursive=True,
+                                                                        MaxResults=10))
+        hdrs = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in first["headers"].items()
+                         if k.lower() not in ("content-length", "host"))
+        return (SSM_BY_PATH.replace("FIRST", lua_request(first)).replace("HDRS", "{" + hdrs + "}"))
+
     return {"s3_get": s3_get, "s3_put": s3_put, "sqs_send": sqs_send, "sqs_receive_delete": sqs_receive_delete,
             "dynamodb_get": ddb_get, "dynamodb_put": ddb_put, "dynamodb_query": ddb_query,
-            "kms_encrypt": kms_encrypt, "kms_decrypt": kms_decrypt}
+            "kms_encrypt": kms_encrypt, "kms_decrypt": kms_decrypt, "secret_get": secret_get,
+            "ssm_get": ssm_get, "ssm_get_secure": ssm_get_secure, "ssm_by_path": ssm_by_path}
 
 
 def run_wrk(url: str, script: str, duration: int, connections: int) -> dict[str, float]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, exists, false, func, or_, select
 
 from awsmock.engine import pager
 from awsmock.engine.context import RequestContext
@@ -221,12 +221,68 @@ def _public_by_path(
     return out
 
 
+_P = Parameter.__table__.c
+
+
+def _by_path_statement(recursive: bool, after: bool) -> Any:
+    where = [
+        _P.account_id == bindparam("account"),
+        _P.region == bindparam("region"),
+        or_(_P.expires_at.is_(None), _P.expires_at > bindparam("now")),
+    ]
+    if recursive:
+        where += [_P.name >= bindparam("low"), _P.name < bindparam("high")]
+    else:
+        where.append(_P.path == bindparam("path"))
+    if after:
+        where.append(_P.name > bindparam("after"))
+    columns = (_P.name, _P.type, _P.value, _P.key_id, _P.version, _P.modified, _P.data_type)
+    return select(*columns).where(*where).order_by(_P.name).limit(bindparam("limit"))
+
+
+#: a path listing without filters, by (Recursive, after a token): prebuilt Core statements run
+#: on the DB-API cursor (no ORM session, no statement built per request); the same keyset on the
+#: name, and the same tokens (``pager.encode``), as the listing with filters
+_BY_PATH = {(r, a): _by_path_statement(r, a) for r in (False, True) for a in (False, True)}
+
+
+def _plain_by_path(ctx: RequestContext, path: str, recursive: bool, params: dict[str, Any]) -> dict[str, Any]:
+    scope = _scope("GetParametersByPath", path, recursive, params.get("ParameterFilters"))
+    limit = _limit(params, 10)
+    bind: dict[str, Any] = {
+        "account": ctx.account_id,
+        "region": ctx.region,
+        "now": store.stored_time(ctx, ctx.now),
+        "limit": limit + 1,
+    }
+    if recursive:
+        base = "" if path == "/" else path
+        bind["low"], bind["high"] = base + "/", base + "0"
+    else:
+        bind["path"] = path
+    token = params.get("NextToken")
+    if token:
+        after = pager.decode(token, scope, _invalid_token)
+        if len(after) != 1 or not isinstance(after[0], str):
+            raise _invalid_token(token)
+        bind["after"] = after[0]
+    ctx.tx.flush()
+    rows = ctx.tx.execute(_BY_PATH[recursive, bool(token)], bind).fetchall()
+    decrypt = bool(params.get("WithDecryption"))
+    out: dict[str, Any] = {"Parameters": [store.shown(ctx, *row, decrypt=decrypt) for row in rows[:limit]]}
+    if len(rows) > limit:
+        out["NextToken"] = pager.encode(scope, [rows[limit - 1][0]])
+    return out
+
+
 @handler("ssm", "GetParametersByPath")
 def get_parameters_by_path(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     path = names.check_path(params["Path"])
     recursive = bool(params.get("Recursive"))
     if names.is_public(path + "/"):
         return _public_by_path(ctx, path, recursive, params)
+    if not params.get("ParameterFilters"):
+        return _plain_by_path(ctx, path, recursive, params)
     where = conditions(ctx, params.get("ParameterFilters"), BY_PATH_KEYS, tags=False)
     where.append(_under(path) if recursive else Parameter.path == path)
     found = pager.page(

@@ -116,6 +116,8 @@ def read(ctx: RequestContext, raw: str, decrypt: bool) -> dict[str, Any] | None:
     name, selector = reference(ctx, raw)
     if names.is_public(name):
         return _public(ctx, name, selector, decrypt)
+    if selector is None:
+        return store.current(ctx, name, decrypt=decrypt)
     row = store.find(ctx, name)
     if row is None:
         return None
