@@ -543,3 +543,28 @@ def denial_message(principal_arn: str, action: str, resource: str, reason: str) 
         "resource": f" because no resource-based policy allows the {action} action",
     }
     return head + tails.get(reason, "")
+
+
+def service_may(
+    document: Any, action: str, resource: str, service_principal: str, source_arn: str
+) -> bool:
+    """Whether the resource policy ``document`` lets an AWS service (``sns.amazonaws.com``)
+    do ``action`` on ``resource`` for the resource ``source_arn`` (a topic delivering to a
+    queue, a rule to a topic), with the condition keys AWS sets then. No policy: yes (a
+    resource without one takes deliveries of its own account); a policy that cannot be read:
+    no."""
+    if not document:
+        return True
+    try:
+        doc = load(document)
+    except (ValueError, TypeError):
+        return False
+    source = arns.parse(source_arn)
+    owner = source.account if source else ""
+    request = Request(
+        action=action,
+        resources=(resource,),
+        principal=Principal(account_id="", arns=(service_principal,), kind="Service"),
+        context={"aws:SourceArn": source_arn, "aws:SourceAccount": owner, "aws:SourceOwner": owner},
+    )
+    return evaluate([doc], request, resource_policy=True).decision == ALLOW

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from awsmock.auth import policy
-from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 
@@ -25,27 +24,6 @@ __all__ = ["is_fifo_topic", "publish"]
 
 def is_fifo_topic(arn: str) -> bool:
     return arn.endswith(".fifo")
-
-
-def _allowed(topic_policy: Any, arn: str, service_principal: str, source_arn: str) -> bool:
-    if not topic_policy:
-        return True
-    try:
-        doc = policy.load(topic_policy)
-    except (ValueError, TypeError):
-        return False
-    source = arns.parse(source_arn)
-    request = policy.Request(
-        action="sns:Publish",
-        resources=(arn,),
-        principal=policy.Principal(account_id="", arns=(service_principal,), kind="Service"),
-        context={
-            "aws:SourceArn": source_arn,
-            "aws:SourceAccount": source.account if source else "",
-            "aws:SourceOwner": source.account if source else "",
-        },
-    )
-    return policy.evaluate([doc], request, resource_policy=True).decision == policy.ALLOW
 
 
 def publish(
@@ -65,7 +43,9 @@ def publish(
     topic = TOPICS.by_arn(ctx, topic_arn)
     if topic is None:
         return None, "not-found"
-    if not _allowed(attributes(topic).get("Policy"), topic.arn, service_principal, source_arn):
+    if not policy.service_may(
+        attributes(topic).get("Policy"), "sns:Publish", topic.arn, service_principal, source_arn
+    ):
         return None, "denied"
     entry: dict[str, Any] = {"Message": message}
     if subject:

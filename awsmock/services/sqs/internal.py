@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from awsmock.auth import policy
-from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 
@@ -45,27 +44,6 @@ def is_fifo_queue(arn: str) -> bool:
     return parsed is not None and parsed[2].endswith(".fifo")
 
 
-def _allowed(queue_policy: Any, arn: str, service_principal: str, source_arn: str) -> bool:
-    if not queue_policy:
-        return True
-    try:
-        doc = policy.load(queue_policy)
-    except (ValueError, TypeError):
-        return False
-    source = arns.parse(source_arn)
-    request = policy.Request(
-        action="sqs:SendMessage",
-        resources=(arn,),
-        principal=policy.Principal(account_id="", arns=(service_principal,), kind="Service"),
-        context={
-            "aws:SourceArn": source_arn,
-            "aws:SourceAccount": source.account if source else "",
-            "aws:SourceOwner": source.account if source else "",
-        },
-    )
-    return policy.evaluate([doc], request, resource_policy=True).decision == policy.ALLOW
-
-
 def enqueue(
     ctx: RequestContext,
     arn: str,
@@ -86,7 +64,9 @@ def enqueue(
     queue = find_queue_ref(ctx, account, name, region)
     if queue is None:
         return Delivery(None, "not-found")
-    if not _allowed(queue.attributes.get("Policy"), queue_arn(queue), service_principal, source_arn):
+    if not policy.service_may(
+        queue.attributes.get("Policy"), "sqs:SendMessage", queue_arn(queue), service_principal, source_arn
+    ):
         return Delivery(None, "denied")
     entry: dict[str, Any] = {"MessageBody": body}
     if attributes:
