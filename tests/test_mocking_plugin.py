@@ -23,7 +23,7 @@ def test_aws_fixture_is_an_active_mock(aws: MockAWS) -> None:
     assert aws.active and active_mock() is aws
     assert aws.services is None
     with pytest.raises(ClientError) as exc:
-        aws.client("xray").get_sampling_rules()
+        aws.client("lambda").list_functions()  # (Lambda is not built yet)
     assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 
 

@@ -5,10 +5,10 @@ from botocore.exceptions import ClientError
 
 
 def test_unimplemented_operation_is_a_clean_501(aws_client):
-    client = aws_client("xray")
+    client = aws_client("lambda")  # (not built yet)
     with pytest.raises(ClientError) as exc:
-        client.get_sampling_rules()
+        client.list_functions()
     err = exc.value.response
     assert err["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert err["Error"]["Code"] == "NotImplemented"
-    assert "GetSamplingRules" in err["Error"]["Message"]
+    assert "ListFunctions" in err["Error"]["Message"]
