@@ -247,7 +247,7 @@ class PublicFile:
 
 class UnknownAdminPath:
     """Any other path under ``/_awsmock/`` or ``/_localstack/``: an admin 404 (no bucket name can
-    start with ``_``, so none of these is S3's)."""
+    start with ``_``, so none of these is a service's path)."""
 
     def __call__(self, req: falcon.Request, resp: falcon.Response, **_: Any) -> None:
         raise falcon.HTTPNotFound(title=f"no admin endpoint at {req.path}")

@@ -82,8 +82,8 @@ class AwsmockApp(falcon.App):
 
     AWS requests skip Falcon: building its Request/Response objects, middleware and routing
     cost about a tenth of a small request's CPU time in server mode, and the AWS path uses none
-    of it. Admin paths and ``GET /`` (the dashboard, or ListBuckets) still go through Falcon;
-    ``POST /`` (DynamoDB, SQS, every JSON and query protocol) does not.
+    of it. Admin paths and ``GET /`` (the dashboard, or a service's root listing) still go through Falcon;
+    ``POST /`` (every JSON and query protocol) does not.
     """
 
     store: Store
@@ -159,9 +159,9 @@ _UNSENDABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def _wire_value(value: str) -> str:
-    """A header value as HTTP carries it: text beyond Latin-1 (an S3 ``response-content-
-    disposition`` of emoji) as its UTF-8 bytes, as S3 sends them, and control characters that
-    would break the header block (CR, LF, NUL) as spaces; WSGI servers refuse both with a 500."""
+    """A header value as HTTP carries it: text beyond Latin-1 (a response-header override of
+    emoji echoed back) as its UTF-8 bytes, as AWS sends them, and control characters that would
+    break the header block (CR, LF, NUL) as spaces; WSGI servers refuse both with a 500."""
     if value.isascii():
         return value if value.isprintable() or not _UNSENDABLE.search(value) else _UNSENDABLE.sub(" ", value)
     return _UNSENDABLE.sub(" ", value).encode("utf-8", "surrogatepass").decode("latin-1")

@@ -60,7 +60,7 @@ def wants_dashboard(req: falcon.Request) -> bool:
         return False
     labels = req.host.lower().rsplit(":", 1)[0].split(".")
     if len(labels) > 1 and service_of_host(labels) is not None:
-        return False  # e.g. <bucket>.s3.<domain>/ is that bucket's listing
+        return False  # a service's virtual host: its own root listing
     if any(name.lower() in SIGNATURE_PARAMS for name in req.params):
         return False
     return "text/html" in (req.get_header("Accept") or "").lower()

@@ -103,7 +103,7 @@ def auth_error(
 ) -> AwsError:
     """The error of ``kind`` (invalid_key, invalid_token, signature, payload, expired, denied,
     missing, malformed, query_parameters, skewed) in ``service``'s dialect. ``fields`` go with a
-    service's own refusal only (S3's XAmzContentSHA256Mismatch names both digests)."""
+    service's own refusal only (one that names both digests of a payload, say)."""
     own = registry.facts(service).auth.errors
     if own is not None and kind in own:
         code, status, default = own[kind]

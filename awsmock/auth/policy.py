@@ -548,7 +548,7 @@ def denial_message(principal_arn: str, action: str, resource: str, reason: str) 
 def service_may(
     document: Any, action: str, resource: str, service_principal: str, source_arn: str
 ) -> bool:
-    """Whether the resource policy ``document`` lets an AWS service (``sns.amazonaws.com``)
+    """Whether the resource policy ``document`` lets an AWS service (a service principal)
     do ``action`` on ``resource`` for the resource ``source_arn`` (a topic delivering to a
     queue, a rule to a topic), with the condition keys AWS sets then. No policy: yes (a
     resource without one takes deliveries of its own account); a policy that cannot be read:

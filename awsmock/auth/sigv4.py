@@ -274,21 +274,29 @@ _QUERY_PARAMETERS = (
 )
 
 
+#: what S3 says of a presigned URL's X-Amz-Expires and X-Amz-Date (AuthorizationQueryParametersError)
+EXPIRES_NOT_A_NUMBER = "X-Amz-Expires should be a number"
+EXPIRES_NEGATIVE = "X-Amz-Expires must be non-negative"
+EXPIRES_TOO_LONG = (
+    "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must "
+    f"be less than {MAX_PRESIGNED_EXPIRY} seconds"
+)
+DATE_NOT_ISO8601 = "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\""
+
+
 def presigned_problem(sig: Signature) -> str | None:
-    """What is wrong with a presigned URL's parameters, in S3's words, or None."""
+    """What is wrong with a presigned URL's parameters, in the words of the query-authentication
+    error, or None."""
     if sig.expires_text is None or not sig.timestamp:
         return _QUERY_PARAMETERS
     if sig.expires is None:
-        return "X-Amz-Expires should be a number"
+        return EXPIRES_NOT_A_NUMBER
     if sig.expires < 0:
-        return "X-Amz-Expires must be non-negative"
+        return EXPIRES_NEGATIVE
     if sig.expires > MAX_PRESIGNED_EXPIRY:
-        return (
-            "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must "
-            f"be less than {MAX_PRESIGNED_EXPIRY} seconds"
-        )
+        return EXPIRES_TOO_LONG
     if sig.issued_at() is None:
-        return "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\""
+        return DATE_NOT_ISO8601
     return None
 
 

@@ -3,7 +3,7 @@ on worker threads that take turns.
 
 On SQLite the dispatcher runs one request's Python work at a time (its gate; see
 ``docs/benchmarks.md``). Handing each request from waitress' event-loop thread to a worker and
-back costs more CPU than a DynamoDB GetItem itself: every GIL hand-over between the two threads
+back costs more CPU than a small item read itself: every GIL hand-over between the two threads
 is a futex round trip. So a request that is known to be quick — a JSON-protocol call that
 cannot wait (anything but a long poll a service declares), or a small PUT — runs right on the event-loop
 thread once its read is done (:func:`quick`); measured at 8 connections, a GetItem cost 0.31 ms

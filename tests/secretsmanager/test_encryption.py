@@ -13,7 +13,7 @@ import falcon.testing
 import time_machine
 from sqlalchemy import select
 
-from api.app import AwsmockApp
+from awsmock.api.app import AwsmockApp
 from awsmock.models.resources import Resource
 from awsmock.state.store import Store
 from tests.secretsmanager.helpers import error_of

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from awsmock.auth import sigv4
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 
 from .errors import AccessDenied
 
-MAX_EXPIRES = 604800
+MAX_EXPIRES = sigv4.MAX_PRESIGNED_EXPIRY
 
 
 #: SigV2's Expires is a count of seconds S3 holds in 32 bits: from 2**31 (2038) on, S3 answers
@@ -44,20 +45,14 @@ def check_expiry(ctx: RequestContext) -> None:
         try:
             signed = dt.datetime.strptime(query["x-amz-date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
         except ValueError as exc:
-            raise AwsError(
-                "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
-                code="AuthorizationQueryParametersError",
-            ) from exc
+            raise AwsError(sigv4.DATE_NOT_ISO8601, code="AuthorizationQueryParametersError") from exc
         seconds = _long(query["x-amz-expires"])
         if seconds is None:
-            raise AwsError("X-Amz-Expires should be a number", code="AuthorizationQueryParametersError")
+            raise AwsError(sigv4.EXPIRES_NOT_A_NUMBER, code="AuthorizationQueryParametersError")
         if seconds > MAX_EXPIRES:
-            raise AwsError(
-                "X-Amz-Expires must be less than a week (in seconds) that is; 604800",
-                code="AuthorizationQueryParametersError",
-            )
+            raise AwsError(sigv4.EXPIRES_TOO_LONG, code="AuthorizationQueryParametersError")
         if seconds < 0:
-            raise AwsError("X-Amz-Expires must be non-negative", code="AuthorizationQueryParametersError")
+            raise AwsError(sigv4.EXPIRES_NEGATIVE, code="AuthorizationQueryParametersError")
         try:
             expires = signed + dt.timedelta(seconds=seconds)
         except OverflowError:  # signed near the year 9999: it has not expired
