@@ -26,7 +26,7 @@ from awsmock.engine.errors import (
     ServiceUnavailable,
     UnknownOperation,
 )
-from awsmock.engine.waiting import WaitAndRetry
+from awsmock.engine.waiting import Outside, WaitAndRetry
 from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
 from awsmock.engine.xmltext import escape_text as escape  # drops what XML cannot carry
 from awsmock.state.store import PG_RETRY_SQLSTATES, Store
@@ -170,6 +170,13 @@ class Dispatcher:
                 raise NotImplementedOperation(target.service, op_name)
             params = proto.parse(req, operation)
             result, ctx = self._run(reg, req, target, params, operation, request_id, proto)
+            while isinstance(result, Outside):
+                value = self._outside(result.work)
+                then = result.then
+                follow = registry.Registration(
+                    reg.service, reg.operation, lambda c, _p, t=then, v=value: t(c, v), True, reg.isolation
+                )
+                result, ctx = self._run(follow, req, target, params, operation, request_id, proto, hooks=False)
             response = proto.serialize(operation, result or {}, request_id)
             if ctx.response_headers:
                 response.headers.update(ctx.response_headers)
@@ -195,6 +202,7 @@ class Dispatcher:
         operation: Any,
         request_id: str,
         proto: Protocol,
+        hooks: bool = True,
     ) -> tuple[Any, RequestContext]:
         attempt = 0
         final = False
@@ -222,8 +230,9 @@ class Dispatcher:
                         req.query,
                         final,
                     )
-                    for hook in self.hooks:
-                        hook(ctx, req, operation, params)
+                    if hooks:
+                        for hook in self.hooks:
+                            hook(ctx, req, operation, params)
                     result = reg.fn(ctx, params)
                 for fn in ctx._after_commit:
                     try:
@@ -289,6 +298,19 @@ class Dispatcher:
                     log.error("database busy in %s %s: %s", reg.service, reg.operation, exc)
                     raise ServiceUnavailable() from exc
                 time.sleep(_retry_pause(attempt, self.store.backend))
+
+    def _outside(self, work: Any) -> Any:
+        """Run a handler's outside work (:class:`awsmock.engine.waiting.Outside`) with the gate
+        released and the turn passed on, so that other requests, the work's own among them,
+        are served meanwhile."""
+        if self.gate is not None:
+            self.gate.release()
+        turns.pass_turn()
+        try:
+            return work()
+        finally:
+            if self.gate is not None:
+                self.gate.acquire()
 
 
 STORAGE_TROUBLE = (  # (words of the driver's message, what the operator should know)

@@ -11,6 +11,9 @@ deadline the handler is called once more with ``ctx.final_attempt`` true and mus
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 
 class WaitAndRetry(Exception):
     def __init__(self, topic: str, deadline: float, poll: float = 0.1) -> None:
@@ -18,3 +21,22 @@ class WaitAndRetry(Exception):
         self.topic = topic
         self.deadline = deadline
         self.poll = poll
+
+
+class Outside:
+    """A handler's answer that needs work done outside the request's transaction and outside the
+    server's request gate: work that waits on something the state cannot hold (a subprocess
+    running user code, which may itself call this server back).
+
+    The handler returns ``Outside(work, then)``: the dispatcher commits the handler's
+    transaction, runs ``work()`` with no transaction open and no gate held (other requests go on
+    meanwhile), then calls ``then(ctx, value)`` with ``work``'s value in a new write transaction
+    of the same request, whose result is the answer (``then`` may return another ``Outside``).
+    Access control and request hooks run once, for the handler, not again for ``then``.
+    """
+
+    __slots__ = ("then", "work")
+
+    def __init__(self, work: Callable[[], Any], then: Callable[[Any, Any], Any]) -> None:
+        self.work = work
+        self.then = then
