@@ -13,6 +13,7 @@ or the path prefix all their routes share.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import NamedTuple
 
@@ -161,7 +162,7 @@ def detect(req: WireRequest) -> Target:
             service = _pick(services_for_target_prefix(m.group(1)), req)
 
     if service is None and signing:
-        service = _pick(services_for_signing_name(signing), req)
+        service = _claimed(signing, req) or _pick(services_for_signing_name(signing), req)
 
     if service is None:
         service = _service_from_host(parts, req)
@@ -170,6 +171,25 @@ def detect(req: WireRequest) -> Target:
         service = _service_from_shape(req)
 
     return Target(service=service, region=region or DEFAULT_REGION, access_key_id=akid, signing_name=signing)
+
+
+@cache
+def _claimants() -> dict[str, tuple[tuple[str, Callable[[WireRequest], bool]], ...]]:
+    """signing name -> the services signing with it that recognise their own requests."""
+    found: dict[str, list[tuple[str, Callable[[WireRequest], bool]]]] = {}
+    for facts in registry.declared():
+        claims = facts.detection.signed
+        if claims is not None and facts.name in specs.service_name_set():
+            found.setdefault(signing_name(facts.name), []).append((facts.name, claims))
+    return {name: tuple(c) for name, c in found.items()}
+
+
+def _claimed(signing: str, req: WireRequest) -> str | None:
+    """A service that shares ``signing`` with others and recognises the request as its own."""
+    for service, claims in _claimants().get(signing, ()):
+        if claims(req):
+            return service
+    return None
 
 
 @cache

@@ -8,6 +8,9 @@ While a mock is active:
 * plain HTTP to AWS hosts through urllib3 (``requests``; presigned URL downloads and uploads) is
   answered by the same app (``urllib3.HTTPConnectionPool.urlopen`` is patched for AWS hosts; other
   hosts pass through untouched);
+* connections of ``http.client`` to AWS hosts (boto 2's, whatever their class) are given a socket
+  of this process that hands each request to the same app (``HTTPConnection.putrequest`` is
+  patched; ``mock_<service>_deprecated`` are the service mocks under boto 2's names);
 * fake credentials and a default region are in the environment; the real values come back when
   the last mock stops, also after an exception.
 
@@ -26,7 +29,10 @@ from __future__ import annotations
 
 import atexit
 import functools
+import http
+import http.client
 import inspect
+import io
 import os
 import shutil
 import tempfile
@@ -479,6 +485,8 @@ def _install_patches() -> None:
         return
     _originals["urlopen"] = HTTPConnectionPool.__dict__["urlopen"]
     HTTPConnectionPool.urlopen = _patched_urlopen  # type: ignore[assignment,method-assign]
+    _originals["putrequest"] = http.client.HTTPConnection.__dict__["putrequest"]
+    http.client.HTTPConnection.putrequest = _patched_putrequest  # type: ignore[method-assign]
 
 
 def _remove_patches() -> None:
@@ -492,6 +500,110 @@ def _remove_patches() -> None:
         from urllib3.connectionpool import HTTPConnectionPool
 
         HTTPConnectionPool.urlopen = _originals.pop("urlopen")  # type: ignore[method-assign]
+    if "putrequest" in _originals:
+        http.client.HTTPConnection.putrequest = _originals.pop("putrequest")  # type: ignore[method-assign]
+
+
+# -- http.client connections (boto 2 and other clients below urllib3) --------------------------
+#
+# A connection (of any ``http.client.HTTPConnection`` class: boto 2's certificate-checking one
+# included) that starts a request to an AWS host while a mock is active gets a socket of this
+# process instead of a network one: what the client writes is the request, handed to the app
+# when the client reads the answer, which it then reads as it would from the network. Nothing
+# above the socket is replaced, so the client's own HTTP handling runs as it would against AWS.
+
+
+class _LocalSocket:
+    """A socket whose peer is the in-process app: it collects a request and answers it."""
+
+    def __init__(self, scheme: str, host: str) -> None:
+        self.scheme = scheme
+        self.host = host
+        self._sent = bytearray()
+
+    def sendall(self, data: Any) -> None:
+        self._sent += data.encode("latin-1") if isinstance(data, str) else bytes(data)
+
+    def send(self, data: Any) -> int:
+        self.sendall(data)
+        return len(data)
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BytesIO:
+        raw, self._sent = bytes(self._sent), bytearray()
+        return io.BytesIO(_answer(self.scheme, self.host, raw))
+
+    def settimeout(self, *_: Any) -> None:
+        pass
+
+    def setblocking(self, *_: Any) -> None:
+        pass
+
+    def setsockopt(self, *_: Any) -> None:
+        pass
+
+    def shutdown(self, *_: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _answer(scheme: str, host: str, raw: bytes) -> bytes:
+    """The app's answer, as bytes on the wire, to one HTTP/1.1 request as bytes on the wire."""
+    state = _state
+    if state is None:
+        raise ConnectionError("awsmock: the mock stopped while the request was in flight")
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    method, target, _version = lines[0].split(" ", 2)
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip()] = value.strip()
+    lowered = {k.lower(): v for k, v in headers.items()}
+    if lowered.get("transfer-encoding", "").lower() == "chunked":
+        body, rest = bytearray(), rest
+        while rest:
+            size_line, _, rest = rest.partition(b"\r\n")
+            size = int(size_line.split(b";", 1)[0] or b"0", 16)
+            if size == 0:
+                break
+            body += rest[:size]
+            rest = rest[size + 2 :]
+        headers = {k: v for k, v in headers.items() if k.lower() != "transfer-encoding"}
+        headers["Content-Length"] = str(len(body))
+        data = bytes(body)
+    else:
+        data = rest[: int(lowered.get("content-length") or 0)]
+    netloc = lowered.get("host") or host
+    url = target if "://" in target else f"{scheme}://{netloc}{target}"
+    status, out_headers, stream = inprocess.wsgi_call(state.app, method, url, headers, data)
+    try:
+        payload = b"" if method.upper() == "HEAD" else stream.read()
+    finally:
+        stream.close()
+    try:
+        reason = http.HTTPStatus(status).phrase
+    except ValueError:
+        reason = ""
+    written = [f"HTTP/1.1 {status} {reason}"]
+    for name, value in out_headers:
+        if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+            written.append(f"{name}: {value}")
+    length = next((v for k, v in out_headers if k.lower() == "content-length"), None)
+    written.append(f"Content-Length: {length if method.upper() == 'HEAD' and length else len(payload)}")
+    return ("\r\n".join(written) + "\r\n\r\n").encode("latin-1") + payload
+
+
+def _patched_putrequest(
+    self: http.client.HTTPConnection, method: str, url: str, *args: Any, **kwargs: Any
+) -> Any:
+    if _state is not None and not isinstance(self.sock, _LocalSocket) and inprocess.is_aws_host(self.host):
+        if self.sock is not None:  # (a connection opened before the mock started)
+            self.close()
+        secure = isinstance(self, http.client.HTTPSConnection) or self.port == http.client.HTTPS_PORT
+        self.sock = _LocalSocket("https" if secure else "http", self.host)  # type: ignore[assignment]
+    return _originals["putrequest"](self, method, url, *args, **kwargs)
 
 
 # -- the mock object --------------------------------------------------------------------------
@@ -750,8 +862,26 @@ for _entry in catalog.SERVICES:
     )
 for _alias, _target in catalog.ALIASES.items():
     MOCK_NAMES[f"mock_{_alias}"] = MOCK_NAMES[f"mock_{_target}"]
+
+#: the services boto 2 (the legacy SDK, ``import boto``) has clients for, among awsmock's: each has
+#: a ``mock_<name>_deprecated`` for code written with boto 2, as other mocks name them. They are
+#: their service's mock: boto 2's connections (``http.client``) are intercepted by every mock.
+BOTO2_SERVICES = (
+    "autoscaling", "cloudformation", "cloudwatch", "cognitoidentity", "config", "datapipeline",
+    "dynamodb", "ec2", "ecs", "elb", "emr", "glacier", "iam", "kinesis", "kms", "lambda", "logs",
+    "rds", "redshift", "route53", "s3", "ses", "sns", "sqs", "sts", "swf",
+)  # fmt: skip
+for _name in (*BOTO2_SERVICES, *catalog.ALIASES):
+    _entry = catalog.BY_NAME[catalog.ALIASES.get(_name, _name)]
+    MOCK_NAMES[f"mock_{_name}_deprecated"] = _factory(
+        f"{_name}_deprecated",
+        _entry.botocore,
+        f"Legacy: mock {_entry.title} for code written with boto 2 (``import boto``), whose HTTP "
+        f"connections are answered in-process as ``mock_{_entry.name}`` answers boto3's. Same usage "
+        f"and arguments as ``mock_aws``.",
+    )
 globals().update({k: v for k, v in MOCK_NAMES.items() if k != "mock_aws"})
-del _entry, _alias, _target
+del _entry, _alias, _target, _name
 
 
 def active_mock() -> MockAWS | None:

@@ -546,13 +546,18 @@ def denial_message(principal_arn: str, action: str, resource: str, reason: str) 
 
 
 def service_may(
-    document: Any, action: str, resource: str, service_principal: str, source_arn: str
+    document: Any,
+    action: str,
+    resource: str,
+    service_principal: str,
+    source_arn: str,
+    source_account: str | None = None,
 ) -> bool:
     """Whether the resource policy ``document`` lets an AWS service (a service principal)
     do ``action`` on ``resource`` for the resource ``source_arn`` (a topic delivering to a
-    queue, a rule to a topic), with the condition keys AWS sets then. No policy: yes (a
-    resource without one takes deliveries of its own account); a policy that cannot be read:
-    no."""
+    queue, a rule to a topic), with the condition keys AWS sets then. ``source_account``: the
+    source's owner where its ARN names none (a bucket's). No policy: yes (a resource without
+    one takes deliveries of its own account); a policy that cannot be read: no."""
     if not document:
         return True
     try:
@@ -560,7 +565,7 @@ def service_may(
     except (ValueError, TypeError):
         return False
     source = arns.parse(source_arn)
-    owner = source.account if source else ""
+    owner = source_account or (source.account if source else "")
     request = Request(
         action=action,
         resources=(resource,),

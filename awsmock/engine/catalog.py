@@ -49,6 +49,7 @@ SERVICES: tuple[ServiceEntry, ...] = (
     ServiceEntry("redshift", "Redshift", ("redshift",)),
     ServiceEntry("route53", "Route 53", ("route53",)),
     ServiceEntry("s3", "S3", ("s3",)),
+    ServiceEntry("s3control", "S3 Control", ("s3control",)),
     ServiceEntry("secretsmanager", "Secrets Manager", ("secretsmanager",)),
     ServiceEntry("ses", "SES", ("ses",)),
     ServiceEntry("sns", "SNS", ("sns",)),

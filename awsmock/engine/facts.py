@@ -105,6 +105,10 @@ class Detection:
     host: Callable[[list[str]], bool] | None = None
     #: an unsigned request with no other clue -> whether it is this service's
     unsigned: Callable[[WireRequest], bool] | None = None
+    #: a request signed with the service's signing name, which another service shares ->
+    #: whether it is this service's (by its host or path); asked before the shared name's
+    #: other services are weighed
+    signed: Callable[[WireRequest], bool] | None = None
 
 
 @dataclass(frozen=True)

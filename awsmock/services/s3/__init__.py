@@ -1,5 +1,6 @@
 """Amazon S3: buckets and their configuration, objects (chunked bodies in the database),
-versioning, multipart uploads, listings, checksums, presigned URLs and POST uploads.
+versioning, multipart uploads, listings, checksums, presigned URLs and POST uploads, event
+notifications to SQS, SNS, Lambda and EventBridge (``notifications``).
 
 What S3 declares about itself: ``wire`` (virtual hosts, POST uploads, answer and error
 documents), ``access`` (IAM actions, resources, bucket policies, condition keys, refusals),

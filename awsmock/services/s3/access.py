@@ -16,6 +16,7 @@ from awsmock.engine.errors import AwsError
 from awsmock.engine.facts import Access
 from awsmock.models.s3 import S3Bucket, S3BucketConfig
 
+from . import blocking
 from .objects import parse_copy_source
 
 #: operation -> IAM action, where the action is named otherwise
@@ -151,6 +152,8 @@ def bucket_policy(ctx: RequestContext, operation: str, params: dict[str, Any]) -
         return None
     row = ctx.session.get(S3BucketConfig, (bucket.id, "policy"))
     document = row.value if row is not None else None
+    if document is not None and (ctx.access_key_id is None or ctx.account_id != bucket.account_id):
+        document = blocking.restricted(ctx, bucket.id, bucket.account_id, document)  # an outsider
     return ResourcePolicy(document if isinstance(document, (str, dict)) else None, bucket.account_id)
 
 

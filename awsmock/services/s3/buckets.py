@@ -17,7 +17,7 @@ from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket, S3BucketConfig, S3Object, S3Upload
 from awsmock.state.rawvalues import Conversions, conversions
 
-from . import acl, storage, tags
+from . import access_points, acl, blocking, storage, tags
 from .errors import (
     AccessDenied,
     BucketAlreadyExists,
@@ -75,6 +75,8 @@ _BY_NAME = select(S3Bucket).where(S3Bucket.name == bindparam("name"))
 def get_bucket(ctx: RequestContext, name: str) -> S3Bucket:
     """The bucket ``name`` (NoSuchBucket; AccessDenied when another account owns it)."""
     bucket = ctx.session.execute(_BY_NAME, {"name": name}).scalar_one_or_none()
+    if bucket is None and (behind := access_points.bucket_behind(ctx, name)) is not None:
+        bucket = ctx.session.execute(_BY_NAME, {"name": behind}).scalar_one_or_none()
     if bucket is None:
         raise NoSuchBucket(BucketName=name)
     if bucket.account_id != ctx.account_id:
@@ -87,7 +89,16 @@ class BucketRow:
     paths read, and its default-encryption document. Read-only: handlers that change a bucket
     use :func:`get_bucket`."""
 
-    __slots__ = ("account_id", "encryption", "id", "name", "object_lock", "region", "versioning")
+    __slots__ = (
+        "account_id",
+        "encryption",
+        "id",
+        "name",
+        "notification",
+        "object_lock",
+        "region",
+        "versioning",
+    )
 
     def __init__(self, name: str, row: Any, conv: Conversions) -> None:
         """``row``: the columns of :data:`BUCKET_COLUMNS` first (others may follow)."""
@@ -95,10 +106,15 @@ class BucketRow:
         self.id, self.account_id, self.region, self.versioning, object_lock, encryption = row[:6]
         self.object_lock = bool(object_lock)
         self.encryption = conv.json_out(encryption)  # the stored document (None: no such config)
+        #: the notification configuration, where the statement read it (:func:`bucket_row`)
+        self.notification: Any = UNREAD
 
 
 #: a bucket the object paths accept: loaded by the ORM or read raw
 AnyBucket: TypeAlias = S3Bucket | BucketRow
+
+#: :attr:`BucketRow.notification` of a row whose statement did not read it
+UNREAD: Any = object()
 
 _BUCKETS, _CONFIGS = S3Bucket.__table__, S3BucketConfig.__table__
 #: what :class:`BucketRow` reads (the bucket named by the bind parameter ``name``)
@@ -112,18 +128,31 @@ BUCKET_COLUMNS = (
     .where(_CONFIGS.c.bucket_id == _BUCKETS.c.id, _CONFIGS.c.name == "encryption")
     .scalar_subquery(),
 )
-_BUCKET_ROW = select(*BUCKET_COLUMNS).where(_BUCKETS.c.name == bindparam("name"))
+#: the bucket's notification configuration, read with it by :func:`bucket_row` (None: none), so
+#: that a write to a bucket without one costs nothing more to find that out
+_NOTIFICATION = (
+    select(_CONFIGS.c.value)
+    .where(_CONFIGS.c.bucket_id == _BUCKETS.c.id, _CONFIGS.c.name == "notification")
+    .scalar_subquery()
+)
+_BUCKET_ROW = select(*BUCKET_COLUMNS, _NOTIFICATION).where(_BUCKETS.c.name == bindparam("name"))
 
 
 def bucket_row(ctx: RequestContext, name: str) -> BucketRow:
     """:func:`get_bucket` for the object hot paths (PutObject, GetObject, HeadObject): one
-    prebuilt statement, no ORM session; it brings the default encryption along. Remembered
-    across requests where the store keeps a memo (in memory: emptied by any change to a
-    bucket or its configuration, see ``S3Bucket.__memo__``)."""
+    prebuilt statement, no ORM session; it brings the default encryption and the notification
+    configuration along. Remembered across requests where the store keeps a memo (in memory:
+    emptied by any change to a bucket or its configuration, see ``S3Bucket.__memo__``)."""
     memo = ctx.store.memo("s3.buckets")
     bucket: BucketRow | None = None if memo is None else memo.get(("s3", name))
     if bucket is None:
-        bucket = _existing(ctx, name, ctx.tx.execute(_BUCKET_ROW, {"name": name}).fetchone())
+        row = ctx.tx.execute(_BUCKET_ROW, {"name": name}).fetchone()
+        real = name
+        if row is None and (behind := access_points.bucket_behind(ctx, name)) is not None:
+            real, memo = behind, None  # (through an access point: not remembered)
+            row = ctx.tx.execute(_BUCKET_ROW, {"name": real}).fetchone()
+        bucket = _existing(ctx, real, row)
+        bucket.notification = from_json(conversions(ctx.tx).json_out(row[len(BUCKET_COLUMNS)]))
         if memo is not None:
             memo[("s3", name)] = bucket
     return _owned(ctx, bucket)
@@ -252,6 +281,7 @@ def create_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
         tags.put_tags(ctx, bucket, config["Tags"])
     grants = acl.from_params(params, ctx.account_id, default=False)
     if grants is not None:
+        blocking.check_acl(ctx, bucket.id, ctx.account_id, grants)
         set_config(ctx, bucket, "acl", grants)
     if params.get("ObjectOwnership"):
         set_config(ctx, bucket, "ownership", {"Rules": [{"ObjectOwnership": params["ObjectOwnership"]}]})

@@ -1,7 +1,8 @@
 """Bucket sub-resources: each stored as the document the user put, returned as it was, with
 AWS's defaults or ``NoSuch…`` error when absent. Table-driven: one :class:`SubResource` per
 sub-resource registers its Put/Get/Delete handlers. The bucket's tags are not one of them: they
-live in the shared tag table (``tags.py``)."""
+live in the shared tag table (``tags.py``); nor is its notification configuration, which
+``notifications.py`` checks and acts on."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket
 from awsmock.state import jsontext
 
-from . import acl, tags
+from . import acl, blocking, tags
 from .buckets import bucket_grants, delete_config, get_bucket, get_config, set_config
 from .errors import InvalidArgument, InvalidBucketState, InvalidRequest, MalformedXML, not_found
 
@@ -86,13 +87,6 @@ def _validate_lifecycle(doc: Any) -> Any:
     return doc
 
 
-def _validate_notification(doc: Any) -> Any:
-    for kind in ("TopicConfigurations", "QueueConfigurations", "LambdaFunctionConfigurations"):
-        for c in doc.get(kind) or []:
-            c.setdefault("Id", str(uuid.uuid4()))
-    return doc
-
-
 def _validate_accelerate(doc: Any) -> Any:
     if doc.get("Status") not in ("Enabled", "Suspended"):
         raise MalformedXML()
@@ -152,16 +146,6 @@ SUBRESOURCES = [
     ),
     SubResource(
         "logging", "BucketLoggingStatus", "PutBucketLogging", "GetBucketLogging", None, _spread, _none
-    ),
-    SubResource(
-        "notification",
-        "NotificationConfiguration",
-        "PutBucketNotificationConfiguration",
-        "GetBucketNotificationConfiguration",
-        None,
-        _spread,
-        _none,
-        _validate_notification,
     ),
     SubResource(
         "public_access_block",
@@ -314,6 +298,7 @@ def put_bucket_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         ) from exc
     if not doc.get("Statement"):
         raise AwsError("Missing required field Statement", code="MalformedPolicy")
+    blocking.check_policy(ctx, bucket.id, bucket.account_id, doc)
     set_config(ctx, bucket, "policy", text)
     return {}
 
@@ -338,8 +323,8 @@ def delete_bucket_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[st
     return {}
 
 
-def _statement_is_public(st: dict[str, Any]) -> bool:
-    if st.get("Effect") != "Allow" or st.get("Condition"):
+def _statement_is_public(st: Any) -> bool:
+    if not isinstance(st, dict) or st.get("Effect") != "Allow" or st.get("Condition"):
         return False
     principal = st.get("Principal")
     if principal == "*":
@@ -373,6 +358,7 @@ def put_bucket_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         raise MalformedXML()
     if acls_enforced_off(ctx, bucket) and grants != acl.canned("private", bucket.account_id):
         raise AccessControlListNotSupported()
+    blocking.check_acl(ctx, bucket.id, bucket.account_id, grants)
     set_config(ctx, bucket, "acl", grants)
     return {}
 

@@ -1,8 +1,8 @@
 """What other services do to S3 objects for their caller, inside the caller's request: whole
-objects written as PutObject stores them (DynamoDB's table exports), and the objects under a
-prefix read (DynamoDB's table imports). The caller's account must own the bucket, as for its
-own requests (NoSuchBucket or AccessDenied otherwise). No event notification is sent for these
-writes."""
+objects written as PutObject stores them (DynamoDB's table exports), the objects under a
+prefix read (DynamoDB's table imports), and one object read whole (Lambda's code from S3). The
+caller's account must own the bucket, as for its own requests (NoSuchBucket or AccessDenied
+otherwise). No event notification is sent for these writes."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from awsmock.models.s3 import S3Object
 
 from . import storage
 from .buckets import BucketRow, bucket_row
+from .encryption import sse_fields
 from .listing import successor
-from .objects import sse_fields
+from .reading import row_for_read
 from .versioning import put_version
 
 
@@ -68,3 +69,10 @@ def objects_under(ctx: RequestContext, bucket: BucketRow, prefix: str = "") -> I
         query = query.where(S3Object.key < upper)
     for key, blob_id in ctx.session.execute(query.order_by(S3Object.key)).all():
         yield key, storage.read_bytes(ctx.tx, blob_id)
+
+
+def read_object(ctx: RequestContext, bucket: str, key: str, version_id: str | None = None) -> bytes:
+    """The body of ``key`` (its latest version, or ``version_id``) in the caller's bucket, as
+    GetObject reads it (NoSuchBucket, AccessDenied, NoSuchKey, NoSuchVersion otherwise)."""
+    row = row_for_read(ctx, bucket_row(ctx, bucket), key, version_id)
+    return storage.read_bytes(ctx.tx, row.blob_id)

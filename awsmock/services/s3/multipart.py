@@ -14,8 +14,9 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket, S3Object, S3Part, S3Upload
 
-from . import acl, checksums, storage
+from . import acl, checksums, notifications, storage
 from .buckets import get_bucket
+from .encryption import sse_c_key_md5, sse_fields
 from .errors import (
     BadDigest,
     EntityTooSmall,
@@ -27,6 +28,7 @@ from .errors import (
     NoSuchUpload,
 )
 from .listing import Cursor, check_encoding, key_condition, next_key_markers, resume_after, walk
+from .notifications import Change
 from .objects import (
     check_key,
     check_storage_class,
@@ -36,7 +38,6 @@ from .objects import (
     lock_fields,
     object_grants,
     parse_tagging,
-    sse_fields,
     standard_headers,
     user_metadata,
     write_result,
@@ -165,11 +166,10 @@ def upload_part(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     up = _upload(ctx, bucket, params["Key"], params["UploadId"])
     info = up.info or {}
     sse = info.get("sse") or {}
-    if sse.get("SSECustomerKeyMD5"):
-        from .objects import sse_c_key_md5
-
-        if not params.get("SSECustomerAlgorithm") or sse_c_key_md5(params) != sse["SSECustomerKeyMD5"]:
-            raise InvalidRequest("The provided encryption parameters did not match the ones used originally.")
+    if sse.get("SSECustomerKeyMD5") and (
+        not params.get("SSECustomerAlgorithm") or sse_c_key_md5(params) != sse["SSECustomerKeyMD5"]
+    ):
+        raise InvalidRequest("The provided encryption parameters did not match the ones used originally.")
     body = storage.replayable(params, ctx.store.backend)
     upload_alg = info.get("checksum_alg")
     req_alg, _ = checksums.requested(params, ctx.headers)
@@ -414,6 +414,9 @@ def complete_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> di
     )
     _discard(ctx, up)
     add_version(ctx, bucket, obj)
+    notifications.notify(
+        ctx, bucket, "ObjectCreated:CompleteMultipartUpload", Change(key, size, etag, obj.version_id)
+    )
     out = write_result(obj, bucket)
     out.update({"Location": f"{ctx.endpoint}/{bucket.name}/{key}", "Bucket": bucket.name, "Key": key})
     return out

@@ -3,12 +3,9 @@ retention and legal hold."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qsl
 
 from awsmock.engine.context import RequestContext
@@ -17,10 +14,9 @@ from awsmock.engine.registry import handler
 from awsmock.engine.wire import http_date
 from awsmock.models.s3 import S3Bucket, S3Object
 
-from . import acl, checksums, post_form, presign, storage
+from . import acl, blocking, checksums, notifications, post_form, presign, storage
 from .buckets import (
     AnyBucket,
-    BucketRow,
     acls_enforced_off,
     bucket_row,
     from_json,
@@ -29,6 +25,7 @@ from .buckets import (
     to_json,
 )
 from .conditions import check_read, etag_matches, parse_range
+from .encryption import check_sse_c_read, sse_fields
 from .errors import (
     AccessControlListNotSupported,
     AccessDenied,
@@ -42,14 +39,14 @@ from .errors import (
     InvalidTag,
     KeyTooLong,
     MalformedXML,
-    MethodNotAllowed,
     NoSuchKey,
     NoSuchVersion,
     PreconditionFailed,
     not_found,
 )
+from .notifications import Change
+from .reading import object_for_read, readable_latest, row_for_read
 from .versioning import (
-    NULL,
     NullVersionOverwrite,
     ObjectRow,
     add_version,
@@ -61,7 +58,6 @@ from .versioning import (
     latest,
     latest_row,
     put_version,
-    version_row,
 )
 
 STORAGE_CLASSES = (
@@ -148,114 +144,6 @@ def standard_headers(params: dict[str, Any]) -> dict[str, Any]:
     return headers
 
 
-#: the request members that choose an object's encryption
-_SSE_INPUTS = frozenset(
-    {
-        "SSECustomerAlgorithm",
-        "ServerSideEncryption",
-        "SSEKMSKeyId",
-        "BucketKeyEnabled",
-        "SSEKMSEncryptionContext",
-    }
-)
-
-
-def sse_fields(ctx: RequestContext, bucket: AnyBucket, params: dict[str, Any]) -> dict[str, Any]:
-    """The encryption an object is stored with (explicit headers, else the bucket default)."""
-    if isinstance(bucket, BucketRow) and bucket.encryption is None and _SSE_INPUTS.isdisjoint(params):
-        return {"ServerSideEncryption": "AES256"}  # no choice made, no bucket default: S3's own
-    out: dict[str, Any] = {}
-    if params.get("SSECustomerAlgorithm"):
-        if params["SSECustomerAlgorithm"] != "AES256":
-            raise InvalidArgument(
-                "The encryption algorithm specified is not supported",
-                ArgumentName="x-amz-server-side-encryption-customer-algorithm",
-                ArgumentValue=params["SSECustomerAlgorithm"],
-            )
-        out["SSECustomerAlgorithm"] = "AES256"
-        out["SSECustomerKeyMD5"] = sse_c_key_md5(params)
-        return out
-    alg = params.get("ServerSideEncryption")
-    kms_key = params.get("SSEKMSKeyId")
-    bucket_key = params.get("BucketKeyEnabled")
-    if alg is None:
-        default = (get_config(ctx, bucket, "encryption") or {}).get("Rules") or [{}]
-        by_default = default[0].get("ApplyServerSideEncryptionByDefault") or {}
-        alg = by_default.get("SSEAlgorithm", "AES256")
-        kms_key = kms_key or by_default.get("KMSMasterKeyID")
-        if bucket_key is None and default[0].get("BucketKeyEnabled"):
-            bucket_key = True
-    if alg not in ("AES256", "aws:kms", "aws:kms:dsse", "aws:fsx"):
-        raise InvalidArgument(
-            "Server Side Encryption with unsupported algorithm",
-            ArgumentName="x-amz-server-side-encryption",
-            ArgumentValue=alg,
-        )
-    if kms_key and not alg.startswith("aws:kms"):
-        raise InvalidArgument(
-            "Server Side Encryption with AWS KMS managed key requires HTTP header "
-            "x-amz-server-side-encryption : aws:kms",
-            ArgumentName="x-amz-server-side-encryption-aws-kms-key-id",
-        )
-    out["ServerSideEncryption"] = alg
-    if alg.startswith("aws:kms"):
-        if not kms_key:
-            kms_key = ctx.arn("kms", "alias/aws/s3")
-        elif not kms_key.startswith("arn:"):
-            kms_key = ctx.arn("kms", kms_key if kms_key.startswith("alias/") else f"key/{kms_key}")
-        out["SSEKMSKeyId"] = kms_key
-        if params.get("SSEKMSEncryptionContext"):
-            out["SSEKMSEncryptionContext"] = params["SSEKMSEncryptionContext"]
-        if bucket_key:
-            out["BucketKeyEnabled"] = True
-    return out
-
-
-def sse_c_key_md5(params: dict[str, Any], prefix: str = "SSECustomer") -> str:
-    key_b64 = params.get(f"{prefix}Key")
-    given = params.get(f"{prefix}KeyMD5")
-    if not key_b64:
-        raise InvalidArgument(
-            "Requests specifying Server Side Encryption with Customer provided keys must "
-            "provide an appropriate secret key.",
-            ArgumentName="x-amz-server-side-encryption",
-            ArgumentValue="null",
-        )
-    try:
-        key = base64.b64decode(key_b64, validate=True)
-    except (binascii.Error, ValueError):
-        key = key_b64.encode() if isinstance(key_b64, str) else bytes(key_b64)
-    if len(key) != 32:
-        raise InvalidArgument(
-            "The secret key was invalid for the specified algorithm.",
-            ArgumentName="x-amz-server-side-encryption",
-            ArgumentValue="null",
-        )
-    md5 = base64.b64encode(hashlib.md5(key).digest()).decode()
-    if given and given != md5:
-        raise InvalidArgument(
-            "The calculated MD5 hash of the key did not match the hash that was provided.",
-            ArgumentName="x-amz-server-side-encryption",
-            ArgumentValue="null",
-        )
-    return md5
-
-
-def check_sse_c_read(obj: S3Object | ObjectRow, params: dict[str, Any], prefix: str = "SSECustomer") -> None:
-    stored = (obj.info or {}).get("sse", {}).get("SSECustomerKeyMD5")
-    if stored is None:
-        if params.get(f"{prefix}Algorithm"):
-            raise InvalidRequest("The encryption parameters are not applicable to this object.")
-        return
-    if not params.get(f"{prefix}Algorithm"):
-        raise InvalidRequest(
-            "The object was stored using a form of Server Side Encryption. The correct "
-            "parameters must be provided to retrieve the object."
-        )
-    if sse_c_key_md5(params, prefix) != stored:
-        raise AccessDenied()
-
-
 class Ingested:
     """What :func:`ingest` stored: blob, size, MD5 (hex), verified checksum."""
 
@@ -311,56 +199,6 @@ def ingest(
 
 
 # -- reading ----------------------------------------------------------------------------------
-
-
-_Obj = TypeVar("_Obj", S3Object, ObjectRow)
-
-
-def object_for_read(ctx: RequestContext, bucket: S3Bucket, key: str, version_id: str | None) -> S3Object:
-    """The version a request on an object names (the latest when ``version_id`` is None), to change."""
-    return _for_read(ctx, bucket, key, version_id, latest, find_version)
-
-
-def row_for_read(ctx: RequestContext, bucket: AnyBucket, key: str, version_id: str | None) -> ObjectRow:
-    """:func:`object_for_read` with prebuilt statements, for reads (GetObject, HeadObject)."""
-    return _for_read(ctx, bucket, key, version_id, latest_row, version_row)
-
-
-def _for_read(
-    ctx: RequestContext,
-    bucket: Any,
-    key: str,
-    version_id: str | None,
-    latest_of: Callable[[RequestContext, Any, str], _Obj | None],
-    version_of: Callable[[RequestContext, Any, str, str], _Obj | None],
-) -> _Obj:
-    if version_id:
-        check_version_id(version_id)
-        obj = version_of(ctx, bucket, key, version_id)
-        if obj is None:
-            if version_id == NULL:
-                raise NoSuchKey(Key=key)
-            raise NoSuchVersion(Key=key, VersionId=version_id)
-        if obj.delete_marker:
-            raise MethodNotAllowed(
-                Method=ctx.headers.get(":method", "GET"),
-                ResourceType="DeleteMarker",
-                headers={
-                    "x-amz-delete-marker": "true",
-                    "x-amz-version-id": obj.version_id,
-                    "Last-Modified": http_date(obj.last_modified),
-                },
-            )
-        return obj
-    return _readable_latest(latest_of(ctx, bucket, key), key)
-
-
-def _readable_latest(obj: _Obj | None, key: str) -> _Obj:
-    if obj is None:
-        raise NoSuchKey(Key=key)
-    if obj.delete_marker:
-        raise NoSuchKey(Key=key, headers={"x-amz-delete-marker": "true", "x-amz-version-id": obj.version_id})
-    return obj
 
 
 def describe(
@@ -435,7 +273,7 @@ def _read(ctx: RequestContext, params: dict[str, Any], *, body: bool) -> dict[st
             ctx, params["Bucket"], key, storage.CHUNK_SIZE if body else -1
         )
         presign.check_expiry(ctx)
-        obj = _readable_latest(latest, key)
+        obj = readable_latest(latest, key)
     check_read(params, obj.etag, obj.last_modified)
     check_sse_c_read(obj, params)
     if obj.storage_class in ARCHIVED and body and not (obj.info or {}).get("restore"):
@@ -520,6 +358,8 @@ def object_grants(
         and params.get("ACL") not in (None, "bucket-owner-full-control", "private")
     ):
         raise AccessControlListNotSupported()
+    if grants is not None:
+        blocking.check_acl(ctx, bucket.id, bucket.account_id, grants)
     return grants
 
 
@@ -641,6 +481,9 @@ def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     )
     out = _write_result(etag, version_id, info, bucket)
     out["Size"] = data.size
+    if bucket.notification:  # (read with the bucket: None for a bucket without notifications)
+        event = "ObjectCreated:Put" if form is None else "ObjectCreated:Post"
+        notifications.notify(ctx, bucket, event, Change(key, data.size, etag, version_id))
     if form is not None:
         post_form.finish(ctx, bucket.name, form, etag)
     return out
@@ -674,8 +517,11 @@ def delete_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
     if version_id:
         check_version_id(version_id)
         _check_lock_allows_delete(find_version(ctx, bucket, key, version_id), params, ctx.now)
-        return delete_version(ctx, bucket, key, version_id)
-    return delete_key(ctx, bucket, key)
+        out = delete_version(ctx, bucket, key, version_id)
+    else:
+        out = delete_key(ctx, bucket, key)
+    notifications.emit(ctx, bucket, [notifications.removal(key, version_id or None, out)])
+    return out
 
 
 @handler("s3", "DeleteObjects")
@@ -688,6 +534,7 @@ def delete_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     quiet = bool(doc.get("Quiet"))
     deleted: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
+    removed: list[tuple[str, Change]] = []
     for item in items:
         key = item["Key"]
         version_id = item.get("VersionId")
@@ -710,6 +557,7 @@ def delete_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
                 entry["VersionId"] = version_id
             errors.append(entry)
             continue
+        removed.append(notifications.removal(key, version_id or None, res))
         if quiet:
             continue
         entry = {"Key": key}
@@ -722,6 +570,8 @@ def delete_objects(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
             entry["DeleteMarker"] = True
             entry["DeleteMarkerVersionId"] = res["VersionId"]
         deleted.append(entry)
+    if removed:
+        notifications.emit(ctx, bucket, removed)
     out: dict[str, Any] = {}
     if deleted:
         out["Deleted"] = deleted
@@ -852,6 +702,7 @@ def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         delete_marker=False,
     )
     add_version(ctx, bucket, obj)
+    notifications.notify(ctx, bucket, "ObjectCreated:Copy", Change(key, obj.size, obj.etag, obj.version_id))
     result = {"ETag": obj.etag, "LastModified": obj.last_modified}
     cs = info.get("checksum")
     if cs:
@@ -874,6 +725,11 @@ def _target(ctx: RequestContext, params: dict[str, Any]) -> tuple[S3Bucket, S3Ob
     return bucket, object_for_read(ctx, bucket, params["Key"], params.get("VersionId"))
 
 
+def _change(obj: S3Object) -> Change:
+    """What an event says of the version ``obj``."""
+    return Change(obj.key, obj.size, obj.etag, obj.version_id, obj.storage_class)
+
+
 def _version_out(bucket: S3Bucket, obj: S3Object) -> dict[str, Any]:
     return {"VersionId": obj.version_id} if bucket.versioning is not None else {}
 
@@ -888,6 +744,7 @@ def put_object_tagging(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
             raise InvalidTag("Cannot provide multiple Tags with the same key", TagKey=t["Key"])
         tags[t["Key"]] = t.get("Value", "")
     obj.tags = _check_tags(tags)
+    notifications.notify(ctx, bucket, "ObjectTagging:Put", _change(obj))
     return _version_out(bucket, obj)
 
 
@@ -901,6 +758,7 @@ def get_object_tagging(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
 def delete_object_tagging(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket, obj = _target(ctx, params)
     obj.tags = {}
+    notifications.notify(ctx, bucket, "ObjectTagging:Delete", _change(obj))
     return _version_out(bucket, obj)
 
 
@@ -911,6 +769,7 @@ def put_object_acl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     if grants is None:
         raise MalformedXML()
     obj.info = {**(obj.info or {}), "acl": grants}
+    notifications.notify(ctx, bucket, "ObjectAcl:Put", _change(obj))
     return {}
 
 
@@ -968,7 +827,7 @@ def get_object_attributes(ctx: RequestContext, params: dict[str, Any]) -> dict[s
 
 @handler("s3", "RestoreObject")
 def restore_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    _bucket, obj = _target(ctx, params)
+    bucket, obj = _target(ctx, params)
     if obj.storage_class not in (*ARCHIVED, "INTELLIGENT_TIERING"):
         raise InvalidObjectState(
             "Restore is not allowed for the object's current storage class", StorageClass=obj.storage_class
@@ -982,6 +841,11 @@ def restore_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     obj.info = info
     if not already:
         ctx.response_status = 202
+        # the restored copy is ready at once: initiated and completed in one request
+        restored = Change(obj.key, obj.size, obj.etag, obj.version_id, obj.storage_class, expiry)
+        notifications.emit(
+            ctx, bucket, [("ObjectRestore:Post", restored), ("ObjectRestore:Completed", restored)]
+        )
     return {}
 
 

@@ -20,7 +20,7 @@ from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3BlobChunk, S3Bucket, S3Chunk, S3Object, S3Part
 from awsmock.state.rawvalues import Conversions, conversions
 
-from . import storage
+from . import access_points, storage
 from .buckets import BUCKET_COLUMNS, AnyBucket, BucketRow, checked_bucket, get_bucket, get_config, set_config
 from .errors import InvalidArgument, InvalidBucketState, MalformedXML
 
@@ -166,6 +166,9 @@ def bucket_and_latest(
     """:func:`bucket_row`, :func:`latest_row` and the latest version's body if it is one chunk
     of at most ``inline`` bytes (None otherwise): one statement (GetObject, HeadObject)."""
     row = ctx.tx.execute(_BUCKET_AND_LATEST, {"name": name, "b_key": key, "inline": inline}).fetchone()
+    if row is None and (behind := access_points.bucket_behind(ctx, name)) is not None:
+        name = behind  # (through an access point)
+        row = ctx.tx.execute(_BUCKET_AND_LATEST, {"name": name, "b_key": key, "inline": inline}).fetchone()
     bucket = checked_bucket(ctx, name, row)
     first = _AFTER_BUCKET
     if row[first] is None:  # (the object's id: no latest version of the key)

@@ -38,6 +38,11 @@ _HOSTS = (
         r"\.amazonaws\.com(?:\.cn)?$"
     ),
     re.compile(r"^(?P<bucket>.+)\.s3\.localhost(?:\.localstack\.cloud)?$"),
+    # an access point by its ARN: NAME-ACCOUNT (see access_points.bucket_behind)
+    re.compile(
+        r"^(?P<bucket>[a-z0-9-]+-\d{12})\.s3-accesspoint(?:-fips)?(?:\.dualstack)?"
+        r"\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$"
+    ),
     re.compile(r"^(?P<bucket>.+)\.localhost(?:\.localstack\.cloud)?$"),
 )
 

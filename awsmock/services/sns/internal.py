@@ -36,15 +36,22 @@ def publish(
     subject: str | None = None,
     group_id: str | None = None,
     deduplication_id: str | None = None,
+    source_account: str | None = None,
 ) -> tuple[str | None, str]:
-    """Publish ``message`` to the topic on behalf of ``service_principal`` for ``source_arn``:
-    (the message id, "") when the topic took it, else (None, why: ``not-found``, ``denied`` or
-    SNS's error message)."""
+    """Publish ``message`` to the topic on behalf of ``service_principal`` for ``source_arn``
+    (owned by ``source_account`` where its ARN names no account, as a bucket's): (the message
+    id, "") when the topic took it, else (None, why: ``not-found``, ``denied`` or SNS's error
+    message)."""
     topic = TOPICS.by_arn(ctx, topic_arn)
     if topic is None:
         return None, "not-found"
     if not policy.service_may(
-        attributes(topic).get("Policy"), "sns:Publish", topic.arn, service_principal, source_arn
+        attributes(topic).get("Policy"),
+        "sns:Publish",
+        topic.arn,
+        service_principal,
+        source_arn,
+        source_account,
     ):
         return None, "denied"
     entry: dict[str, Any] = {"Message": message}
