@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from tests.logs.conftest import error_of
@@ -77,7 +78,7 @@ def test_test_metric_filter(logs: Any) -> None:
     assert [m["eventNumber"] for m in json_out["matches"]] == [1]
 
 
-def test_subscription_filters_and_destinations(logs: Any, group: str) -> None:
+def test_subscription_filters_and_destinations(logs: Any, group: str, aws_client: Callable[..., Any]) -> None:
     lam = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:f"
     logs.put_subscription_filter(logGroupName=group, filterName="a", filterPattern="", destinationArn=lam)
     missing = f"arn:aws:logs:us-east-1:{ACCOUNT}:destination:nope"
@@ -87,8 +88,26 @@ def test_subscription_filters_and_destinations(logs: Any, group: str) -> None:
         )
     )
     assert code == "InvalidParameterException"
+    aws_client("kinesis").create_stream(StreamName="s", ShardCount=1)
     stream = f"arn:aws:kinesis:us-east-1:{ACCOUNT}:stream/s"
-    role = f"arn:aws:iam::{ACCOUNT}:role/r"
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "logs.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    iam = aws_client("iam")
+    role = iam.create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(
+        RoleName="r",
+        PolicyName="p",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "kinesis:*", "Resource": "*"}],
+            }
+        ),
+    )
     dest = logs.put_destination(destinationName="d", targetArn=stream, roleArn=role, tags={"x": "y"})[
         "destination"
     ]

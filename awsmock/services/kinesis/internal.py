@@ -15,17 +15,36 @@ from awsmock.engine.context import RequestContext
 
 from . import records
 from .errors import KinesisError
-from .lookup import STREAM_ARN, find_shard, resolve, shard_id, shards_of
+from .lookup import STREAM_ARN, STREAMS, find_shard, resolve, shard_id, shards_of, status
 from .lookup import sequence_number as _sequence
 
-__all__ = ["KinesisError", "is_stream_arn", "put_record", "put_records", "read_records", "shard_ids"]
+__all__ = [
+    "KinesisError",
+    "is_stream_arn",
+    "put_record",
+    "put_records",
+    "read_records",
+    "shard_ids",
+    "stream_status",
+]
 
 
 def is_stream_arn(arn: str) -> bool:
     return STREAM_ARN.fullmatch(arn) is not None
 
 
-def put_records(ctx: RequestContext, stream_arn: str, entries: list[tuple[bytes, str]]) -> list[dict[str, Any]]:
+def stream_status(ctx: RequestContext, stream_arn: str) -> str | None:
+    """The status of the stream ``stream_arn`` (any account): CREATING, ACTIVE, UPDATING or
+    DELETING as DescribeStream reports it; None when there is no such stream."""
+    if not is_stream_arn(stream_arn):
+        return None
+    row = STREAMS.by_arn(ctx, stream_arn)
+    return None if row is None else status(ctx, row)
+
+
+def put_records(
+    ctx: RequestContext, stream_arn: str, entries: list[tuple[bytes, str]]
+) -> list[dict[str, Any]]:
     """Append (data, partition key) records; each one's ShardId and SequenceNumber."""
     stream = resolve(ctx, {"StreamARN": stream_arn})
     for data, partition_key in entries:
@@ -67,4 +86,3 @@ def read_records(
     if page.ended:
         return page.records, None
     return page.records, _sequence(stream, found.number, page.next_position - 1)
-

@@ -7,7 +7,8 @@ protection policies, and export tasks to S3.
 Modules by concern: ``lookup`` (where each resource is kept, names, ARNs, retention),
 ``groups``, ``streams``, ``events`` (PutLogEvents, GetLogEvents, FilterLogEvents),
 ``patterns`` (the filter-pattern language), ``filters`` (metric filters, subscription filters,
-TestMetricFilter), ``insights`` (the Logs Insights query language) and ``queries`` (StartQuery and
+TestMetricFilter), ``fanout`` (what written events set off: metric filters' CloudWatch
+datapoints, subscription filters' deliveries), ``insights`` (the Logs Insights query language) and ``queries`` (StartQuery and
 the rest, query definitions), ``destinations``, ``deliveries`` (vended-log delivery sources, destinations and
 deliveries), ``policies`` (resource, data protection and
 account policies), ``exports`` (export tasks to S3), ``tags``, ``dashboard``, ``errors``; what Logs

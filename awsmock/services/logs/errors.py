@@ -69,3 +69,7 @@ def invalid_token(_token: object = None) -> InvalidParameterException:
 def constraint(value: object, member: str, rule: str) -> InvalidParameterException:
     """AWS's ``1 validation error detected`` wording, under Logs' code for bad parameters."""
     return InvalidParameterException(constraint_message(value, member, rule))
+
+
+class AccessDeniedException(LogsError):
+    pass

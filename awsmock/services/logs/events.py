@@ -4,7 +4,11 @@ time, with a filter pattern).
 
 Every read is one range of an index of :class:`awsmock.models.logs.LogEvent` (by stream or by
 group, then timestamp, then arrival), from a token's position, never a whole group. Events
-older than the group's retention are skipped when read.
+older than the group's retention are skipped when read. FilterLogEvents with a pattern of terms
+lets the database find them, window by window of the index; other patterns are read in Python.
+
+PutLogEvents to a group without filters runs on prebuilt statements (no ORM session); a group
+with metric or subscription filters has them run on the new events (:mod:`.fanout`).
 """
 
 from __future__ import annotations
@@ -12,21 +16,27 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 
 from awsmock.engine import pager
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.engine.resources import Resource
 from awsmock.models.logs import LogEvent, LogStream
+from awsmock.state.rawvalues import conversions
+from awsmock.state.store import compiled_sql
 
-from . import patterns
-from .errors import InvalidParameterException, invalid_token
+from . import fanout, patterns
+from .errors import InvalidParameterException, group_not_found, invalid_token, stream_not_found
 from .lookup import (
+    FILTERS_KEY,
+    GROUPS,
     check_group_name,
     check_stream_name,
+    event_id,
     group,
     group_of,
+    holds,
     millis,
     retention_cutoff,
     starts,
@@ -41,6 +51,9 @@ DAY = 24 * HOUR
 #: the most events FilterLogEvents reads in one call before it answers with what it found
 SCAN_BUDGET = 20_000
 SCAN_BATCH = 1_000
+#: with a pattern of terms the database tests, the events one call reads, in windows of
+SQL_SCAN_BUDGET = 200_000
+SQL_WINDOW = 20_000
 #: a position before every event
 START = (-1, 0)
 FAR = (1 << 62, 0)
@@ -50,14 +63,61 @@ def size_of(message: str) -> int:
     return len(message.encode("utf-8", "surrogatepass")) + EVENT_OVERHEAD
 
 
+_R = Resource.__table__.c
+_S = LogStream.__table__.c
+#: the group (its row and document) and the stream a PutLogEvents names, in one raw query (the
+#: stream's columns are NULL when the group has no such stream)
+_TARGET = (
+    select(_R.pk, _R.document, _S.id)
+    .select_from(
+        Resource.__table__.outerjoin(
+            LogStream.__table__, and_(_S.group_id == _R.pk, _S.name == bindparam("stream"))
+        )
+    )
+    .where(
+        _R.service == "logs",
+        _R.kind == GROUPS.kind,
+        _R.account_id == bindparam("account"),
+        _R.region == bindparam("region"),
+        _R.rid == bindparam("group"),
+    )
+)
+#: a stream's bookkeeping after events arrive (first and last event times, bytes stored)
+_STREAM_WRITTEN = (
+    update(LogStream.__table__)
+    .where(_S.id == bindparam("b_id"))
+    .values(
+        first_event=case(
+            (_S.first_event.is_(None), bindparam("b_first")),
+            (_S.first_event > bindparam("b_first"), bindparam("b_first")),
+            else_=_S.first_event,
+        ),
+        last_event=case((_S.last_event < bindparam("b_last"), bindparam("b_last")), else_=_S.last_event),
+        last_ingestion=bindparam("b_now"),
+        stored_bytes=_S.stored_bytes + bindparam("b_bytes"),
+    )
+)
+
+
 @handler("logs", "PutLogEvents")
 def put_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    grp = group(ctx, check_group_name(params["logGroupName"]))
-    row = stream(ctx, grp, check_stream_name(params["logStreamName"]))
+    group_name = check_group_name(params["logGroupName"])
+    stream_name = check_stream_name(params["logStreamName"])
+    ctx.tx.flush()  # (the raw read must see the request's own ORM changes)
+    target = ctx.tx.execute(
+        _TARGET, {"stream": stream_name, "account": ctx.account_id, "region": ctx.region, "group": group_name}
+    ).fetchone()
+    if target is None:
+        raise group_not_found()
+    group_pk, raw_document, stream_id = target
+    if stream_id is None:
+        raise stream_not_found()
+    document = conversions(ctx.tx).json_out(raw_document) or {}
     events = params["logEvents"]
     if len(events) > MAX_EVENTS:
         raise InvalidParameterException(f"Maximum number of log events in a batch is {MAX_EVENTS}.")
     total = 0
+    sizes: list[int] = []
     previous = None
     for event in events:
         if not isinstance(event, dict) or not isinstance(event.get("message"), str):
@@ -70,6 +130,7 @@ def put_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
                 f"Log event too large: {size} bytes exceeds limit of {MAX_BATCH_BYTES}"
             )
         total += size
+        sizes.append(size)
         if previous is not None and event["timestamp"] < previous:
             raise InvalidParameterException(
                 "Log events in a single PutLogEvents request must be in chronological order."
@@ -80,7 +141,8 @@ def put_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     now = millis(ctx)
     stamps = [e["timestamp"] for e in events]
     too_old = sum(1 for t in stamps if t < now - 14 * DAY)
-    cutoff = retention_cutoff(ctx, grp)
+    days = document.get("retentionInDays")
+    cutoff = now - int(days) * DAY if days else None
     expired = sum(1 for t in stamps if cutoff is not None and t < cutoff)
     too_new_start = next((i for i, t in enumerate(stamps) if t > now + 2 * HOUR), len(stamps))
     first_valid = max(too_old, expired)
@@ -90,27 +152,33 @@ def put_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
             "Log events in a single PutLogEvents request cannot span more than 24 hours."
         )
     if valid:
-        ctx.session.execute(
-            insert(LogEvent),
-            [
-                {
-                    "group_id": grp.pk,
-                    "stream_id": row.id,
-                    "timestamp": e["timestamp"],
-                    "ingestion": now,
-                    "message": e["message"],
-                }
-                for e in valid
-            ],
+        rows = [
+            {
+                "group_id": group_pk,
+                "stream_id": stream_id,
+                "timestamp": e["timestamp"],
+                "ingestion": now,
+                "message": e["message"],
+            }
+            for e in valid
+        ]
+        if document.get(FILTERS_KEY) == 0:  # no filters: the rows as they are, no ORM at all
+            _insert(ctx, rows)
+        else:
+            store(ctx, group(ctx, group_name), stream_name, rows)
+        ctx.tx.execute(
+            _STREAM_WRITTEN,
+            {
+                "b_id": stream_id,
+                "b_first": valid[0]["timestamp"],
+                "b_last": valid[-1]["timestamp"],
+                "b_now": now,
+                "b_bytes": sum(sizes[first_valid:too_new_start]) - EVENT_OVERHEAD * len(valid),
+            },
         )
-        first, last = valid[0]["timestamp"], valid[-1]["timestamp"]
-        row.first_event = first if row.first_event is None else min(row.first_event, first)
-        row.last_event = max(row.last_event or 0, last)
-        row.last_ingestion = now
-        row.stored_bytes += sum(len(e["message"].encode("utf-8", "surrogatepass")) for e in valid)
         if cutoff is not None:
-            _purge(ctx, grp, cutoff)
-    out: dict[str, Any] = {"nextSequenceToken": f"{now:d}{row.id:012d}".rjust(56, "4")}
+            _purge(ctx, group_pk, cutoff)
+    out: dict[str, Any] = {"nextSequenceToken": f"{now:d}{stream_id:012d}".rjust(56, "4")}
     rejected: dict[str, int] = {}
     if too_old and too_old >= expired:
         rejected["tooOldLogEventEndIndex"] = too_old
@@ -125,11 +193,48 @@ def put_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     return out
 
 
-def _purge(ctx: RequestContext, grp: Resource, cutoff: int) -> None:
+_EVENTS = LogEvent.__table__
+_COLUMNS = ("group_id", "stream_id", "timestamp", "ingestion", "message")
+#: a prebuilt insert of one event (run for many at once straight on the DB-API cursor)
+_INSERT = _EVENTS.insert().values({c: bindparam(c) for c in _COLUMNS})
+_INSERT_RETURNING = _EVENTS.insert().returning(_EVENTS.c.id, sort_by_parameter_order=True)
+
+
+def _insert(ctx: RequestContext, rows: list[dict[str, Any]]) -> None:
+    sql, bind = compiled_sql(_INSERT, ctx.tx.dialect)
+    ctx.tx.dbapi.cursor().executemany(sql, [bind(r) for r in rows])
+
+
+def _insert_returning_ids(ctx: RequestContext, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the rows; their ids, in order."""
+    if ctx.tx.dialect.name == "sqlite":
+        # one writer at a time: the new rows' ids follow one another, up to SQLite's last rowid
+        _insert(ctx, rows)
+        last = int(ctx.tx.dbapi.execute("SELECT last_insert_rowid()").fetchone()[0])
+        return list(range(last - len(rows) + 1, last + 1))
+    return list(ctx.tx.conn.execute(_INSERT_RETURNING, rows).scalars().all())
+
+
+def store(ctx: RequestContext, grp: Resource, stream_name: str, rows: list[dict[str, Any]]) -> None:
+    """Insert event rows (of one stream, made already, in time order), then run the group's
+    metric and subscription filters on them (nothing more when it has none)."""
+    todo = fanout.plan(ctx, grp)
+    if todo is None or not todo.subscription:  # the events' ids are not needed
+        _insert(ctx, rows)
+        if todo is not None:
+            fanout.run(ctx, todo, stream_name, [(0, r["timestamp"], r["message"]) for r in rows])
+        return
+    ids = _insert_returning_ids(ctx, rows)
+    fanout.run(
+        ctx, todo, stream_name, [(i, r["timestamp"], r["message"]) for i, r in zip(ids, rows, strict=True)]
+    )
+
+
+def _purge(ctx: RequestContext, group_pk: int, cutoff: int) -> None:
     """Drop a few of the group's expired events (bounded: writes stay cheap)."""
     ids = list(
         ctx.session.scalars(
-            select(LogEvent.id).where(LogEvent.group_id == grp.pk, LogEvent.timestamp < cutoff).limit(1000)
+            select(LogEvent.id).where(LogEvent.group_id == group_pk, LogEvent.timestamp < cutoff).limit(1000)
         )
     )
     if ids:
@@ -223,8 +328,26 @@ def get_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
 # -- FilterLogEvents -----------------------------------------------------------------------------
 
 
-def event_id(ts: int, seq: int) -> str:
-    return f"{ts:020d}{seq:036d}"
+def _prefilter(ctx: RequestContext, pattern: patterns.Pattern) -> list[Any]:
+    """Conditions the database can test for a pattern of terms (each event it finds is
+    checked again by the pattern itself); none for the other kinds of pattern."""
+    terms = pattern.terms if pattern.kind == "terms" else None
+    if terms is None:
+        return []
+    if ctx.tx.dialect.name == "sqlite":  # (SQLite's instr finds text without copying it)
+
+        def has(text: str) -> Any:
+            return func.instr(LogEvent.message, text) > 0
+    else:
+
+        def has(text: str) -> Any:
+            return holds(LogEvent.message, text)
+
+    out: list[Any] = [has(t) for t in terms.required]
+    out += [~has(t) for t in terms.excluded]
+    if terms.any_of:
+        out.append(or_(*(has(t) for t in terms.any_of)))
+    return out
 
 
 @handler("logs", "FilterLogEvents")
@@ -259,17 +382,30 @@ def filter_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     total = 0
     more = False
     full = False
+    prefilter = _prefilter(ctx, pattern)
     while True:
+        bound: list[Any] = []
+        end = None
+        if prefilter:  # the next window of events, then those of it the database finds the terms in
+            end = ctx.session.execute(
+                select(LogEvent.timestamp, LogEvent.id)
+                .where(*where, _after(position))
+                .order_by(LogEvent.timestamp, LogEvent.id)
+                .offset(SQL_WINDOW - 1)
+                .limit(1)
+            ).first()
+            if end is not None:
+                bound.append(_before((end.timestamp, end.id + 1)))
         batch = list(
             ctx.session.execute(
                 select(*cols)
-                .where(*where, _after(position))
+                .where(*where, _after(position), *bound, *prefilter)
                 .order_by(LogEvent.timestamp, LogEvent.id)
                 .limit(SCAN_BATCH)
             )
         )
         for event in batch:
-            scanned += 1
+            scanned += 0 if prefilter else 1
             position = (event.timestamp, event.id)
             if pattern.kind == "all" or pattern.extract(event.message) is not None:
                 total += size_of(event.message)
@@ -281,14 +417,20 @@ def filter_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
                 if len(found) >= limit:
                     full = True
                     break
-            if scanned >= SCAN_BUDGET:
+            if not prefilter and scanned >= SCAN_BUDGET:
                 full = True
                 break
         if full:
             more = True
             break
         if len(batch) < SCAN_BATCH:
-            break
+            if end is None:
+                break  # the group's events are read to their end
+            position = (end.timestamp, end.id)  # the window is read: on to the next one
+            scanned += SQL_WINDOW
+            if scanned >= SQL_SCAN_BUDGET:
+                more = True
+                break
     if more:
         # is anything left beyond this position?
         more = (

@@ -1,25 +1,40 @@
 """Metric filters and subscription filters of log groups, and TestMetricFilter.
 
 Both are rows of the shared store whose parent is their group's ARN (id ``<group>:<filter>``:
-a group's name never holds a colon). Metric filters are kept with their transformation; they
-will emit their metrics once CloudWatch metrics exist here. Subscription filters are validated
-(the pattern, the destination's form, a Logs destination's existence) and kept; deliveries wait
-for the delivery engine.
+a group's name never holds a colon); what they do when events are written is in
+:mod:`.fanout`. PutSubscriptionFilter checks its destination as AWS does before it takes the
+filter: a Kinesis stream of the caller's account that is ACTIVE, with a role that CloudWatch
+Logs may assume and that may ``kinesis:PutRecord`` on it (the stream then gets AWS's control
+message); a Logs destination that exists and, across accounts, whose access policy lets the
+caller subscribe (its own stream and role checked the same way); a Lambda function of the
+caller's account and region (awsmock's Lambda checks its permission when it invokes). Firehose
+streams do not exist in awsmock, so a filter to one is refused as AWS refuses a missing one.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 from typing import Any
 
 from sqlalchemy import func, select
 
+from awsmock.auth import policy
 from awsmock.engine import arns, pager
 from awsmock.engine.context import RequestContext
+from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
 from awsmock.engine.resources import Resource
+from awsmock.services.iam import internal as iam
+from awsmock.services.kinesis import internal as kinesis
 
-from . import patterns
-from .errors import InvalidParameterException, LimitExceededException, invalid_token
+from . import fanout, patterns
+from .errors import (
+    AccessDeniedException,
+    InvalidParameterException,
+    LimitExceededException,
+    invalid_token,
+)
 from .lookup import (
     DESTINATIONS,
     METRIC_FILTERS,
@@ -99,6 +114,7 @@ def put_metric_filter(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
     METRIC_FILTERS.create(
         ctx, rid=rid, name=name, parent=grp.arn, document={**doc, "creationTime": millis(ctx)}
     )
+    fanout.recount(ctx, grp)
     return {}
 
 
@@ -106,6 +122,7 @@ def put_metric_filter(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
 def delete_metric_filter(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     grp = group(ctx, check_group_name(params["logGroupName"]))
     METRIC_FILTERS.delete(ctx, METRIC_FILTERS.get(ctx, f"{grp.rid}:{params['filterName']}"))
+    fanout.recount(ctx, grp)
     return {}
 
 
@@ -180,22 +197,109 @@ def test_metric_filter(ctx: RequestContext, params: dict[str, Any]) -> dict[str,
 # -- subscription filters ------------------------------------------------------------------------
 
 _DESTINATION_SERVICES = {"kinesis", "firehose", "lambda", "logs"}
+KINESIS_FAILED = (
+    "Could not deliver test message to specified Kinesis stream. "
+    "Check if the given kinesis stream is in ACTIVE state."
+)
+FIREHOSE_FAILED = (
+    "Could not deliver test message to specified Firehose stream. "
+    "Check if the given Firehose stream is in ACTIVE state."
+)
+LAMBDA_FAILED = (
+    "Could not execute the lambda function. "
+    "Make sure you have given CloudWatch Logs permission to execute your function."
+)
+_LAMBDA_ARN = re.compile(
+    r"arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?"
+)
 
 
-def _check_destination(ctx: RequestContext, destination: str, role: str | None) -> None:
+def _role_may(ctx: RequestContext, grp: Resource, role_arn: Any, action: str, resource: str) -> bool:
+    """Whether CloudWatch Logs may act through the role: it exists, its trust policy lets Logs
+    assume it (for this group), and its policies allow ``action`` on ``resource``."""
+    if not isinstance(role_arn, str):
+        return False
+    role = iam.role_by_arn(ctx.session, role_arn)
+    if role is None:
+        return False
+    trusted = any(
+        policy.service_may(role.assume_role_policy, "sts:AssumeRole", role.arn, principal, grp.arn)
+        for principal in (fanout.PRINCIPAL, f"logs.{ctx.region}.amazonaws.com")
+    )
+    if not trusted:
+        return False
+    request = policy.Request(
+        action=action,
+        resources=(resource,),
+        principal=policy.Principal(account_id=role.account_id, arns=(role.arn,)),
+    )
+    documents = iam.principal_documents(ctx.session, "role", role.pk)
+    return policy.evaluate(documents, request).decision == policy.ALLOW
+
+
+def _check_stream(ctx: RequestContext, grp: Resource, stream: str, role: Any, owner: str) -> None:
+    """A Kinesis stream CloudWatch Logs can write to through ``role`` (the test message's
+    checks); ``owner``: the account the stream must be in."""
+    parsed = arns.parse(stream)
+    if (
+        parsed is None
+        or parsed.account != owner
+        or kinesis.stream_status(ctx, stream) not in ("ACTIVE", "UPDATING")
+        or not _role_may(ctx, grp, role, "kinesis:PutRecord", stream)
+    ):
+        raise InvalidParameterException(KINESIS_FAILED)
+
+
+def _check_destination(ctx: RequestContext, grp: Resource, destination: str, role: Any) -> str | None:
+    """Check the filter's destination as AWS does before it takes the filter; the Kinesis
+    stream that gets the control message (None: no such message)."""
     parsed = arns.parse(destination)
     if parsed is None or parsed.service not in _DESTINATION_SERVICES:
         raise InvalidParameterException(f"Invalid destinationArn: {destination}")
     if parsed.service == "logs":
         if parsed.resource_type != "destination":
             raise InvalidParameterException(f"Invalid destinationArn: {destination}")
-        mine = parsed.account == ctx.account_id and parsed.region == ctx.region
-        if mine and DESTINATIONS.find(ctx, parsed.resource_id) is None:
+        row = DESTINATIONS.by_arn(ctx, destination)
+        if row is None:
             raise InvalidParameterException(f"The specified destination {destination} does not exist.")
-    elif parsed.service in ("kinesis", "firehose") and not role:
-        raise InvalidParameterException(
-            "A roleArn is required to deliver to a Kinesis or Firehose destination."
-        )
+        if row.account_id != ctx.account_id:
+            request = policy.Request(
+                action="logs:PutSubscriptionFilter",
+                resources=(row.arn,),
+                principal=policy.Principal(
+                    account_id=ctx.account_id,
+                    arns=(ctx.principal_arn or arns.account_root(ctx.account_id),),
+                ),
+            )
+            access = row.document.get("accessPolicy")
+            allowed = False
+            if access:
+                try:
+                    allowed = (
+                        policy.evaluate([access], request, resource_policy=True).decision == policy.ALLOW
+                    )
+                except (ValueError, TypeError):
+                    allowed = False
+            if not allowed:
+                raise AccessDeniedException(
+                    f"User with accountId: {ctx.account_id} is not authorized to perform: "
+                    f"logs:PutSubscriptionFilter on resource: {row.arn}"
+                )
+        target = str(row.document.get("targetArn", ""))
+        target_service = (arns.parse(target) or parsed).service
+        if target_service == "firehose":
+            raise InvalidParameterException(FIREHOSE_FAILED)
+        _check_stream(ctx, grp, target, row.document.get("roleArn"), row.account_id)
+        return target
+    if parsed.service == "kinesis":
+        _check_stream(ctx, grp, destination, role, ctx.account_id)
+        return destination
+    if parsed.service == "firehose":
+        raise InvalidParameterException(FIREHOSE_FAILED)  # awsmock has no Firehose streams
+    m = _LAMBDA_ARN.fullmatch(destination)
+    if m is None or m.group(1) != ctx.region or m.group(2) != ctx.account_id:
+        raise InvalidParameterException(LAMBDA_FAILED)
+    return None
 
 
 @handler("logs", "PutSubscriptionFilter")
@@ -203,29 +307,40 @@ def put_subscription_filter(ctx: RequestContext, params: dict[str, Any]) -> dict
     grp = group(ctx, check_group_name(params["logGroupName"]))
     name = params["filterName"]
     patterns.compile_pattern(params["filterPattern"])
-    _check_destination(ctx, params["destinationArn"], params.get("roleArn"))
+    distribution = params.get("distribution") or "ByLogStream"
+    if distribution not in ("Random", "ByLogStream"):
+        raise InvalidParameterException(f"Invalid distribution: {distribution}")
     rid = f"{grp.rid}:{name}"
+    stream = _check_destination(ctx, grp, params["destinationArn"], params.get("roleArn"))
+    found = SUBSCRIPTION_FILTERS.find(ctx, rid)
+    if found is None and _count(ctx, SUBSCRIPTION_FILTERS.kind, grp.arn) >= MAX_SUBSCRIPTION_FILTERS:
+        raise LimitExceededException("Resource limit exceeded.")
     doc: dict[str, Any] = {
         "filterName": name,
         "logGroupName": grp.rid,
         "filterPattern": params["filterPattern"],
         "destinationArn": params["destinationArn"],
-        "distribution": params.get("distribution") or "ByLogStream",
+        "distribution": distribution,
         "applyOnTransformedLogs": bool(params.get("applyOnTransformedLogs")),
     }
     if params.get("roleArn"):
         doc["roleArn"] = params["roleArn"]
-    found = SUBSCRIPTION_FILTERS.find(ctx, rid)
     if found is not None:
         SUBSCRIPTION_FILTERS.update(
             ctx, found, document={**doc, "creationTime": found.document["creationTime"]}
         )
-        return {}
-    if _count(ctx, SUBSCRIPTION_FILTERS.kind, grp.arn) >= MAX_SUBSCRIPTION_FILTERS:
-        raise LimitExceededException("Resource limit exceeded.")
-    SUBSCRIPTION_FILTERS.create(
-        ctx, rid=rid, name=name, parent=grp.arn, document={**doc, "creationTime": millis(ctx)}
-    )
+    else:
+        SUBSCRIPTION_FILTERS.create(
+            ctx, rid=rid, name=name, parent=grp.arn, document={**doc, "creationTime": millis(ctx)}
+        )
+        fanout.recount(ctx, grp)
+    if stream is not None:
+        try:
+            kinesis.put_record(
+                ctx, stream, fanout.control_message(ctx, "Kinesis stream"), secrets.token_hex(16)
+            )
+        except AwsError:
+            raise InvalidParameterException(KINESIS_FAILED) from None
     return {}
 
 
@@ -233,6 +348,7 @@ def put_subscription_filter(ctx: RequestContext, params: dict[str, Any]) -> dict
 def delete_subscription_filter(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     grp = group(ctx, check_group_name(params["logGroupName"]))
     SUBSCRIPTION_FILTERS.delete(ctx, SUBSCRIPTION_FILTERS.get(ctx, f"{grp.rid}:{params['filterName']}"))
+    fanout.recount(ctx, grp)
     return {}
 
 

@@ -22,6 +22,7 @@ from awsmock.services.kms import internal as kms
 from . import tags
 from .errors import InvalidOperationException, InvalidParameterException, constraint, invalid_token
 from .lookup import (
+    FILTERS_KEY,
     GROUPS,
     METRIC_FILTERS,
     RESOURCE_POLICIES,
@@ -56,6 +57,7 @@ def create_log_group(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
     doc: dict[str, Any] = {
         "creationTime": millis(ctx),
         "deletionProtectionEnabled": bool(params.get("deletionProtectionEnabled")),
+        FILTERS_KEY: 0,
     }
     if params.get("kmsKeyId"):
         doc["kmsKeyId"] = _kms_key(ctx, params["kmsKeyId"], name)

@@ -1,17 +1,19 @@
 """What other services ask of CloudWatch Logs inside their own request: write log events to a
 group and stream, made when missing (a Lambda function's ``/aws/lambda/<name>``, a state
-machine's or an API stage's logs), as PutLogEvents stores them."""
+machine's or an API stage's logs), as PutLogEvents stores them; the group's metric and
+subscription filters run on them too."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from awsmock.engine.context import RequestContext
-from awsmock.models.logs import LogEvent, LogStream
+from awsmock.models.logs import LogStream
 
-from .lookup import GROUPS, check_group_name, check_stream_name, millis
+from .events import store
+from .lookup import FILTERS_KEY, GROUPS, check_group_name, check_stream_name, millis
 
 
 def write_events(
@@ -29,7 +31,7 @@ def write_events(
             rid=group_name,
             name=group_name,
             state="STANDARD",
-            document={"creationTime": now, "deletionProtectionEnabled": False},
+            document={"creationTime": now, "deletionProtectionEnabled": False, FILTERS_KEY: 0},
         )
     stream = ctx.session.scalars(
         select(LogStream).where(LogStream.group_id == grp.pk, LogStream.name == stream_name)
@@ -45,7 +47,7 @@ def write_events(
     ]
     if not rows:
         return 0
-    ctx.session.execute(insert(LogEvent), rows)
+    store(ctx, grp, stream_name, rows)
     first, last = rows[0]["timestamp"], rows[-1]["timestamp"]
     stream.first_event = first if stream.first_event is None else min(stream.first_event, first)
     stream.last_event = max(stream.last_event or 0, last)

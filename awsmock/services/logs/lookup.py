@@ -70,6 +70,9 @@ def stream_arn(ctx: RequestContext, group: str, stream: str) -> str:
     return ctx.arn("logs", f"log-group:{group}:log-stream:{stream}")
 
 
+#: a group document's count of its metric and subscription filters (private: never answered)
+FILTERS_KEY = "_filters"
+
 GROUPS = resources.Kind(
     "logs",
     "log-group",
@@ -246,6 +249,11 @@ def stored_bytes(ctx: RequestContext, grp: Resource) -> int:
         select(func.coalesce(func.sum(LogStream.stored_bytes), 0)).where(LogStream.group_id == grp.pk)
     )
     return int(total or 0)
+
+
+def event_id(ts: int, seq: int) -> str:
+    """An event's id (56 digits, as AWS's): its timestamp, then its place among the events."""
+    return f"{ts:020d}{seq:036d}"
 
 
 def millis(ctx: RequestContext) -> int:

@@ -452,6 +452,11 @@ class Pattern:
     _json: Predicate | None = None
     _delimited: _Delimited | None = None
 
+    @property
+    def terms(self) -> _Terms | None:
+        """The terms of a pattern of terms (required, any of, excluded)."""
+        return self._terms
+
     def matches(self, message: str) -> bool:
         return self.extract(message) is not None
 
@@ -529,3 +534,26 @@ def metric_value(spec: str, extracted: dict[str, Any]) -> float | None:
     if spec.startswith("$"):
         return _number(extracted.get(spec))
     return _number(spec)
+
+
+def field_text(spec: str, extracted: dict[str, Any]) -> str | None:
+    """A metric filter dimension's value for one matching event: the text of ``$.path`` of a
+    JSON event (a string, number or boolean) or of ``$field`` of a space-delimited one (None
+    when the event lacks it, or it is an object or an array)."""
+    spec = spec.strip()
+    if spec.startswith("$."):
+        if "$" not in extracted:
+            return None
+        try:
+            found = _resolve(extracted["$"], _selector(spec))
+        except PatternError:
+            return None
+    else:
+        found = extracted.get(spec, _MISSING)
+    if found is _MISSING or found is None or isinstance(found, (dict, list)):
+        return None
+    if isinstance(found, bool):
+        return json.dumps(found)
+    if isinstance(found, float) and found.is_integer():
+        return str(int(found))
+    return str(found)
