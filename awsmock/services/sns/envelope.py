@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from awsmock.engine.context import RequestContext
+from awsmock.state import jsontext
 
 from . import signing
 
@@ -17,24 +18,26 @@ def timestamp(ctx: RequestContext) -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
-def _value(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+#: ``json.dumps(value, ensure_ascii=False)`` (and compact), with the C encoder built once
+_value = jsontext.encoder(ensure_ascii=False)
+_compact = jsontext.encoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _lines(fields: list[tuple[str, Any]]) -> list[str]:
+    lines = []
+    for name, value in fields:
+        if name == "MessageAttributes":
+            inner = ",\n".join(f"    {_value(k)} : {_compact(v)}" for k, v in value.items())
+            lines.append(f'  "MessageAttributes" : {{\n{inner}\n  }}')
+        else:
+            lines.append(f"  {_value(name)} : {_value(value)}")
+    return lines
 
 
 def layout(fields: list[tuple[str, Any]]) -> str:
     """SNS's layout: one ``"Key" : value`` per line, two spaces in; MessageAttributes' entries
     one per line, each compact."""
-    lines = []
-    for name, value in fields:
-        if name == "MessageAttributes":
-            inner = ",\n".join(
-                f"    {_value(k)} : {json.dumps(v, ensure_ascii=False, separators=(',', ':'))}"
-                for k, v in value.items()
-            )
-            lines.append(f'  "MessageAttributes" : {{\n{inner}\n  }}')
-        else:
-            lines.append(f"  {_value(name)} : {_value(value)}")
-    return "{\n" + ",\n".join(lines) + "\n}"
+    return "{\n" + ",\n".join(_lines(fields)) + "\n}"
 
 
 def unsubscribe_url(ctx: RequestContext, subscription_arn: str) -> str:
@@ -44,7 +47,9 @@ def unsubscribe_url(ctx: RequestContext, subscription_arn: str) -> str:
 
 
 class Notification:
-    """One published message as each subscription gets it: signed once per message text."""
+    """One published message as each subscription gets it: signed once per message text (the
+    signature does not cover UnsubscribeURL, the only field that differs by subscription), its
+    envelope laid out once per message text around that field."""
 
     def __init__(
         self,
@@ -66,6 +71,8 @@ class Notification:
         self.version = signature_version
         self.timestamp = timestamp(ctx)
         self._signed: dict[str, tuple[str, str]] = {}
+        #: message text -> the envelope's text before and after the UnsubscribeURL's value
+        self._around: dict[str, tuple[str, str]] = {}
 
     def lambda_event(self, message: str, subscription_arn: str) -> str:
         """The event a subscribed Lambda function is invoked with (``Records[0].Sns``)."""
@@ -108,24 +115,29 @@ class Notification:
         return signed
 
     def body(self, message: str, subscription_arn: str) -> str:
-        signed = self._sign(message)
-        out: list[tuple[str, Any]] = [("Type", "Notification"), ("MessageId", self.message_id)]
-        if self.sequence is not None:
-            out.append(("SequenceNumber", self.sequence))
-        out.append(("TopicArn", self.topic_arn))
-        if self.subject is not None:
-            out.append(("Subject", self.subject))
-        out += [
-            ("Message", message),
-            ("Timestamp", self.timestamp),
-            ("SignatureVersion", self.version),
-            ("Signature", signed[0]),
-            ("SigningCertURL", signed[1]),
-            ("UnsubscribeURL", unsubscribe_url(self.ctx, subscription_arn)),
-        ]
-        if self.attributes:
-            out.append(("MessageAttributes", self.attributes))
-        return layout(out)
+        """The envelope (:func:`layout` of its fields) a subscription gets."""
+        around = self._around.get(message)
+        if around is None:
+            signed = self._sign(message)
+            before: list[tuple[str, Any]] = [("Type", "Notification"), ("MessageId", self.message_id)]
+            if self.sequence is not None:
+                before.append(("SequenceNumber", self.sequence))
+            before.append(("TopicArn", self.topic_arn))
+            if self.subject is not None:
+                before.append(("Subject", self.subject))
+            before += [
+                ("Message", message),
+                ("Timestamp", self.timestamp),
+                ("SignatureVersion", self.version),
+                ("Signature", signed[0]),
+                ("SigningCertURL", signed[1]),
+            ]
+            after = _lines([("MessageAttributes", self.attributes)]) if self.attributes else []
+            around = self._around[message] = (
+                "{\n" + ",\n".join(_lines(before)) + ',\n  "UnsubscribeURL" : ',
+                "".join(",\n" + line for line in after) + "\n}",
+            )
+        return around[0] + _value(unsubscribe_url(self.ctx, subscription_arn)) + around[1]
 
 
 def confirmation(

@@ -35,7 +35,7 @@ from .errors import (
     TooManyEntriesInBatchRequestException,
     invalid,
 )
-from .store import ENDPOINTS, TOPICS, subscriptions_of, topic_by_arn
+from .store import ENDPOINTS, TOPICS, AnyRow, subscription_rows, topic_to_publish
 from .subscriptions import compile_filter
 from .topics import attributes as topic_attributes
 from .topics import is_fifo
@@ -181,7 +181,7 @@ def _filterable(attrs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _accepts(sub: Resource, filterable: dict[str, Any], message: str) -> bool:
+def _accepts(sub: AnyRow, filterable: dict[str, Any], message: str) -> bool:
     attrs = sub.document.get("Attributes") or {}
     policy = attrs.get("FilterPolicy")
     if not policy:
@@ -216,7 +216,7 @@ def _envelope_attributes(attrs: dict[str, dict[str, Any]]) -> dict[str, dict[str
 # -- publishing ------------------------------------------------------------------------------
 
 
-def _fifo_params(topic: Resource, entry: dict[str, Any], message: str) -> tuple[str | None, str | None]:
+def _fifo_params(topic: AnyRow, entry: dict[str, Any], message: str) -> tuple[str | None, str | None]:
     group = entry.get("MessageGroupId")
     dedup = entry.get("MessageDeduplicationId")
     if group is not None and (not isinstance(group, str) or not _GROUP_ID.match(group)):
@@ -242,9 +242,11 @@ def _fifo_params(topic: Resource, entry: dict[str, Any], message: str) -> tuple[
     return group, dedup
 
 
-def _sequence(ctx: RequestContext, topic: Resource, group: str, dedup: str) -> tuple[str, str, bool]:
+def _sequence(ctx: RequestContext, topic: AnyRow, group: str, dedup: str) -> tuple[str, str, bool]:
     """(message id, sequence number, whether this is a new message) of a FIFO publish: a
-    deduplication id seen in the last five minutes names the message it duplicates."""
+    deduplication id seen in the last five minutes names the message it duplicates. The topic's
+    document keeps the sequence (a topic read raw: changed through its ORM row, and the raw
+    row follows, for the next entries of a batch)."""
     doc = dict(topic.document)
     now = ctx.now
     scope_key = (
@@ -259,7 +261,13 @@ def _sequence(ctx: RequestContext, topic: Resource, group: str, dedup: str) -> t
     seen[scope_key] = [(now + DEDUP_WINDOW).isoformat(), message_id, sequence]
     doc["Sequence"] = number
     doc["Dedup"] = seen
-    TOPICS.update(ctx, topic, document=doc)
+    if isinstance(topic, Resource):
+        TOPICS.update(ctx, topic, document=doc)
+    else:
+        row = ctx.session.get(Resource, topic.pk)
+        assert row is not None  # (read in this transaction)
+        TOPICS.update(ctx, row, document=doc)
+        topic.document = row.document
     return message_id, sequence, True
 
 
@@ -271,7 +279,7 @@ _KMS_ERRORS = {
 }
 
 
-def check_encryption(ctx: RequestContext, topic: Resource) -> None:
+def check_encryption(ctx: RequestContext, topic: AnyRow) -> None:
     """A topic with server-side encryption asks KMS for a data key (GenerateDataKey) for each
     publish: a key that is missing, disabled or pending deletion fails the publish."""
     key_id = topic_attributes(topic).get("KmsMasterKeyId")
@@ -287,7 +295,7 @@ def check_encryption(ctx: RequestContext, topic: Resource) -> None:
 
 
 def publish_to_topic(
-    ctx: RequestContext, topic: Resource, entry: dict[str, Any], *, encryption_checked: bool = False
+    ctx: RequestContext, topic: AnyRow, entry: dict[str, Any], *, encryption_checked: bool = False
 ) -> dict[str, Any]:
     message, per_protocol = _check_message(entry)
     subject = _check_subject(entry.get("Subject"))
@@ -317,7 +325,7 @@ def publish_to_topic(
         signature_version=topic_attributes(topic).get("SignatureVersion") or "1",
     )
     filterable = _filterable(attrs)
-    for sub in subscriptions_of(ctx, topic.arn):
+    for sub in subscription_rows(ctx, topic.arn):
         if sub.state != "confirmed":
             continue
         protocol = str(sub.document["Protocol"])
@@ -353,8 +361,8 @@ def _sqs_attributes(attrs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any
 
 def _to_queue(
     ctx: RequestContext,
-    topic: Resource,
-    sub: Resource,
+    topic: AnyRow,
+    sub: AnyRow,
     notification: Notification,
     text: str,
     attrs: dict[str, dict[str, Any]],
@@ -389,7 +397,7 @@ def _publish_target(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
         return _publish_sms(ctx, params, phone)
     if target and ":endpoint/" in str(target):
         return _publish_endpoint(ctx, params, str(target))
-    topic = topic_by_arn(ctx, topic_arn or target, "TopicArn" if topic_arn else "TargetArn")
+    topic = topic_to_publish(ctx, topic_arn or target, "TopicArn" if topic_arn else "TargetArn")
     return publish_to_topic(ctx, topic, params)
 
 
@@ -444,7 +452,7 @@ def _wire_code(err: AwsError) -> str:
 
 @handler("sns", "PublishBatch")
 def publish_batch(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    topic = topic_by_arn(ctx, params.get("TopicArn"))
+    topic = topic_to_publish(ctx, params.get("TopicArn"))
     entries = params.get("PublishBatchRequestEntries")
     if not entries:
         raise EmptyBatchRequestException()

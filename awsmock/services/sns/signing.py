@@ -18,9 +18,21 @@ from sqlalchemy.orm import Session
 
 from awsmock.engine.context import RequestContext
 from awsmock.models.resources import Resource
+from awsmock.state.rawvalues import conversions
 
-#: (private key PEM) -> (key, certificate id); the key is loaded once per process
-_LOADED: dict[str, tuple[rsa.RSAPrivateKey, str]] = {}
+#: (certificate id, the stored document's text, or the key's PEM where the driver parses JSON)
+#: -> (key, certificate id): a key is deserialized once per process, and what another process
+#: stores (a new key after a reset) is another entry, never a stale one
+_LOADED: dict[tuple[str, str], tuple[rsa.RSAPrivateKey, str]] = {}
+_R = Resource.__table__
+#: the state's key (the first made, should two processes make one at once), run raw: every
+#: signed message reads it
+_KEY = (
+    select(_R.c.rid, _R.c.document)
+    .where(_R.c.service == "sns", _R.c.kind == "signing-key")
+    .order_by(_R.c.pk)
+    .limit(1)
+)
 PATH_PREFIX = "/_awsmock/public/sns/"
 
 #: the fields each message type signs, in AWS's order (absent optional ones are left out)
@@ -45,15 +57,6 @@ SIGNED_FIELDS = {
         "Type",
     ),
 }
-
-
-def _stored(session: Session) -> Resource | None:
-    row: Resource | None = session.scalars(
-        select(Resource)
-        .where(Resource.service == "sns", Resource.kind == "signing-key")
-        .order_by(Resource.pk)
-    ).first()
-    return row
 
 
 def _new_key(ctx: RequestContext) -> Resource:
@@ -95,15 +98,22 @@ def _new_key(ctx: RequestContext) -> Resource:
 
 
 def _key(ctx: RequestContext) -> tuple[rsa.RSAPrivateKey, str]:
-    row = _stored(ctx.session) or _new_key(ctx)
-    pem = str(row.document["Key"])
-    loaded = _LOADED.get(pem)
+    found = ctx.tx.execute(_KEY).fetchone()
+    if found is None:
+        row = _new_key(ctx)  # (flushed: the next read finds it)
+        rid, stored = row.rid, row.document
+    else:
+        rid, stored = str(found[0]), found[1]
+    # keyed by what is stored (SQLite gives the document's text, PostgreSQL's driver a dict)
+    cache_key = (rid, stored if isinstance(stored, str) else str(stored["Key"]))
+    loaded = _LOADED.get(cache_key)
     if loaded is None:
+        document = conversions(ctx.tx).json_out(stored) if isinstance(stored, str) else stored
         if len(_LOADED) >= 64:  # (one per state: a test run makes many)
             _LOADED.clear()
-        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        key = serialization.load_pem_private_key(str(document["Key"]).encode(), password=None)
         assert isinstance(key, rsa.RSAPrivateKey)
-        loaded = _LOADED[pem] = (key, row.rid)
+        loaded = _LOADED[cache_key] = (key, rid)
     return loaded
 
 

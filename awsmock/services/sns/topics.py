@@ -25,6 +25,7 @@ from .store import (
     SUBSCRIPTIONS,
     TOPIC_NAME,
     TOPICS,
+    AnyRow,
     subscription_counts,
     subscriptions_of,
     topic_by_arn,
@@ -107,11 +108,11 @@ def default_policy(arn: str, account: str) -> str:
     )
 
 
-def is_fifo(topic: Resource) -> bool:
+def is_fifo(topic: AnyRow) -> bool:
     return bool(topic.document.get("Fifo"))
 
 
-def attributes(topic: Resource) -> dict[str, str]:
+def attributes(topic: AnyRow) -> dict[str, str]:
     """The topic's settable attributes as stored (strings)."""
     return dict(topic.document.get("Attributes") or {})
 
