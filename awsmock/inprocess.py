@@ -24,6 +24,7 @@ from botocore.httpchecksum import AwsChunkedWrapper
 
 from awsmock.api.app import answer_headers
 from awsmock.engine.wire import WireRequest
+from awsmock.state.store import Store
 
 #: DNS suffixes of AWS endpoints in every partition (commercial, China, GovCloud, ISO, EU).
 AWS_HOST_SUFFIXES = (
@@ -433,3 +434,14 @@ def urllib3_response(
         request_url=url,
         enforce_content_length=False,
     )
+
+
+def _serve_locally(store: Store) -> str:
+    from awsmock.background import serve_in_background
+
+    return serve_in_background(store)
+
+
+#: an in-process state that a process of its own must reach (a Lambda function calling back) is
+#: served on a background thread
+Store.serve_locally = _serve_locally

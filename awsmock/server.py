@@ -125,6 +125,16 @@ def request_logger() -> Callable[[str, str, int, float], None]:
     return log_request
 
 
+def reachable_url(host: str, port: int) -> str:
+    """The URL a process on this machine reaches a server bound to ``host``:``port`` at (a
+    wildcard address is reached on loopback)."""
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+
+
 def serve(config: Config, *, out=sys.stdout, quiet: bool = False) -> int:  # type: ignore[no-untyped-def]
     """Run the server until SIGTERM/SIGINT; ``quiet``: no request log."""
     import waitress
@@ -171,7 +181,7 @@ def serve(config: Config, *, out=sys.stdout, quiet: bool = False) -> int:  # typ
     app = create_app(config, store)
     from awsmock.engine import outbox
 
-    outbox.start(store)  # deliveries a stopped process left behind
+    outbox.server_started(store)  # deliveries and pollers a stopped process left behind
     extra: dict[str, Any] = {}
     if isinstance(app.dispatcher.gate, type(threading.Lock())):  # one request at a time: take turns
         extra["_dispatcher"] = turns.task_dispatcher()
@@ -201,6 +211,7 @@ def serve(config: Config, *, out=sys.stdout, quiet: bool = False) -> int:  # typ
         return 1
     server.channel_class = _waitress_channel_fixes()  # type: ignore[union-attr]
     port = server.effective_port  # type: ignore[union-attr]
+    store.served_url = reachable_url(config.host, int(port))
     host = config.host if ":" not in config.host else f"[{config.host}]"
     if not is_loopback(config.host):
         advice = "" if config.admin_token else " Use --admin-token to protect /_awsmock/."

@@ -5,17 +5,11 @@ language): they talk HTTP to ``server.url``."""
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from awsmock.engine.config import DEFAULT_HOST
-
-#: seconds the serving thread may take to finish once asked to stop
-STOP_TIMEOUT = 10.0
-#: how long the serving thread waits on its sockets before it looks whether to stop
-POLL_SECONDS = 0.1
 
 
 class ThreadedServer:
@@ -63,17 +57,14 @@ class ThreadedServer:
         self.threads = threads
         self.port = 0
         self._store: Any = None
-        self._app: Any = None
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
+        self._serving: Any = None
 
     def __repr__(self) -> str:
         return f"<ThreadedServer {self.url if self.running else 'stopped'}>"
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._serving is not None and self._serving.alive
 
     @property
     def url(self) -> str:
@@ -96,13 +87,11 @@ class ThreadedServer:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> ThreadedServer:
-        if self._thread is not None:
+        if self._serving is not None:
             raise RuntimeError("this ThreadedServer is already started")
-        import waitress
-
         from awsmock.api.app import create_app
+        from awsmock.background import ServingThread
         from awsmock.engine.config import Config
-        from awsmock.server import MAX_BODY, _waitress_channel_fixes
 
         store, config = self._open_state()
         try:
@@ -110,58 +99,20 @@ class ThreadedServer:
                 data_dir=config.data_dir, database_url=config.database_url, in_memory=config.in_memory,
                 host=self.host, port=self.requested_port, threads=self.threads, services=self.services,
             )
-            app = create_app(config, store)
-            server = waitress.create_server(
-                app,
-                host=self.host,
-                port=self.requested_port,
-                threads=self.threads,
-                ident="awsmock",
-                expose_tracebacks=False,
-                max_request_body_size=MAX_BODY,
-                channel_timeout=300,
-                clear_untrusted_proxy_headers=True,
-            )
+            serving = ServingThread(create_app(config, store), self.host, self.requested_port, self.threads)
         except BaseException:
             store.dispose()
             raise
-        server.channel_class = _waitress_channel_fixes()  # type: ignore[union-attr]
-        self._store, self._app, self._server = store, app, server
-        self.port = int(server.effective_port)  # type: ignore[union-attr]
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name=f"awsmock-server-{self.port}", daemon=True)
-        self._thread.start()
+        self._store, self._serving = store, serving
+        self.port = serving.port
         return self
-
-    def _serve(self) -> None:
-        """waitress's loop, a poll at a time until :meth:`stop` asks; then every connection, the
-        listening socket and the trigger are closed here, on the thread that polls them (closing
-        them from another thread raced the poll, and a descriptor closed twice could be another
-        server's by then)."""
-        server, stopping = self._server, self._stopping
-        try:
-            while not stopping.is_set():
-                server.asyncore.loop(
-                    timeout=POLL_SECONDS, map=server._map, use_poll=server.adj.asyncore_use_poll, count=1
-                )
-        except (OSError, ValueError):  # pragma: no cover - a socket gone under the poll
-            pass
-        finally:
-            for channel in list(server._map.values()):
-                try:
-                    channel.close()
-                except OSError:
-                    pass
 
     def stop(self) -> None:
         """Stop serving (open connections are closed), and let go of the state."""
-        server, thread = self._server, self._thread
-        if server is None or thread is None:
+        serving, self._serving = self._serving, None
+        if serving is None:
             return
-        self._stopping.set()
-        thread.join(STOP_TIMEOUT)
-        server.task_dispatcher.shutdown(timeout=STOP_TIMEOUT)
-        self._server = self._thread = self._app = None
+        serving.stop()
         store, self._store = self._store, None
         self.port = 0
         if store is not None:

@@ -22,8 +22,9 @@ def test_aws_credentials(aws_credentials: None) -> None:
 def test_aws_fixture_is_an_active_mock(aws: MockAWS) -> None:
     assert aws.active and active_mock() is aws
     assert aws.services is None
+    assert aws.client("lambda").list_functions()["Functions"] == []
     with pytest.raises(ClientError) as exc:
-        aws.client("lambda").list_functions()  # (Lambda is not built yet)
+        aws.client("ecs").list_clusters()  # (ECS is not built yet)
     assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 
 

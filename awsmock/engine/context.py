@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
+import logging
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -140,6 +142,17 @@ class RequestContext:
         """Run ``fn`` once the request's transaction has committed (e.g. to wake long pollers)."""
         self._after_commit.append(fn)
 
+    def committed(self) -> None:
+        """The transaction has committed: run what was asked to run then (a failure is logged)."""
+        hooks, self._after_commit = self._after_commit, []
+        for fn in hooks:
+            try:
+                fn()
+            except Exception:
+                logging.getLogger("awsmock.context").exception(
+                    "after-commit work of %s %s failed", self.service, self.operation
+                )
+
     def arn(
         self, service: str, resource: str, *, region: str | None = None, account: str | None = None
     ) -> str:
@@ -153,3 +166,31 @@ class RequestContext:
             account=self.account_id if account is None else account,
             partition=arns.partition_of(self.region),
         )
+
+
+@contextlib.contextmanager
+def acting(
+    store: Store,
+    service: str,
+    operation: str,
+    *,
+    account: str,
+    region: str,
+    request_id: str | None = None,
+    write: bool = True,
+) -> Iterator[RequestContext]:
+    """Work a service does on its own, outside any request (a delivery, a poll, a scheduled
+    firing): a context for ``account`` in ``region`` in a transaction of its own, whose
+    after-commit work runs once it has committed (nothing runs if the block raised)."""
+    with store.transaction(write=write) as tx:
+        ctx = RequestContext(
+            service=service,
+            operation=operation,
+            tx=tx,
+            store=store,
+            account_id=account,
+            region=region,
+            request_id=request_id or str(uuid.uuid4()),
+        )
+        yield ctx
+    ctx.committed()

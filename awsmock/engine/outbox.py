@@ -42,7 +42,7 @@ from awsmock.models.awsmock import OutboxEntry
 if TYPE_CHECKING:
     from awsmock.state.store import Store
 
-__all__ = ["Failed", "drain", "put", "register", "start"]
+__all__ = ["Failed", "drain", "on_server_start", "put", "register", "server_started", "start"]
 
 log = logging.getLogger(__name__)
 
@@ -286,3 +286,30 @@ def start(store: Store) -> None:
             store.before_dispose(worker.halt)
             worker.start()
     worker.wake.set()
+
+
+# -- other background work that starts with a server -------------------------------------------
+
+#: what else a server starts on its store (a service's pollers, registered from its room)
+_STARTERS: list[Callable[[Store], None]] = []
+
+
+def on_server_start(fn: Callable[[Store], None]) -> Callable[[Store], None]:
+    """Register ``fn(store)`` to run when a server starts on a store (after the outbox worker):
+    background work a stopped process left that no request will restart (schedules, pollers)."""
+    if fn not in _STARTERS:
+        _STARTERS.append(fn)
+    return fn
+
+
+def server_started(store: Store) -> None:
+    """A server starts on ``store``: the outbox worker, then what services registered."""
+    from awsmock.engine import registry
+
+    start(store)
+    registry.load_all()
+    for fn in list(_STARTERS):
+        try:
+            fn(store)
+        except Exception:
+            log.exception("starting background work of %r failed", fn)

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
@@ -310,6 +310,11 @@ class _SqliteTransaction:
 class Store:
     """One database holding the whole awsmock state."""
 
+    #: starts a server on a background thread of this process serving a store that no server
+    #: serves yet, and answers its URL (installed by awsmock's in-process face; Lambda's functions
+    #: call an in-process state back through it)
+    serve_locally: ClassVar[Callable[[Store], str] | None] = None
+
     def __init__(self, url: str, *, snapshot_dir: Path | None = None, pool_size: int = 8) -> None:
         self.url = url
         parsed = make_url(url)
@@ -320,6 +325,9 @@ class Store:
         self._tmpdir: Any = None
         #: what must stop before the connections close (background workers of this store)
         self._before_dispose: list[Callable[[], None]] = []
+        #: the URL a local process reaches this state at, once a server serves it (Lambda's
+        #: functions call it back); None in-process until something starts one
+        self.served_url: str | None = None
         self.notifier = Notifier()
         self._begin_sql: dict[bool, str | None] = {True: "BEGIN IMMEDIATE", False: "BEGIN"}
         #: SQLite connections between requests, per engine (write: True), outside the pool

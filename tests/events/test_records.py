@@ -125,7 +125,7 @@ def test_connections_hide_secrets_and_api_destinations_need_one(events: Any) -> 
     assert error_of(lambda: events.describe_connection(Name="c"))[0] == "ResourceNotFoundException"
 
 
-def test_lambda_targets_are_recorded_in_the_outbox_and_fail(events: Any, store: Any) -> None:
+def test_lambda_targets_of_a_missing_function_fail_in_the_outbox(events: Any, store: Any) -> None:
     events.put_rule(Name="r", EventPattern=json.dumps({"source": ["my.app"]}))
     fn = "arn:aws:lambda:us-east-1:123456789012:function:f"
     events.put_targets(Rule="r", Targets=[{"Id": "l", "Arn": fn}])
@@ -142,7 +142,7 @@ def test_lambda_targets_are_recorded_in_the_outbox_and_fail(events: Any, store: 
             break
         time.sleep(0.05)
     assert [(kind, payload["function"]) for kind, payload, _ in rows] == [("events.lambda", fn)]
-    assert "no Lambda" in (rows[0][2] or "")
+    assert "did not take the event: not-found" in (rows[0][2] or "")
 
 
 def test_partner_event_sources_reach_the_customer_bus(

@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import random
 import urllib.error
+import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -350,6 +351,7 @@ class Run:
             for s in self.services
         }
         self._reshaping = False
+        self._netloc = urllib.parse.urlsplit(url).netloc
         for client in self.clients.values():
             client.meta.events.register("before-send", self._before_send)
             client.meta.events.register_first("after-call", self._after_call)
@@ -371,6 +373,9 @@ class Run:
 
     def _before_send(self, request: Any, **_: Any) -> None:
         self._sent = True
+        parts = urllib.parse.urlsplit(request.url)
+        if parts.netloc != self._netloc:  # a host the endpoint rules prefixed (S3 Control's account id)
+            request.url = urllib.parse.urlunsplit(parts._replace(netloc=self._netloc))
         if self._reshaping and request.body and isinstance(request.body, bytes):
             body = reshape(request.body, self.rng)
             request.body = body

@@ -5,20 +5,21 @@ Targets in the database are written in the PutEvents transaction: SQS queues (wh
 let ``events.amazonaws.com`` send for the rule), SNS topics (likewise their policy), another
 bus (once: an event a bus forwarded is not forwarded again), CloudWatch Logs log groups (a
 stream named for the event) and Kinesis streams. Lambda functions are invoked through the
-durable outbox (recorded as failing, and retried as the target's RetryPolicy says, until awsmock
-has Lambda). A delivery that fails goes to the target's dead-letter queue when it has one.
+durable outbox (an asynchronous invocation, retried as the target's RetryPolicy says while
+Lambda does not take it). A delivery that fails goes to the target's dead-letter queue when it
+has one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from awsmock.engine import arns, outbox
-from awsmock.engine.context import RequestContext, utcnow
+from awsmock.engine.context import RequestContext, acting, utcnow
 from awsmock.models.resources import Resource
 from awsmock.services.kinesis import internal as kinesis
 from awsmock.services.logs import internal as logs
@@ -28,6 +29,9 @@ from awsmock.services.sqs import internal as sqs
 from . import transform
 from .eventpatterns import compile_event_pattern
 from .store import ARCHIVES, BUSES, DEFAULT
+
+if TYPE_CHECKING:
+    from awsmock.state.store import Store
 
 PRINCIPAL = "events.amazonaws.com"
 LAMBDA = "events.lambda"
@@ -220,10 +224,27 @@ def _millis(event: dict[str, Any]) -> int:
 # -- Lambda through the outbox -------------------------------------------------------------
 
 
-def _invoke(payload: dict[str, Any]) -> None:
-    raise outbox.Failed(
-        f"Lambda function {payload.get('function')} cannot be invoked: awsmock has no Lambda yet"
-    )
+def _invoke(store: Store, payload: dict[str, Any]) -> None:
+    """The event to the target function: an asynchronous invocation, which the function's policy
+    must let ``events.amazonaws.com`` make for the rule."""
+    from awsmock.services.lambda_ import internal as lambda_
+
+    rule = arns.parse(str(payload.get("rule") or ""))
+    if rule is None:
+        raise outbox.Failed("no rule", permanent=True)
+    with acting(store, "events", "Deliver", account=rule.account, region=rule.region) as ctx:
+        request_id, why = lambda_.invoke_async(
+            ctx,
+            str(payload["function"]),
+            str(payload["payload"]).encode(),
+            service_principal=PRINCIPAL,
+            source_arn=str(rule),
+        )
+    if request_id is None:
+        raise outbox.Failed(
+            f"Lambda function {payload.get('function')} did not take the event: {why}",
+            permanent=why in ("not-found", "denied"),
+        )
 
 
 def _retry(payload: dict[str, Any], attempts: int) -> float | None:
@@ -238,4 +259,4 @@ def _retry(payload: dict[str, Any], attempts: int) -> float | None:
     return None if age > int(payload.get("max_age", DEFAULT_MAX_AGE)) else wait
 
 
-outbox.register(LAMBDA, deliver=_invoke, retry=_retry)
+outbox.register(LAMBDA, deliver=_invoke, retry=_retry, with_store=True)

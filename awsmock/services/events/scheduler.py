@@ -19,7 +19,7 @@ import uuid
 from typing import Any
 
 from awsmock.engine import outbox
-from awsmock.engine.context import RequestContext
+from awsmock.engine.context import RequestContext, acting
 from awsmock.models.resources import Resource
 
 from . import delivery, schedules
@@ -63,15 +63,9 @@ def _put_next(
 
 def fire(store: Any, payload: dict[str, Any]) -> None:
     """The outbox's deliverer: fire the rule for ``payload['at']`` once, and arm the next time."""
-    with store.transaction(write=True) as tx:
-        ctx = RequestContext(
-            service="events",
-            operation="ScheduledRule",
-            tx=tx,
-            store=store,
-            account_id=str(payload["account"]),
-            region=str(payload["region"]),
-        )
+    with acting(
+        store, "events", "ScheduledRule", account=str(payload["account"]), region=str(payload["region"])
+    ) as ctx:
         rule = RULES.find(ctx, str(payload["rid"]))
         if rule is None or rule.state == "DISABLED":
             return
@@ -97,8 +91,6 @@ def fire(store: Any, payload: dict[str, Any]) -> None:
             delivery.to_target(ctx, rule, target, event)
         RULES.update(ctx, rule, document={**doc, "LastFiredFor": at.isoformat()})
         _put_next(ctx, rule, str(doc["ScheduleExpression"]), generation, max(at, ctx.now))
-    for fn in ctx._after_commit:
-        fn()
 
 
 outbox.register(KIND, deliver=fire, retry=lambda payload, n: 1.0 if n < 5 else None, with_store=True)

@@ -3,8 +3,11 @@
 * ``http``/``https``: a POST with SNS's headers through the durable outbox
   (:mod:`awsmock.engine.outbox`), retried as the subscription's (or topic's) delivery policy
   says (SNS's default: 3 retries 20 seconds apart); a 4xx answer other than 429 is not retried.
-* ``lambda`` and ``firehose``: through the outbox too; awsmock has neither service yet, so each
-  attempt fails (and is retried, then kept as failed), visible in the outbox.
+* ``lambda``: through the outbox too, each notification handed to Lambda as an asynchronous
+  invocation (``awsmock.services.lambda_.internal``) of the event Lambda gets from SNS; the
+  function's policy must let ``sns.amazonaws.com`` invoke it.
+* ``firehose``: through the outbox too; awsmock has no Firehose yet, so each attempt fails (and
+  is retried, then kept as failed), visible in the outbox.
 * ``email``, ``email-json``, ``sms``, ``application``: cannot be reached from here; each
   delivery is recorded in the shared store (the dashboard's "Recorded deliveries").
 """
@@ -18,12 +21,12 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from awsmock.engine import arns, outbox, resources
-from awsmock.engine.context import RequestContext
-from awsmock.models.resources import Resource
+from awsmock.engine.context import RequestContext, acting
 from awsmock.services.sqs import internal as sqs
 
 from . import documents
 from .errors import NotFoundException
+from .store import AnyRow
 from .topics import DEFAULT_DELIVERY_POLICY
 
 if TYPE_CHECKING:
@@ -69,7 +72,7 @@ def record(
     )
 
 
-def _retry_policy(sub: Resource, topic_policy: str | None) -> dict[str, Any]:
+def _retry_policy(sub: AnyRow, topic_policy: str | None) -> dict[str, Any]:
     defaults: Any = DEFAULT_DELIVERY_POLICY["http"]
     policy = dict(defaults["defaultHealthyRetryPolicy"])
     for text, path in ((topic_policy, ("http", "defaultHealthyRetryPolicy")), (None, ())):
@@ -95,7 +98,7 @@ def _retry_policy(sub: Resource, topic_policy: str | None) -> dict[str, Any]:
 def send(
     ctx: RequestContext,
     topic_arn: str,
-    sub: Resource,
+    sub: AnyRow,
     body: str,
     *,
     message_id: str,
@@ -204,7 +207,7 @@ def retry_delay(policy: dict[str, Any], attempts: int) -> float | None:
     return float(low + (high - low) * fraction)
 
 
-def dead_letter_target(sub: Resource) -> str | None:
+def dead_letter_target(sub: AnyRow) -> str | None:
     """The queue a subscription's RedrivePolicy names, if any."""
     redrive = (sub.document.get("Attributes") or {}).get("RedrivePolicy")
     if not redrive:
@@ -221,15 +224,7 @@ def _to_dead_letter_queue(store: Store, payload: dict[str, Any], error: str) -> 
     target, topic = payload.get("dead_letter"), arns.parse(str(payload.get("topic") or ""))
     if not target or topic is None:
         return
-    with store.transaction(write=True) as tx:
-        ctx = RequestContext(
-            service="sns",
-            operation="Deliver",
-            tx=tx,
-            store=store,
-            account_id=topic.account,
-            region=topic.region,
-        )
+    with acting(store, "sns", "Deliver", account=topic.account, region=topic.region) as ctx:
         sqs.enqueue(
             ctx,
             str(target),
@@ -237,12 +232,32 @@ def _to_dead_letter_queue(store: Store, payload: dict[str, Any], error: str) -> 
             service_principal="sns.amazonaws.com",
             source_arn=str(topic),
         )
-    for fn in ctx._after_commit:
-        fn()
 
 
 def _no_service(payload: dict[str, Any]) -> None:
-    raise outbox.Failed("awsmock has no Lambda or Firehose yet: the delivery cannot be made")
+    raise outbox.Failed("awsmock has no Firehose yet: the delivery cannot be made")
+
+
+def _to_lambda(store: Store, payload: dict[str, Any]) -> None:
+    """A notification to a function: an asynchronous invocation with the event Lambda gets from
+    SNS (the body)."""
+    from awsmock.services.lambda_ import internal as lambda_
+
+    topic = arns.parse(str(payload.get("topic") or ""))
+    if topic is None:
+        raise outbox.Failed("no topic", permanent=True)
+    with acting(store, "sns", "Deliver", account=topic.account, region=topic.region) as ctx:
+        request_id, why = lambda_.invoke_async(
+            ctx,
+            str(payload["endpoint"]),
+            str(payload["body"]).encode(),
+            service_principal="sns.amazonaws.com",
+            source_arn=str(topic),
+        )
+    if request_id is None:
+        raise outbox.Failed(
+            f"Lambda did not take the notification: {why}", permanent=why in ("not-found", "denied")
+        )
 
 
 outbox.register(
@@ -254,7 +269,8 @@ outbox.register(
 #: Lambda: SNS retries 3 times with no delay, then twice a second apart (then far longer)
 outbox.register(
     "sns.lambda",
-    deliver=_no_service,
+    deliver=_to_lambda,
+    with_store=True,
     retry=lambda payload, n: [0.0, 0.0, 0.0, 1.0, 1.0][n - 1] if n <= 5 else None,
 )
 outbox.register("sns.firehose", deliver=_no_service, retry=lambda payload, n: 1.0 if n <= 3 else None)

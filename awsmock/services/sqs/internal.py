@@ -23,7 +23,7 @@ from awsmock.engine.errors import AwsError
 from . import messages
 from .lookup import find_queue_ref, queue_arn, split_arn
 
-__all__ = ["Delivery", "enqueue", "is_fifo_queue"]
+__all__ = ["Delivery", "delete", "enqueue", "is_fifo_queue", "queue_exists", "receive"]
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,11 @@ def enqueue(
     deduplication_id: str | None = None,
     service_principal: str,
     source_arn: str,
+    source_account: str | None = None,
 ) -> Delivery:
     """Send ``body`` (with message ``attributes`` as SendMessage takes them) to the queue ``arn``
-    on behalf of ``service_principal`` (``sns.amazonaws.com``) for ``source_arn``."""
+    on behalf of ``service_principal`` (``sns.amazonaws.com``) for ``source_arn`` (owned by
+    ``source_account`` where its ARN names no account, as a bucket's)."""
     parsed = split_arn(arn)
     if parsed is None:
         return Delivery(None, "not-found")
@@ -65,7 +67,12 @@ def enqueue(
     if queue is None:
         return Delivery(None, "not-found")
     if not policy.service_may(
-        queue.attributes.get("Policy"), "sqs:SendMessage", queue_arn(queue), service_principal, source_arn
+        queue.attributes.get("Policy"),
+        "sqs:SendMessage",
+        queue_arn(queue),
+        service_principal,
+        source_arn,
+        source_account,
     ):
         return Delivery(None, "denied")
     entry: dict[str, Any] = {"MessageBody": body}
@@ -80,3 +87,56 @@ def enqueue(
         return Delivery(None, err.message or err.code)
     messages.wake(ctx, queue)
     return Delivery(str(out["MessageId"]))
+
+
+# -- Lambda event source mappings: a poller receives and deletes as a consumer would ------------
+
+
+def queue_exists(ctx: RequestContext, arn: str) -> bool | None:
+    """Whether the queue ``arn`` is FIFO; None when there is no such queue."""
+    parsed = split_arn(arn)
+    if parsed is None:
+        return None
+    region, account, name = parsed
+    queue = find_queue_ref(ctx, account, name, region)
+    return None if queue is None else bool(queue.fifo)
+
+
+def receive(ctx: RequestContext, arn: str, limit: int) -> list[dict[str, Any]] | None:
+    """Receive up to ``limit`` (at most 10) messages of the queue ``arn`` as ReceiveMessage does
+    with the queue's visibility timeout (receive counts, FIFO groups and the redrive policy's
+    dead-letter queue apply), with every system and message attribute; None when there is no
+    such queue."""
+    from . import receipts
+    from .attributes import int_attr
+    from .claim import claim
+
+    parsed = split_arn(arn)
+    if parsed is None:
+        return None
+    region, account, name = parsed
+    queue = find_queue_ref(ctx, account, name, region)
+    if queue is None:
+        return None
+    got = claim(
+        ctx, queue, max(1, min(limit, 10)), int_attr(queue, "VisibilityTimeout"), receipts.new_nonce()
+    )
+    system = set(messages.SYSTEM_ATTRIBUTES)
+    return [messages._render(ctx, queue, c, system, lambda _n: True) for c in got]
+
+
+def delete(ctx: RequestContext, arn: str, receipt_handles: list[str]) -> None:
+    """Delete received messages of the queue ``arn`` by receipt handle, as DeleteMessage does
+    (a handle whose message is gone or was received again meanwhile changes nothing)."""
+    parsed = split_arn(arn)
+    if parsed is None:
+        return
+    region, account, name = parsed
+    queue = find_queue_ref(ctx, account, name, region)
+    if queue is None:
+        return
+    for handle in receipt_handles:
+        try:
+            messages._delete_one(ctx, queue, handle)
+        except AwsError:
+            pass

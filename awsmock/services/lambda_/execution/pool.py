@@ -17,7 +17,13 @@ from pathlib import Path
 
 from awsmock.engine.context import utcnow
 from awsmock.services.lambda_.execution import archives, environment, runtimes
-from awsmock.services.lambda_.execution.contract import FunctionImage, Invocation, LogLine, Outcome
+from awsmock.services.lambda_.execution.contract import (
+    RESERVED_ENVIRONMENT,
+    FunctionImage,
+    Invocation,
+    LogLine,
+    Outcome,
+)
 from awsmock.services.lambda_.execution.environment import Call, Environment, exit_reason, monotonic
 
 #: live environments per process at most (the least recently used idle one makes room)
@@ -25,30 +31,6 @@ MAX_ENVIRONMENTS = int(os.environ.get("AWSMOCK_LAMBDA_MAX_ENVIRONMENTS", "32") o
 #: an idle environment lives this long (AWS keeps them some minutes too)
 IDLE_TTL_S = 300.0
 
-#: variables a function's configuration may not set (AWS refuses them; the control plane checks,
-#: the engine never lets one through)
-RESERVED = frozenset(
-    {
-        "_HANDLER",
-        "_X_AMZN_TRACE_ID",
-        "AWS_DEFAULT_REGION",
-        "AWS_REGION",
-        "AWS_EXECUTION_ENV",
-        "AWS_LAMBDA_FUNCTION_NAME",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-        "AWS_LAMBDA_FUNCTION_VERSION",
-        "AWS_LAMBDA_INITIALIZATION_TYPE",
-        "AWS_LAMBDA_LOG_GROUP_NAME",
-        "AWS_LAMBDA_LOG_STREAM_NAME",
-        "AWS_ACCESS_KEY",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_LAMBDA_RUNTIME_API",
-        "LAMBDA_TASK_ROOT",
-        "LAMBDA_RUNTIME_DIR",
-    }
-)
 #: what a runtime needs from this process's environment (nothing else leaks into a function)
 _PASSED = (
     "http_proxy",
@@ -167,7 +149,7 @@ def _environment_variables(
             variables["AWS_SESSION_TOKEN"] = image.credentials.session_token
     for source in (image.environment, invocation.extra_env):
         for key, value in source.items():
-            if key not in RESERVED:
+            if key not in RESERVED_ENVIRONMENT:
                 variables[str(key)] = str(value)
     return variables
 
