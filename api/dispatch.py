@@ -29,7 +29,7 @@ from awsmock.engine.errors import (
 from awsmock.engine.waiting import Outside, WaitAndRetry
 from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
 from awsmock.engine.xmltext import escape_text as escape  # drops what XML cannot carry
-from awsmock.state.store import PG_RETRY_SQLSTATES, Store
+from awsmock.state.store import PG_RETRY_SQLSTATES, LockBusy, Store
 
 log = logging.getLogger("awsmock.dispatch")
 
@@ -37,6 +37,8 @@ log = logging.getLogger("awsmock.dispatch")
 RequestHook = Callable[[RequestContext, WireRequest, Any, dict[str, Any]], None]
 
 LOCK_RETRIES = 8
+#: seconds a request waits for SQLite's write lock (as long as the connections' busy timeout)
+LOCK_WAIT = 30.0
 
 # PostgreSQL errors raised by raw driver calls (not wrapped by SQLAlchemy) that mean "run the
 # request again": serialization failure, deadlock (the store's), and a unique-key race between
@@ -133,8 +135,11 @@ class Dispatcher:
         gate = self.gate
         if gate is None:
             return self._dispatch(req)
-        with gate:
+        turns.take_gate(gate)  # on the event loop's thread: briefly, else turns.Handoff
+        try:
             return self._dispatch(req)
+        finally:
+            gate.release()
 
     def _dispatch(self, req: WireRequest) -> WireResponse:
         try:
@@ -207,10 +212,11 @@ class Dispatcher:
         attempt = 0
         final = False
         watched: tuple[str, int] | None = None  # (topic, its version before this attempt ran)
+        busy, busy_since = 0, 0.0  # SQLite's write lock found held: how often, since when
         while True:
             ctx = None
             try:
-                with self.store.transaction(write=reg.write) as tx:
+                with self.store.transaction(write=reg.write, wait=False) as tx:
                     if reg.isolation is not None and self.store.backend == "postgresql":
                         tx.conn.exec_driver_sql(f"SET TRANSACTION ISOLATION LEVEL {reg.isolation}")
                     ctx = RequestContext.of_request(
@@ -242,9 +248,11 @@ class Dispatcher:
                 return result, ctx
             except WaitAndRetry as wait:
                 left = wait.deadline - time.monotonic()
-                if left <= 0 or turns.on_loop_thread():  # the event loop never waits (turns.py)
+                if left <= 0:
                     final = True
                     continue
+                if turns.on_loop_thread():  # the event loop never waits: a worker thread runs it
+                    raise turns.Handoff() from None
                 notifier = self.store.notifier
                 # a write notified while the attempt ran must not be slept through
                 seen = watched[1] if watched and watched[0] == wait.topic else notifier.version(wait.topic)
@@ -258,6 +266,26 @@ class Dispatcher:
                         self.gate.acquire()
                 watched = (wait.topic, notifier.version(wait.topic))
                 continue
+            except LockBusy as exc:  # SQLite's write lock is held (by another process)
+                # nothing is done yet: the event loop hands the request to a worker thread; a
+                # worker waits for the lock without the gate or the turn, so this process's other
+                # requests go on meanwhile (SQLite's own busy wait would hold both)
+                if turns.on_loop_thread():
+                    raise turns.Handoff() from None
+                busy += 1
+                if busy_since == 0.0:
+                    busy_since = time.monotonic()
+                elif time.monotonic() - busy_since > LOCK_WAIT:
+                    log.error("database busy in %s %s: %s", reg.service, reg.operation, exc)
+                    raise ServiceUnavailable() from exc
+                if self.gate is not None:
+                    self.gate.release()
+                turns.pass_turn()
+                try:
+                    time.sleep(0.0001 * 2 ** min(busy, 9))  # 0.2 ms, then longer, up to 51 ms
+                finally:
+                    if self.gate is not None:
+                        self.gate.acquire()
             except sqlite3.OperationalError as exc:  # raw driver calls (blob streaming, backups)
                 if (trouble := storage_trouble(exc)) is None:
                     raise
@@ -298,6 +326,7 @@ class Dispatcher:
                     log.error("database busy in %s %s: %s", reg.service, reg.operation, exc)
                     raise ServiceUnavailable() from exc
                 time.sleep(_retry_pause(attempt, self.store.backend))
+
 
     def _outside(self, work: Any) -> Any:
         """Run a handler's outside work (:class:`awsmock.engine.waiting.Outside`) with the gate

@@ -34,6 +34,17 @@ def port_number(text: str) -> int:
     return port
 
 
+def worker_count(text: str) -> int:
+    """A number of worker processes for argparse: 1 or more."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of workers: {text!r}") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{count} workers: at least 1 is needed")
+    return count
+
+
 def served_names() -> set[str]:
     """The names ``awsmock server SERVICE`` takes: the README's table, aliases, botocore's names."""
     from awsmock.engine import catalog
@@ -78,7 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"port (default {DEFAULT_PORT}; 0 = any free port, printed)")
     g = _state_options(srv)
     g.add_argument("--in-memory", action="store_true", help="keep the state in memory only (lost on exit)")
-    srv.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    srv.add_argument("--workers", type=worker_count, default=None, metavar="N",
+                     help="worker processes answering on the address, all on the one state (default: the "
+                     "number of cores, at most 8; 1 with --in-memory)")
+    srv.add_argument("--threads", type=int, default=8, help="threads per worker process (default 8)")
     srv.add_argument("--concurrency", type=int, default=None,
                      help="requests running at once per process (default: 1 on SQLite, unbounded otherwise)")
     srv.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
@@ -162,7 +176,12 @@ def _run(args: argparse.Namespace) -> int:
             host=args.host, port=args.port, threads=args.threads, services=tuple(args.services),
             log_level=args.log_level, admin_token=args.admin_token, concurrency=args.concurrency,
         )
-        return serve(config, quiet=args.quiet)
+        from awsmock import workers
+
+        count = args.workers if args.workers is not None else workers.default_workers(config)
+        if count == 1:
+            return serve(config, quiet=args.quiet)  # one process, as without --workers
+        return workers.serve_workers(config, count, quiet=args.quiet)
     if args.command == "coverage":
         from awsmock.engine.coverage import coverage_rows, render_table
 

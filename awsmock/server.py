@@ -125,23 +125,9 @@ def request_logger() -> Callable[[str, str, int, float], None]:
     return log_request
 
 
-def reachable_url(host: str, port: int) -> str:
-    """The URL a process on this machine reaches a server bound to ``host``:``port`` at (a
-    wildcard address is reached on loopback)."""
-    if host in ("", "0.0.0.0"):
-        host = "127.0.0.1"
-    elif host == "::":
-        host = "::1"
-    return f"http://{host if ':' not in host else f'[{host}]'}:{port}"
-
-
-def serve(config: Config, *, out=sys.stdout, quiet: bool = False) -> int:  # type: ignore[no-untyped-def]
-    """Run the server until SIGTERM/SIGINT; ``quiet``: no request log."""
-    import waitress
-
-    from awsmock.api.app import create_app
-    from awsmock.state.store import open_store
-
+def prepare(config: Config) -> int | None:
+    """What every server does before it opens its state: logging, the refusals that need no state
+    (an admin token missing, the address taken), the data dir made. An exit status, or None."""
     logging.basicConfig(
         level=getattr(logging, config.log_level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -163,8 +149,16 @@ def serve(config: Config, *, out=sys.stdout, quiet: bool = False) -> int:  # typ
         return 1
     if config.data_dir is not None and not config.database_url and not config.in_memory:
         config.data_dir.mkdir(parents=True, exist_ok=True)
+    return None
+
+
+def open_state(config: Config, *, migrate: bool = True) -> Any:
+    """The server's store (migrated to head unless told), or an exit status after one line saying
+    why the database cannot be opened."""
+    from awsmock.state.store import open_store
+
     try:
-        store = open_store(config)
+        return open_store(config, migrate=migrate)
     except Exception as exc:
         # Reliability: a data dir that is read-only, full or unreadable is the operator's to fix;
         # say so in one line instead of a traceback (exit status 1).
@@ -178,40 +172,10 @@ def serve(config: Config, *, out=sys.stdout, quiet: bool = False) -> int:  # typ
         print(f"awsmock: cannot open the database ({describe_database(config)}): {trouble}: "
               f"{getattr(exc, 'orig', None) or exc}", file=sys.stderr, flush=True)
         return 1
-    app = create_app(config, store)
-    from awsmock.engine import outbox
 
-    outbox.server_started(store)  # deliveries and pollers a stopped process left behind
-    extra: dict[str, Any] = {}
-    if isinstance(app.dispatcher.gate, type(threading.Lock())):  # one request at a time: take turns
-        extra["_dispatcher"] = turns.task_dispatcher()
-        extra["_dispatcher"].set_thread_count(config.threads)
-    if not quiet and log.isEnabledFor(logging.INFO):
-        app.request_log = request_logger()
-    try:
-        server = waitress.create_server(
-            app,
-            host=config.host,
-            port=config.port,
-            threads=config.threads,
-            ident="awsmock",
-            expose_tracebacks=False,
-            max_request_body_size=MAX_BODY,
-            channel_timeout=300,
-            connection_limit=1000,
-            clear_untrusted_proxy_headers=True,
-            **extra,
-        )
-    except OSError as exc:  # taken between the check and now
-        busy = exc.errno == errno.EADDRINUSE
-        print(f"awsmock: port {config.port} is in use; try -p 0" if busy
-              else f"awsmock: cannot listen on {config.host}:{config.port}: {exc.strerror or exc}",
-              file=sys.stderr, flush=True)
-        store.dispose()
-        return 1
-    server.channel_class = _waitress_channel_fixes()  # type: ignore[union-attr]
-    port = server.effective_port  # type: ignore[union-attr]
-    store.served_url = reachable_url(config.host, int(port))
+
+def announce(config: Config, port: int, out: Any) -> None:
+    """The warning for a non-loopback address, the database line and, last, the ready line."""
     host = config.host if ":" not in config.host else f"[{config.host}]"
     if not is_loopback(config.host):
         advice = "" if config.admin_token else " Use --admin-token to protect /_awsmock/."
@@ -224,12 +188,71 @@ def serve(config: Config, *, out=sys.stdout, quiet: bool = False) -> int:  # typ
     print(f"database: {describe_database(config)}", file=out, flush=True)
     print(f"awsmock {__version__} listening on http://{host}:{port}", file=out, flush=True)  # last: "ready"
 
+
+def build_server(
+    config: Config, store: Any, *, quiet: bool, sockets: list[socket.socket] | None = None
+) -> Any:
+    """The waitress server answering ``config``'s address (or listening on ``sockets``, bound by a
+    parent process: see :mod:`awsmock.workers`), with the app on ``store``; None after one line
+    saying why it cannot listen."""
+    import waitress
+
+    from awsmock.api.app import create_app
+    from awsmock.engine import outbox
+
+    app = create_app(config, store)
+    outbox.server_started(store)  # deliveries and pollers a stopped process left behind
+    extra: dict[str, Any] = {}
+    if isinstance(app.dispatcher.gate, type(threading.Lock())):  # one request at a time: take turns
+        extra["_dispatcher"] = turns.task_dispatcher()
+        extra["_dispatcher"].set_thread_count(config.threads)
+    if not quiet and log.isEnabledFor(logging.INFO):
+        app.request_log = request_logger()
+    where: dict[str, Any] = {"sockets": sockets} if sockets else {"host": config.host, "port": config.port}
+    try:
+        server = waitress.create_server(
+            app,
+            threads=config.threads,
+            ident="awsmock",
+            expose_tracebacks=False,
+            max_request_body_size=MAX_BODY,
+            channel_timeout=300,
+            connection_limit=1000,
+            clear_untrusted_proxy_headers=True,
+            **where,
+            **extra,
+        )
+    except OSError as exc:  # taken between the check and now
+        busy = exc.errno == errno.EADDRINUSE
+        print(f"awsmock: port {config.port} is in use; try -p 0" if busy
+              else f"awsmock: cannot listen on {config.host}:{config.port}: {exc.strerror or exc}",
+              file=sys.stderr, flush=True)
+        return None
+    server.channel_class = _waitress_channel_fixes()  # type: ignore[union-attr]
+    server.turn_taking = "_dispatcher" in extra  # type: ignore[union-attr]
+    store.served_url = reachable_url(config.host, int(server.effective_port))  # type: ignore[union-attr]
+    return server
+
+
+def reachable_url(host: str, port: int) -> str:
+    """The URL a process on this machine reaches a server bound to ``host``:``port`` at (a
+    wildcard address is reached on loopback)."""
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+
+
+def run_server(server: Any) -> None:
+    """Serve until SIGTERM/SIGINT."""
+
     def stop(signum: int, _frame: FrameType | None) -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    if "_dispatcher" in extra:
+    if server.turn_taking:
         turns.set_loop_thread()  # quick requests run on this thread
     try:
         server.run()
@@ -237,6 +260,24 @@ def serve(config: Config, *, out=sys.stdout, quiet: bool = False) -> int:  # typ
         pass
     finally:
         server.close()
+
+
+def serve(config: Config, *, out=sys.stdout, quiet: bool = False) -> int:  # type: ignore[no-untyped-def]
+    """Run the server (one process) until SIGTERM/SIGINT; ``quiet``: no request log. (Several
+    worker processes: :func:`awsmock.workers.serve_workers`.)"""
+    if (refused := prepare(config)) is not None:
+        return refused
+    store = open_state(config)
+    if isinstance(store, int):
+        return store
+    server = build_server(config, store, quiet=quiet)
+    if server is None:
+        store.dispose()
+        return 1
+    announce(config, server.effective_port, out)
+    try:
+        run_server(server)
+    finally:
         store.dispose()
         print("awsmock stopped", file=out, flush=True)
     return 0

@@ -171,8 +171,20 @@ def status(store: Store) -> dict[str, Any]:
     }
 
 
+#: set in the parent of a server's worker processes once it started the free actions over: its
+#: workers (and the ones that replace a dead worker) must not start them over again
+_started_by_parent = False
+
+
 def on_startup(store: Store) -> None:
     """A new app on ``store``: with ``INITIAL_NO_AUTH_ACTION_COUNT`` in the environment, the free
-    actions start over."""
-    if os.environ.get(ENV) is not None:
+    actions start over (once per server: not again in each of its worker processes)."""
+    if os.environ.get(ENV) is not None and not _started_by_parent:
         reset_counter(store)
+
+
+def start_once_for_workers(store: Store) -> None:
+    """The parent of a server's worker processes starts the free actions over, for all of them."""
+    global _started_by_parent
+    on_startup(store)
+    _started_by_parent = True

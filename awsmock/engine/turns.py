@@ -15,6 +15,12 @@ waitress' own pool every queued request woke a worker that then blocked on the g
 CPU per GetItem against 0.8 ms). The extra threads exist for requests that wait (a long poll, a
 streamed response to a slow client): such a request calls :func:`pass_turn` and the next
 thread takes over, so waiting requests never stall the rest.
+
+The event loop's thread must never wait: while it does, no other request is read, not even
+``/_awsmock/health``. So a quick request that would have to wait (for the request gate a worker
+thread holds, for SQLite's write lock another process holds, or for a long poll whose wait the
+hints below did not foresee) raises :class:`Handoff` before it has changed anything, and the
+loop hands it to a worker thread, which runs it from the start.
 """
 
 from __future__ import annotations
@@ -27,6 +33,25 @@ from awsmock.engine import registry, specs
 from awsmock.state import jsontext
 
 _local = threading.local()
+
+#: how long the event loop's thread waits for the request gate before handing the request over
+LOOP_GATE_WAIT = 0.005
+
+
+class Handoff(BaseException):
+    """Raised on the event loop's thread by a request that would wait, before it changed anything:
+    a worker thread runs it again from the start. (A BaseException: no ``except Exception`` on
+    the way, the dispatcher's or waitress', turns it into an error answer.)"""
+
+
+def take_gate(gate: Any) -> None:
+    """Acquire the dispatcher's request gate; on the event loop's thread only briefly, else
+    :class:`Handoff` (a worker thread holds it for a request that takes a while)."""
+    if _loop_thread is not None and threading.current_thread() is _loop_thread:
+        if not gate.acquire(timeout=LOOP_GATE_WAIT):
+            raise Handoff()
+    else:
+        gate.acquire()
 
 
 def pass_turn() -> None:
@@ -90,8 +115,12 @@ def task_dispatcher() -> Any:
                 # the event loop to drain it, where this thread would only let it grow
                 if len(channel.requests) > 1 or channel.total_outbufs_len > QUICK_BODY:
                     super().add_task(channel)
-                else:
+                    continue
+                try:
                     channel.service()
+                except Handoff:  # it would wait: a worker runs it (nothing was sent, nothing changed)
+                    channel.requests[0].get_body_stream().seek(0)
+                    super().add_task(channel)
 
     return TurnTaskDispatcher()
 
@@ -127,8 +156,9 @@ def note_default_wait(resource: str, waits: bool) -> None:
 
 def forget_default_waits() -> None:
     """Queue attributes changed in this process: learn the default waits again. (A change made
-    by another process sharing the state is learned at the queue's next receive; until then a
-    receive that names no wait time may answer at once.)"""
+    by another process sharing the state is learned at the queue's next receive, which then
+    runs on the event loop's thread, finds it must wait after all and is handed to a worker:
+    :class:`Handoff`. The hint only ever decides which thread runs a request, never its answer.)"""
     _default_waits.clear()
 
 
@@ -183,6 +213,8 @@ def quick(channel: Any) -> bool:
         return False
     if request.error or request.chunked or request.content_length > QUICK_BODY:
         return False
+    if request.path.startswith(ADMIN_PREFIXES):  # admin work may wait for the write lock
+        return request.command == "GET" and request.path in HEALTH_PATHS
     headers = request.headers
     target = headers.get("X_AMZ_TARGET")
     if target is not None:
@@ -195,6 +227,10 @@ def quick(channel: Any) -> bool:
         return True
     return command == "GET" and _small_answers.get((headers.get("HOST", ""), request.path)) is True
 
+
+#: admin paths (snapshots, reset: never on the event loop), of which health always is
+ADMIN_PREFIXES = ("/_awsmock/", "/moto-api/", "/_localstack/")
+HEALTH_PATHS = frozenset({"/_awsmock/health", "/_localstack/health"})
 
 #: (Host, path) -> whether the last GET answer for it was small (bytes, not a streamed body)
 _small_answers: dict[tuple[str, str], bool] = {}

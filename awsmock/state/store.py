@@ -242,17 +242,40 @@ class Transaction:
             self._session.close()
 
 
+class LockBusy(Exception):
+    """The database's write lock is held (by another process, or another connection of this
+    one): raised at once by ``Store.transaction(write=True, wait=False)`` on a SQLite file,
+    where waiting for the lock would take up to the busy timeout."""
+
+
+#: the busy timeout of a SQLite connection, as SQLITE_PRAGMAS sets it (milliseconds)
+BUSY_TIMEOUT_MS = 30000
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or "locked" in str(exc)
+
+
+def _close_nowait(fairy: Any, dbapi: Any) -> None:
+    """Back to the pool, a connection of ``Store._idle_nowait`` waits for the lock again."""
+    with contextlib.suppress(Exception):
+        dbapi.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    fairy.close()
+
+
 class _SqliteTransaction:
     """:meth:`Store.transaction` on SQLite: BEGIN on a kept DB-API connection (none in memory:
     see ``Store._begin_sql``), COMMIT when the block ends without error, ROLLBACK otherwise; the
     connection goes back to the store's idle list (kept checked out: the pool's checkin costs
-    more than the BEGIN)."""
+    more than the BEGIN). ``wait=False`` on a file: the write lock is asked for once, on a
+    connection whose busy timeout is 0 (:class:`LockBusy` when another connection holds it)."""
 
-    __slots__ = ("_dbapi", "_fairy", "_store", "_tx", "_write")
+    __slots__ = ("_dbapi", "_fairy", "_idle", "_nowait", "_store", "_tx", "_write")
 
-    def __init__(self, store: Store, write: bool) -> None:
+    def __init__(self, store: Store, write: bool, wait: bool = True) -> None:
         self._store = store
         self._write = write
+        self._nowait = write and not wait and store.path is not None
 
     def __enter__(self) -> Transaction:
         store = self._store
@@ -262,18 +285,28 @@ class _SqliteTransaction:
             lock.acquire()
         try:
             engine = store.write_engine if write else store.read_engine
-            idle = store._idle[write]
+            nowait = self._nowait
+            idle = self._idle = store._idle_nowait if nowait else store._idle[write]
             if idle:  # (the pool's proxy, its DB-API connection: a property chain to look up)
                 fairy, dbapi = idle.pop()
             else:
                 fairy = engine.raw_connection()
                 dbapi = fairy.driver_connection
+                if nowait:
+                    dbapi.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
             begin = store._begin_sql[write]
             try:
                 if begin is not None:
                     dbapi.execute(begin)
-            except BaseException:
-                fairy.close()
+            except BaseException as exc:
+                busy = isinstance(exc, sqlite3.OperationalError) and _is_busy(exc)
+                if nowait and busy and not dbapi.in_transaction:
+                    idle.append((fairy, dbapi))
+                    raise LockBusy(str(exc)) from exc
+                if nowait:
+                    _close_nowait(fairy, dbapi)
+                else:
+                    fairy.close()
                 raise
         except BaseException:
             if lock is not None:
@@ -301,7 +334,7 @@ class _SqliteTransaction:
                 except BaseException:
                     fairy.invalidate()  # a broken connection: the pool makes a new one
                     raise
-                store._idle[self._write].append((fairy, self._dbapi))
+                self._idle.append((fairy, self._dbapi))
         finally:
             if store._lock is not None:
                 store._lock.release()
@@ -332,6 +365,8 @@ class Store:
         self._begin_sql: dict[bool, str | None] = {True: "BEGIN IMMEDIATE", False: "BEGIN"}
         #: SQLite connections between requests, per engine (write: True), outside the pool
         self._idle: dict[bool, list[Any]] = {True: [], False: []}  # (pool proxy, DB-API connection)
+        #: write connections whose busy timeout is 0 (``transaction(wait=False)``)
+        self._idle_nowait: list[Any] = []
         #: what handlers remember across requests, by section of :func:`memo_sections`: a
         #: section is emptied whenever a row it comes from changes; all are when a write rolls
         #: back or the content is replaced. In memory only (None otherwise: other processes
@@ -363,6 +398,10 @@ class Store:
         elif self.backend == "sqlite":
             self.path = Path(parsed.database or "").resolve()
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            from awsmock.state import notify_local
+
+            if notify_local.available():  # long polls wake across the processes on this file
+                self.notifier = notify_local.SocketNotifier(self.path)
             self.write_engine = self._sqlite_engine("BEGIN IMMEDIATE", pool_size)
             self.read_engine = self._sqlite_engine("BEGIN", pool_size)
         else:
@@ -426,7 +465,9 @@ class Store:
             if lock is not None:
                 lock.release()
 
-    def transaction(self, write: bool = True) -> contextlib.AbstractContextManager[Transaction]:
+    def transaction(
+        self, write: bool = True, wait: bool = True
+    ) -> contextlib.AbstractContextManager[Transaction]:
         """One request's transaction (see :class:`Transaction`): committed when the block ends,
         rolled back on error. A request that never asks for its ORM session never pays for one.
 
@@ -435,9 +476,13 @@ class Store:
         transaction's cost), in a plain context-manager object (a generator-based one costs a
         measurable share of a small request). PostgreSQL: a SQLAlchemy Connection, for its
         isolation levels.
+
+        ``wait=False``: on a SQLite file, a write transaction whose lock another connection holds
+        raises :class:`LockBusy` at once instead of waiting up to the busy timeout (the caller
+        waits its own way: the dispatcher, without holding its gate). Elsewhere: ignored.
         """
         if self.backend == "sqlite":
-            return _SqliteTransaction(self, write)
+            return _SqliteTransaction(self, write, wait)
         return self._connection_transaction(write)
 
     @contextlib.contextmanager
@@ -589,6 +634,8 @@ class Store:
         for idle in self._idle.values():
             while idle:
                 idle.pop()[0].close()
+        while self._idle_nowait:
+            _close_nowait(*self._idle_nowait.pop())
         base = getattr(self, "_base_engine", None)
         if base is not None:
             base.dispose()
