@@ -14,6 +14,8 @@ from awsmock.engine.inventory import Column, Page, Query
 from awsmock.models.lambda_ import LambdaInvocation
 from awsmock.models.resources import Resource
 
+from .lookup import KEPT_INVOCATIONS
+
 
 def _function(session: Session, name: str, query: Query) -> Resource:
     stmt = select(Resource).where(
@@ -116,11 +118,21 @@ def list_aliases(session: Session, name: str, query: Query) -> Page:
 )
 def list_invocations(session: Session, name: str, query: Query) -> Page:
     fn = _function(session, name, query)
-    stmt = select(LambdaInvocation).where(
+    mine = (
         LambdaInvocation.account_id == fn.account_id,
         LambdaInvocation.region == fn.region,
         LambdaInvocation.function_name == fn.rid,
     )
+    stmt = select(LambdaInvocation).where(*mine)
+    oldest = session.scalars(  # the newest KEPT_INVOCATIONS alone (older ones are pruned now and then)
+        select(LambdaInvocation.id)
+        .where(*mine)
+        .order_by(LambdaInvocation.id.desc())
+        .offset(KEPT_INVOCATIONS - 1)
+        .limit(1)
+    ).first()
+    if oldest is not None:
+        stmt = stmt.where(LambdaInvocation.id >= oldest)
     if query.after is not None:
         stmt = stmt.where(LambdaInvocation.id < int(query.after))
     rows = list(session.scalars(stmt.order_by(LambdaInvocation.id.desc()).limit(query.limit + 1)))

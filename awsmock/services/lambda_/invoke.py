@@ -23,7 +23,7 @@ import random
 import threading
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from awsmock.engine import arns, outbox
 from awsmock.engine.context import RequestContext, acting, utcnow
@@ -32,6 +32,7 @@ from awsmock.engine.registry import handler
 from awsmock.engine.waiting import Outside
 from awsmock.models.lambda_ import LambdaInvocation
 from awsmock.state import jsontext
+from awsmock.state.rawvalues import conversions
 
 from . import code as codes
 from .endpoint import aws_endpoint
@@ -43,7 +44,17 @@ from .errors import (
     TooManyRequestsException,
 )
 from .execution.contract import Archive, Credentials, FunctionImage, Invocation, Outcome
-from .lookup import LATEST, Named, Target, event_invoke_config, function_arn, parse_name, resolve
+from .lookup import (
+    KEPT_INVOCATIONS,
+    LATEST,
+    Found,
+    Named,
+    Target,
+    event_invoke_config,
+    function_arn,
+    parse_name,
+    resolve_found,
+)
 from .queue import DEFAULT_MAX_AGE, DEFAULT_RETRIES, EVENT_KIND, MAX_ASYNC_PAYLOAD, queue_event
 
 if TYPE_CHECKING:
@@ -53,8 +64,8 @@ log = logging.getLogger(__name__)
 
 MAX_SYNC_PAYLOAD = 6291456
 LOG_TAIL = 4096
-#: invocations kept per function for the dashboard
-KEPT_INVOCATIONS = 20
+#: one invocation recorded in this many (on average) prunes its function's older records
+PRUNE_EVERY = 10
 #: the waits before Lambda's retries of an asynchronous invocation (about 1, then 2 minutes)
 RETRY_WAITS = (60.0, 120.0)
 CREDENTIAL_SECONDS = 3600
@@ -74,9 +85,7 @@ def _credentials(ctx: RequestContext, role: str, session_name: str) -> Credentia
     key = (id(ctx.store), role, session_name)
     with _CREDENTIALS_LOCK:
         known = _CREDENTIALS.get(key)
-    if known is not None and sts.still_valid(
-        ctx.session, known[0].access_key_id, ctx.now + dt.timedelta(minutes=15)
-    ):
+    if known is not None and sts.still_valid(ctx, known[0].access_key_id, ctx.now + dt.timedelta(minutes=15)):
         return known[0]
     minted = sts.credentials_for_role(ctx, role, session_name, CREDENTIAL_SECONDS)
     if minted is None:
@@ -98,7 +107,7 @@ def _loader(store: Store, sha: str) -> Any:
     return load
 
 
-def build_image(ctx: RequestContext, target: Target) -> FunctionImage:
+def build_image(ctx: RequestContext, target: Target[Found]) -> FunctionImage:
     config = target.document["config"]
     name = target.function.rid
     sha = target.document.get("sha")
@@ -153,7 +162,7 @@ def run(image: FunctionImage, invocation: Invocation) -> Outcome:
 # -- choosing the version ------------------------------------------------------------------------
 
 
-def pick_version(ctx: RequestContext, target: Target) -> Target:
+def pick_version(ctx: RequestContext, target: Target[Found]) -> Target[Found]:
     """Through an alias with routing weights, the version this invocation runs."""
     alias = target.alias
     weights = ((alias.document.get("RoutingConfig") or {}) if alias is not None else {}).get(
@@ -164,7 +173,7 @@ def pick_version(ctx: RequestContext, target: Target) -> Target:
     draw = random.random()
     for version, weight in weights.items():
         if draw < float(weight):
-            other = resolve(ctx, Named(target.function.rid, str(version)))
+            other = resolve_found(ctx, Named(target.function.rid, str(version)))
             other.alias = alias
             return other
         draw -= float(weight)
@@ -188,7 +197,7 @@ def _payload(params: dict[str, Any], limit: int) -> bytes:
     return data or b"{}"
 
 
-def _check_ready(ctx: RequestContext, target: Target) -> None:
+def _check_ready(ctx: RequestContext, target: Target[Found]) -> None:
     reserved = target.function.document.get("concurrency")
     if reserved is not None and int(reserved) == 0:
         raise TooManyRequestsException(
@@ -261,42 +270,51 @@ def record(ctx: RequestContext, image: FunctionImage, request_id: str, kind: str
         if outcome.service_error
         else ("Unhandled" if outcome.error_type else "Success")
     )
-    ctx.session.add(
-        LambdaInvocation(
-            account_id=ctx.account_id,
-            region=ctx.region,
-            function_name=image.function_name,
-            version=image.version,
-            request_id=request_id,
-            kind=kind,
-            at=ctx.now,
-            duration_ms=float(outcome.duration_ms),
-            result=result,
-            error_type=_error_name(outcome),
-            log_tail=log_text(outcome)[-LOG_TAIL:],
-        )
+    scope = {"account": ctx.account_id, "region": ctx.region, "function": image.function_name}
+    ctx.tx.execute(
+        _RECORD,
+        {
+            **scope,
+            "version": image.version,
+            "request_id": request_id,
+            "kind": kind,
+            "at": conversions(ctx.tx).time_in(ctx.now),
+            "duration_ms": float(outcome.duration_ms),
+            "result": result,
+            "error_type": _error_name(outcome),
+            "log_tail": log_text(outcome)[-LOG_TAIL:],
+        },
     )
-    ctx.session.flush()
-    kept = ctx.session.scalars(
-        select(LambdaInvocation.id)
-        .where(
-            LambdaInvocation.account_id == ctx.account_id,
-            LambdaInvocation.region == ctx.region,
-            LambdaInvocation.function_name == image.function_name,
-        )
-        .order_by(LambdaInvocation.id.desc())
-        .offset(KEPT_INVOCATIONS)
-        .limit(1)
-    ).first()
-    if kept is not None:
-        ctx.session.execute(
-            delete(LambdaInvocation).where(
-                LambdaInvocation.account_id == ctx.account_id,
-                LambdaInvocation.region == ctx.region,
-                LambdaInvocation.function_name == image.function_name,
-                LambdaInvocation.id <= kept,
-            )
-        )
+    if random.random() * PRUNE_EVERY < 1:  # (the dashboard shows the newest KEPT_INVOCATIONS alone)
+        ctx.tx.execute(_PRUNE, scope)
+
+
+_I = LambdaInvocation.__table__
+#: an invocation's record and the pruning of its function's older ones, run raw
+_RECORD = _I.insert().values(
+    account_id=bindparam("account"),
+    region=bindparam("region"),
+    function_name=bindparam("function"),
+    **{
+        c: bindparam(c)
+        for c in ("version", "request_id", "kind", "at", "duration_ms", "result", "error_type", "log_tail")
+    },
+)
+_MINE = (
+    _I.c.account_id == bindparam("account"),
+    _I.c.region == bindparam("region"),
+    _I.c.function_name == bindparam("function"),
+)
+_PRUNE = delete(_I).where(
+    *_MINE,
+    _I.c.id
+    <= select(_I.c.id)
+    .where(*_MINE)
+    .order_by(_I.c.id.desc())
+    .offset(KEPT_INVOCATIONS)
+    .limit(1)
+    .scalar_subquery(),
+)
 
 
 def service_error(name: str, message: str) -> AwsError:
@@ -322,7 +340,7 @@ def service_error(name: str, message: str) -> AwsError:
 def invoke(ctx: RequestContext, params: dict[str, Any]) -> Any:
     kind = params.get("InvocationType") or "RequestResponse"
     named = parse_name(ctx, params["FunctionName"], params.get("Qualifier"))
-    target = resolve(ctx, named)
+    target = resolve_found(ctx, named)
     payload = _payload(params, MAX_ASYNC_PAYLOAD if kind == "Event" else MAX_SYNC_PAYLOAD)
     client_context = _client_context(params)
     _check_ready(ctx, target)
@@ -383,7 +401,7 @@ def invoke(ctx: RequestContext, params: dict[str, Any]) -> Any:
 def invoke_async_operation(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     """The deprecated asynchronous Invoke (a 256 KB payload)."""
     named = parse_name(ctx, params["FunctionName"])
-    target = resolve(ctx, named)
+    target = resolve_found(ctx, named)
     body: Any = params.get("InvokeArgs")
     data = bytes(body.read(262145)) if hasattr(body, "read") else bytes(body or b"")
     if len(data) > 262144:
@@ -416,7 +434,7 @@ def _deliver_event(store: Store, payload: dict[str, Any]) -> None:
     event = base64.b64decode(payload["payload"])
     with _acting(store, payload) as ctx:
         try:
-            target = resolve(ctx, Named(str(payload["function"]), str(payload["qualifier"])))
+            target = resolve_found(ctx, Named(str(payload["function"]), str(payload["qualifier"])))
         except AwsError as err:
             raise outbox.Failed(err.message, permanent=True) from err
         reserved = target.function.document.get("concurrency")

@@ -8,15 +8,20 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import bindparam, select
 
 from awsmock.engine import resources
 from awsmock.engine.context import RequestContext
 from awsmock.models.resources import Resource
+from awsmock.state.rawvalues import conversions
 
 from .errors import InvalidParameterValueException, ResourceNotFoundException, validation
 
 LATEST = "$LATEST"
+#: invocations kept per function for the dashboard (the newest; older ones are pruned)
+KEPT_INVOCATIONS = 20
 
 FUNCTION_NAME_PATTERN = (
     r"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?"
@@ -162,41 +167,97 @@ def alias_row(ctx: RequestContext, name: str, alias: str) -> Resource | None:
     return ALIASES.find(ctx, f"{name}:{alias}")
 
 
+class Found:
+    """A function, version or alias read with a prebuilt statement (no ORM object, no session):
+    the columns of :class:`Resource` that running a function reads, under the same names. The
+    request's own copy (its document parsed for it); changes go through :func:`resolve`'s rows."""
+
+    __slots__ = ("arn", "document", "pk", "rid")
+
+    def __init__(self, pk: int, rid: str, arn: str, document: dict[str, Any]) -> None:
+        self.pk = pk
+        self.rid = rid
+        self.arn = arn
+        self.document = document
+
+
+#: what a :class:`Target` holds: ORM rows (:func:`resolve`) or raw ones (:func:`resolve_found`)
+R = TypeVar("R", Resource, Found)
+
+
 @dataclass
-class Target:
+class Target(Generic[R]):
     """What a qualified name resolves to: the function, the version whose configuration
     applies (``$LATEST`` or a number), its configuration document, and the alias (if any)."""
 
-    function: Resource
+    function: R
     version: str
     document: dict[str, Any]
-    alias: Resource | None = None
-    version_row: Resource | None = None
+    alias: R | None = None
+    version_row: R | None = None
 
     @property
     def config(self) -> dict[str, Any]:
         return dict(self.document["config"])
 
 
-def resolve(ctx: RequestContext, named: Named, *, allow_alias: bool = True) -> Target:
+def resolve(ctx: RequestContext, named: Named, *, allow_alias: bool = True) -> Target[Resource]:
     """The function version a name and qualifier name (an alias resolves to its version; its
     routing weights are the invoker's to apply); the caller's ResourceNotFoundException if none."""
-    fn = find_function(ctx, named.name)
+    return _resolve(ctx, named, allow_alias, _orm_row)
+
+
+def resolve_found(ctx: RequestContext, named: Named) -> Target[Found]:
+    """:func:`resolve` read with prebuilt statements (same answers, same errors), for the
+    invocation path, which only reads what it finds."""
+    ctx.tx.flush()  # (raw reads do not autoflush: an earlier ORM change of this request counts)
+    return _resolve(ctx, named, True, _found_row)
+
+
+def _orm_row(ctx: RequestContext, kind: resources.Kind, rid: str) -> Resource | None:
+    return kind.find(ctx, rid)
+
+
+_R = Resource.__table__
+#: a function, version or alias by its id (the store's unique index), run raw
+_FOUND = select(_R.c.pk, _R.c.rid, _R.c.arn, _R.c.document).where(
+    _R.c.service == "lambda",
+    _R.c.kind == bindparam("kind"),
+    _R.c.account_id == bindparam("account"),
+    _R.c.region == bindparam("region"),
+    _R.c.rid == bindparam("rid"),
+)
+
+
+def _found_row(ctx: RequestContext, kind: resources.Kind, rid: str) -> Found | None:
+    row = ctx.tx.execute(
+        _FOUND, {"kind": kind.kind, "account": ctx.account_id, "region": ctx.region, "rid": rid}
+    ).fetchone()
+    if row is None:
+        return None
+    pk, found_rid, arn, document = row
+    return Found(int(pk), found_rid, arn, conversions(ctx.tx).json_out(document))
+
+
+def _resolve(ctx: RequestContext, named: Named, allow_alias: bool, read: Any) -> Any:
+    fn = read(ctx, FUNCTIONS, named.name)
+    if fn is None:
+        raise not_found(function_arn(ctx, named.name))
     q = named.qualifier
     if q is None or q == LATEST:
         return Target(fn, LATEST, fn.document)
     if VERSION.fullmatch(q):
-        row = version_row(ctx, named.name, q)
+        row = read(ctx, VERSIONS, f"{named.name}:{q}")
         if row is None:
             raise not_found(function_arn(ctx, named.name, q))
         return Target(fn, q, row.document, version_row=row)
-    alias = alias_row(ctx, named.name, q) if allow_alias else None
+    alias = read(ctx, ALIASES, f"{named.name}:{q}") if allow_alias else None
     if alias is None:
         raise not_found(function_arn(ctx, named.name, q))
     version = str(alias.document["FunctionVersion"])
     if version == LATEST:
         return Target(fn, LATEST, fn.document, alias=alias)
-    row = version_row(ctx, named.name, version)
+    row = read(ctx, VERSIONS, f"{named.name}:{version}")
     if row is None:
         raise not_found(function_arn(ctx, named.name, version))
     return Target(fn, version, row.document, alias=alias, version_row=row)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
 
 from awsmock.engine.context import RequestContext
 from awsmock.models.sts import StsCredential
 from awsmock.services.iam.internal import named_by, role_by_arn
+from awsmock.state.rawvalues import conversions
 
 from .tokens import _issue, _role_id_for
 
@@ -54,7 +55,17 @@ def credentials_for_role(
     return RoleCredentials(cred.access_key_id, cred.secret, cred.session_token, cred.expiration)
 
 
-def still_valid(session: Session, access_key_id: str, until: dt.datetime) -> bool:
+#: a credential's expiry by its key, run raw (every warm Invoke asks it of its role's credentials)
+_EXPIRATION = select(StsCredential.__table__.c.expiration).where(
+    StsCredential.__table__.c.access_key_id == bindparam("key")
+)
+
+
+def still_valid(ctx: RequestContext, access_key_id: str, until: dt.datetime) -> bool:
     """Whether temporary credentials STS issued still exist and last until ``until``."""
-    cred = session.get(StsCredential, access_key_id)
-    return cred is not None and cred.expiration >= until
+    ctx.tx.flush()  # (the raw read must see the request's own ORM changes)
+    row = ctx.tx.execute(_EXPIRATION, {"key": access_key_id}).fetchone()
+    if row is None:
+        return False
+    expiration = conversions(ctx.tx).time_out(row[0])
+    return expiration is not None and expiration >= until
