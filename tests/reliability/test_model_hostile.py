@@ -25,7 +25,7 @@ MAX_GROWTH_MIB = 96
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path / "data").start()
+    proc = ServerProcess(tmp_path / "data", "--workers", "1").start()  # one process: its memory is measured
     yield proc
     proc.stop()
 

@@ -159,7 +159,8 @@ def test_a_large_import_streams_to_disk(good: Path, tmp_path: Path) -> None:
     """A 64 MiB import raises the server's peak memory by far less than its size (it read the
     whole body before: 300 MB took 300 MB), and an invalid one leaves no file behind."""
     big = _big_snapshot(good, tmp_path / "big.awsmock", 64)
-    server = ServerProcess(tmp_path / "server").start()
+    # one process, whose memory is measured
+    server = ServerProcess(tmp_path / "server", "--workers", "1").start()
     try:
         assert server.proc is not None
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
