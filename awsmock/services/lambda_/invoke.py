@@ -147,16 +147,7 @@ def run(image: FunctionImage, invocation: Invocation) -> Outcome:
         return execution.invoke(image, invocation)
     except Exception as exc:  # the engine's bug must not become a 500 without a word
         log.exception("the execution engine failed")
-        return Outcome(
-            payload=b"",
-            error_type=None,
-            logs=(),
-            duration_ms=0.0,
-            billed_duration_ms=0,
-            max_memory_used_mb=0,
-            init_duration_ms=None,
-            service_error=("ServiceException", f"The function could not be run: {type(exc).__name__}"),
-        )
+        return Outcome.refused("ServiceException", f"The function could not be run: {type(exc).__name__}")
 
 
 # -- choosing the version ------------------------------------------------------------------------

@@ -127,3 +127,17 @@ class Outcome:
     #: the environment could not serve (unsupported runtime, nothing to run it with): the
     #: handler answers this as a service error, not a function error; e.g. ("InvalidRuntimeException", "...")
     service_error: tuple[str, str] | None = None
+
+    @classmethod
+    def refused(cls, code: str, message: str) -> Outcome:
+        """The invocation did not run: a service error ``code`` with ``message``."""
+        return cls(
+            payload=b"",
+            error_type=None,
+            logs=(),
+            duration_ms=0.0,
+            billed_duration_ms=0,
+            max_memory_used_mb=0,
+            init_duration_ms=None,
+            service_error=(code, message),
+        )

@@ -46,15 +46,21 @@ _DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 
 def _service_error(code: str, message: str) -> Outcome:
-    return Outcome(
-        payload=b"",
-        error_type=None,
-        logs=(),
+    return Outcome.refused(code, message)
+
+
+def _invalid_entrypoint(image: FunctionImage, call: Call, message: str) -> Outcome:
+    """AWS's Runtime.InvalidEntrypoint: the runtime has nothing it can start."""
+    return _outcome(
+        image,
+        call,
+        0,
+        payload=_error_doc("Runtime.InvalidEntrypoint", message),
+        error_type="Runtime.InvalidEntrypoint",
+        lines=[(utcnow(), message), (utcnow(), "Runtime.InvalidEntrypoint")],
         duration_ms=0.0,
-        billed_duration_ms=0,
-        max_memory_used_mb=0,
-        init_duration_ms=None,
-        service_error=(code, message),
+        init_ms=0.0,
+        status="Status: error\tError Type: Runtime.InvalidEntrypoint",
     )
 
 
@@ -355,18 +361,7 @@ def invoke(image: FunctionImage, invocation: Invocation) -> Outcome:
     call = Call(invocation, invocation.invoked_arn or image.function_arn, float(image.timeout_s))
     rid = invocation.request_id
     if layout.launch is None:  # the runtime has no entry point: AWS's Runtime.InvalidEntrypoint
-        message = f"RequestId: {rid} Error: {layout.entry_error}"
-        return _outcome(
-            image,
-            call,
-            0,
-            payload=_error_doc("Runtime.InvalidEntrypoint", message),
-            error_type="Runtime.InvalidEntrypoint",
-            lines=[(utcnow(), message), (utcnow(), "Runtime.InvalidEntrypoint")],
-            duration_ms=0.0,
-            init_ms=0.0,
-            status="Status: error\tError Type: Runtime.InvalidEntrypoint",
-        )
+        return _invalid_entrypoint(image, call, f"RequestId: {rid} Error: {layout.entry_error}")
 
     pool = _current_pool()
     key = _key(image, invocation)
@@ -395,18 +390,7 @@ def invoke(image: FunctionImage, invocation: Invocation) -> Outcome:
             if program.name == "bootstrap":  # named as AWS names them
                 where = "/var/task/bootstrap" if program.parent == layout.task_root else "/opt/bootstrap"
             reason = err.strerror.lower() if err.strerror else str(err)
-            message = f"RequestId: {rid} Error: fork/exec {where}: {reason}"
-            return _outcome(
-                image,
-                call,
-                0,
-                payload=_error_doc("Runtime.InvalidEntrypoint", message),
-                error_type="Runtime.InvalidEntrypoint",
-                lines=[(utcnow(), message), (utcnow(), "Runtime.InvalidEntrypoint")],
-                duration_ms=0.0,
-                init_ms=0.0,
-                status="Status: error\tError Type: Runtime.InvalidEntrypoint",
-            )
+            return _invalid_entrypoint(image, call, f"RequestId: {rid} Error: fork/exec {where}: {reason}")
         pool.add(env)
     return _run(pool, env, image, call)
 
