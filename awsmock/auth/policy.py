@@ -554,9 +554,9 @@ def service_may(
     source_account: str | None = None,
 ) -> bool:
     """Whether the resource policy ``document`` lets an AWS service (a service principal)
-    do ``action`` on ``resource`` for the resource ``source_arn`` (a topic delivering to a
-    queue, a rule to a topic), with the condition keys AWS sets then. ``source_account``: the
-    source's owner where its ARN names none (a bucket's). No policy: yes (a resource without
+    do ``action`` on ``resource`` for the resource ``source_arn`` (the resource whose
+    delivery it makes), with the condition keys AWS sets then. ``source_account``: the
+    source's owner where its ARN names no account. No policy: yes (a resource without
     one takes deliveries of its own account); a policy that cannot be read: no."""
     if not document:
         return True

@@ -274,7 +274,7 @@ _QUERY_PARAMETERS = (
 )
 
 
-#: what S3 says of a presigned URL's X-Amz-Expires and X-Amz-Date (AuthorizationQueryParametersError)
+#: what AWS says of a presigned URL's X-Amz-Expires and X-Amz-Date (AuthorizationQueryParametersError)
 EXPIRES_NOT_A_NUMBER = "X-Amz-Expires should be a number"
 EXPIRES_NEGATIVE = "X-Amz-Expires must be non-negative"
 EXPIRES_TOO_LONG = (

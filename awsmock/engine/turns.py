@@ -155,8 +155,8 @@ def note_default_wait(resource: str, waits: bool) -> None:
 
 
 def forget_default_waits() -> None:
-    """Queue attributes changed in this process: learn the default waits again. (A change made
-    by another process sharing the state is learned at the queue's next receive, which then
+    """A resource's default wait changed in this process: learn the default waits again. (A change
+    made by another process sharing the state is learned at the resource's next long poll, which then
     runs on the event loop's thread, finds it must wait after all and is handed to a worker:
     :class:`Handoff`. The hint only ever decides which thread runs a request, never its answer.)"""
     _default_waits.clear()

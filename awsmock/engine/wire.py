@@ -144,8 +144,8 @@ class WireRequest:
         """The body of an RPC request (JSON, CBOR, query forms) with the request compression
         SDKs apply undone (``Content-Encoding: gzip``; botocore compresses large bodies of the
         operations its model marks), capped as :attr:`body`. A body that is not gzip after all
-        is given as sent (its protocol's parser refuses it). Never for object data (S3 keeps an
-        object's ``Content-Encoding`` as metadata)."""
+        is given as sent (its protocol's parser refuses it). Never for the payload of REST
+        operations, whose ``Content-Encoding`` a service may keep as the data's own metadata)."""
         body = self.body
         coding = self.headers.get("content-encoding", "").lower()
         if "gzip" not in coding or not body:

@@ -344,8 +344,8 @@ class Store:
     """One database holding the whole awsmock state."""
 
     #: starts a server on a background thread of this process serving a store that no server
-    #: serves yet, and answers its URL (installed by awsmock's in-process face; Lambda's functions
-    #: call an in-process state back through it)
+    #: serves yet, and answers its URL (installed by awsmock's in-process face; a process a service
+    #: starts, which calls the state back, reaches an in-process state through it)
     serve_locally: ClassVar[Callable[[Store], str] | None] = None
 
     def __init__(self, url: str, *, snapshot_dir: Path | None = None, pool_size: int = 8) -> None:
@@ -358,8 +358,8 @@ class Store:
         self._tmpdir: Any = None
         #: what must stop before the connections close (background workers of this store)
         self._before_dispose: list[Callable[[], None]] = []
-        #: the URL a local process reaches this state at, once a server serves it (Lambda's
-        #: functions call it back); None in-process until something starts one
+        #: the URL a local process reaches this state at, once a server serves it (processes a
+        #: service starts call it back); None in-process until something starts one
         self.served_url: str | None = None
         self.notifier = Notifier()
         self._begin_sql: dict[bool, str | None] = {True: "BEGIN IMMEDIATE", False: "BEGIN"}
