@@ -45,10 +45,6 @@ _PASSED = (
 _DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 
-def _service_error(code: str, message: str) -> Outcome:
-    return Outcome.refused(code, message)
-
-
 def _invalid_entrypoint(image: FunctionImage, call: Call, message: str) -> Outcome:
     """AWS's Runtime.InvalidEntrypoint: the runtime has nothing it can start."""
     return _outcome(
@@ -348,51 +344,54 @@ def _outcome(
 
 
 def invoke(image: FunctionImage, invocation: Invocation) -> Outcome:
-    """Run ``invocation`` in a warm or new execution environment of ``image``."""
-    try:
-        layout = _layout(image)
-    except archives.ArchiveError as err:
-        return _service_error(err.code, err.message)
-    except runtimes.Unsupported as err:
-        return _service_error(err.code, err.message)
-    except OSError as err:
-        return _service_error("ServiceException", f"awsmock could not lay out the function's code: {err}")
-
+    """Run ``invocation`` in a warm or new execution environment of ``image`` (the code is laid
+    out only for a new one: a warm one was started from the same layout)."""
     call = Call(invocation, invocation.invoked_arn or image.function_arn, float(image.timeout_s))
-    rid = invocation.request_id
-    if layout.launch is None:  # the runtime has no entry point: AWS's Runtime.InvalidEntrypoint
-        return _invalid_entrypoint(image, call, f"RequestId: {rid} Error: {layout.entry_error}")
-
     pool = _current_pool()
     key = _key(image, invocation)
     env, new = pool.acquire(key, wait_s=float(image.timeout_s) + environment.INIT_TIMEOUT_S)
     if env is None and not new:
-        return _service_error("TooManyRequestsException", "Rate Exceeded.")
+        return Outcome.refused("TooManyRequestsException", "Rate Exceeded.")
     if env is None:
-        try:
-            env = Environment(image, key)
-        except OSError as err:  # no port for its runtime API
+        started = _start(image, invocation, call, key)
+        if isinstance(started, Outcome):
             pool.unreserve()
-            return _service_error(
-                "ServiceException", f"awsmock could not start an execution environment: {err}"
-            )
-        try:
-            env.start(
-                layout.launch.argv,
-                _environment_variables(image, invocation, env, layout),
-                layout.task_root or Path("/"),
-            )
-        except OSError as err:
-            env.kill()
-            pool.unreserve()
-            program = Path(layout.launch.argv[0])
-            where = str(program)
-            if program.name == "bootstrap":  # named as AWS names them
-                where = "/var/task/bootstrap" if program.parent == layout.task_root else "/opt/bootstrap"
-            reason = err.strerror.lower() if err.strerror else str(err)
-            return _invalid_entrypoint(image, call, f"RequestId: {rid} Error: fork/exec {where}: {reason}")
+            return started
+        env = started
         pool.add(env)
     return _run(pool, env, image, call)
+
+
+def _start(image: FunctionImage, invocation: Invocation, call: Call, key: str) -> Environment | Outcome:
+    """A new execution environment for ``image``, or the Outcome that says why none can start."""
+    try:
+        layout = _layout(image)
+    except (archives.ArchiveError, runtimes.Unsupported) as err:
+        return Outcome.refused(err.code, err.message)
+    except OSError as err:
+        return Outcome.refused("ServiceException", f"awsmock could not lay out the function's code: {err}")
+    rid = invocation.request_id
+    if layout.launch is None:  # the runtime has no entry point: AWS's Runtime.InvalidEntrypoint
+        return _invalid_entrypoint(image, call, f"RequestId: {rid} Error: {layout.entry_error}")
+    try:
+        env = Environment(image, key)
+    except OSError as err:  # no port for its runtime API
+        return Outcome.refused("ServiceException", f"awsmock could not start an execution environment: {err}")
+    try:
+        env.start(
+            layout.launch.argv,
+            _environment_variables(image, invocation, env, layout),
+            layout.task_root or Path("/"),
+        )
+    except OSError as err:
+        env.kill()
+        program = Path(layout.launch.argv[0])
+        where = str(program)
+        if program.name == "bootstrap":  # named as AWS names them
+            where = "/var/task/bootstrap" if program.parent == layout.task_root else "/opt/bootstrap"
+        reason = err.strerror.lower() if err.strerror else str(err)
+        return _invalid_entrypoint(image, call, f"RequestId: {rid} Error: fork/exec {where}: {reason}")
+    return env
 
 
 def _run(pool: Pool, env: Environment, image: FunctionImage, call: Call) -> Outcome:
