@@ -31,11 +31,28 @@ NAMING_CONVENTION = {
 }
 
 
+def _unpatched(cls: type) -> type:
+    """The standard library's own class behind ``cls``: a frozen clock (freezegun) swaps the
+    module's ``datetime`` for a subclass while it runs, so annotations evaluated then name it."""
+    return next((c for c in cls.__mro__ if c.__module__ == "datetime"), cls)
+
+
+#: the real ``datetime.datetime``, even when this module is first imported under a frozen clock
+REAL_DATETIME: type[dt.datetime] = _unpatched(dt.datetime)
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """A timezone-aware UTC timestamp on every backend (SQLite stores naive values)."""
 
     impl = DateTime
     cache_ok = True
+
+    def _resolve_for_python_type(self, python_type: Any, matched_on: Any, matched_on_flattened: Any) -> Any:
+        # ``Mapped[dt.datetime]`` read while a frozen clock runs names the clock's subclass of
+        # datetime: it is still a timestamp (the registry asks about each class of its MRO)
+        if isinstance(python_type, type) and issubclass(python_type, REAL_DATETIME):
+            return self
+        return super()._resolve_for_python_type(python_type, matched_on, matched_on_flattened)
 
     def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:
@@ -52,7 +69,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dt.datetime: UTCDateTime()}
+    type_annotation_map = {REAL_DATETIME: UTCDateTime()}
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)

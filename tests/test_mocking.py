@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import json
 import os
 import shutil
 import socket
@@ -387,6 +388,17 @@ def test_presigned_url_through_requests(no_network: None) -> None:
         put = EARLY_S3.generate_presigned_url("put_object", Params={"Bucket": "bkt", "Key": "up"})
         assert requests.put(put, data=b"uploaded", timeout=5).status_code == 200
         assert EARLY_S3.get_object(Bucket="bkt", Key="up")["Body"].read() == b"uploaded"
+        # unsigned requests: S3 lets anonymous callers read only what the bucket makes public
+        assert requests.get("https://s3.amazonaws.com/bkt/a/b.txt", timeout=5).status_code == 403
+        public = {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": ["s3:GetObject", "s3:ListBucket"],
+            "Resource": ["arn:aws:s3:::bkt", "arn:aws:s3:::bkt/*"],
+        }
+        EARLY_S3.put_bucket_policy(
+            Bucket="bkt", Policy=json.dumps({"Version": "2012-10-17", "Statement": [public]})
+        )
         path_style = requests.get("https://s3.amazonaws.com/bkt/a/b.txt", timeout=5)
         assert path_style.status_code == 200 and path_style.content == b"hello"
         assert requests.put(put, data=(part for part in [b"chun", b"ked"]), timeout=5).status_code == 200

@@ -49,8 +49,9 @@ class Identity:
         }.get(self.kind, "User")
 
 
-def root_identity(account_id: str) -> Identity:
-    return Identity(account_id, arns.account_root(account_id), account_id, "root")
+def root_identity(account_id: str, partition: str = "aws") -> Identity:
+    """The account's root user, in ``partition`` (the partition of the request's region)."""
+    return Identity(account_id, arns.account_root(account_id, partition), account_id, "root")
 
 
 def looks_like_key(access_key_id: str | None) -> bool:

@@ -10,6 +10,11 @@ import base64
 import secrets
 import string
 
+#: the fake credentials a mocked environment holds (``awsmock.mocking`` puts them there): the
+#: secret of a presigned URL signed with them is known even while authentication is off
+FAKE_ACCESS_KEY_ID = "testing"
+FAKE_SECRET_ACCESS_KEY = "testing"
+
 _ID_ALPHABET = string.ascii_uppercase + string.digits
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"

@@ -334,6 +334,12 @@ def conditions_match(
 # -- principals ---------------------------------------------------------------------------
 
 
+def _partition(principal: Principal) -> str:
+    """The partition of the principal's ARNs (``aws`` when it has none)."""
+    found = arns.parse(principal.arns[0]) if principal.arns else None
+    return found.partition if found is not None else "aws"
+
+
 def _principal_value_matches(value: str, principal: Principal) -> bool:
     if value == "*":
         return True
@@ -341,7 +347,7 @@ def _principal_value_matches(value: str, principal: Principal) -> bool:
         return False
     if re.fullmatch(r"\d{12}", value):
         return value == principal.account_id
-    if value == arns.account_root(principal.account_id):
+    if value == arns.account_root(principal.account_id, _partition(principal)):
         return True
     return any(arn_matches(value, a) if "*" in value else value == a for a in principal.arns)
 
@@ -545,6 +551,17 @@ def denial_message(principal_arn: str, action: str, resource: str, reason: str) 
     return head + tails.get(reason, "")
 
 
+def service_principal_names(service_principal: str, source: arns.Arn | None) -> tuple[str, ...]:
+    """The names a policy may give a service principal acting for ``source``: in a partition
+    whose endpoints have their own domain (``amazonaws.com.cn``), that domain's form too."""
+    names = [service_principal]
+    suffix = arns.partition_dns_suffix(source.partition if source else "aws")
+    base, dot, domain = service_principal.partition(".")
+    if dot and domain == "amazonaws.com" and suffix != domain:
+        names.append(f"{base}.{suffix}")
+    return tuple(names)
+
+
 def service_may(
     document: Any,
     action: str,
@@ -569,7 +586,9 @@ def service_may(
     request = Request(
         action=action,
         resources=(resource,),
-        principal=Principal(account_id="", arns=(service_principal,), kind="Service"),
+        principal=Principal(
+            account_id="", arns=service_principal_names(service_principal, source), kind="Service"
+        ),
         context={"aws:SourceArn": source_arn, "aws:SourceAccount": owner, "aws:SourceOwner": owner},
     )
     return evaluate([doc], request, resource_policy=True).decision == ALLOW

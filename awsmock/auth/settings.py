@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import math
 import os
-import time
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import String, text
 from sqlalchemy.orm import Session
 
+from awsmock.engine.clock import monotonic
 from awsmock.models.awsmock import Setting
 from awsmock.state.store import Store
 
@@ -119,13 +119,13 @@ def must_authenticate(session_of: Callable[[], Session], cache_key: str | None =
     cacheable = cache_key is not None and not _env_set()
     if cacheable:
         hit = _off_until.get(cache_key)  # type: ignore[arg-type]
-        if hit is not None and hit[0] == _generation and hit[1] > time.monotonic():
+        if hit is not None and hit[0] == _generation and hit[1] > monotonic():
             return False
     session = session_of()
     limit, count = limit_and_count(session)
     if limit is None:
         if cacheable:
-            _off_until[cache_key] = (_generation, time.monotonic() + OFF_CACHE_SECONDS)  # type: ignore[index]
+            _off_until[cache_key] = (_generation, monotonic() + OFF_CACHE_SECONDS)  # type: ignore[index]
         return False
     if count < limit:
         _write(session, COUNT_KEY, str(count + 1))

@@ -14,7 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Arn", "account_root", "build", "parse", "partition_of"]
+__all__ = [
+    "PARTITIONS",
+    "Arn",
+    "account_root",
+    "build",
+    "dns_suffix",
+    "parse",
+    "partition_dns_suffix",
+    "partition_of",
+]
 
 #: region prefix -> partition (the longest prefix that matches wins)
 _PARTITIONS = (
@@ -24,7 +33,23 @@ _PARTITIONS = (
     ("us-iso-", "aws-iso"),
     ("eu-isoe-", "aws-iso-e"),
     ("us-isof-", "aws-iso-f"),
+    ("eusc-", "aws-eusc"),
 )
+
+#: every partition awsmock knows
+PARTITIONS = ("aws", *(p for _, p in _PARTITIONS))
+
+#: partition -> the DNS suffix of its endpoints (``<endpoint prefix>.cn-north-1.amazonaws.com.cn``)
+_DNS_SUFFIXES = {
+    "aws": "amazonaws.com",
+    "aws-cn": "amazonaws.com.cn",
+    "aws-us-gov": "amazonaws.com",
+    "aws-iso": "c2s.ic.gov",
+    "aws-iso-b": "sc2s.sgov.gov",
+    "aws-iso-e": "cloud.adc-e.uk",
+    "aws-iso-f": "csp.hci.ic.gov",
+    "aws-eusc": "amazonaws.eu",
+}
 
 
 def partition_of(region: str | None) -> str:
@@ -34,6 +59,16 @@ def partition_of(region: str | None) -> str:
             if region.startswith(prefix):
                 return partition
     return "aws"
+
+
+def dns_suffix(region: str | None) -> str:
+    """The domain of the endpoints of ``region``'s partition (``amazonaws.com.cn`` in China)."""
+    return partition_dns_suffix(partition_of(region))
+
+
+def partition_dns_suffix(partition: str) -> str:
+    """The domain of the endpoints of ``partition``."""
+    return _DNS_SUFFIXES.get(partition, "amazonaws.com")
 
 
 def build(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from awsmock.engine import arns
+from awsmock.engine.clock import utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -46,10 +47,6 @@ def new_request_id(style: str = "uuid") -> str:
     if style == "hex16":
         return f"{_HEX16_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFF:010X}"
     return f"{_REQUEST_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFFFF:012x}"
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -152,6 +149,15 @@ class RequestContext:
                 logging.getLogger("awsmock.context").exception(
                     "after-commit work of %s %s failed", self.service, self.operation
                 )
+
+    @property
+    def partition(self) -> str:
+        """The partition of the request's region (``aws``, ``aws-cn``, ``aws-us-gov``...)."""
+        return arns.partition_of(self.region)
+
+    def account_root(self, account: str | None = None) -> str:
+        """The root principal of ``account`` (the request's by default) in the request's partition."""
+        return arns.account_root(self.account_id if account is None else account, self.partition)
 
     def arn(
         self, service: str, resource: str, *, region: str | None = None, account: str | None = None

@@ -63,7 +63,8 @@ def test_a_slow_reader_of_a_large_object_holds_up_nobody(srv: ServerProcess, sma
         s3.put_object(Bucket=bucket, Key="big", Body=b"small")
         assert s3.get_object(Bucket=bucket, Key="big")["Body"].read() == b"small"
     size = 48 * 1024 * 1024  # beyond socket buffers and waitress' 16 MiB output watermark
-    s3.put_object(Bucket=bucket, Key="big", Body=b"z" * size)
+    # public, so that the plain socket's unsigned GET may read it (as S3 allows)
+    s3.put_object(Bucket=bucket, Key="big", Body=b"z" * size, ACL="public-read")
     host, port = srv.url.removeprefix("http://").split(":")
     slow = socket.create_connection((host, int(port)))
     try:

@@ -34,7 +34,7 @@ from awsmock.models.iam import (
 )
 
 from . import tags
-from .aws_managed import AWS_ACCOUNT
+from .aws_managed import is_managed_account, managed_account
 from .common import account_row, boundary, count, encode_document, group_out, role_out, user_out
 from .errors import (
     EntityAlreadyExists,
@@ -257,7 +257,7 @@ def credential_report(ctx: RequestContext) -> bytes:
     writer.writerow(
         [
             "<root_account>",
-            arns.account_root(ctx.account_id),
+            ctx.account_root(),
             _iso(ctx.now),
             "not_supported",
             "N/A",
@@ -433,12 +433,12 @@ def get_account_authorization_details(ctx: RequestContext, params: dict[str, Any
     if "LocalManagedPolicy" in wanted:
         accounts.append(ctx.account_id)
     if "AWSManagedPolicy" in wanted:
-        accounts.append(AWS_ACCOUNT)
+        accounts.append(managed_account(ctx.partition))
     for p in s.scalars(
         select(IamPolicy).where(IamPolicy.account_id.in_(accounts)).order_by(IamPolicy.name_lower)
     ):
         d = policy_out(ctx, p, tagged=False)
-        if p.account_id == AWS_ACCOUNT and not d["AttachmentCount"]:
+        if is_managed_account(p.account_id) and not d["AttachmentCount"]:
             continue
         versions = s.scalars(select(IamPolicyVersion).where(IamPolicyVersion.policy_pk == p.pk))
         d["PolicyVersionList"] = [version_out(p, v) for v in versions]

@@ -1,5 +1,6 @@
 """A few AWS managed policies (``arn:aws:iam::aws:policy/…``), materialized on first use in the
-pseudo-account ``aws`` so they can be attached like any managed policy.
+pseudo-account ``aws`` so they can be attached like any managed policy. Each partition has its
+own (``arn:aws-cn:iam::aws:policy/…`` in China), held by a pseudo-account named for the partition.
 
 The documents are the policies' gist, written for awsmock (the real ones grow over time).
 """
@@ -18,6 +19,16 @@ from awsmock.engine.context import utcnow
 from awsmock.models.iam import IamPolicy, IamPolicyVersion
 
 AWS_ACCOUNT = "aws"
+
+
+def managed_account(partition: str = "aws") -> str:
+    """The pseudo-account that holds ``partition``'s AWS managed policies."""
+    return AWS_ACCOUNT if partition == "aws" else partition
+
+
+def is_managed_account(account_id: str) -> bool:
+    """Whether ``account_id`` is a pseudo-account of AWS managed policies (of any partition)."""
+    return account_id in arns.PARTITIONS  # ("aws" is the aws partition's)
 
 
 def _allow(actions: list[str] | str, resource: str = "*") -> dict[str, Any]:
@@ -160,9 +171,9 @@ AWS_MANAGED: dict[str, tuple[str, str, dict[str, Any]]] = {
 }
 
 
-def aws_managed_arn(name: str) -> str:
+def aws_managed_arn(name: str, partition: str = "aws") -> str:
     path = AWS_MANAGED[name][0]
-    return arns.build("iam", f"policy{path}{name}", account=AWS_ACCOUNT)
+    return arns.build("iam", f"policy{path}{name}", account=AWS_ACCOUNT, partition=partition)
 
 
 def is_aws_managed(arn: str) -> bool:
@@ -179,17 +190,17 @@ def ensure_aws_managed(session: Session, arn: str) -> IamPolicy | None:
     """The AWS managed policy ``arn`` (created on first use), None when awsmock does not know it."""
     parsed = arns.parse(arn)
     name = parsed.resource.rsplit("/", 1)[-1] if parsed is not None else ""
-    if name not in AWS_MANAGED or aws_managed_arn(name) != arn:
+    partition = parsed.partition if parsed is not None else ""
+    if name not in AWS_MANAGED or partition not in arns.PARTITIONS or aws_managed_arn(name, partition) != arn:
         return None
-    policy = session.scalar(
-        select(IamPolicy).where(IamPolicy.account_id == AWS_ACCOUNT, IamPolicy.arn == arn)
-    )
+    holder = managed_account(partition)
+    policy = session.scalar(select(IamPolicy).where(IamPolicy.account_id == holder, IamPolicy.arn == arn))
     if policy is not None:
         return policy
     path, description, doc = AWS_MANAGED[name]
     created = utcnow().replace(year=2015, month=2, day=6, hour=18, minute=39, second=46, microsecond=0)
     policy = IamPolicy(
-        account_id=AWS_ACCOUNT,
+        account_id=holder,
         name=name,
         name_lower=name.lower(),
         path=path,
@@ -212,6 +223,6 @@ def ensure_aws_managed(session: Session, arn: str) -> IamPolicy | None:
     return policy
 
 
-def ensure_all(session: Session) -> None:
+def ensure_all(session: Session, partition: str = "aws") -> None:
     for name in AWS_MANAGED:
-        ensure_aws_managed(session, aws_managed_arn(name))
+        ensure_aws_managed(session, aws_managed_arn(name, partition))

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from awsmock.engine import inventory, tagging
+from awsmock.engine import arns, inventory, tagging
 from awsmock.engine.inventory import Column, Page, Query
 from awsmock.models.iam import (
     IamAccessKey,
@@ -21,12 +21,12 @@ from awsmock.models.iam import (
     IamUser,
 )
 
-AWS_MANAGED = "aws"  # the pseudo-account holding AWS managed policies
+AWS_MANAGED = arns.PARTITIONS  # the pseudo-accounts holding AWS managed policies (one per partition)
 
 
 def _page(session: Session, model: Any, query: Query) -> tuple[list[Any], Any]:
     stmt = inventory.scoped(
-        select(model).where(model.account_id != AWS_MANAGED), model, query, regional=False
+        select(model).where(model.account_id.not_in(AWS_MANAGED)), model, query, regional=False
     )
     return inventory.keyset_page(session, stmt, query, order=model.pk, search=model.name, start=int)
 

@@ -19,7 +19,7 @@ from awsmock.models.iam import (
 )
 
 from . import tags
-from .aws_managed import AWS_ACCOUNT, ensure_all, ensure_aws_managed, is_aws_managed
+from .aws_managed import ensure_all, ensure_aws_managed, is_aws_managed, is_managed_account, managed_account
 from .common import (
     check_path,
     count,
@@ -149,9 +149,10 @@ def get_policy_op(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
 @handler("iam", "ListPolicies")
 def list_policies(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     scope = params.get("Scope") or "All"
-    accounts = {"All": [ctx.account_id, AWS_ACCOUNT], "AWS": [AWS_ACCOUNT], "Local": [ctx.account_id]}[scope]
-    if AWS_ACCOUNT in accounts:
-        ensure_all(ctx.session)
+    managed = managed_account(ctx.partition)
+    accounts = {"All": [ctx.account_id, managed], "AWS": [managed], "Local": [ctx.account_id]}[scope]
+    if managed in accounts:
+        ensure_all(ctx.session, ctx.partition)
     q = select(IamPolicy).where(
         IamPolicy.account_id.in_(accounts),
         IamPolicy.path.startswith(params.get("PathPrefix") or "/", autoescape=True),
@@ -170,7 +171,7 @@ def list_policies(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
 
 def _local(ctx: RequestContext, arn: str) -> IamPolicy:
     policy = get_policy(ctx, arn)
-    if policy.account_id == AWS_ACCOUNT:
+    if is_managed_account(policy.account_id):
         raise InvalidInput(f"Policy {arn} is an AWS managed policy and cannot be modified.")
     return policy
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.iam import (
@@ -64,7 +63,7 @@ def get_user_op(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
                 "Path": "/",
                 "UserName": "root",
                 "UserId": ctx.account_id,
-                "Arn": arns.account_root(ctx.account_id),
+                "Arn": ctx.account_root(),
                 "CreateDate": ctx.now,
             }
         }

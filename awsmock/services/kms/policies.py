@@ -68,7 +68,7 @@ def aws_managed_policy(ctx: RequestContext, service: str, title: str) -> str:
     """The key policy of an AWS managed key: its service may use it for the account's
     principals (``kms:ViaService``), and the account may read its metadata."""
     account = ctx.account_id
-    via = f"{service}.{ctx.region}.amazonaws.com"
+    via = f"{service}.{ctx.region}.{arns.dns_suffix(ctx.region)}"
     sid = f"Allow access through {title} for all principals in the account that are authorized to use {title}"
     return pretty(
         {

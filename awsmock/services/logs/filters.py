@@ -224,7 +224,7 @@ def _role_may(ctx: RequestContext, grp: Resource, role_arn: Any, action: str, re
         return False
     trusted = any(
         policy.service_may(role.assume_role_policy, "sts:AssumeRole", role.arn, principal, grp.arn)
-        for principal in (fanout.PRINCIPAL, f"logs.{ctx.region}.amazonaws.com")
+        for principal in (fanout.PRINCIPAL, f"logs.{ctx.region}.{arns.dns_suffix(ctx.region)}")
     )
     if not trusted:
         return False

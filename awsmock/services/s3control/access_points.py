@@ -13,6 +13,7 @@ import hashlib
 import re
 from typing import Any
 
+from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
@@ -51,11 +52,12 @@ def _alias(ctx: RequestContext, name: str) -> str:
 
 
 def _endpoints(region: str) -> dict[str, str]:
+    domain = arns.dns_suffix(region)
     return {
-        "ipv4": f"s3-accesspoint.{region}.amazonaws.com",
-        "fips": f"s3-accesspoint-fips.{region}.amazonaws.com",
-        "fips_dualstack": f"s3-accesspoint-fips.dualstack.{region}.amazonaws.com",
-        "dualstack": f"s3-accesspoint.dualstack.{region}.amazonaws.com",
+        "ipv4": f"s3-accesspoint.{region}.{domain}",
+        "fips": f"s3-accesspoint-fips.{region}.{domain}",
+        "fips_dualstack": f"s3-accesspoint-fips.dualstack.{region}.{domain}",
+        "dualstack": f"s3-accesspoint.dualstack.{region}.{domain}",
     }
 
 

@@ -130,7 +130,7 @@ def _caller(ctx: RequestContext) -> Identity:
         if looks_like_key(ctx.access_key_id)
         else None
     )
-    return ident if ident is not None else root_identity(ctx.account_id)
+    return ident if ident is not None else root_identity(ctx.account_id, ctx.partition)
 
 
 def _assume(ctx: RequestContext, params: dict[str, Any], session_name: str, kind: str) -> dict[str, Any]:
