@@ -15,7 +15,7 @@ from awsmock.api import dashboard
 from awsmock.api.admin import ADMIN_ONLY_PREFIX, AdminContext, TokenGuard, UnknownAdminPath, add_admin_routes
 from awsmock.api.admin_auth import add_auth_routes, install_auth
 from awsmock.api.dispatch import Dispatcher
-from awsmock.engine import catalog, turns
+from awsmock.engine import catalog, parking, turns
 from awsmock.engine.config import Config
 from awsmock.engine.wire import WireRequest, WireResponse
 from awsmock.state.store import Store, open_store
@@ -123,7 +123,13 @@ class AwsmockApp(falcon.App):
             statuses.append(int(status[:3]))
             return start_response(status, headers, *exc_info)
 
-        body = self._aws(env, start_and_keep, req)
+        if (resumed := parking.resumed()) is not None and resumed.started is not None:
+            start = resumed.started  # a long poll that parked: logged once, with all its time
+        try:
+            body = self._aws(env, start_and_keep, req)
+        except parking.Parked as parked:
+            parked.ticket.started = start
+            raise
         service, operation = req.served_as or ("?", "?")
         log_request(service or "?", operation or "?", statuses[-1] if statuses else 500,
                     time.perf_counter() - start)

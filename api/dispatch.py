@@ -1,5 +1,7 @@
 """The AWS dispatcher: detect service, pick protocol, parse, run the handler in one
 transaction, serialize the result or the error. Server mode and in-process mode both end here.
+A request to a host a service declares as its own plain-HTTP endpoint
+(:class:`~awsmock.engine.facts.HttpEndpoint`) is no API operation: the service answers it whole.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from awsmock.api import protocols
 from awsmock.api.detect import detect
 from awsmock.api.protocols.base import Protocol
-from awsmock.engine import registry, specs, turns
+from awsmock.engine import clock, parking, registry, specs, turns
 from awsmock.engine.context import DEFAULT_ACCOUNT, RequestContext, new_request_id
 from awsmock.engine.errors import (
     AwsError,
@@ -26,6 +28,7 @@ from awsmock.engine.errors import (
     ServiceUnavailable,
     UnknownOperation,
 )
+from awsmock.engine.facts import HttpEndpoint
 from awsmock.engine.waiting import Outside, WaitAndRetry
 from awsmock.engine.wire import BodyTooLarge, WireRequest, WireResponse
 from awsmock.engine.xmltext import escape_text as escape  # drops what XML cannot carry
@@ -47,6 +50,31 @@ RETRY_SQLSTATES = PG_RETRY_SQLSTATES | {"23505"}
 #: PostgreSQL: SERIALIZABLE writers of one hot row fail and retry (first updater wins), so a
 #: request may need many attempts under contention; jittered back-off spreads the contenders.
 PG_RETRIES = 40
+
+
+def _endpoints() -> list[tuple[str, HttpEndpoint]]:
+    return [(f.name, f.endpoint) for f in registry.declared() if f.endpoint is not None]
+
+
+#: (service, endpoint) of the services that serve plain HTTP at hosts of their own
+_ENDPOINT_HOSTS: list[tuple[str, HttpEndpoint]] = []
+_ENDPOINTS_READ = False
+
+
+def _endpoint_of(req: WireRequest) -> tuple[str, HttpEndpoint] | None:
+    labels = req.host.rsplit(":", 1)[0].lower().split(".")
+    for service, endpoint in _ENDPOINT_HOSTS:
+        if endpoint.host(labels):
+            return service, endpoint
+    return None
+
+
+def read_endpoints() -> None:
+    """Learn the services' own HTTP endpoints (once, when the first dispatcher is made)."""
+    global _ENDPOINTS_READ
+    if not _ENDPOINTS_READ:
+        _ENDPOINT_HOSTS[:] = _endpoints()
+        _ENDPOINTS_READ = True
 
 
 def _retry_pause(attempt: int, backend: str) -> float:
@@ -79,6 +107,9 @@ def _protocols_of(model: specs.ServiceModel) -> list[Protocol]:
     return found
 
 
+_PARK_LOCK = threading.Lock()
+
+
 class EntityTooLarge(AwsError):
     code = "EntityTooLarge"
     status = 413
@@ -108,7 +139,9 @@ class Dispatcher:
             self.gate = threading.Lock()
         elif concurrency > 1:
             self.gate = threading.Semaphore(concurrency)
+        read_endpoints()
         self.store = store
+        self.park: parking.Park | None = None  # parked long polls (server mode)
         self.retries = LOCK_RETRIES if store.backend == "sqlite" else PG_RETRIES
         self.services = services  # None: every service
         self.hooks: list[RequestHook] = []
@@ -142,12 +175,18 @@ class Dispatcher:
             gate.release()
 
     def _dispatch(self, req: WireRequest) -> WireResponse:
+        if _ENDPOINT_HOSTS and "." in req.host:
+            found = _endpoint_of(req)
+            if found is not None:
+                return self._serve_endpoint(req, *found)
         try:
             target = detect(req)
         except BodyTooLarge:  # an unsigned form too large to read its Action from
             too_large = AwsError("Request entity too large", code="RequestEntityTooLarge", status=413)
             return _generic_error(too_large, new_request_id(registry.facts(None).request_ids))
-        request_id = new_request_id(registry.facts(target.service).request_ids)
+        resume = parking.resumed()  # a parked request, run again: as it stopped
+        request_id = resume.request_id if resume is not None else new_request_id(
+            registry.facts(target.service).request_ids)
         req.served_as = (target.service or target.signing_name, None)
         if target.service is None or target.service not in specs.service_name_set():
             return _generic_error(NotImplementedOperation(target.signing_name or "unknown", None), request_id)
@@ -173,15 +212,15 @@ class Dispatcher:
             reg = registry.lookup(target.service, op_name)
             if reg is None:
                 raise NotImplementedOperation(target.service, op_name)
-            params = proto.parse(req, operation)
-            result, ctx = self._run(reg, req, target, params, operation, request_id, proto)
+            params = resume.params if resume is not None else proto.parse(req, operation)
+            result, ctx = self._run(reg, req, target, params, operation, request_id, proto.name)
             while isinstance(result, Outside):
                 value = self._outside(result.work)
                 then = result.then
                 follow = registry.Registration(
                     reg.service, reg.operation, lambda c, _p, t=then, v=value: t(c, v), True, reg.isolation
                 )
-                result, ctx = self._run(follow, req, target, params, operation, request_id, proto, hooks=False)
+                result, ctx = self._run(follow, req, target, params, operation, request_id, proto.name, hooks=False)
             response = proto.serialize(operation, result or {}, request_id)
             if ctx.response_headers:
                 response.headers.update(ctx.response_headers)
@@ -198,6 +237,34 @@ class Dispatcher:
             log.exception("internal error in %s %s", target.service, operation.name if operation else "?")
             return proto.serialize_error(model, operation, InternalError(), request_id)
 
+    def _serve_endpoint(self, req: WireRequest, service: str, endpoint: HttpEndpoint) -> WireResponse:
+        """A request to a service's own HTTP endpoint (see :class:`HttpEndpoint`)."""
+        request_id = new_request_id(registry.facts(service).request_ids)
+        req.served_as = (service, endpoint.operation)
+        try:
+            target = detect(req)
+            hooks = self.hooks
+
+            def check(ctx: RequestContext, params: dict[str, Any]) -> None:
+                for hook in hooks:
+                    hook(ctx, req, None, params)
+
+            reg = registry.Registration(
+                service, endpoint.operation, lambda c, _p: endpoint.serve(c, req, check), True
+            )
+            result, _ctx = self._run(reg, req, target, {}, None, request_id, "rest-json", hooks=False)
+            while isinstance(result, Outside):
+                value = self._outside(result.work)
+                then = result.then
+                follow = registry.Registration(service, endpoint.operation, lambda c, _p, t=then, v=value: t(c, v), True)
+                result, _ctx = self._run(follow, req, target, {}, None, request_id, "rest-json", hooks=False)
+            return result  # type: ignore[no-any-return]
+        except AwsError as err:
+            return endpoint.error(err, request_id)  # type: ignore[no-any-return]
+        except Exception:
+            log.exception("internal error in %s %s", service, endpoint.operation)
+            return endpoint.error(InternalError(), request_id)  # type: ignore[no-any-return]
+
     def _run(
         self,
         reg: registry.Registration,
@@ -206,15 +273,18 @@ class Dispatcher:
         params: dict[str, Any],
         operation: Any,
         request_id: str,
-        proto: Protocol,
+        protocol: str,
         hooks: bool = True,
     ) -> tuple[Any, RequestContext]:
         attempt = 0
         final = False
-        watched: tuple[str, int] | None = None  # (topic, its version before this attempt ran)
+        notifier = self.store.notifier
+        if hooks and (resume := parking.resumed()) is not None:  # a parked request's deadline passed
+            final = resume.deadline <= clock.monotonic()
         busy, busy_since = 0, 0.0  # SQLite's write lock found held: how often, since when
         while True:
             ctx = None
+            mark = notifier.sequence()  # a notification after this may concern what the attempt read
             try:
                 with self.store.transaction(write=reg.write, wait=False) as tx:
                     if reg.isolation is not None and self.store.backend == "postgresql":
@@ -231,7 +301,7 @@ class Dispatcher:
                         req.host,
                         target.access_key_id,
                         req.remote_addr,
-                        proto.name,
+                        protocol,
                         req.headers,
                         req.query,
                         final,
@@ -247,24 +317,27 @@ class Dispatcher:
                         log.exception("after-commit hook failed")
                 return result, ctx
             except WaitAndRetry as wait:
-                left = wait.deadline - time.monotonic()
+                left = wait.deadline - clock.monotonic()
                 if left <= 0:
                     final = True
                     continue
+                interval = notifier.poll_interval(wait.poll)
+                if hooks and parking.may_park():  # a server request: wait holding no thread
+                    raise self._park().ticket(
+                        wait.topic, mark, wait.deadline, interval, params, request_id
+                    ) from None
                 if turns.on_loop_thread():  # the event loop never waits: a worker thread runs it
                     raise turns.Handoff() from None
-                notifier = self.store.notifier
-                # a write notified while the attempt ran must not be slept through
-                seen = watched[1] if watched and watched[0] == wait.topic else notifier.version(wait.topic)
+                notifier.version(wait.topic)  # (listens from now on, where other processes write)
                 if self.gate is not None:
                     self.gate.release()
                 turns.pass_turn()  # a waiting request must not keep other requests waiting
                 try:
-                    notifier.wait(wait.topic, seen, min(left, notifier.poll_interval(wait.poll)))
+                    # a write notified while the attempt ran must not be slept through
+                    notifier.wait(wait.topic, mark, min(left, interval))
                 finally:
                     if self.gate is not None:
                         self.gate.acquire()
-                watched = (wait.topic, notifier.version(wait.topic))
                 continue
             except LockBusy as exc:  # SQLite's write lock is held (by another process)
                 # nothing is done yet: the event loop hands the request to a worker thread; a
@@ -274,8 +347,8 @@ class Dispatcher:
                     raise turns.Handoff() from None
                 busy += 1
                 if busy_since == 0.0:
-                    busy_since = time.monotonic()
-                elif time.monotonic() - busy_since > LOCK_WAIT:
+                    busy_since = clock.monotonic()
+                elif clock.monotonic() - busy_since > LOCK_WAIT:
                     log.error("database busy in %s %s: %s", reg.service, reg.operation, exc)
                     raise ServiceUnavailable() from exc
                 if self.gate is not None:
@@ -328,6 +401,16 @@ class Dispatcher:
                 time.sleep(_retry_pause(attempt, self.store.backend))
 
 
+    def _park(self) -> parking.Park:
+        """Where this dispatcher's server requests wait holding no thread (made on first use)."""
+        park = self.park
+        if park is None:
+            with _PARK_LOCK:
+                park = self.park
+                if park is None:
+                    park = self.park = parking.Park(self.store.notifier)
+        return park
+
     def _outside(self, work: Any) -> Any:
         """Run a handler's outside work (:class:`awsmock.engine.waiting.Outside`) with the gate
         released and the turn passed on, so that other requests, the work's own among them,
@@ -335,9 +418,11 @@ class Dispatcher:
         if self.gate is not None:
             self.gate.release()
         turns.pass_turn()
+        holder = parking.suspend()  # requests the work serves on this thread wait in place
         try:
             return work()
         finally:
+            parking.enter(holder)
             if self.gate is not None:
                 self.gate.acquire()
 

@@ -70,23 +70,34 @@ def unknown_services(names: list[str], valid: set[str]) -> str | None:
             f"(valid names: {', '.join(e.name for e in catalog.SERVICES)})")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="awsmock", description="A mock of AWS whose state lives in a database.")
-    parser.add_argument("--version", action="version", version=f"awsmock {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+PROXY_PORT = 4567
+PROXY_EPILOG = (
+    "As a proxy (awsmock proxy, or awsmock server --proxy) the listener also answers HTTP proxy "
+    "requests and HTTPS CONNECT for AWS hosts (*.amazonaws.com, *.amazonaws.com.cn, *.aws, ...), "
+    "terminating TLS with certificates from a local CA kept in the data dir as proxy-ca.pem (printed "
+    "at start; trust it with AWS_CA_BUNDLE, REQUESTS_CA_BUNDLE or curl --cacert). Point clients at it "
+    "with HTTPS_PROXY=http://127.0.0.1:PORT. Other hosts are refused with 403 unless --passthrough."
+)
 
+
+def _serving_parser(sub: argparse._SubParsersAction, command: str) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    """``awsmock server`` and ``awsmock proxy``: the same options (a proxy is a server that also
+    answers proxy requests, on port 4567 by default)."""
+    proxy = command == "proxy"
+    port = PROXY_PORT if proxy else DEFAULT_PORT
+    what = "Serve the AWS APIs as an HTTP/HTTPS proxy for AWS hosts." if proxy else "Serve the AWS APIs over HTTP."
     srv = sub.add_parser(
-        "server", help="serve the AWS APIs over HTTP", description="Serve the AWS APIs over HTTP.",
+        command, help=what[0].lower() + what[1:-1], description=what,
         epilog="The state lives in one database: a SQLite file in the data dir (--data-dir, else "
         "$AWSMOCK_DATA_DIR, else ~/.local/share/awsmock), or the database --database-url (or "
         "$AWSMOCK_DATABASE_URL) names. It survives restarts and is shared with other servers and "
-        "awsmock commands on the same dir or URL.",
+        "awsmock commands on the same dir or URL. " + PROXY_EPILOG,
     )
     srv.add_argument("services", nargs="*", metavar="SERVICE",
                      help="serve only these services (default: all; names as in `awsmock coverage`)")
     srv.add_argument("-H", "--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
-    srv.add_argument("-p", "--port", type=port_number, default=DEFAULT_PORT,
-                     help=f"port (default {DEFAULT_PORT}; 0 = any free port, printed)")
+    srv.add_argument("-p", "--port", type=port_number, default=port,
+                     help=f"port (default {port}; 0 = any free port, printed)")
     g = _state_options(srv)
     g.add_argument("--in-memory", action="store_true", help="keep the state in memory only (lost on exit)")
     srv.add_argument("--workers", type=worker_count, default=None, metavar="N",
@@ -99,6 +110,22 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--admin-token", help="require this bearer token on /_awsmock/ (or $AWSMOCK_ADMIN_TOKEN)")
     srv.add_argument("-q", "--quiet", action="store_true",
                      help="no request log (by default one line per request: service, operation, status, time)")
+    if not proxy:
+        srv.add_argument("--proxy", action="store_true",
+                         help="also answer as an HTTP/HTTPS proxy for AWS hosts (as awsmock proxy does)")
+    srv.add_argument("--passthrough", action=argparse.BooleanOptionalAction, default=False,
+                     help="as a proxy, forward requests for hosts that are not AWS's (default: refuse them "
+                     "with 403; requests for AWS hosts are never forwarded)")
+    return srv
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="awsmock", description="A mock of AWS whose state lives in a database.")
+    parser.add_argument("--version", action="version", version=f"awsmock {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    for command in ("server", "proxy"):
+        _serving_parser(sub, command)
 
     rst = sub.add_parser("reset", help="delete the state of all or some services")
     rst.add_argument("--service", action="append", default=[], help="a service to reset (repeatable)")
@@ -149,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     own: argparse.ArgumentParser = getattr(args, "_parser", parser)
     if rest:
         own.error(f"unrecognized arguments: {' '.join(rest)}")
-    if args.command == "server" and args.services:
+    if args.command == "server" and args.passthrough and not args.proxy:
+        own.error("--passthrough is for a proxy: add --proxy (or run awsmock proxy)")
+    if args.command in ("server", "proxy") and args.services:
         refusal = unknown_services(args.services, served_names())
     elif args.command == "reset" and args.service:
         from awsmock.engine import catalog
@@ -168,13 +197,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command == "server":
+    if args.command in ("server", "proxy"):
         from awsmock.server import serve
 
+        proxy = args.command == "proxy" or args.proxy
         config = Config.from_env(
             data_dir=args.data_dir, database_url=args.database_url, in_memory=args.in_memory or None,
             host=args.host, port=args.port, threads=args.threads, services=tuple(args.services),
             log_level=args.log_level, admin_token=args.admin_token, concurrency=args.concurrency,
+            proxy=proxy, proxy_passthrough=proxy and args.passthrough,
         )
         from awsmock import workers
 

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
+from awsmock import h2c, proxy
 from awsmock.auth.settings import ENV as INITIAL_NO_AUTH_ENV
-from awsmock.engine import turns
+from awsmock.engine import parking, turns
 from awsmock.engine.config import Config
 from awsmock.engine.version import __version__
 
@@ -56,12 +57,39 @@ def _waitress_channel_fixes() -> type:
 
     class Channel(HTTPChannel):
         task_class = Task
+        first_bytes = True  # until a connection's first bytes tell HTTP/2 (awsmock/h2c.py) from 1.1
+
+        def received(self, data: bytes) -> bool:
+            if self.first_bytes:
+                data = h2c.sniff(self, data)  # type: ignore[assignment]
+                if data is None:  # HTTP/2 took the connection (or its first bytes are still to come)
+                    return True
+            return bool(super().received(data))
 
         def handle_read(self) -> None:  # then serve what can run on this thread (turns.py)
             super().handle_read()
             run_inline = getattr(self.server.task_dispatcher, "run_inline", None)
             if run_inline is not None:
                 run_inline()
+
+        def service(self) -> None:
+            # A request that waits (a long poll) parks instead of holding this thread: nothing
+            # was sent; the dispatcher's park queues it again when it may have an answer.
+            request = self.requests[0]
+            parking.enter(request)
+            try:
+                super().service()
+            except parking.Parked as parked:
+                request.get_body_stream().seek(0)
+                parked.hold(self._run_again)
+                return
+            finally:
+                parking.leave()
+            parking.answered(request)
+
+        def _run_again(self) -> None:
+            dispatcher = self.server.task_dispatcher
+            getattr(dispatcher, "add_worker_task", dispatcher.add_task)(self)
 
         def _flush_outbufs_below_high_watermark(self) -> None:
             # A worker waits here for the event loop to send; the event loop itself (running a
@@ -149,6 +177,9 @@ def prepare(config: Config) -> int | None:
         return 1
     if config.data_dir is not None and not config.database_url and not config.in_memory:
         config.data_dir.mkdir(parents=True, exist_ok=True)
+    if config.proxy and (trouble := proxy.prepare(config)) is not None:  # the local CA (awsmock/proxy/)
+        print(f"awsmock: {trouble}", file=sys.stderr, flush=True)
+        return 1
     return None
 
 
@@ -186,6 +217,8 @@ def announce(config: Config, port: int, out: Any) -> None:
             flush=True,
         )
     print(f"database: {describe_database(config)}", file=out, flush=True)
+    for line in proxy.announcement(config) if config.proxy else ():
+        print(line, file=out, flush=True)
     print(f"awsmock {__version__} listening on http://{host}:{port}", file=out, flush=True)  # last: "ready"
 
 
@@ -218,6 +251,7 @@ def build_server(
             max_request_body_size=MAX_BODY,
             channel_timeout=300,
             connection_limit=1000,
+            asyncore_use_poll=True,  # select() fails beyond descriptor 1023 (parked long polls add up)
             clear_untrusted_proxy_headers=True,
             **where,
             **extra,
@@ -229,6 +263,8 @@ def build_server(
               file=sys.stderr, flush=True)
         return None
     server.channel_class = _waitress_channel_fixes()  # type: ignore[union-attr]
+    if config.proxy:  # CONNECT and absolute-form requests too (awsmock/proxy/)
+        proxy.install(server, config, quiet=quiet)
     server.turn_taking = "_dispatcher" in extra  # type: ignore[union-attr]
     store.served_url = reachable_url(config.host, int(server.effective_port))  # type: ignore[union-attr]
     return server
@@ -248,6 +284,7 @@ def run_server(server: Any) -> None:
     """Serve until SIGTERM/SIGINT."""
 
     def stop(signum: int, _frame: FrameType | None) -> None:
+        h2c.going_away(server)  # HTTP/2 clients hear it now, not once the threads have stopped
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
@@ -259,6 +296,7 @@ def run_server(server: Any) -> None:
     except SystemExit:
         pass
     finally:
+        h2c.close_connections(server)  # each with a GOAWAY
         server.close()
 
 

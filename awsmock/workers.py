@@ -166,8 +166,9 @@ def serve_workers(config: Config, workers: int, *, out: Any = sys.stdout, quiet:
     return 0
 
 
-class _Stop(Exception):
-    pass
+class _Stop(BaseException):
+    """SIGTERM/SIGINT in the parent (a BaseException: the warm-up's ``suppress(Exception)`` must
+    not swallow it, or a stop during the warm-up is lost)."""
 
 
 _AUTH = (

@@ -37,6 +37,8 @@ class Config:
     services: tuple[str, ...] = ()
     log_level: str = "info"
     admin_token: str | None = None
+    proxy: bool = False  # the listener also answers as an HTTP/HTTPS proxy for AWS hosts
+    proxy_passthrough: bool = False  # a proxy forwards requests for other hosts (else refuses them)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod

@@ -106,6 +106,11 @@ def task_dispatcher() -> Any:
                 return
             super().add_task(task)
 
+        def add_worker_task(self, task: Any) -> None:
+            """Queue ``task`` for a worker thread, whichever thread calls (a parked request
+            running again: :mod:`awsmock.engine.parking`)."""
+            super().add_task(task)
+
         def run_inline(self) -> None:
             """Serve the quick requests the last read completed (on the event loop's thread)."""
             inline = self.inline

@@ -5,8 +5,14 @@ dispatcher rolls the transaction back, waits until ``topic`` is notified (a writ
 calls :meth:`awsmock.state.notify.Notifier.publish`, which notifies after commit) or ``poll``
 seconds pass (on SQLite, writes by other processes sharing the state are seen at the next poll;
 on PostgreSQL they arrive by LISTEN/NOTIFY, see :mod:`awsmock.state.notify_pg`), and calls the
-handler again in a new transaction, until ``deadline`` (``time.monotonic()``) passes. After the
-deadline the handler is called once more with ``ctx.final_attempt`` true and must answer.
+handler again in a new transaction, until ``deadline`` (on :func:`awsmock.engine.clock.monotonic`,
+which a test's frozen clock does not stop) passes. After the deadline the handler is called once
+more with ``ctx.final_attempt`` true and must answer.
+
+That wait holds the caller's thread in-process only. A server parks the request instead, holding
+no thread, and runs it again from the start when the topic is notified, now and then, and at the
+deadline (:mod:`awsmock.engine.parking`): the parameters dict the handler receives is the same
+one on every run, so a handler may keep its deadline in it.
 """
 
 from __future__ import annotations

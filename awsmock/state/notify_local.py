@@ -24,11 +24,11 @@ import os
 import socket
 import tempfile
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from awsmock.state.notify import Notifier
+from awsmock.state.timing import monotonic
 
 log = logging.getLogger("awsmock.state.notify")
 
@@ -99,7 +99,7 @@ class SocketNotifier(Notifier):
             seen = os.stat(self._dir).st_mtime_ns
         except OSError:
             return []
-        now = time.monotonic()
+        now = monotonic()
         if seen != self._peers_seen or now > self._peers_until:
             try:
                 names = os.listdir(self._dir)

@@ -101,10 +101,7 @@ class PgNotifier(Notifier):
             backoff = min(backoff * 2, 5.0)
 
     def _wake_all(self) -> None:
-        with self._cond:
-            for topic in self._versions:
-                self._versions[topic] += 1
-            self._cond.notify_all()
+        self.notify_all_topics()
 
     def close(self) -> None:
         self._stop.set()

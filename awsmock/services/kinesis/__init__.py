@@ -12,7 +12,7 @@ GetShardIterator, GetRecords), ``consumers``, ``subscriptions`` (SubscribeToShar
 policies); ``internal`` is what other services call. Shards and records are Kinesis's own tables
 (``awsmock.models.kinesis``).
 
-SubscribeToShard (``subscriptions``) answers an event stream of the records a shard holds.
+SubscribeToShard (``subscriptions``) pushes a shard's records as they arrive, for up to five minutes.
 """
 
 from __future__ import annotations

@@ -34,12 +34,14 @@ from .errors import ExpiredIteratorException, InvalidArgumentException, Resource
 from .lookup import (
     MAX_HASH,
     STREAMS,
+    StreamRow,
     describe_arn,
     find_shard,
     millis,
     read_sequence_number,
     require_readable,
     resolve,
+    resolve_row,
     retention,
     sequence_number,
     shard_id,
@@ -124,13 +126,13 @@ _PAGE = (
 )
 
 
-def _open_shards(ctx: RequestContext, stream: Resource) -> list[OpenShard]:
+def _open_shards(ctx: RequestContext, stream: Resource | StreamRow) -> list[OpenShard]:
     ctx.tx.flush()
     rows = ctx.tx.execute(_OPEN_SHARDS, {"stream_pk": stream.pk}).fetchall()
     return [OpenShard(int(i), int(n), int(k), int(p)) for i, n, k, p in rows]
 
 
-def _check_entry(stream: Resource, data: Any, partition_key: Any) -> int:
+def _check_entry(stream: Resource | StreamRow, data: Any, partition_key: Any) -> int:
     if not isinstance(partition_key, str) or not partition_key:
         raise InvalidArgumentException("PartitionKey must be provided.")
     if len(partition_key) > 256:
@@ -155,8 +157,13 @@ def _check_ordering(value: Any) -> None:
         read_sequence_number(value, "SequenceNumberForOrdering")
 
 
+def news_topic(stream_pk: int) -> str:
+    """The notifier topic of a stream's new records (SubscribeToShard waits for it)."""
+    return f"kinesis:records:{stream_pk}"
+
+
 def put(
-    ctx: RequestContext, stream: Resource, entries: list[tuple[bytes, str, Any]]
+    ctx: RequestContext, stream: Resource | StreamRow, entries: list[tuple[bytes, str, Any]]
 ) -> list[tuple[OpenShard, int]]:
     """Append records (data, partition key, explicit hash key); their (shard, position)."""
     require_readable(ctx, stream)
@@ -185,16 +192,17 @@ def put(
         ctx.tx.dbapi.cursor().executemany(sql, [bind(r) for r in rows])
         for shard in touched.values():
             ctx.tx.execute(_SET_NEXT, {"shard_id": shard.id, "next_position": shard.next_position})
+        ctx.store.notifier.publish(ctx, news_topic(stream.pk))  # wakes the stream's subscriptions
     return placed
 
 
-def _encryption(stream: Resource) -> str:
+def _encryption(stream: Resource | StreamRow) -> str:
     return str(stream.document.get("EncryptionType", "NONE"))
 
 
 @handler("kinesis", "PutRecord")
 def put_record(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    stream = resolve(ctx, params)
+    stream = resolve_row(ctx, params)
     data, partition_key = params.get("Data"), params.get("PartitionKey")
     _check_entry(stream, data, partition_key)
     _check_ordering(params.get("SequenceNumberForOrdering"))
@@ -210,7 +218,7 @@ def put_record(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @handler("kinesis", "PutRecords")
 def put_records(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    stream = resolve(ctx, params)
+    stream = resolve_row(ctx, params)
     entries = params.get("Records") or []
     if not entries:
         raise InvalidArgumentException("Records must contain at least one record.")
@@ -331,16 +339,13 @@ def get_records(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     given = params.get("StreamARN")
     if given is not None and given != arn:
         raise InvalidArgumentException(f"The ShardIterator does not belong to stream {given}.")
-    conv = conversions(ctx.tx)
-    ctx.tx.flush()
-    found = ctx.tx.execute(_STREAM_SHARD, {"arn": arn, "pk": pk, "number": number}).fetchone()
+    found = stream_and_shard(ctx, arn, pk, number)
     if found is None:
         row = STREAMS.by_arn(ctx, arn)
         if row is None or row.pk != pk:
             raise stream_not_found(ctx, arn)
         raise ResourceNotFoundException(f"Shard {shard_id(number)} in stream {describe_arn(ctx, arn)} does not exist.")
-    stream = StreamView(pk, arn, conv.json_out(found[0]))
-    shard = ShardView(int(found[1]), number, found[2], int(found[3]))
+    stream, shard = found
     limit = params.get("Limit") or MAX_GET_RECORDS
     if not isinstance(limit, int) or not 1 <= limit <= MAX_GET_RECORDS:
         raise InvalidArgumentException(f"Limit must be between 1 and {MAX_GET_RECORDS}.")
@@ -378,6 +383,17 @@ class ShardView:
     number: int
     closed: Any
     next_position: int
+
+
+def stream_and_shard(ctx: RequestContext, arn: str, pk: int, number: int) -> tuple[StreamView, ShardView] | None:
+    """What reading needs of a stream (``arn`` and ``pk``: the same stream, not one made again
+    under its name) and of its shard ``number``, read as they are now; None when either is gone."""
+    ctx.tx.flush()
+    found = ctx.tx.execute(_STREAM_SHARD, {"arn": arn, "pk": pk, "number": number}).fetchone()
+    if found is None:
+        return None
+    stream = StreamView(pk, arn, conversions(ctx.tx).json_out(found[0]))
+    return stream, ShardView(int(found[1]), number, found[2], int(found[3]))
 
 
 def read_page(
