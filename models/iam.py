@@ -234,3 +234,18 @@ class IamServiceCredential(AccountScoped, Base):
     password: Mapped[str] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16), default="Active")
     create_date: Mapped[dt.datetime]
+
+
+class IamServiceAccess(AccountScoped, Base):
+    """When an IAM entity (a user, or a role through its sessions) last made an authenticated
+    request to a service (``action`` empty), or to one of its tracked actions: what service last
+    accessed reports read. One small row per entity and service (and tracked action), rewritten
+    at most once a minute per entity and service."""
+
+    __tablename__ = "iam_service_access"
+
+    entity_arn: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    action: Mapped[str] = mapped_column(String(128), primary_key=True, default="")
+    region: Mapped[str] = mapped_column(String(32))
+    at: Mapped[dt.datetime]

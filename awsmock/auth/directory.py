@@ -13,6 +13,10 @@ and a policy source gathers the policies governing an identity (None: the accoun
 every action is allowed)::
 
     def policies(session, identity) -> Policies | None: ...
+
+A service may also keep when each principal last used each service: its ``access_log`` hook
+(:attr:`awsmock.engine.facts.ServiceFacts.access_log`) hears every authenticated request
+(:func:`note_access`).
 """
 
 from __future__ import annotations
@@ -66,6 +70,20 @@ def note_use(ctx: RequestContext, identity: Identity) -> None:
         source = _by_prefix().get(identity.access_key_id[:4])
         if source is not None:
             source.note_use(ctx, identity)
+
+
+_access_logs: tuple[Any, ...] | None = None
+
+
+def note_access(ctx: RequestContext, identity: Identity, action: str) -> None:
+    """An authenticated request of ``identity`` asks for ``action``: the services that keep
+    when principals last used each service record it."""
+    global _access_logs
+    logs = _access_logs
+    if logs is None:
+        logs = _access_logs = tuple(f.access_log for f in registry.declared() if f.access_log is not None)
+    for log in logs:
+        log(ctx, identity, action)
 
 
 def policies_of(session: Session, identity: Identity) -> Policies | None:

@@ -22,6 +22,7 @@ from typing import Any
 from awsmock.auth import directory, policy, resources, settings, sigv4
 from awsmock.auth import identity as identities
 from awsmock.auth.errors import auth_error, family
+from awsmock.auth.keys import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
 from awsmock.engine import registry
 from awsmock.engine.context import RequestContext
 from awsmock.engine.facts import AuthFacts
@@ -48,20 +49,86 @@ def enforce(ctx: RequestContext, req: WireRequest, operation: Any, params: dict[
         ctx.account_id = ident.account_id
         ctx.principal_arn = ident.arn
     if not settings.must_authenticate(lambda: ctx.session, ctx.store.url):
+        judge_while_open(ctx, req, operation, params, ident)
         return
     setattr(ctx, ENFORCED, True)
     if operation is not None and operation.auth_type == "none":  # the model: served unsigned
         return
     facts = registry.facts(ctx.service)
     auth = facts.auth
-    if auth.anonymous and not sigv4.is_signed(req) and (auth.legacy is None or auth.legacy.parse(req) is None):
+    if auth.anonymous and _unsigned(req, auth):
         authorize_anonymous(ctx, req, params)
         return
     authenticate(ctx, req, operation, ident, auth)
+    assert ident is not None
+    directory.note_access(ctx, ident, resources.action_name(ctx.service, ctx.operation))
     if ctx.operation in facts.always_allowed:
         return
-    assert ident is not None
     authorize(ctx, req, params, ident)
+
+
+def _unsigned(req: WireRequest, auth: AuthFacts) -> bool:
+    """Whether ``req`` carries no signature at all (no SigV4 header or query, no older one)."""
+    return not sigv4.is_signed(req) and (auth.legacy is None or auth.legacy.parse(req) is None)
+
+
+def _secret(ident: identities.Identity | None, access_key_id: str) -> str | None:
+    """The secret a presigned URL was signed with, where awsmock can know it: the key's own (a
+    key awsmock issued), or that of the fake credentials awsmock puts in a mocked environment;
+    None for a key it does not know (signed with a secret it cannot know)."""
+    if ident is not None and ident.secret and ident.access_key_id in (None, access_key_id):
+        return ident.secret
+    if access_key_id == FAKE_ACCESS_KEY_ID:
+        return FAKE_SECRET_ACCESS_KEY
+    return None
+
+
+def judge_while_open(
+    ctx: RequestContext,
+    req: WireRequest,
+    operation: Any,
+    params: dict[str, Any],
+    ident: identities.Identity | None,
+) -> None:
+    """Authentication is off, yet what the service itself decides still holds: an unsigned
+    request to a service that judges anonymous callers whatever the auth mode
+    (``AuthFacts.anonymous_always``) is let in only where the resource is public; a presigned URL
+    must carry the headers it signed, checked wherever its key's secret is known."""
+    if operation is None or operation.auth_type == "none":
+        return
+    auth = registry.facts(ctx.service).auth
+    if auth.anonymous and auth.anonymous_always and _unsigned(req, auth):
+        authorize_anonymous(ctx, req, params)
+        return
+    query = req.query_string.lower()
+    if "x-amz-signature=" in query:
+        try:
+            sig = sigv4.parse(req)
+        except sigv4.MalformedSignature:
+            return
+        if sig is None or not sig.presigned or sigv4.presigned_problem(sig) is not None:
+            return
+        if sigv4.presigned_expired(sig, ctx.now):
+            return  # the service says so, as AWS does before it looks at the signature
+        secret = _secret(ident, sig.access_key_id)
+        streaming = auth.streaming_bodies
+        if secret is not None and not sigv4.verify(
+            req,
+            sig,
+            secret,
+            raw_path=auth.raw_path,
+            unsigned_presigned=streaming,
+            body_hash=lambda: _body_hash(req, operation, streaming=streaming),
+        ):
+            raise _fail(ctx, "signature")
+    elif auth.legacy is not None and "signature=" in query:
+        old = auth.legacy.parse(req)
+        if old is None or not getattr(old, "presigned", False) or auth.legacy.expired(old, ctx.now):
+            return  # (an expired URL: the service says so, as AWS does before the signature)
+        key = auth.legacy.access_key(req)
+        secret = _secret(ident, key) if key else None
+        if secret is not None and not auth.legacy.verify(req, old, secret):
+            raise _fail(ctx, "signature")
 
 
 #: how far from the server's clock a header-signed request may have been signed
@@ -279,8 +346,10 @@ def authorize(
 
 
 def authorize_anonymous(ctx: RequestContext, req: WireRequest, params: dict[str, Any]) -> None:
-    """An unsigned request to a service that allows them: only resource policies granting
-    ``"Principal": "*"`` every permission the request needs let it in."""
+    """An unsigned request to a service that allows them: every permission the request needs
+    must be granted to anyone, by the resource's policy (``"Principal": "*"``, unless one of its
+    statements denies) or by the service's own grants (``AuthFacts.anonymous_grants``)."""
+    grants = registry.facts(ctx.service).auth.anonymous_grants
     principal = policy.Principal("", (), kind="Anonymous")
     context: dict[str, policy.ContextValue] = {
         "aws:SourceIp": req.remote_addr,
@@ -288,10 +357,19 @@ def authorize_anonymous(ctx: RequestContext, req: WireRequest, params: dict[str,
         "aws:CurrentTime": ctx.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "aws:RequestedRegion": ctx.region,
     }
+    owner = None  # the account whose resource let the caller in: the request acts in it
     for check in resources.access_checks(ctx, ctx.operation, params):
         found = resources.resource_policy(ctx, ctx.operation, dict(check.policy_params or params))
-        if found is None or found.document is None:
+        decision = policy.IMPLICIT
+        if found is not None and found.document is not None:
+            request = policy.Request(check.action, check.resources, principal, context)
+            decision = policy.evaluate([found.document], request, resource_policy=True).decision
+        if decision == policy.ALLOW:
+            owner = owner or (found.account_id if found is not None else None)
+            continue
+        if decision == policy.DENY or grants is None:
             raise _fail(ctx, "missing")
-        request = policy.Request(check.action, check.resources, principal, context)
-        if policy.evaluate([found.document], request, resource_policy=True).decision != policy.ALLOW:
+        if not grants(ctx, check.action, check.resources, dict(check.policy_params or params)):
             raise _fail(ctx, "missing")
+    if owner:
+        ctx.account_id = owner

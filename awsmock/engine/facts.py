@@ -95,6 +95,13 @@ class AuthFacts:
     errors: Mapping[str, tuple[str, int, str]] | None = None
     #: (now, when signed, allowed skew) -> the error for a request signed too far from now
     skewed: Callable[[dt.datetime, dt.datetime, dt.timedelta], AwsError] | None = None
+    #: unsigned requests are judged even while authentication is off (the service refuses an
+    #: anonymous caller what nothing makes public, whatever awsmock's auth mode)
+    anonymous_always: bool = False
+    #: (ctx, action, resources, params) -> whether the resource grants an anonymous caller the
+    #: action beyond its resource policy (access lists): asked when the policy neither allows
+    #: nor denies
+    anonymous_grants: Callable[[RequestContext, str, tuple[str, ...], dict[str, Any]], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,26 @@ class Detection:
 
 
 @dataclass(frozen=True)
+class HttpEndpoint:
+    """Plain HTTP a service answers at hosts of its own (a resource's own URL) rather than as an
+    operation of its API: no model parses these requests. The dispatcher runs ``serve`` in a
+    write transaction as it runs a handler (an :class:`~awsmock.engine.waiting.Outside` answer
+    has its work run outside, then ``then`` gives the response) and renders what it raises with
+    ``error``."""
+
+    #: (host labels, lower-cased) -> whether the host is the endpoint's
+    host: Callable[[list[str]], bool]
+    #: the name requests are served as (request logs; access control's operation)
+    operation: str
+    #: (ctx, request, check) -> a :class:`~awsmock.engine.wire.WireResponse`, or an ``Outside``
+    #: whose ``then`` gives one; ``check(ctx, params)`` runs access control (the dispatcher's
+    #: request hooks) for ``operation`` on ``params`` when the endpoint wants it run
+    serve: Callable[[RequestContext, WireRequest, Callable[[RequestContext, dict[str, Any]], None]], Any]
+    #: (error, request id) -> the response to an AwsError raised by ``serve`` or access control
+    error: Callable[[AwsError, str], Any]
+
+
+@dataclass(frozen=True)
 class RestXmlQuirks:
     """Where the service's rest-xml wire differs from what the model says."""
 
@@ -121,6 +148,10 @@ class RestXmlQuirks:
     #: ``unrouted(req)`` -> operation name or None; ``decode_unrouted(req)`` -> params
     unrouted: Callable[[WireRequest], str | None] | None = None
     decode_unrouted: Callable[[WireRequest], dict[str, Any]] | None = None
+    #: ``prefer(req, operations)``: among the operations whose routes match a request (most
+    #: specific first), the one the service serves it as when the route alone cannot tell (two
+    #: endpoints of the service sharing a route), or None (the most specific)
+    prefer: Callable[[WireRequest, list[str]], str | None] | None = None
     #: the XML namespace of answers (instead of the model's)
     namespace: str | None = None
     #: operation -> root element of its answer (instead of the output shape's location name)
@@ -192,12 +223,17 @@ class ServiceFacts:
     #: services that issue keys: IAM and STS); see :mod:`awsmock.auth.directory`
     credentials: Any = None
     policies: Any = None
+    #: (ctx, identity, IAM action) for every authenticated request, once its signature is
+    #: verified: a service that keeps when principals last used each service records it
+    access_log: Callable[[RequestContext, Any, str], None] | None = None
 
     # -- the request path ----------------------------------------------------------------
     detection: Detection = Detection()
     #: request ids as the service sends them: ``uuid`` (the default) or ``hex16`` (S3's)
     request_ids: Literal["uuid", "hex16"] = "uuid"
     long_polls: Mapping[str, LongPoll] = field(default_factory=dict)
+    #: plain HTTP the service serves at hosts of its own (see :class:`HttpEndpoint`)
+    endpoint: HttpEndpoint | None = None
 
     # -- the wire ------------------------------------------------------------------------
     rest_xml: RestXmlQuirks | None = None

@@ -215,7 +215,8 @@ def test_an_older_database_is_upgraded_with_its_tags(old_database: str) -> None:
             for name in ROWS:
                 assert "tags" not in {c["name"] for c in inspector.get_columns(name)}, name
             versions = {row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")}
-        assert REVISION in versions
+        # IAM's branch is at this revision or a later one
+        assert any(v.startswith("iam_") and v >= REVISION for v in versions), versions
     finally:
         store.dispose()
 

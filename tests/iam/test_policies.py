@@ -147,7 +147,7 @@ def test_inline_policies(
     [
         ("not json", "This policy contains invalid Json"),
         (json.dumps({"Version": "2012-10-17"}), "Syntax errors in policy."),
-        (json.dumps({"Version": "2001-01-01", "Statement": [allow()]}), "The policy failed legacy parsing"),
+        (json.dumps({"Version": "2001-01-01", "Statement": [allow()]}), "Syntax errors in policy."),
         (doc({"Effect": "Allow", "Resource": "*"}), "Policy statement must contain actions."),
         (doc({"Effect": "Allow", "Action": "s3:*"}), "Policy statement must contain resources."),
         (doc({"Effect": "Maybe", "Action": "s3:*", "Resource": "*"}), "Syntax errors in policy."),

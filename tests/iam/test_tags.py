@@ -271,7 +271,7 @@ def test_a_users_tags_are_its_principal_tags(store: Store, inprocess_client: Cal
         {**allow("iam:ListUsers"), "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}},
         allow(["iam:TagUser", "iam:UntagUser"]),
     ]
-    iam.put_user_policy(UserName="bob", PolicyName="p", PolicyDocument=json.dumps({"Statement": statements}))
+    iam.put_user_policy(UserName="bob", PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}))
     key = iam.create_access_key(UserName="bob")["AccessKey"]
     bob = inprocess_client(
         "iam", aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"]

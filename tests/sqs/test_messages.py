@@ -57,12 +57,12 @@ def test_invalid_body(sqs, new_queue):
         sqs.send_message(QueueUrl=url, MessageBody="bad \x01 char")
     assert exc.value.response["Error"]["Code"] == "InvalidMessageContents"
     with pytest.raises(ClientError) as exc:
-        sqs.send_message(QueueUrl=url, MessageBody="x" * 262_145)
+        sqs.send_message(QueueUrl=url, MessageBody="x" * 1_048_577)
     err = exc.value.response["Error"]
     assert err["Code"] == "InvalidParameterValue"
     assert (
         err["Message"]
-        == "One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes."
+        == "One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes."
     )
     small = new_queue(MaximumMessageSize=1024)
     with pytest.raises(ClientError):
@@ -324,7 +324,7 @@ def test_batch_request_errors(sqs, new_queue):
         ),
         ([{"Id": "not valid!", "MessageBody": "x"}], "AWS.SimpleQueueService.InvalidBatchEntryId"),
         (
-            [{"Id": str(i), "MessageBody": "x" * 30_000} for i in range(10)],
+            [{"Id": str(i), "MessageBody": "x" * 110_000} for i in range(10)],
             "AWS.SimpleQueueService.BatchRequestTooLong",
         ),
     ]

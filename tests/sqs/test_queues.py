@@ -160,7 +160,7 @@ def test_get_all_attributes_defaults(sqs, new_queue):
     now = time.time()
     assert attrs["VisibilityTimeout"] == "30"
     assert attrs["DelaySeconds"] == "0"
-    assert attrs["MaximumMessageSize"] == "262144"
+    assert attrs["MaximumMessageSize"] == "1048576"
     assert attrs["MessageRetentionPeriod"] == "345600"
     assert attrs["ReceiveMessageWaitTimeSeconds"] == "0"
     assert attrs["SqsManagedSseEnabled"] == "true"

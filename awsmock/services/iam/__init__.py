@@ -11,7 +11,7 @@ from __future__ import annotations
 from awsmock.engine.facts import ServiceFacts
 from awsmock.engine.registry import declare
 
-from . import principals, resources
+from . import last_accessed, outbound, principals, resources
 
 FACTS = declare(
     ServiceFacts(
@@ -19,6 +19,8 @@ FACTS = declare(
         resources=resources.resource_arns,
         credentials=principals.AccessKeys(),
         policies=principals.policies_of,
+        access_log=last_accessed.record,
+        public_files=outbound.public_file,
         patterns=True,
     )
 )

@@ -17,7 +17,8 @@ from awsmock.state import jsontext
 from .errors import InvalidAttributeName, InvalidAttributeValue, InvalidParameterValue
 from .lookup import AnyQueue, queue_arn, queue_by_arn
 
-MAX_MESSAGE_SIZE = 262_144
+#: the largest message, and the default MaximumMessageSize (1 MiB since AWS raised it in 2025)
+MAX_MESSAGE_SIZE = 1_048_576
 DEFAULT_RETENTION = 345_600
 
 #: settable integer attributes: (minimum, maximum, default)

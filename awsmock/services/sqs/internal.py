@@ -119,7 +119,7 @@ def receive(ctx: RequestContext, arn: str, limit: int) -> list[dict[str, Any]] |
     if queue is None:
         return None
     got = claim(
-        ctx, queue, max(1, min(limit, 10)), int_attr(queue, "VisibilityTimeout"), receipts.new_nonce()
+        ctx, queue, max(1, min(limit, 10)), int_attr(queue, "VisibilityTimeout"), receipts.new_nonce(ctx.now)
     )
     system = set(messages.SYSTEM_ATTRIBUTES)
     return [messages._render(ctx, queue, c, system, lambda _n: True) for c in got]

@@ -6,7 +6,6 @@ import base64
 import datetime as dt
 import os
 import re
-import time
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 
 from awsmock.engine import turns
+from awsmock.engine.clock import monotonic
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
@@ -46,7 +46,10 @@ POLL_SECONDS = 0.05
 SLOW_POLL_SECONDS = 0.1
 FAST_POLL_FOR = 2.0
 MAX_BATCH = 10
-MAX_BATCH_BYTES = 262_144
+#: the sum of a SendMessageBatch's message sizes (1 MiB, as one message)
+MAX_BATCH_BYTES = 1_048_576
+#: how long a message may stay invisible since the receive that took it (12 hours)
+MAX_VISIBILITY = 43_200
 MAX_ATTRIBUTES = 10
 #: raw statements (built once, compiled once per dialect): sends, receives and deletes are hot paths
 _INSERT_COLUMNS = (
@@ -439,8 +442,10 @@ def receive_message(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
     visibility = params.get("VisibilityTimeout")
     if visibility is None:
         visibility = int_attr(queue, "VisibilityTimeout")
-    elif not 0 <= visibility <= 43_200:
-        raise invalid_value("VisibilityTimeout", visibility, "Must be >= 0 and <= 43200, if provided")
+    elif not 0 <= visibility <= MAX_VISIBILITY:
+        raise invalid_value(
+            "VisibilityTimeout", visibility, f"Must be >= 0 and <= {MAX_VISIBILITY}, if provided"
+        )
     attempt = params.get("ReceiveRequestAttemptId") if queue.fifo else None
     got: list[Claimed] = []
     if attempt:
@@ -448,12 +453,12 @@ def receive_message(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
         if pairs:
             got = reclaim(ctx, queue, pairs, visibility)
     if not got:
-        got = claim(ctx, queue, limit, visibility, receipts.new_nonce())
+        got = claim(ctx, queue, limit, visibility, receipts.new_nonce(ctx.now))
         if got and attempt:
             fifo.record_attempt(ctx, queue, attempt, [(c.row.id, c.nonce) for c in got])
     if not got:
         if wait > 0 and not ctx.final_attempt:
-            clock = time.monotonic()
+            clock = monotonic()  # (not a test's frozen clock: the wait must end)
             deadline = params.setdefault(_WAIT_DEADLINE, clock + wait)
             poll = POLL_SECONDS if clock < deadline - wait + FAST_POLL_FOR else SLOW_POLL_SECONDS
             raise WaitAndRetry(topic(queue), deadline, poll)
@@ -529,11 +534,19 @@ def delete_message_batch(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 
 def _change_one(ctx: RequestContext, queue: AnyQueue, handle: str, timeout: Any) -> bool:
     """Change one message's visibility; True when it became visible now."""
-    if timeout is None or not 0 <= int(timeout) <= 43_200:
-        raise invalid_value("VisibilityTimeout", timeout, "Must be >= 0 and <= 43200")
+    if timeout is None or not 0 <= int(timeout) <= MAX_VISIBILITY:
+        raise invalid_value("VisibilityTimeout", timeout, f"Must be >= 0 and <= {MAX_VISIBILITY}")
     row, row_id, nonce = _held(ctx, queue, handle)
     if row is None or not _in_flight(ctx, row, nonce):
         raise MessageNotInflight()
+    received = receipts.received_at(nonce)
+    if received is not None and int((ctx.now - received).total_seconds()) + int(timeout) > MAX_VISIBILITY:
+        # the 12 hours count from the receive: extending past them is refused, not capped
+        raise invalid_value(
+            "VisibilityTimeout",
+            timeout,
+            f"Total VisibilityTimeout for the message is beyond the limit [{MAX_VISIBILITY} seconds]",
+        )
     until = conversions(ctx.tx).time_in(ctx.now + dt.timedelta(seconds=int(timeout)))
     ctx.tx.execute(_SET_VISIBLE_AT, {"row_id": row_id, "until": until})
     return int(timeout) == 0

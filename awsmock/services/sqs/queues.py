@@ -18,6 +18,8 @@ from awsmock.models.sqs import Deduplication, Message, Queue, ReceiveAttempt
 from . import attributes
 from .errors import (
     InvalidParameterValue,
+    MissingParameter,
+    OverLimit,
     PurgeQueueInProgress,
     QueueDoesNotExist,
     QueueNameExists,
@@ -34,6 +36,36 @@ MAX_TAG_VALUE = 256
 #: the most queue URLs a list operation answers at once
 MAX_LISTED = 1000
 PURGE_INTERVAL = dt.timedelta(seconds=60)
+#: the actions AddPermission may share with other accounts
+GRANTABLE = frozenset(
+    {
+        "*",
+        "ChangeMessageVisibility",
+        "DeleteMessage",
+        "GetQueueAttributes",
+        "GetQueueUrl",
+        "ListDeadLetterSourceQueues",
+        "PurgeQueue",
+        "ReceiveMessage",
+        "SendMessage",
+    }
+)
+#: actions only the queue's owner may call, which AddPermission cannot share
+OWNER_ONLY = frozenset(
+    {
+        "AddPermission",
+        "CreateQueue",
+        "DeleteQueue",
+        "ListQueues",
+        "ListQueueTags",
+        "RemovePermission",
+        "SetQueueAttributes",
+        "TagQueue",
+        "UntagQueue",
+    }
+)
+#: actions per statement AddPermission writes
+MAX_PERMISSION_ACTIONS = 7
 
 
 def _check_name(name: str, fifo: bool) -> None:
@@ -260,17 +292,51 @@ def _set_policy(ctx: RequestContext, queue: Queue, doc: dict[str, Any]) -> None:
     queue.modified_at = ctx.now
 
 
+def _check_permission(params: dict[str, Any]) -> tuple[str, list[str], list[str]]:
+    """AddPermission's label, accounts and actions, checked in the order SQS checks them."""
+    label = params.get("Label") or ""
+    if not label:
+        raise MissingParameter("The request must contain the parameter Label.")
+    if not _NAME.match(label):
+        raise invalid_value(
+            "Label",
+            label,
+            "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length",
+        )
+    actions = list(params.get("Actions") or [])
+    if not actions:
+        raise MissingParameter("The request must contain the parameter Actions.")
+    if len(actions) > MAX_PERMISSION_ACTIONS:
+        raise OverLimit(
+            f"{len(actions)} Actions were found, maximum allowed is {MAX_PERMISSION_ACTIONS}.", status=403
+        )
+    accounts = list(params.get("AWSAccountIds") or [])
+    if not accounts:
+        raise invalid_value("PrincipalId", "[]", "Unable to verify")
+    for account in accounts:
+        if not re.fullmatch(r"\d{12}", account):
+            raise invalid_value("PrincipalId", account, "Unable to verify principal")
+    for action in actions:
+        if action in OWNER_ONLY:
+            raise invalid_value(
+                "ActionName", f"SQS:{action}", "Only the queue owner is allowed to invoke this action"
+            )
+        if action not in GRANTABLE:
+            raise invalid_value(
+                "ActionName",
+                f"SQS:{action}",
+                "Please refer to the appropriate WSDL for a list of valid actions",
+            )
+    return label, accounts, actions
+
+
 @handler("sqs", "AddPermission")
 def add_permission(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     queue = get_queue(ctx, params["QueueUrl"])
-    label = params["Label"]
+    label, accounts, actions = _check_permission(params)
     doc = _policy(queue)
     if any(s.get("Sid") == label for s in doc["Statement"]):
         raise invalid_value("Label", label, "Already exists")
-    accounts = params.get("AWSAccountIds") or []
-    actions = params.get("Actions") or []
-    if not accounts or not actions:
-        raise InvalidParameterValue("AWSAccountIds and Actions must each contain at least one value.")
     partition = arns.partition_of(queue.region)
     principals = [arns.account_root(a, partition) for a in accounts]
     doc["Statement"].append(

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import secrets
 
 from .errors import ReceiptHandleIsInvalid
 
+#: random hex digits of a receive's nonce; the hex digits after them are the receive's time
+_RANDOM = 16
 
-def new_nonce() -> str:
-    return secrets.token_hex(8)
+
+def new_nonce(now: dt.datetime) -> str:
+    """A receive's nonce: random, then when it happened (epoch seconds, hex), which bounds how
+    long ChangeMessageVisibility may keep the message (12 hours from the receive)."""
+    return f"{secrets.token_hex(_RANDOM // 2)}{int(now.timestamp()):x}"
+
+
+def received_at(nonce: str) -> dt.datetime | None:
+    """When the receive of ``nonce`` happened (None for a nonce of an older build)."""
+    stamp = nonce[_RANDOM:]
+    try:
+        return dt.datetime.fromtimestamp(int(stamp, 16), dt.UTC) if stamp else None
+    except (ValueError, OverflowError):
+        return None
 
 
 def make(queue_id: int, row_id: int, nonce: str) -> str:
