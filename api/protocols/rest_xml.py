@@ -10,7 +10,11 @@ Routing and the uri / querystring / header / statusCode bindings come from
   never buffered); ``aws-chunked`` bodies are decoded on the fly (:mod:`.aws_chunked`) and
   ``aws-chunked`` leaves the ``ContentEncoding`` param;
 * output: likewise; streaming payloads (bytes, an iterable of bytes or a file-like object) are
-  streamed, with ``Content-Length`` from the result's header members;
+  streamed, with ``Content-Length`` from the result's header members; an event-stream payload
+  (the handler's iterable of ``{EventName: event}`` dicts) is sent as
+  ``application/vnd.amazon.eventstream`` messages whose structure payloads are XML
+  (:func:`xml_event_stream`); an :class:`AwsError` raised while the events are produced ends the
+  stream with an ``error`` message carrying its code and message;
 * errors: ``<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>``, or a bare
   ``<Error>`` document (no body for HEAD).
 
@@ -22,11 +26,12 @@ names, url-encoded listings, error documents...), the service declares it
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from awsmock.api.protocols.aws_chunked import AwsChunkedReader, request_body_stream
 from awsmock.api.protocols.base import Protocol
+from awsmock.api.protocols.json import event_message
 from awsmock.api.protocols.query import write_error_fields
 from awsmock.api.protocols.rest import (
     BindingError,
@@ -137,7 +142,7 @@ _in_plan = per_model(_InPlan)
 
 
 # what an operation's answer carries besides its header members (see _OutPlan)
-_OUT_NONE, _OUT_BARE, _OUT_RAW_PAYLOAD, _OUT_XML_PAYLOAD, _OUT_XML_BODY = range(5)
+_OUT_NONE, _OUT_BARE, _OUT_RAW_PAYLOAD, _OUT_XML_PAYLOAD, _OUT_XML_BODY, _OUT_EVENTS = range(6)
 
 
 class _OutPlan:
@@ -178,8 +183,12 @@ class _OutPlan:
                 self.bare = quirks.bare_answers[operation.name]
             elif b.payload is not None:
                 self.payload = b.payload
-                raw = shape.members[b.payload].type_name in ("blob", "string")
-                self.kind = _OUT_RAW_PAYLOAD if raw else _OUT_XML_PAYLOAD
+                pshape = shape.members[b.payload]
+                raw = pshape.type_name in ("blob", "string")
+                if pshape.serialization.get("eventstream"):
+                    self.kind = _OUT_EVENTS
+                else:
+                    self.kind = _OUT_RAW_PAYLOAD if raw else _OUT_XML_PAYLOAD
             elif node.out_members:
                 self.kind = _OUT_XML_BODY
                 self.root = quirks.roots.get(operation.name) or node.loc or operation.name + quirks.root_suffix
@@ -228,6 +237,11 @@ class RestXmlProtocol(Protocol):
         found = [named] if named is not None else routes.match_path(req.method, path, req.query, req.headers)
         if len(found) > 1 and found[0].route.deprecated:  # (the scores rank a deprecated route last)
             found = _prefer_current(service, found)
+        prefer = _info(service).quirks.prefer
+        if named is None and len(found) > 1 and prefer is not None:
+            chosen = prefer(req, [m.operation for m in found])
+            if chosen is not None:
+                found = sorted(found, key=lambda m: m.operation != chosen)
         req.__dict__[_ROUTE_ATTR] = (service, found)
         return found
 
@@ -347,6 +361,9 @@ class RestXmlProtocol(Protocol):
                 write(out, pm.node, value, pm.wire, extra)
                 body = "".join(out).encode("utf-8")
                 content_type = "application/xml"
+        elif kind == _OUT_EVENTS:
+            body = xml_event_stream(plan.shape.members[plan.payload], result.get(plan.payload))
+            content_type = "application/vnd.amazon.eventstream"
         elif kind == _OUT_XML_BODY:
             node = plan.node
             shape_result = info.quirks.shape_result
@@ -415,6 +432,53 @@ class RestXmlProtocol(Protocol):
         headers["Content-Length"] = str(len(body))
         headers.update(error.headers)
         return WireResponse(status=error.status, headers=headers, body=body, content_length=len(body))
+
+
+def xml_event_stream(stream_shape: Shape, events: Any) -> Iterator[bytes]:
+    """The messages of an event stream whose structure payloads are XML, encoded lazily from
+    an iterable of ``{EventName: event}`` dicts. A blob or string ``eventpayload`` member is the
+    raw payload, a structure one an XML document (rooted at the event's name), ``eventheader``
+    members are headers; an :class:`AwsError` raised by the iterable ends the stream with an
+    ``error`` message."""
+    members = stream_shape.members
+    iterator = iter(events or ())
+    while True:
+        try:
+            event = next(iterator)
+        except StopIteration:
+            return
+        except AwsError as err:
+            yield event_message(
+                {":message-type": "error", ":error-code": err.code, ":error-message": err.message or ""}, b""
+            )
+            return
+        for name, value in event.items():
+            shape = members.get(name)
+            if shape is None or value is None:
+                continue
+            headers: dict[str, Any] = {":message-type": "event", ":event-type": name}
+            header_shapes: dict[str, Shape] = {}
+            rest = dict(value)
+            payload = b""
+            for mname, member in shape.members.items():
+                ser = member.serialization
+                if ser.get("eventheader") and mname in rest:
+                    headers[mname] = rest.pop(mname)
+                    header_shapes[mname] = member
+                elif ser.get("eventpayload"):
+                    raw = rest.pop(mname, None)
+                    if member.type_name == "blob":
+                        payload = bytes(raw or b"")
+                        headers[":content-type"] = "application/octet-stream"
+                    elif member.type_name == "string":
+                        payload = (raw or "").encode("utf-8")
+                        headers[":content-type"] = "text/plain"
+                    elif raw is not None:
+                        out: list[str] = []
+                        write(out, compile_shape(member), raw, name)
+                        payload = "".join(out).encode("utf-8")
+                        headers[":content-type"] = "text/xml"
+            yield event_message(headers, payload, header_shapes)
 
 
 def _request_id_headers(info: _ServiceInfo, headers: dict[str, str], request_id: str) -> None:

@@ -46,7 +46,9 @@ def action_prefix(service: str) -> str:
 
 
 def action_name(service: str, operation: str) -> str:
-    return f"{action_prefix(service)}:{registry.facts(service).actions.get(operation, operation)}"
+    """``prefix:Action``; a service may declare an operation's action with its own prefix."""
+    action = registry.facts(service).actions.get(operation, operation)
+    return action if ":" in action else f"{action_prefix(service)}:{action}"
 
 
 def _generic(ctx: RequestContext, operation: str, params: dict[str, Any]) -> list[str]:

@@ -9,12 +9,19 @@ import pytest
 
 from tests.s3.helpers import client_error
 
-POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
-    ],
-}
+
+def public_read(bucket: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            }
+        ],
+    }
 
 
 @pytest.mark.parametrize(
@@ -84,8 +91,8 @@ def test_tagging_policy_cors_lifecycle(s3: Any, bucket: str) -> None:
     s3.delete_bucket_tagging(Bucket=bucket)
     assert client_error(s3.get_bucket_tagging, Bucket=bucket)["Code"] == "NoSuchTagSet"
 
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(POLICY))
-    assert json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"]) == POLICY
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(public_read(bucket)))
+    assert json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"]) == public_read(bucket)
     assert s3.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"]["IsPublic"] is True
     assert client_error(s3.put_bucket_policy, Bucket=bucket, Policy="not json")["Code"] == "MalformedPolicy"
     s3.delete_bucket_policy(Bucket=bucket)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from awsmock.engine.facts import AuthFacts, Detection, RestXmlQuirks, ServiceFacts
 from awsmock.engine.registry import declare
 
-from . import access, sigv2, wire
+from . import access, anonymous, sigv2, wire
 
 FACTS = declare(
     ServiceFacts(
@@ -26,6 +26,8 @@ FACTS = declare(
             raw_path=True,
             streaming_bodies=True,
             anonymous=True,
+            anonymous_always=True,
+            anonymous_grants=anonymous.grants,
             legacy=sigv2.SCHEME,
             errors=access.AUTH_ERRORS,
             skewed=access.skewed,
@@ -35,6 +37,7 @@ FACTS = declare(
         rest_xml=RestXmlQuirks(
             routing_path=wire.path_style,
             unrouted=wire.unrouted,
+            prefer=wire.prefer,
             decode_unrouted=wire.decode_unrouted,
             namespace=wire.NAMESPACE,
             roots=wire.ROOTS,

@@ -17,6 +17,7 @@ from awsmock.engine.facts import Access
 from awsmock.models.s3 import S3Bucket, S3BucketConfig
 
 from . import blocking
+from .abac import resource_tag_keys
 from .objects import parse_copy_source
 
 #: operation -> IAM action, where the action is named otherwise
@@ -45,6 +46,16 @@ ACTIONS = {
     "GetBucketEncryption": "GetEncryptionConfiguration",
     "PutBucketEncryption": "PutEncryptionConfiguration",
     "DeleteBucketEncryption": "PutEncryptionConfiguration",
+    "GetBucketNotification": "GetBucketNotification",
+    "PutBucketNotification": "PutBucketNotification",
+    "GetBucketLifecycle": "GetLifecycleConfiguration",
+    "PutBucketLifecycle": "PutLifecycleConfiguration",
+    # directory buckets: S3 Express's own actions
+    "CreateSession": "s3express:CreateSession",
+    "ListDirectoryBuckets": "s3express:ListAllMyDirectoryBuckets",
+    "RenameObject": "s3express:CreateSession",
+    "GetBucketAbac": "GetBucketABAC",
+    "PutBucketAbac": "PutBucketABAC",
     "GetBucketCors": "GetBucketCORS",
     "PutBucketCors": "PutBucketCORS",
     "DeleteBucketCors": "PutBucketCORS",
@@ -162,6 +173,8 @@ def condition_keys(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
     for name, key in (("Prefix", "s3:prefix"), ("Delimiter", "s3:delimiter"), ("MaxKeys", "s3:max-keys")):
         if params.get(name) is not None:
             out[key] = str(params[name])
+    if isinstance(params.get("Bucket"), str):
+        out.update(resource_tag_keys(ctx, params["Bucket"]))
     return out
 
 

@@ -11,13 +11,13 @@ from typing import Any, TypeAlias
 
 from sqlalchemy import bindparam, delete, exists, select
 
-from awsmock.engine import pager
+from awsmock.engine import arns, pager
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Bucket, S3BucketConfig, S3Object, S3Upload
 from awsmock.state.rawvalues import Conversions, conversions
 
-from . import access_points, acl, blocking, storage, tags
+from . import access_points, acl, blocking, directory_config, storage, tags
 from .errors import (
     AccessDenied,
     BucketAlreadyExists,
@@ -255,16 +255,20 @@ def _region_for_create(ctx: RequestContext, constraint: str | None) -> str:
 @handler("s3", "CreateBucket")
 def create_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     name = params["Bucket"]
-    if not valid_bucket_name(name):
-        raise InvalidBucketName(BucketName=name)
     config = params.get("CreateBucketConfiguration") or {}
-    constraint = config.get("LocationConstraint")
-    region = _region_for_create(ctx, constraint)
+    directory_setup: dict[str, Any] | None = None
+    if directory_config.is_directory(name):
+        directory_setup = directory_config.check_create(name, config)
+        region = ctx.region
+    else:
+        if not valid_bucket_name(name):
+            raise InvalidBucketName(BucketName=name)
+        region = _region_for_create(ctx, config.get("LocationConstraint"))
     existing = ctx.session.execute(select(S3Bucket).where(S3Bucket.name == name)).scalar_one_or_none()
     if existing is not None:
         if existing.account_id != ctx.account_id:
             raise BucketAlreadyExists(BucketName=name)
-        if existing.region == "us-east-1" and region == "us-east-1":
+        if existing.region == "us-east-1" and region == "us-east-1" and directory_setup is None:
             return {"Location": f"/{name}"}
         raise BucketAlreadyOwnedByYou(BucketName=name)
     bucket = S3Bucket(
@@ -289,9 +293,12 @@ def create_bucket(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
         bucket.versioning = "Enabled"
         set_config(ctx, bucket, "versioning", {"Status": "Enabled"})
         set_config(ctx, bucket, "object_lock", {"ObjectLockEnabled": "Enabled"})
+    if directory_setup is not None:
+        set_config(ctx, bucket, "directory", directory_setup)
+        return directory_config.create_answer(ctx, name, region, directory_setup)
     if region == "us-east-1":
         return {"Location": f"/{name}"}
-    return {"Location": f"http://{name}.s3.{region}.amazonaws.com/"}
+    return {"Location": f"http://{name}.s3.{region}.{arns.dns_suffix(region)}/"}
 
 
 @handler("s3", "HeadBucket")
@@ -373,6 +380,7 @@ _LIST = (
         _BUCKETS.c.name >= bindparam("lo"),
         _BUCKETS.c.name < bindparam("hi"),
         _BUCKETS.c.name > bindparam("after"),
+        _BUCKETS.c.name.not_like("%--x-s3"),  # (directory buckets: ListDirectoryBuckets)
     )
     .order_by(_BUCKETS.c.name)
     .limit(bindparam("lim"))

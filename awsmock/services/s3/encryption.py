@@ -1,19 +1,24 @@
 """How an object is encrypted: the server-side encryption a write asks for or the bucket's
-default gives (``sse_fields``), and the customer key a read of an SSE-C object must bring."""
+default gives (``sse_fields``), the customer key a read of an SSE-C object must bring, and
+UpdateObjectEncryption (an object re-encrypted under SSE-KMS in place)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import hashlib
+import re
 from typing import Any
 
 from awsmock.engine.context import RequestContext
+from awsmock.engine.registry import handler
 from awsmock.models.s3 import S3Object
 
 from .buckets import AnyBucket, BucketRow, get_config
-from .errors import AccessDenied, InvalidArgument, InvalidRequest
+from .errors import AccessDenied, InvalidArgument, InvalidRequest, MalformedXML
 from .versioning import ObjectRow
+
+_KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+$")
 
 #: the request members that choose an object's encryption
 _SSE_INPUTS = frozenset(
@@ -121,3 +126,32 @@ def check_sse_c_read(obj: S3Object | ObjectRow, params: dict[str, Any], prefix: 
         )
     if sse_c_key_md5(params, prefix) != stored:
         raise AccessDenied()
+
+
+@handler("s3", "UpdateObjectEncryption")
+def update_object_encryption(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Re-encrypt an existing object (a version) under SSE-KMS without touching its bytes or
+    its other properties (ETag, last-modified date, storage class, metadata, tags)."""
+    from .buckets import get_bucket
+    from .reading import object_for_read
+
+    bucket = get_bucket(ctx, params["Bucket"])
+    obj = object_for_read(ctx, bucket, params["Key"], params.get("VersionId"))
+    kms = (params.get("ObjectEncryption") or {}).get("SSEKMS")
+    if not kms or not kms.get("KMSKeyArn"):
+        raise MalformedXML()
+    current = dict((obj.info or {}).get("sse") or {})
+    if current.get("SSECustomerAlgorithm"):
+        raise InvalidRequest("The encryption parameters are not applicable to this object.")
+    key = str(kms["KMSKeyArn"])
+    if not _KMS_KEY_ARN.match(key):
+        raise InvalidArgument(
+            "Invalid arn", ArgumentName="x-amz-server-side-encryption-aws-kms-key-id", ArgumentValue=key
+        )
+    sse: dict[str, Any] = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": key}
+    if current.get("SSEKMSEncryptionContext"):
+        sse["SSEKMSEncryptionContext"] = current["SSEKMSEncryptionContext"]
+    if kms.get("BucketKeyEnabled"):
+        sse["BucketKeyEnabled"] = True
+    obj.info = {**(obj.info or {}), "sse": sse}
+    return {}

@@ -172,6 +172,27 @@ class InvalidTag(AwsError):
     code = "InvalidTag"
 
 
+class MissingRequestBody(AwsError):
+    code = "MissingRequestBodyError"
+    default_message = "Request Body is empty"
+
+
+class BadRequest(AwsError):
+    code = "BadRequest"
+
+
+class ObjectNotInActiveTier(AwsError):
+    code = "ObjectNotInActiveTierError"
+    status = 403
+    default_message = "The source object of the COPY operation is not in the active tier and is only stored in Amazon Glacier."
+
+
+class InvalidPartNumber(AwsError):
+    code = "InvalidPartNumber"
+    status = 416
+    default_message = "The requested partnumber is not satisfiable"
+
+
 def not_found(code: str, message: str, **fields: Any) -> AwsError:
     """A 404 for an absent bucket sub-resource (``NoSuchTagSet``, ``NoSuchCORSConfiguration``...)."""
     return AwsError(message, code=code, status=404, **fields)

@@ -113,7 +113,7 @@ def create_multipart_upload(ctx: RequestContext, params: dict[str, Any]) -> dict
         key=key,
         initiated=ctx.now,
         owner=ctx.account_id,
-        storage_class=check_storage_class(params.get("StorageClass")),
+        storage_class=check_storage_class(params.get("StorageClass"), bucket.name),
         info=info,
         tags=parse_tagging(params.get("Tagging")),
     )
@@ -264,6 +264,18 @@ def list_parts(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     up = _upload(ctx, bucket, params["Key"], params["UploadId"])
     marker = params.get("PartNumberMarker") or 0
     limit = params.get("MaxParts")
+    if limit is not None and not 0 <= limit <= 2147483647:
+        raise InvalidArgument(
+            "Argument max-parts must be an integer between 0 and 2147483647",
+            ArgumentName="max-parts",
+            ArgumentValue=str(limit),
+        )
+    if not 0 <= marker <= 2147483647:
+        raise InvalidArgument(
+            "Argument part-number-marker must be an integer between 0 and 2147483647",
+            ArgumentName="part-number-marker",
+            ArgumentValue=str(marker),
+        )
     limit = 1000 if limit is None else min(limit, 1000)
     rows = (
         ctx.session.execute(

@@ -30,10 +30,11 @@ from .errors import (
     AccessControlListNotSupported,
     AccessDenied,
     BadDigest,
+    BadRequest,
     InvalidArgument,
     InvalidDigest,
     InvalidObjectState,
-    InvalidRange,
+    InvalidPartNumber,
     InvalidRequest,
     InvalidStorageClass,
     InvalidTag,
@@ -41,6 +42,7 @@ from .errors import (
     MalformedXML,
     NoSuchKey,
     NoSuchVersion,
+    ObjectNotInActiveTier,
     PreconditionFailed,
     not_found,
 )
@@ -116,7 +118,7 @@ def parse_tagging(text: str | None) -> dict[str, str]:
 
 def _check_tags(tags: dict[str, str]) -> dict[str, str]:
     if len(tags) > 10:
-        raise InvalidTag("Object tags cannot be greater than 10")
+        raise BadRequest("Object tags cannot be greater than 10")
     for k, v in tags.items():
         if len(k) > 128:
             raise InvalidTag("The TagKey you have provided is too long, max 128", TagKey=k)
@@ -251,8 +253,7 @@ def describe(
 def _part_range(obj: S3Object | ObjectRow, part_number: int) -> tuple[int, int]:
     parts = (obj.info or {}).get("parts") or [obj.size]
     if part_number < 1 or part_number > len(parts):
-        raise InvalidRange(
-            "The requested partnumber is not satisfiable",
+        raise InvalidPartNumber(
             PartNumberRequested=str(part_number),
             ActualPartCount=str(len(parts)),
         )
@@ -334,9 +335,11 @@ def head_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def check_storage_class(value: str | None) -> str:
+def check_storage_class(value: str | None, bucket: str = "") -> str:
+    """The storage class a write asks for (InvalidStorageClass), or the bucket's default: S3
+    Express One Zone in a directory bucket, Standard elsewhere."""
     if value is None:
-        return "STANDARD"
+        return "EXPRESS_ONEZONE" if bucket.endswith("--x-s3") else "STANDARD"
     if value not in STORAGE_CLASSES:
         raise InvalidStorageClass(StorageClassRequested=value)
     return value
@@ -440,7 +443,7 @@ def put_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = bucket_row(ctx, params["Bucket"])
     presign.check_expiry(ctx)
     check_key(key)
-    storage_class = check_storage_class(params.get("StorageClass"))
+    storage_class = check_storage_class(params.get("StorageClass"), bucket.name)
     tags = parse_tagging(params.get("Tagging"))
     grants = object_grants(ctx, bucket, params)
     sse = sse_fields(ctx, bucket, params)
@@ -623,7 +626,7 @@ def copy_source_object(ctx: RequestContext, params: dict[str, Any]) -> tuple[S3B
     check_read(params, src.etag, src.last_modified, prefix="CopySourceIf")
     check_sse_c_read(src, params, prefix="CopySourceSSECustomer")
     if src.storage_class in ARCHIVED and not (src.info or {}).get("restore"):
-        raise InvalidObjectState(StorageClass=src.storage_class)
+        raise ObjectNotInActiveTier()
     return src_bucket, src
 
 
@@ -687,7 +690,9 @@ def copy_object(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     if src_info.get("parts"):
         info["parts"] = list(src_info["parts"])
     etag = src.etag
-    storage_class = check_storage_class(params.get("StorageClass") or (src.storage_class if same else None))
+    storage_class = check_storage_class(
+        params.get("StorageClass") or (src.storage_class if same else None), bucket.name
+    )
     obj = S3Object(
         bucket_id=bucket.id,
         key=key,

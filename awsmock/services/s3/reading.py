@@ -47,6 +47,7 @@ def _for_read(
                 Method=ctx.headers.get(":method", "GET"),
                 ResourceType="DeleteMarker",
                 headers={
+                    "Allow": "DELETE",
                     "x-amz-delete-marker": "true",
                     "x-amz-version-id": obj.version_id,
                     "Last-Modified": http_date(obj.last_modified),

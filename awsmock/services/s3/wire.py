@@ -37,6 +37,8 @@ _HOSTS = (
         r"^(?P<bucket>.+)\.s3(?:[.-](?:dualstack|fips|external-1|[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+))*"
         r"\.amazonaws\.com(?:\.cn)?$"
     ),
+    # a directory bucket at its zonal endpoint: NAME--ZONE--x-s3.s3express-ZONE.REGION.amazonaws.com
+    re.compile(r"^(?P<bucket>[a-z0-9-]+--x-s3)\.s3express-[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$"),
     re.compile(r"^(?P<bucket>.+)\.s3\.localhost(?:\.localstack\.cloud)?$"),
     # an access point by its ARN: NAME-ACCOUNT (see access_points.bucket_behind)
     re.compile(
@@ -140,8 +142,21 @@ def path_style(req: WireRequest) -> str:
 
 
 def is_s3_host(labels: list[str]) -> bool:
-    """Whether a host (its labels) is an S3 endpoint: ``s3``, ``s3-<region>``, ``s3-external-1``..."""
-    return any(label == "s3" or label.startswith("s3-") for label in labels)
+    """Whether a host (its labels) is an S3 endpoint: ``s3``, ``s3-<region>``, ``s3-external-1``,
+    the directory buckets' ``s3express-control`` and ``s3express-<zone>``..."""
+    return any(label == "s3" or label.startswith(("s3-", "s3express-")) for label in labels)
+
+
+def prefer(req: WireRequest, operations: list[str]) -> str | None:
+    """``GET /`` at the directory buckets' control endpoint (``s3express-control.<region>``), or
+    with ListDirectoryBuckets' own ``max-directory-buckets``, lists directory buckets, not
+    general purpose ones. (At another endpoint, a plain ``GET /`` cannot tell the two apart: it
+    is ListBuckets.)"""
+    if "ListDirectoryBuckets" in operations and (
+        (req.host or "").lower().startswith("s3express-control.") or "max-directory-buckets" in req.query_dict
+    ):
+        return "ListDirectoryBuckets"
+    return None
 
 
 def unrouted(req: WireRequest) -> str | None:
