@@ -158,7 +158,16 @@ def test_arns_follow_the_partition_of_the_region(aws_client: Callable[..., Any])
     ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}])
     assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "k", "Value": "v"}]
     policy = json.dumps(
-        {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+        {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws-cn:iam::123456789012:root"},
+                    "Action": "*",
+                    "Resource": "*",
+                }
+            ]
+        }
     )
     assert ddb.put_resource_policy(ResourceArn=table["LatestStreamArn"], Policy=policy)["RevisionId"]
     assert [s["StreamArn"] for s in streams.list_streams(TableName=arn)["Streams"]] == [
@@ -166,7 +175,11 @@ def test_arns_follow_the_partition_of_the_region(aws_client: Callable[..., Any])
     ]
     elsewhere = arn.replace("aws-cn", "aws")  # the same table name in another partition
     assert error_code(ddb.list_tags_of_resource, ResourceArn=elsewhere) == "ResourceNotFoundException"
-    assert error_code(ddb.get_resource_policy, ResourceArn=elsewhere) == "ResourceNotFoundException"
+    # resource policies answer an ARN of another partition (or Region) as invalid, as AWS does
+    assert error(ddb.get_resource_policy, ResourceArn=elsewhere) == (
+        "ValidationException",
+        f"One or more parameter values were invalid: Invalid resource Arn: {elsewhere}",
+    )
 
 
 def test_an_old_shard_iterator_has_expired(ddb: Any, streams: Any, make_table: Callable[..., str]) -> None:

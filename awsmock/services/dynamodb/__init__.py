@@ -8,6 +8,10 @@ records in ``jobs``), ``policies``
 ``types`` (AttributeValues, exact numbers, key encodings), ``schema`` (a table's definition),
 ``storage`` (rows, index entries, stream records), ``expressions`` (the expression language),
 ``legacy`` (Expected/AttributeUpdates/KeyConditions/...), ``capacity`` (ConsumedCapacity);
+``replication`` (global tables' replica sets), ``fanout`` (what each write passes on to the
+replicas and to Kinesis),
+``globaltables`` (the version 2017.11.29 global table operations), ``autoscaling`` (replica
+auto scaling settings), ``destinations`` (Kinesis streaming destinations);
 ``access`` (the tables a request acts on, as authorization names them).
 """
 
@@ -16,9 +20,12 @@ from awsmock.engine.registry import declare
 
 from . import (
     access,
+    autoscaling,
     backups,
     batch,
+    destinations,
     exports,
+    globaltables,
     insights,
     items,
     partiql,
@@ -44,9 +51,12 @@ STREAMS_FACTS = declare(ServiceFacts("dynamodbstreams", json_type_namespace=acce
 __all__ = [
     "FACTS",
     "STREAMS_FACTS",
+    "autoscaling",
     "backups",
     "batch",
+    "destinations",
     "exports",
+    "globaltables",
     "imports",
     "insights",
     "items",

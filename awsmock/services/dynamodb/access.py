@@ -39,6 +39,8 @@ def resource_arns(ctx: RequestContext, operation: str, params: dict[str, Any]) -
         return names or ["*"]
     if params.get("ResourceArn"):
         return [params["ResourceArn"]]
+    if params.get("GlobalTableName"):
+        return [ctx.arn("dynamodb", f"global-table/{params['GlobalTableName']}", region="")]
     return ["*"]
 
 

@@ -107,3 +107,23 @@ class ExpiredIterator(StreamsError, shape="ExpiredIteratorException"):
 def invalid(message: str) -> DynamoValidation:
     """``One or more parameter values were invalid: <message>``."""
     return DynamoValidation(f"One or more parameter values were invalid: {message}")
+
+
+class GlobalTableAlreadyExists(DynamoError, shape="GlobalTableAlreadyExistsException"):
+    pass
+
+
+class GlobalTableNotFound(DynamoError, shape="GlobalTableNotFoundException"):
+    pass
+
+
+class ReplicaAlreadyExists(DynamoError, shape="ReplicaAlreadyExistsException"):
+    pass
+
+
+class ReplicaNotFound(DynamoError, shape="ReplicaNotFoundException"):
+    pass
+
+
+class IndexNotFound(DynamoError, shape="IndexNotFoundException"):
+    pass

@@ -100,7 +100,7 @@ def put(
     size = check_item_size(item)
     key = table.storage_key(item)
     storage.purge_expired(ctx, table)
-    if need_old or condition is not None or table.stream_arn is not None:
+    if need_old or condition is not None or table.stream_arn is not None or table.fanout:
         old = storage.read_item(ctx, table, key)
         check_condition(condition, old, return_on_fail)
         storage.write_item(ctx, table, key, old, item, size=size)
@@ -119,7 +119,7 @@ def delete(
 ) -> Item | None:
     key = table.storage_key(key_item)
     storage.purge_expired(ctx, table)
-    if need_old or condition is not None or table.stream_arn:
+    if need_old or condition is not None or table.stream_arn or table.fanout:
         old = storage.read_item(ctx, table, key)
         check_condition(condition, old, return_on_fail)
         storage.write_item(ctx, table, key, old, None)

@@ -579,7 +579,8 @@ def run_select(
     target = Target(table, index)
     eq = _equalities(st.where)
     start = _start(target, next_token) if next_token else None
-    hash_value = eq.get(target.hash_key)
+    # (an index with a multi-attribute key is read whole: its partition is stored otherwise)
+    hash_value = None if index is not None and index.composite else eq.get(target.hash_key)
     one_partition = hash_value is not None and type_of(hash_value) == target.hash_type
     forward = _order(st, target, one_partition)
     if one_partition and hash_value is not None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from awsmock.auth.resources import ResourcePolicy
+from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.state import jsontext
 
-from .errors import PolicyNotFound, ResourceNotFound, invalid
+from .errors import DynamoValidation, PolicyNotFound, ResourceNotFound, invalid
 from .schema import TableInfo, arn_of, find_table, save_spec, table_path_of
 
 #: the largest policy document DynamoDB takes
@@ -24,8 +25,23 @@ NO_POLICY = "NO_POLICY"
 
 def _target(ctx: RequestContext, arn: str) -> TableInfo:
     """The table ``arn`` names, itself or its current stream, in the caller's account and region."""
+    if not arn.startswith("arn:"):
+        raise invalid(f"ARNs must start with 'arn:': {arn}")
+    parsed = arns.parse(arn)
+    if parsed is None or parsed.service != "dynamodb":
+        raise invalid(f"Provided Arn is not a DynamoDB resource arn: {arn}")
     path = table_path_of(arn)
-    info = find_table(ctx, path[0]) if path else None
+    if path is None or len(path) not in (1, 3) or (len(path) == 3 and path[1] != "stream"):
+        raise invalid(
+            f"Invalid resource arn provided, only table or stream is accepted. Provided resource arn: {arn}"
+        )
+    if parsed.region != ctx.region or parsed.partition != arns.partition_of(ctx.region):
+        raise invalid(f"Invalid resource Arn: {arn}")
+    if parsed.account != ctx.account_id:
+        raise DynamoValidation(
+            "This action is only supported by accounts that match the resource owner\u2019s account."
+        )
+    info = find_table(ctx, path[0])
     if info is None or arn not in (arn_of(ctx, info.name), info.spec.get("LatestStreamArn")):
         raise ResourceNotFound(f"Requested resource not found: ResourcArn: {arn} not found")
     return info
@@ -35,18 +51,49 @@ def _policies(info: TableInfo) -> dict[str, Any]:
     return dict(info.spec.get("ResourcePolicies") or {})
 
 
+def _invalid_document(detail: str) -> DynamoValidation:
+    return invalid(f"Invalid policy document: {detail}")
+
+
 def _checked(policy: str) -> str:
+    """The policy, if DynamoDB takes it (AWS's words for what it refuses)."""
     if len(policy.encode()) > MAX_POLICY_BYTES:
-        raise invalid(
-            f"Resource-based policy size exceeds the maximum allowed size of {MAX_POLICY_BYTES} bytes"
-        )
+        raise invalid(f"Maximum policy size of {MAX_POLICY_BYTES} bytes exceeded")
     try:
         document = jsontext.guarded_loads(policy)
     except ValueError:
-        raise invalid("Invalid JSON in the resource-based policy document") from None
-    if not isinstance(document, dict) or not document.get("Statement"):
-        raise invalid("Resource-based policy document must contain a Statement")
+        raise _invalid_document("This policy contains invalid Json") from None
+    if not isinstance(document, dict):
+        raise _invalid_document("This policy contains invalid Json")
+    statements = document.get("Statement")
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not statements or not isinstance(statements, list):
+        raise _invalid_document("Could not parse the policy: Statement is empty!")
+    sids = [st.get("Sid") for st in statements if isinstance(st, dict) and st.get("Sid") is not None]
+    if len(set(sids)) != len(sids):
+        raise _invalid_document("The Statement Ids in the policy are not unique")
+    for st in statements:
+        if not isinstance(st, dict):
+            raise _invalid_document("This policy contains invalid Json")
+        if "Resource" not in st and "NotResource" not in st:
+            raise _invalid_document("Missing required field Resource")
+        if st.get("Effect") == "Allow" and _public(st.get("Principal")) and not st.get("Condition"):
+            raise DynamoValidation(
+                "Resource-based policy grants unbounded access in one or more elements. Please revise "
+                "the policy to ensure least-privilege form of access"
+            )
     return policy
+
+
+def _public(principal: Any) -> bool:
+    """Whether a statement's Principal is everyone (``"*"``, or ``{"AWS": "*"}``)."""
+    if principal == "*":
+        return True
+    if isinstance(principal, dict):
+        aws = principal.get("AWS")
+        return aws == "*" or (isinstance(aws, list) and "*" in aws)
+    return False
 
 
 def _next_revision(ctx: RequestContext, previous: str | None) -> str:
@@ -125,4 +172,3 @@ def table_policy(ctx: RequestContext, operation: str, params: dict[str, Any]) ->
         return None
     policy = _policies(info).get(arn_of(ctx, info.name))
     return ResourcePolicy(policy["Policy"] if policy else None, ctx.account_id)
-

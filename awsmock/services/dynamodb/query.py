@@ -24,7 +24,7 @@ from .errors import DynamoValidation, invalid
 from .expressions import ExpressionContext, evaluate, parse_condition, parse_projection, project
 from .expressions.parser import Node, Path
 from .items import expression_context
-from .schema import IndexInfo, TableInfo, get_table
+from .schema import IndexInfo, TableInfo, composite_partition, get_table, sort_component
 from .storage import now_epoch
 from .types import (
     AV,
@@ -93,7 +93,9 @@ def _start_key(target: Target, raw: dict[str, Any] | None) -> Item | None:
     if set(key) != set(names):
         raise _bad_start_key()
     types = dict(target.table.key_types())
-    if target.index is not None:
+    if target.index is not None and target.index.composite:
+        types.update(target.index.hash_keys + target.index.range_keys)
+    elif target.index is not None:
         types[target.index.hash_key] = target.index.hash_type
         if target.index.range_key and target.index.range_type:
             types[target.index.range_key] = target.index.range_type
@@ -229,6 +231,97 @@ def key_conditions(node: Node, target: Target) -> tuple[AV, tuple[str, list[AV]]
     return hash_value, range_cond
 
 
+def _key_part(part: Node) -> tuple[str, str, list[AV]]:
+    """``(attribute, operator, values)`` of one condition of a KeyConditionExpression."""
+    kind = part[0]
+    if kind in _OPERATOR_NAMES:
+        raise DynamoValidation(f"Invalid operator used in KeyConditionExpression: {_OPERATOR_NAMES[kind]}")
+    if kind == "cmp":
+        op, left, right = part[1], part[2], part[3]
+        if left[0] == "value" and right[0] == "path":
+            left, right, op = right, left, _FLIP.get(op, op)
+        if op == "<>":
+            raise DynamoValidation("Unsupported operator in KeyConditionExpression: <>")
+        if left[0] != "path" or right[0] != "value" or len(left[1]) != 1:
+            raise DynamoValidation("Query key condition not supported")
+        return left[1][0], op, [right[1]]
+    if kind == "between":
+        if part[1][0] != "path" or part[2][0] != "value" or part[3][0] != "value":
+            raise DynamoValidation("Query key condition not supported")
+        return part[1][1][0], "between", [part[2][1], part[3][1]]
+    if kind == "func" and part[1] == "begins_with":
+        if part[2][1][0] != "value":
+            raise DynamoValidation("Query key condition not supported")
+        return part[2][0][1][0], "begins_with", [part[2][1][1]]
+    if kind == "func":
+        raise DynamoValidation(f"Invalid operator used in KeyConditionExpression: {part[1]}")
+    raise DynamoValidation("Query key condition not supported")
+
+
+def composite_conditions(node: Node, index: IndexInfo) -> tuple[str, list[tuple[Callable[[Any, Any], Any], bytes]]]:
+    """The stored partition text and the conditions on the stored sort bytes of a Query of an
+    index with a multi-attribute key: every partition key attribute by equality; the sort key
+    attributes left to right, by equality, the last one given by any key operator."""
+    parts = _flatten_and(node)
+    hash_types, range_types = dict(index.hash_keys), dict(index.range_keys)
+    if len(parts) > len(hash_types) + len(range_types):
+        raise DynamoValidation("Query key condition not supported")
+    found: dict[str, tuple[str, list[AV]]] = {}
+    for part in parts:
+        name, op, values = _key_part(part)
+        if name in found or (name not in hash_types and name not in range_types):
+            raise DynamoValidation("Query key condition not supported")
+        if name in hash_types and op != "=":
+            raise DynamoValidation("Query key condition not supported")
+        _check_type(values, hash_types.get(name) or range_types[name])
+        if op == "begins_with" and range_types.get(name) == "N":
+            raise DynamoValidation(
+                "Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
+                "operator or function: begins_with, operand type: N"
+            )
+        found[name] = (op, values)
+    for name, _ in index.hash_keys:
+        if name not in found:
+            raise DynamoValidation(f"Query condition missed key schema element: {name}")
+    ipk = composite_partition([found[name][1][0] for name, _ in index.hash_keys])
+    given = [name for name, _ in index.range_keys if name in found]
+    if given != [name for name, _ in index.range_keys[: len(given)]]:
+        raise DynamoValidation("Query key condition not supported")
+    if any(found[name][0] != "=" for name in given[:-1]):
+        raise DynamoValidation("Query key condition not supported")
+    if len(index.range_keys) == 1:
+        cond = (found[given[0]][0], found[given[0]][1]) if given else None
+        return ipk, [(op, value) for _, op, value in _range_clauses(None, cond)]
+    last = found[given[-1]] if given and found[given[-1]][0] != "=" else None
+    prefix = b"".join(sort_component(found[name][1][0]) for name in (given[:-1] if last else given))
+    end = _prefix_end(prefix) if prefix else None
+    upper = [(operator.lt, end)] if end is not None else []
+    if last is None:
+        return ipk, ([(operator.ge, prefix), *upper]) if prefix else []
+    op, values = last
+    if op == "begins_with":
+        start = prefix + sort_component(values[0], last=False)
+        stop = _prefix_end(start)
+        return ipk, [(operator.ge, start)] + ([(operator.lt, stop)] if stop is not None else [])
+    this = [prefix + sort_component(v) for v in values]
+    # (each ends with a 0x00 0x00 terminator: never all 0xff, so always has an end)
+    after_this = [_prefix_end(b) or b"" for b in this]
+    if op == "<":
+        return ipk, [(operator.ge, prefix), (operator.lt, this[0])]
+    if op == "<=":
+        return ipk, [(operator.ge, prefix), (operator.lt, after_this[0])]
+    if op == ">":
+        return ipk, [(operator.ge, after_this[0]), *upper]
+    if op == ">=":
+        return ipk, [(operator.ge, this[0]), *upper]
+    if this[0] > this[1]:
+        raise DynamoValidation(
+            "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or "
+            "equal to lower bound"
+        )
+    return ipk, [(operator.ge, this[0]), (operator.lt, after_this[1])]
+
+
 def _check_type(values: list[AV], typ: str) -> None:
     for v in values:
         if type_of(v) != typ:
@@ -283,6 +376,11 @@ def _storage_start(target: Target, start: Item) -> tuple[Any, ...]:
     h, pk, sk = table.storage_key(start)
     if target.index is None:
         return (h, pk, sk)
+    if target.index.composite:
+        found = target.index.entry_key(start)
+        if found is None:
+            raise _bad_start_key()
+        return (partition_hash(found[0]), found[0], found[1], h, pk, sk)
     ipk = partition_text(start[target.index.hash_key])
     isk = sort_bytes(start[target.index.range_key]) if target.index.range_key else b""
     return (partition_hash(ipk), ipk, isk, h, pk, sk)
@@ -455,18 +553,32 @@ def query(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         raise DynamoValidation(
             "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
         )
-    hash_value, range_cond = key_conditions(node, target)
+    composite = target.index is not None and target.index.composite
+    if composite:
+        assert target.index is not None
+        composite_ipk, composite_where = composite_conditions(node, target.index)
+        hash_value: AV = {}
+        range_cond = None
+    else:
+        hash_value, range_cond = key_conditions(node, target)
     filter_node = _filter(params, ectx, target, "QueryFilter")
     select_, paths = _select_and_projection(params, target, ectx)
     ectx.check_unused()
     limit = _limit(params)
     start = _start_key(target, params.get("ExclusiveStartKey"))
     forward = params.get("ScanIndexForward", True) is not False
-    if start is not None and not values_equal(start.get(target.hash_key), hash_value):
+    if composite:
+        if start is not None and _storage_start(target, start)[1] != composite_ipk:
+            raise DynamoValidation(
+                "The provided starting key is outside query boundaries based on provided conditions"
+            )
+        ipk = composite_ipk
+    elif start is not None and not values_equal(start.get(target.hash_key), hash_value):
         raise DynamoValidation(
             "The provided starting key is outside query boundaries based on provided conditions"
         )
-    ipk = partition_text(hash_value)
+    else:
+        ipk = partition_text(hash_value)
     if target.index is None:
         where = [
             (ITEMS.c.table_id, operator.eq, table.id),
@@ -482,7 +594,11 @@ def query(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             (ENTRIES.c.index_name, operator.eq, target.index.name),
             (ENTRIES.c.ih, operator.eq, partition_hash(ipk)),
             (ENTRIES.c.ipk, operator.eq, ipk),
-            *_range_clauses(ENTRIES.c.isk, range_cond),
+            *(
+                [(ENTRIES.c.isk, op, value) for op, value in composite_where]
+                if composite
+                else _range_clauses(ENTRIES.c.isk, range_cond)
+            ),
         ]
         order_cols = [ENTRIES.c.isk, ENTRIES.c.h, ENTRIES.c.pk, ENTRIES.c.sk]
         after = _storage_start(target, start)[2:] if start else None

@@ -37,10 +37,53 @@ class IndexInfo:
     range_type: str | None
     projection: str  # ALL | KEYS_ONLY | INCLUDE
     non_key: list[str] = field(default_factory=list)
+    #: every partition and sort key attribute with its type (a global secondary index may have
+    #: up to four of each: a multi-attribute key); ``hash_key``/``range_key`` are the first ones
+    hash_keys: tuple[tuple[str, str], ...] = ()
+    range_keys: tuple[tuple[str, str], ...] = ()
+    #: whether the index's key has more than one partition or sort key attribute
+    composite: bool = False
 
     @property
     def key_names(self) -> list[str]:
+        if self.composite:
+            return [name for name, _ in self.hash_keys + self.range_keys]
         return [self.hash_key] + ([self.range_key] if self.range_key else [])
+
+    def entry_key(self, item: Item) -> tuple[str, bytes] | None:
+        """``(ipk, isk)`` of an item in this (multi-attribute key) index; None when the item
+        lacks one of the key attributes (or has it of another type): not in the index."""
+        found: list[list[AV]] = [[], []]
+        for out, keys in zip(found, (self.hash_keys, self.range_keys), strict=True):
+            for name, typ in keys:
+                av = item.get(name)
+                if av is None or next(iter(av)) != typ:
+                    return None
+                out.append(av)
+        hvs, rvs = found
+        return composite_partition(hvs), composite_sort(rvs)
+
+
+def composite_partition(values: list[AV]) -> str:
+    """The stored partition text of a key of one or more attributes (one: as a table's)."""
+    if len(values) == 1:
+        return partition_text(values[0])
+    return json.dumps([partition_text(v) for v in values], separators=(",", ":"))
+
+
+def sort_component(av: AV, *, last: bool = True) -> bytes:
+    """One attribute's part of a multi-attribute sort key: its order-preserving encoding with
+    0x00 escaped, then (unless it is a prefix being matched) a 0x00 0x00 terminator, so that
+    concatenated parts order as the attributes do, one after another."""
+    escaped = sort_bytes(av).replace(b"\x00", b"\x00\xff")
+    return escaped + b"\x00\x00" if last else escaped
+
+
+def composite_sort(values: list[AV]) -> bytes:
+    """The stored sort bytes of a key of zero, one (a table's encoding) or more attributes."""
+    if len(values) <= 1:
+        return sort_bytes(values[0]) if values else b""
+    return b"".join(sort_component(v) for v in values)
 
 
 @dataclass
@@ -57,6 +100,14 @@ class TableInfo:
     stream_arn: str | None
     stream_view: str | None
     ttl_attribute: str | None
+    #: the other Regions of the table's global table (replicas that receive every write)
+    replicas: tuple[str, ...] = ()
+    #: the global table's version (``2019.11.21``, ``2017.11.29``), None for a regional table
+    global_version: str | None = None
+    #: the Kinesis data streams the table's item changes go to: ``(stream ARN, precision)``
+    destinations: tuple[tuple[str, str], ...] = ()
+    #: whether a write has more to do than its own row (replicas, Kinesis destinations)
+    fanout: bool = False
 
     @property
     def key_names(self) -> list[str]:
@@ -95,7 +146,12 @@ class TableInfo:
                 raise invalid(f"Type mismatch for key {name} expected: {typ} actual: {actual}")
             self._check_key_value(name, typ, av)
         for index in self.indexes.values():
-            for iname, ityp in ((index.hash_key, index.hash_type), (index.range_key, index.range_type)):
+            pairs = (
+                index.hash_keys + index.range_keys
+                if index.composite
+                else ((index.hash_key, index.hash_type), (index.range_key, index.range_type))
+            )
+            for iname, ityp in pairs:
                 if iname is None or ityp is None or iname not in item:
                     continue
                 av = item[iname]
@@ -121,7 +177,8 @@ class TableInfo:
             )
         size = len(value.encode("utf-8")) if typ == "S" else len(value) if typ == "B" else 0
         if name == self.hash_key and size > MAX_HASH_KEY:
-            raise invalid("Size of hashkey has exceeded the maximum size limit of 2048 bytes")
+            # (no space before 2048: AWS's text)
+            raise invalid("Size of hashkey has exceeded the maximum size limit of2048 bytes")
         if name == self.range_key and size > MAX_RANGE_KEY:
             raise invalid("Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
 
@@ -163,6 +220,16 @@ def info_from_spec(table_id: int, spec: dict[str, Any]) -> TableInfo:
         for ix in spec.get(key) or []:
             ih, ir = key_schema_names(ix["KeySchema"])
             proj = ix.get("Projection") or {}
+            hashes = tuple(
+                (k["AttributeName"], types[k["AttributeName"]])
+                for k in ix["KeySchema"]
+                if k["KeyType"] == "HASH"
+            )
+            ranges = tuple(
+                (k["AttributeName"], types[k["AttributeName"]])
+                for k in ix["KeySchema"]
+                if k["KeyType"] == "RANGE"
+            )
             indexes[ix["IndexName"]] = IndexInfo(
                 ix["IndexName"],
                 kind,
@@ -172,9 +239,20 @@ def info_from_spec(table_id: int, spec: dict[str, Any]) -> TableInfo:
                 types.get(ir) if ir else None,
                 proj.get("ProjectionType", "ALL"),
                 list(proj.get("NonKeyAttributes") or []),
+                hashes,
+                ranges,
+                len(hashes) > 1 or len(ranges) > 1,
             )
     stream = spec.get("StreamSpecification") or {}
     ttl = spec.get("TTL") or {}
+    group = spec.get("Global") or {}
+    own_region = spec["TableArn"].split(":")[3]
+    replicas = tuple(r for r in group.get("Regions") or () if r != own_region)
+    destinations = tuple(
+        (d["StreamArn"], d.get("ApproximateCreationDateTimePrecision") or "MILLISECOND")
+        for d in spec.get("KinesisDestinations") or ()
+        if d.get("DestinationStatus") == "ACTIVE"
+    )
     return TableInfo(
         id=table_id,
         name=spec["TableName"],
@@ -188,6 +266,10 @@ def info_from_spec(table_id: int, spec: dict[str, Any]) -> TableInfo:
         stream_arn=spec.get("LatestStreamArn") if stream.get("StreamEnabled") else None,
         stream_view=stream.get("StreamViewType") if stream.get("StreamEnabled") else None,
         ttl_attribute=ttl.get("AttributeName") if ttl.get("Enabled") else None,
+        replicas=replicas,
+        global_version=group.get("Version") if group else None,
+        destinations=destinations,
+        fanout=bool(replicas or destinations),
     )
 
 

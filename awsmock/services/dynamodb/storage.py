@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from awsmock.engine.context import RequestContext
 from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
 
+from . import fanout
 from .schema import TableInfo
 from .streams import emit_record
 from .types import (
@@ -101,6 +102,21 @@ def read_item(ctx: RequestContext, table: TableInfo, key: tuple[int, str, bytes]
     return load_item(row[0])
 
 
+def has_items(ctx: RequestContext, table: TableInfo) -> bool:
+    """Whether the table holds any item."""
+    return (
+        ctx.session.execute(select(ITEMS.c.h).where(ITEMS.c.table_id == table.id).limit(1)).first()
+        is not None
+    )
+
+
+def read_stored(ctx: RequestContext, table: TableInfo, key: tuple[int, str, bytes]) -> Item | None:
+    """The item stored under ``key``, even one whose TTL has passed (not yet purged)."""
+    h, pk, sk = key
+    row = ctx.tx.execute(_GET, {"b_t": table.id, "b_h": h, "b_pk": pk, "b_sk": sk}).fetchone()
+    return None if row is None else load_item(row[0])
+
+
 def write_item(
     ctx: RequestContext,
     table: TableInfo,
@@ -111,8 +127,15 @@ def write_item(
     old_known: bool = True,
     data: str | None = None,
     size: int | None = None,
+    echo: bool = True,
 ) -> None:
-    """Store ``new`` (None: delete) under ``key``; ``old`` is what was there (when ``old_known``)."""
+    """Store ``new`` (None: delete) under ``key``; ``old`` is what was there (when ``old_known``).
+    A table with replicas or Kinesis destinations passes the change on (unless ``echo`` is
+    false: a replica receiving it)."""
+    if table.fanout and echo:
+        if new is not None and table.global_version == fanout.LEGACY:
+            new, data, size = fanout.stamped(ctx, new), None, None
+        fanout.echo(ctx, table, key, old, new, old_known, read_stored, write_item)
     tx = ctx.tx
     h, pk, sk = key
     params: dict[str, Any] = {"b_t": table.id, "b_h": h, "b_pk": pk, "b_sk": sk}
@@ -144,6 +167,23 @@ def index_entries(table: TableInfo, key: tuple[int, str, bytes], item: Item) -> 
     h, pk, sk = key
     out = []
     for index in table.indexes.values():
+        if index.composite:
+            found = index.entry_key(item)
+            if found is not None:
+                ipk, isk = found
+                out.append(
+                    {
+                        "table_id": table.id,
+                        "index_name": index.name,
+                        "ih": partition_hash(ipk),
+                        "ipk": ipk,
+                        "isk": isk,
+                        "h": h,
+                        "pk": pk,
+                        "sk": sk,
+                    }
+                )
+            continue
         hv = item.get(index.hash_key)
         if hv is None or next(iter(hv)) != index.hash_type:
             continue
@@ -236,6 +276,10 @@ def purge_expired(ctx: RequestContext, table: TableInfo) -> None:
         ctx.session.execute(_DELETE, {"b_t": table.id, "b_h": h, "b_pk": pk, "b_sk": sk})
         if table.stream_arn:
             emit_record(ctx, table, load_item(data), None, ttl=True)
+        if table.fanout:
+            fanout.echo(
+                ctx, table, (h, pk, sk), load_item(data), None, True, read_stored, write_item, ttl=True
+            )
 
 
 def refresh_expiry(ctx: RequestContext, table: TableInfo) -> None:

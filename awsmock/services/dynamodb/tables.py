@@ -19,7 +19,7 @@ from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.dynamodb import DynamoIndexEntry, DynamoItem
 
-from . import storage
+from . import globaltables, replication, storage
 from .errors import (
     DynamoValidation,
     PointInTimeRecoveryUnavailable,
@@ -91,14 +91,44 @@ def _check_key_schema(schema: list[dict[str, str]], what: str = "") -> None:
             raise invalid("Both the Hash Key and the Range Key element in the KeySchema have the same name")
 
 
+#: a global secondary index's key: up to this many partition key and sort key attributes each
+MAX_INDEX_KEYS = 4
+
+
+def _check_gsi_key_schema(schema: list[dict[str, str]]) -> None:
+    """A global secondary index's KeySchema: one to four HASH attributes, then up to four RANGE
+    attributes (a multi-attribute key), each named once."""
+    if len(schema) <= 2:
+        _check_key_schema(schema)
+        return
+    kinds = [k.get("KeyType") for k in schema]
+    if kinds[0] != "HASH":
+        raise DynamoValidation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+    if "RANGE" in kinds and "HASH" in kinds[kinds.index("RANGE") :]:
+        raise invalid("All HASH key attributes must precede RANGE key attributes in the KeySchema")
+    for kind in ("HASH", "RANGE"):
+        if kinds.count(kind) > MAX_INDEX_KEYS:
+            raise invalid(f"The KeySchema exceeds the maximum allowed number of {kind} key attributes")
+    names = _key_names(schema)
+    if len(set(names)) != len(names):
+        raise DynamoValidation("The KeySchema contains multiple key attributes with the same name")
+
+
 def _check_projection(index: dict[str, Any]) -> dict[str, Any]:
     proj = dict(index.get("Projection") or {})
-    ptype = proj.get("ProjectionType") or "ALL"
+    ptype = proj.get("ProjectionType")
+    if ptype is None:
+        raise invalid("Unknown ProjectionType: null")
     nka = proj.get("NonKeyAttributes")
     if ptype != "INCLUDE" and nka:
         raise invalid(f"ProjectionType is {ptype}, but NonKeyAttributes is specified")
     if ptype == "INCLUDE" and not nka:
-        raise invalid("NonKeyAttributes must be specified when ProjectionType is INCLUDE")  # pragma: no cover
+        raise invalid("ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
+    seen: set[str] = set()
+    for name in nka or ():
+        if name in seen:
+            raise invalid(f"Duplicate element in NonKeyAttributes: {name}")
+        seen.add(name)
     proj["ProjectionType"] = ptype
     return proj
 
@@ -154,9 +184,7 @@ def _check_definitions(params: dict[str, Any]) -> dict[str, str]:
                 "failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]"
             )
         if name in types:
-            raise invalid(
-                f"Duplicate AttributeName found in AttributeDefinitions: {name}"
-            )  # pragma: no cover
+            raise DynamoValidation(f"Attribute Name is duplicated: {name}")
         types[name] = typ
     return types
 
@@ -189,13 +217,16 @@ def _new_gsi(
 ) -> dict[str, Any]:
     """A global secondary index as the table spec keeps it, its keys and settings checked."""
     iname = ix["IndexName"]
-    _check_key_schema(ix["KeySchema"])
+    _check_gsi_key_schema(ix["KeySchema"])
     _check_index_keys(_key_names(ix["KeySchema"]), types, defs)
     g: dict[str, Any] = {
         "IndexName": iname,
         "KeySchema": ix["KeySchema"],
         "Projection": _check_projection(ix),
     }
+    warm = _warm_wanted(ix.get("WarmThroughput"), None, f"index {iname}")
+    if warm:
+        g["WarmThroughput"] = warm
     gtp = _check_throughput(ix.get("ProvisionedThroughput"), billing, iname)
     if gtp:
         g["ProvisionedThroughput"] = gtp
@@ -203,6 +234,46 @@ def _new_gsi(
 
 
 # -- descriptions -------------------------------------------------------------------------------
+
+#: the warm throughput of a new table or global secondary index (AWS's documented starting
+#: values: 12,000 read units and 4,000 write units per second)
+WARM_READ, WARM_WRITE = 12000, 4000
+
+
+def _warm(part: dict[str, Any]) -> dict[str, int]:
+    """The warm throughput of a table or index (its spec): the starting values, raised by what
+    was asked for (WarmThroughput) and by its provisioned capacity."""
+    asked = part.get("WarmThroughput") or {}
+    tp = part.get("ProvisionedThroughput") or {}
+    return {
+        "ReadUnitsPerSecond": max(
+            WARM_READ, int(asked.get("ReadUnitsPerSecond") or 0), int(tp.get("ReadCapacityUnits") or 0)
+        ),
+        "WriteUnitsPerSecond": max(
+            WARM_WRITE, int(asked.get("WriteUnitsPerSecond") or 0), int(tp.get("WriteCapacityUnits") or 0)
+        ),
+    }
+
+
+def _warm_wanted(
+    asked: dict[str, Any] | None, current: dict[str, Any] | None, what: str
+) -> dict[str, int] | None:
+    """A WarmThroughput parameter as kept (None: none given); lower than the current warm
+    throughput (``current``, None on creation) is refused, as AWS refuses decreases."""
+    if not asked:
+        return None
+    out: dict[str, int] = {}
+    for member in ("ReadUnitsPerSecond", "WriteUnitsPerSecond"):
+        if asked.get(member) is None:
+            continue
+        value = int(asked[member])
+        if current is not None and value < current[member]:
+            raise invalid(
+                f"Requested {member} for WarmThroughput for {what} is lower than current WarmThroughput, "
+                "decreasing WarmThroughput is not supported"
+            )
+        out[member] = value
+    return out
 
 
 def _throughput_out(tp: dict[str, Any] | None) -> dict[str, Any]:
@@ -250,6 +321,7 @@ def describe(ctx: RequestContext, info: TableInfo, status: str = "ACTIVE") -> di
         "TableArn": info.arn,
         "TableId": spec["TableId"],
         "DeletionProtectionEnabled": bool(spec.get("DeletionProtectionEnabled")),
+        "WarmThroughput": {**_warm(spec), "Status": status},
     }
     if spec.get("BillingMode") == "PAY_PER_REQUEST" or spec.get("BillingModeUpdated"):
         summary: dict[str, Any] = {"BillingMode": spec.get("BillingMode", "PROVISIONED")}
@@ -273,6 +345,7 @@ def describe(ctx: RequestContext, info: TableInfo, status: str = "ACTIVE") -> di
             if key == "GlobalSecondaryIndexes":
                 d["IndexStatus"] = "ACTIVE"
                 d["ProvisionedThroughput"] = _throughput_out(ix.get("ProvisionedThroughput"))
+                d["WarmThroughput"] = {**_warm(ix), "Status": "ACTIVE"}
             described.append(d)
         if described:
             out[key] = described
@@ -290,6 +363,12 @@ def describe(ctx: RequestContext, info: TableInfo, status: str = "ACTIVE") -> di
         out["SSEDescription"] = {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key_arn}
     if spec.get("TableClass"):
         out["TableClassSummary"] = {"TableClass": spec["TableClass"]}
+    if spec.get("GlobalTableSettingsReplicationMode"):
+        out["GlobalTableSettingsReplicationMode"] = spec["GlobalTableSettingsReplicationMode"]
+    if info.global_version == replication.CURRENT and info.replicas:
+        out["GlobalTableVersion"] = replication.CURRENT
+        out["Replicas"] = replication.replica_descriptions(ctx, info)
+        out["GlobalTableSettingsReplicationMode"] = "ENABLED_WITH_OVERRIDES"
     restore = spec.get("RestoreSummary")
     if restore:
         out["RestoreSummary"] = {
@@ -327,6 +406,9 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         "Created": ctx.now.isoformat(),
     }
     names: set[str] = set()
+    for key in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        if params.get(key) == []:
+            raise invalid(f"List of {key} is empty")
     lsis = params.get("LocalSecondaryIndexes") or []
     if lsis:
         if len(schema) < 2:
@@ -374,6 +456,9 @@ def create_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         spec["LocalSecondaryIndexes"] = out_lsis
     if out_gsis:
         spec["GlobalSecondaryIndexes"] = out_gsis
+    warm = _warm_wanted(params.get("WarmThroughput"), None, "table")
+    if warm:
+        spec["WarmThroughput"] = warm
     sse = params.get("SSESpecification")
     if sse:
         spec["SSESpecification"] = sse
@@ -416,6 +501,17 @@ def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             "Disable deletion protection first."
         )
     desc = describe(ctx, info, "DELETING")
+    if info.replicas:  # the replica leaves its global table; the others stay one
+        remaining = [r for r in replication.regions_of(info) if r != ctx.region]
+        replication.set_group(ctx, info.name, remaining, info.global_version)
+        if info.global_version == replication.LEGACY:
+            globaltables.forget_region(ctx, info.name, ctx.region)
+    drop_table(ctx, info)
+    return {"TableDescription": desc}
+
+
+def drop_table(ctx: RequestContext, info: TableInfo) -> None:
+    """Remove a table (of the context's Region), its items, index entries and tags."""
     if info.stream_arn:
         disable_stream(ctx, info.stream_arn)
     session = ctx.session
@@ -424,7 +520,6 @@ def delete_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     session.execute(delete(TABLES).where(TABLES.c.id == info.id))
     tagging.drop(session, info.arn)
     forget_table(ctx, info.name)
-    return {"TableDescription": desc}
 
 
 @handler("dynamodb", "ListTables")
@@ -447,7 +542,32 @@ def list_tables(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
 @handler("dynamodb", "UpdateTable")
 def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     info = _load(ctx, params["TableName"])
+    if not any(params.get(member) is not None for member in _UPDATES):
+        named = [
+            n
+            for n in _UPDATES_NAMED
+            if n != "MultiRegionConsistency" or "MultiRegionConsistency" not in params
+        ]
+        raise DynamoValidation(f"At least one of {', '.join(named[:-1])} or {named[-1]} is required")
+    if params.get("ReplicaUpdates") is not None:
+        return _update_replicas(ctx, info, params)
     spec = json.loads(json.dumps(info.spec))
+    mode = params.get("GlobalTableSettingsReplicationMode")
+    if mode is not None:
+        if mode not in ("ENABLED", "DISABLED") and not info.replicas:
+            raise DynamoValidation(
+                f"Value '{mode}' at 'GlobalTableSettingsReplicationMode' failed to satisfy constraint: "
+                "Only ENABLED and DISABLED settings replication are supported for a Regional Table."
+            )
+        spec["GlobalTableSettingsReplicationMode"] = mode
+    if params.get("WarmThroughput") is not None:
+        others = [m for m in _NOT_WITH_REPLICAS if m != "WarmThroughput" and params.get(m) is not None]
+        if others:
+            raise invalid("WarmThroughput must be the only operation in the request")
+        spec["WarmThroughput"] = {
+            **(spec.get("WarmThroughput") or {}),
+            **(_warm_wanted(params["WarmThroughput"], _warm(spec), "table") or {}),
+        }
     billing = params.get("BillingMode") or spec.get("BillingMode", "PROVISIONED")
     if params.get("BillingMode") and params["BillingMode"] != spec.get("BillingMode"):
         spec["BillingMode"] = billing
@@ -471,6 +591,8 @@ def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     types = {d["AttributeName"]: d["AttributeType"] for d in spec["AttributeDefinitions"]}
     created_indexes: list[str] = []
     dropped_indexes: list[str] = []
+    if params.get("GlobalSecondaryIndexUpdates") == []:
+        raise invalid("List of GlobalSecondaryIndexUpdates is empty")
     for change in params.get("GlobalSecondaryIndexUpdates") or []:
         gsis = spec.setdefault("GlobalSecondaryIndexes", [])
         if "Create" in change:
@@ -492,9 +614,22 @@ def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             iname = change["Update"]["IndexName"]
             for g in gsis:
                 if g["IndexName"] == iname:
-                    g["ProvisionedThroughput"] = _check_throughput(
-                        change["Update"].get("ProvisionedThroughput"), billing, iname
-                    )
+                    if change["Update"].get("WarmThroughput") is not None:
+                        g["WarmThroughput"] = {
+                            **(g.get("WarmThroughput") or {}),
+                            **(
+                                _warm_wanted(change["Update"]["WarmThroughput"], _warm(g), f"index {iname}")
+                                or {}
+                            ),
+                        }
+                    wanted = change["Update"]
+                    if (
+                        wanted.get("ProvisionedThroughput") is not None
+                        or wanted.get("WarmThroughput") is None
+                    ):
+                        g["ProvisionedThroughput"] = _check_throughput(
+                            wanted.get("ProvisionedThroughput"), billing, iname
+                        )
                     break
             else:
                 raise ResourceNotFound(f"Requested resource not found: Index: {iname} not found")
@@ -515,6 +650,8 @@ def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
             spec["StreamSpecification"] = stream
             spec["LatestStreamArn"], spec["LatestStreamLabel"] = arn, label
         elif stream is not None:
+            if info.replicas:
+                raise invalid("Disabling Stream is not allowed for a Global Table replica.")
             if not current.get("StreamEnabled"):
                 raise DynamoValidation("Table already has no enabled stream")  # pragma: no cover
             if spec.get("LatestStreamArn"):
@@ -531,7 +668,161 @@ def update_table(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         storage.drop_index(ctx, new_info, iname)
     for iname in created_indexes:
         storage.rebuild_index(ctx, new_info, iname)
+    if new_info.replicas:
+        replication.share_settings(ctx, new_info, created=created_indexes, dropped=dropped_indexes)
     return {"TableDescription": describe(ctx, new_info)}
+
+
+# -- replicas (global tables version 2019.11.21) --------------------------------------------------
+
+#: UpdateTable members that change a table, which a change of its replicas may not come with
+_NOT_WITH_REPLICAS = (
+    "BillingMode",
+    "ProvisionedThroughput",
+    "GlobalSecondaryIndexUpdates",
+    "StreamSpecification",
+    "SSESpecification",
+    "TableClass",
+    "DeletionProtectionEnabled",
+    "OnDemandThroughput",
+    "WarmThroughput",
+)
+#: the UpdateTable members of which a request must have one (AWS's message names them as
+#: ``_UPDATES_NAMED`` does)
+_UPDATES = (
+    "ProvisionedThroughput",
+    "BillingMode",
+    "StreamSpecification",
+    "GlobalSecondaryIndexUpdates",
+    "SSESpecification",
+    "ReplicaUpdates",
+    "DeletionProtectionEnabled",
+    "OnDemandThroughput",
+    "WarmThroughput",
+    "TableClass",
+    "GlobalTableSettingsReplicationMode",
+)
+_UPDATES_NAMED = (
+    "ProvisionedThroughput",
+    "BillingMode",
+    "UpdateStreamEnabled",
+    "GlobalSecondaryIndexUpdates",
+    "SSESpecification",
+    "ReplicaUpdates",
+    "MultiAccountReplicaReady",
+    "ReplicaTransitRoleArn",
+    "MultiRegionConsistency",
+    "DeletionProtectionEnabled",
+    "OnDemandThroughput",
+    "WarmThroughput",
+    "TableClass",
+)
+#: a replica's settings of its own (UpdateReplicationGroupMemberAction) as DescribeTable shows them
+_OVERRIDES = (
+    "KMSMasterKeyId",
+    "ProvisionedThroughputOverride",
+    "OnDemandThroughputOverride",
+    "GlobalSecondaryIndexes",
+)
+
+
+def _update_replicas(ctx: RequestContext, info: TableInfo, params: dict[str, Any]) -> dict[str, Any]:
+    """UpdateTable with ReplicaUpdates: one replica created or deleted (or replicas' own settings
+    changed) per request, as AWS allows."""
+    if any(params.get(member) is not None for member in _NOT_WITH_REPLICAS):
+        raise invalid("Replica modification must be the only operation in the request")
+    if info.global_version == replication.LEGACY:
+        raise invalid(
+            "Cannot perform ReplicaUpdates on a global table of version 2017.11.29: use UpdateGlobalTable"
+        )
+    updates = params["ReplicaUpdates"]
+    actions: list[tuple[str, dict[str, Any]]] = []
+    for update in updates:
+        found = [(kind, body) for kind, body in update.items() if body is not None]
+        if not found:
+            raise DynamoValidation(
+                "There are no actions specified in the Replica Update Action of the request."
+            )
+        actions.extend(found)
+    if not actions:
+        raise DynamoValidation("There are no actions specified in the Replica Update Action of the request.")
+    structural = [a for a in actions if a[0] in ("Create", "Delete")]
+    if len(structural) > 1:
+        raise DynamoValidation(
+            "Update table operation with more than one create or delete replica actions not allowed"
+        )
+    if len({kind for kind, _ in actions}) > 1:
+        raise DynamoValidation(
+            "Update table operation with more than one type of replica actions not allowed."
+        )
+    targets = [body["RegionName"] for _, body in actions]
+    if len(set(targets)) != len(targets):
+        raise DynamoValidation("Cannot target multiple regions with the same action")
+    if ctx.region in targets:
+        raise DynamoValidation(
+            "Cannot add, delete, or update the local region through ReplicaUpdates. "
+            "Use CreateTable, DeleteTable, or UpdateTable as required."
+        )
+    regions = replication.regions_of(info)
+    kind = actions[0][0]
+    statuses: dict[str, str] = {}
+    if kind == "Create":
+        region = targets[0]
+        if region in regions:
+            raise ResourceInUse(
+                f"Global table with name: {info.name} already exists with replicas in regions: "
+                f"{', '.join(sorted(regions))}."
+            )
+        if find_table(replication.in_region(ctx, region), info.name) is not None:
+            raise DynamoValidation(
+                f"Failed to create a the new replica of table with name: \u2018{info.name}\u2019 because one or "
+                "more replicas already existed as tables."
+            )
+        info = replication.ensure_stream(ctx, info)
+        replication.create_replica(ctx, info, region)
+        replication.set_group(ctx, info.name, [*regions, region], replication.CURRENT)
+        statuses[region] = "CREATING"
+    else:
+        missing = [r for r in targets if r not in regions]
+        if missing:
+            raise DynamoValidation(
+                "Update global table operation failed because one or more replicas were not part of the "
+                f"global table. Please retry the request without these replicas: [{', '.join(missing)}]."
+            )
+        if kind == "Delete":
+            region = targets[0]
+            rctx = replication.in_region(ctx, region)
+            replica = find_table(rctx, info.name)
+            if replica is not None and replica.spec.get("DeletionProtectionEnabled"):
+                raise DynamoValidation(
+                    f"Cannot delete table {info.name} in region {region} because it has deletion protection "
+                    "enabled. Disable deletion protection first."
+                )
+            replication.set_group(ctx, info.name, [r for r in regions if r != region], replication.CURRENT)
+            if replica is not None:
+                drop_table(rctx, replica)
+            statuses[region] = "DELETING"
+        else:
+            overrides = dict((info.spec.get("Global") or {}).get("Overrides") or {})
+            for _, body in actions:
+                mine = dict(overrides.get(body["RegionName"]) or {})
+                for member in _OVERRIDES:
+                    if body.get(member) is not None:
+                        mine[member] = body[member]
+                if body.get("TableClassOverride"):
+                    mine["ReplicaTableClassSummary"] = {"TableClass": body["TableClassOverride"]}
+                overrides[body["RegionName"]] = mine
+                statuses[body["RegionName"]] = "UPDATING"
+            replication.set_group(ctx, info.name, regions, replication.CURRENT, overrides=overrides)
+    new_info = find_table(ctx, info.name)
+    assert new_info is not None
+    desc = describe(ctx, new_info, "UPDATING")
+    by_region = {r["RegionName"]: r for r in desc.get("Replicas") or []}
+    for region, status in statuses.items():
+        by_region[region] = {**by_region.get(region, {"RegionName": region}), "ReplicaStatus": status}
+    desc["GlobalTableVersion"] = replication.CURRENT
+    desc["Replicas"] = list(by_region.values())
+    return {"TableDescription": desc}
 
 
 # -- TTL ----------------------------------------------------------------------------------------
@@ -565,6 +856,8 @@ def update_ttl(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     spec["TTL"] = {"Enabled": enabled, "AttributeName": attr}
     new_info = save_spec(ctx, info, spec)
     storage.refresh_expiry(ctx, new_info)
+    if new_info.replicas:
+        replication.share_settings(ctx, new_info, ttl=True)
     return {"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attr}}
 
 
@@ -660,7 +953,11 @@ def describe_limits(ctx: RequestContext, params: dict[str, Any]) -> dict[str, An
 
 @handler("dynamodb", "DescribeEndpoints")
 def describe_endpoints(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Endpoints": [{"Address": f"dynamodb.{ctx.region}.amazonaws.com", "CachePeriodInMinutes": 1440}]}
+    return {
+        "Endpoints": [
+            {"Address": f"dynamodb.{ctx.region}.{arns.dns_suffix(ctx.region)}", "CachePeriodInMinutes": 1440}
+        ]
+    }
 
 
 def _backups(ctx: RequestContext, info: TableInfo) -> dict[str, Any]:

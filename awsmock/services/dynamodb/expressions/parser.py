@@ -347,6 +347,9 @@ class Parser:
     def check_between(self, lo: Node, hi: Node) -> None:
         from ..types import scalar_key
 
+        for side in (lo, hi):  # BETWEEN compares strings, numbers or binaries only
+            if side[0] == "value" and next(iter(side[1])) not in ("S", "N", "B"):
+                raise operand_type_error(self.kind, "BETWEEN", side[1])
         if lo[0] == "value" and hi[0] == "value":
             a, b = scalar_key(lo[1]), scalar_key(hi[1])
             if a and b and a[0] == b[0] and a[1] > b[1]:
