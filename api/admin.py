@@ -8,7 +8,7 @@ from typing import Any
 import falcon
 
 from awsmock.auth import settings
-from awsmock.engine import catalog, registry, specs
+from awsmock.engine import catalog, outbox, registry, specs
 from awsmock.engine.version import __version__
 from awsmock.state import jsontext
 from awsmock.state.snapshots import SnapshotError, Snapshots, check_name
@@ -213,6 +213,7 @@ class SnapshotRestore:
     @_snapshot_errors
     def on_post(self, req: falcon.Request, resp: falcon.Response, name: str) -> None:
         self.admin.snapshots.restore(name)
+        outbox.resume(self.admin.store)  # the restored state's pending work starts
         resp.media = {"restored": name}
 
 

@@ -26,11 +26,13 @@ from awsmock.api.app import answer_headers
 from awsmock.engine.wire import WireRequest
 from awsmock.state.store import Store
 
-#: DNS suffixes of AWS endpoints in every partition (commercial, China, GovCloud, ISO, EU).
+#: DNS suffixes of AWS endpoints in every partition (commercial, China, GovCloud, ISO, EU), and
+#: of the URLs AWS gives resources of their own (``on.aws``).
 AWS_HOST_SUFFIXES = (
     ".amazonaws.com",
     ".amazonaws.com.cn",
     ".api.aws",
+    ".on.aws",
     ".amazonaws.eu",
     ".c2s.ic.gov",
     ".sc2s.sgov.gov",

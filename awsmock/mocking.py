@@ -659,6 +659,10 @@ class MockAWS:
                         state.close()
                         raise
                     _state = state
+                    if self.data_dir is not None or self.database_url is not None or self.snapshot is not None:
+                        from awsmock.engine import outbox
+
+                        outbox.resume(state.store)  # work the state holds (deliveries, pollers)
                 state.mocks.append(self)
                 _recompute_allowed(state)
             self._depth += 1
@@ -911,13 +915,15 @@ def snapshot(name: str, *, overwrite: bool = False) -> Any:
 
 def restore(name_or_file: str | os.PathLike[str]) -> None:
     """Replace the active state by a snapshot: a name, or a path to an exported snapshot file."""
+    from awsmock.engine import outbox
     from awsmock.state.snapshots import Snapshots, restore_file, stored_in_database
 
     store = _active_state().store
     if name := stored_in_database(store, os.fspath(name_or_file)):  # PostgreSQL: in the database
         Snapshots(store).restore(name)
-        return
-    restore_file(store, _snapshot_source(name_or_file, Path(store.snapshot_dir)))
+    else:
+        restore_file(store, _snapshot_source(name_or_file, Path(store.snapshot_dir)))
+    outbox.resume(store)  # the restored state's pending work (deliveries, pollers) starts
 
 
 def _apply_no_auth_count(store: Any, count: int) -> str | None:

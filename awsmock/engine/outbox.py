@@ -42,7 +42,7 @@ from awsmock.models.awsmock import OutboxEntry
 if TYPE_CHECKING:
     from awsmock.state.store import Store
 
-__all__ = ["Failed", "drain", "on_server_start", "put", "register", "server_started", "start"]
+__all__ = ["Failed", "drain", "on_server_start", "put", "register", "resume", "server_started", "start"]
 
 log = logging.getLogger(__name__)
 
@@ -304,9 +304,27 @@ def on_server_start(fn: Callable[[Store], None]) -> Callable[[Store], None]:
 
 def server_started(store: Store) -> None:
     """A server starts on ``store``: the outbox worker, then what services registered."""
+    start(store)
+    _start_registered(store)
+
+
+def resume(store: Store) -> None:
+    """The state of ``store`` was replaced (a snapshot restored) or this process attached to a
+    state others wrote: the background work it holds starts here, as when a server starts on it
+    (the outbox worker when deliveries are pending, then what services registered)."""
+    try:
+        pending = _next_due(store) is not None
+    except Exception:
+        log.debug("the outbox cannot be read", exc_info=True)
+        pending = False
+    if pending:
+        start(store)
+    _start_registered(store)
+
+
+def _start_registered(store: Store) -> None:
     from awsmock.engine import registry
 
-    start(store)
     registry.load_all()
     for fn in list(_STARTERS):
         try:

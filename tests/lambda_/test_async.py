@@ -149,6 +149,13 @@ def test_a_service_its_policy_does_not_allow_is_refused(inprocess_client: Any, s
             ctx, arn, b"{}", service_principal="s3.amazonaws.com", source_arn="arn:aws:s3:::mine"
         )
         assert request_id and why == ""
+    lam.remove_permission(FunctionName="guarded", StatementId="s3")  # no policy: no service may
+    with store.transaction(write=True) as tx:
+        ctx = RequestContext(service="s3", operation="Deliver", tx=tx, store=store)
+        refused = internal.invoke_async(
+            ctx, arn, b"{}", service_principal="s3.amazonaws.com", source_arn="arn:aws:s3:::mine"
+        )
+        assert refused == (None, "denied")
 
 
 def test_eventbridge_rule_invokes_a_function(

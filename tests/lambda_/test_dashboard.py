@@ -1,5 +1,5 @@
-"""Lambda in the dashboard: functions, their versions and aliases, and recent invocations with
-their result and log tail."""
+"""Lambda in the dashboard: functions, their versions, aliases and URLs, and recent invocations
+with their result and log tail."""
 
 from __future__ import annotations
 
@@ -48,6 +48,9 @@ def test_functions_versions_aliases_and_invocations(
     assert (call["result"], call["error"], call["kind"]) == ("Unhandled", "ValueError", "RequestResponse")
     assert "about to fail" in call["logs"]
     assert web.simulate_get("/_awsmock/dashboard/lambda/functions/nope/versions").status_code == 404
+    made = lam.create_function_url_config(FunctionName="dash", Qualifier="live", AuthType="AWS_IAM")
+    [url] = web.simulate_get("/_awsmock/dashboard/lambda/functions/dash/urls").json["items"]
+    assert (url["qualifier"], url["url"], url["auth"]) == ("live", made["FunctionUrl"], "AWS_IAM")
 
 
 def test_a_service_error_is_recorded_too(app: AwsmockApp, inprocess_client: Callable[..., Any]) -> None:

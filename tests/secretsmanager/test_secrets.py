@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from tests.secretsmanager.helpers import MARKED, NOT_FOUND, error_of
 
@@ -194,13 +193,3 @@ def test_force_delete_is_immediate_and_answers_for_any_name(sm: Any) -> None:
     assert ghost["Name"] == "never-was" and "DeletionDate" in ghost
     assert error_of(lambda: sm.delete_secret(SecretId="never-was")) == NOT_FOUND
     assert error_of(lambda: sm.restore_secret(SecretId="never-was")) == NOT_FOUND
-
-
-def test_rotation_is_not_implemented_until_lambda_exists(sm: Any) -> None:
-    sm.create_secret(Name="rotated", SecretString="v")
-    with pytest.raises(ClientError) as info:
-        sm.rotate_secret(
-            SecretId="rotated", RotationLambdaARN="arn:aws:lambda:us-east-1:123456789012:function:r"
-        )
-    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
-    assert "RotationEnabled" not in sm.describe_secret(SecretId="rotated")

@@ -4,22 +4,26 @@ caller's transaction, so that the rules of that bus whose patterns match send it
 targets as PutEvents does (an acknowledged write has delivered; a failed one delivered nothing).
 
 Unlike PutEvents, the source may be an ``aws.`` one: the event comes from the service itself.
+
+Other services that take schedule expressions in EventBridge's form (Secrets Manager's rotation
+schedules) read them with :func:`next_cron_time`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from awsmock.engine.context import RequestContext
 
-from . import delivery
+from . import delivery, schedules
 from .putevents import stamp
 from .store import DEFAULT, bus_arn
 
-__all__ = ["put_service_event"]
+__all__ = ["next_cron_time", "put_service_event"]
 
 
 def put_service_event(
@@ -50,3 +54,15 @@ def put_service_event(
     }
     delivery.deliver(ctx, bus_arn(ctx, DEFAULT), event)
     return event_id
+
+
+def next_cron_time(expression: str, after: dt.datetime) -> dt.datetime | None:
+    """The first time after ``after`` that ``cron(minutes hours day-of-month month day-of-week
+    year)`` names, in EventBridge's syntax (None: never again); ValueError when it is not one."""
+    if not expression.startswith("cron("):
+        raise ValueError(expression)
+    try:
+        schedules.check(expression)
+    except Exception as exc:
+        raise ValueError(expression) from exc
+    return schedules.next_fire(expression, after)

@@ -1,6 +1,7 @@
 """Lambda in the dashboard: functions (and layers, code signing configs) are listed through
-their Kinds (:mod:`.lookup`); inside a function, its published versions, its aliases, and its
-recent invocations with their result, duration and the tail of their logs."""
+their Kinds (:mod:`.lookup`); inside a function, its published versions, its aliases, its
+function URLs, and its recent invocations with their result, duration and the tail of their
+logs."""
 
 from __future__ import annotations
 
@@ -98,6 +99,38 @@ def list_aliases(session: Session, name: str, query: Query) -> Page:
         ],
         after,
     )
+
+
+@inventory.view(
+    "lambda",
+    "functions",
+    "urls",
+    title="Function URLs",
+    columns=[
+        Column("qualifier", "Qualifier"),
+        Column("url", "URL"),
+        Column("auth", "Auth type"),
+        Column("mode", "Invoke mode"),
+        Column("cors", "CORS", "json"),
+    ],
+)
+def list_urls(session: Session, name: str, query: Query) -> Page:
+    fn = _function(session, name, query)
+    rows, after = _children(session, fn, "url", query)
+    items = []
+    for r in rows:
+        qualifier = str(r.document.get("qualifier") or "")
+        cfg = (fn.document.get("urls") or {}).get(qualifier) or {}
+        items.append(
+            {
+                "qualifier": qualifier or "(unqualified)",
+                "url": f"https://{r.rid}.lambda-url.{r.region}.on.aws/",
+                "auth": cfg.get("AuthType", ""),
+                "mode": cfg.get("InvokeMode", "BUFFERED"),
+                "cors": cfg.get("Cors") or {},
+            }
+        )
+    return Page(items, after)
 
 
 @inventory.view(

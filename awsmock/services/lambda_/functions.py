@@ -24,6 +24,7 @@ from awsmock.models.lambda_ import LambdaInvocation
 from awsmock.models.resources import Resource
 
 from . import code as codes
+from . import urls as function_urls
 from .configuration import (
     apply_settings,
     check_environment,
@@ -268,6 +269,7 @@ def _drop_function(ctx: RequestContext, row: Resource) -> None:
         VERSIONS.delete(ctx, version)
     codes.release(ctx, row.document.get("sha"))
     tagging.drop(ctx.session, row.arn)
+    function_urls.forget_all(ctx, row)
     ctx.session.execute(
         delete(LambdaInvocation).where(
             LambdaInvocation.account_id == ctx.account_id,

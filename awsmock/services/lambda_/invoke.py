@@ -1,4 +1,5 @@
-"""Invoke: a function version run by the execution engine, synchronously (``RequestResponse``),
+"""Invoke (and InvokeWithResponseStream, whose answer is an event stream: the payload as one
+chunk, then the completion): a function version run by the execution engine, synchronously (``RequestResponse``),
 asynchronously (``Event``: queued in the request's transaction through the durable outbox and run
 by its worker, with Lambda's retries, destinations and dead-letter queue) or not at all
 (``DryRun``: the checks alone).
@@ -7,7 +8,9 @@ A synchronous run happens outside the request's transaction and the server's gat
 answers :class:`awsmock.engine.waiting.Outside`): the function's own AWS calls come back to this
 awsmock while Invoke waits. What the run printed goes to the function's CloudWatch Logs group
 (``/aws/lambda/<name>``, a stream per day and version) and, with the outcome, to a short record
-of recent invocations per function (the dashboard's).
+of recent invocations per function (the dashboard's); written outside a request
+(:func:`write_apart`), they are written again when a concurrent writer wins (on PostgreSQL, two
+first runs creating the function's log group at once).
 """
 
 from __future__ import annotations
@@ -21,9 +24,12 @@ import json
 import logging
 import random
 import threading
-from typing import TYPE_CHECKING, Any
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import bindparam, delete, select
+from sqlalchemy.exc import DBAPIError
 
 from awsmock.engine import arns, outbox
 from awsmock.engine.context import RequestContext, acting, utcnow
@@ -33,6 +39,7 @@ from awsmock.engine.waiting import Outside
 from awsmock.models.lambda_ import LambdaInvocation
 from awsmock.state import jsontext
 from awsmock.state.rawvalues import conversions
+from awsmock.state.store import PG_RETRY_SQLSTATES
 
 from . import code as codes
 from .endpoint import aws_endpoint
@@ -42,6 +49,7 @@ from .errors import (
     RequestTooLargeException,
     ResourceConflictException,
     TooManyRequestsException,
+    validation,
 )
 from .execution.contract import Archive, Credentials, FunctionImage, Invocation, Outcome
 from .lookup import (
@@ -61,6 +69,7 @@ if TYPE_CHECKING:
     from awsmock.state.store import Store
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_SYNC_PAYLOAD = 6291456
 LOG_TAIL = 4096
@@ -324,12 +333,69 @@ def service_error(name: str, message: str) -> AwsError:
     )
 
 
+#: PostgreSQL errors after which Lambda's own writes (a run's logs and record, outside any
+#: request) run again on the newer state: a concurrent writer won, or made the same new row
+#: first (two first runs of a function creating its log group or stream at once)
+_AGAIN = PG_RETRY_SQLSTATES | {"23505"}
+WRITE_ATTEMPTS = 40
+
+
+def write_apart(
+    store: Store, account: str, region: str, request_id: str, fn: Callable[[RequestContext], T]
+) -> T:
+    """``fn(ctx)`` in a write transaction of its own for ``account`` and ``region`` (what a run
+    leaves: its logs, its record, its destination), run again when a concurrent writer wins."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            with acting(store, "lambda", "Invoke", account=account, region=region, request_id=request_id) as ctx:
+                return fn(ctx)
+        except DBAPIError as exc:
+            if attempt == WRITE_ATTEMPTS or getattr(exc.orig, "sqlstate", None) not in _AGAIN:
+                raise
+            time.sleep(random.uniform(0.001, min(0.1, 0.002 * 2**attempt)))
+    raise AssertionError("unreachable")
+
+
 # -- Invoke ----------------------------------------------------------------------------------------
 
 
 @handler("lambda", "Invoke")
 def invoke(ctx: RequestContext, params: dict[str, Any]) -> Any:
+    return _invoke(ctx, params, streamed=False)
+
+
+@handler("lambda", "InvokeWithResponseStream")
+def invoke_with_response_stream(ctx: RequestContext, params: dict[str, Any]) -> Any:
+    """Invoke answering an event stream: the function's answer as one ``PayloadChunk`` (as AWS
+    sends a function that does not stream its answer), then ``InvokeComplete`` (a function
+    error's type and message as ``ErrorCode``/``ErrorDetails``, and the log tail with
+    ``LogType=Tail``)."""
+    return _invoke(ctx, params, streamed=True)
+
+
+def _streamed(image: FunctionImage, outcome: Outcome, tail: bool) -> dict[str, Any]:
+    complete: dict[str, Any] = {}
+    events: list[dict[str, Any]] = []
+    if outcome.error_type:
+        try:
+            doc = json.loads(outcome.payload)
+        except ValueError:
+            doc = None
+        doc = doc if isinstance(doc, dict) else {}
+        complete["ErrorCode"] = str(doc.get("errorType") or outcome.error_type or "Unhandled")
+        complete["ErrorDetails"] = str(doc.get("errorMessage") or outcome.payload.decode("utf-8", "replace"))
+    elif outcome.payload:
+        events.append({"PayloadChunk": {"Payload": outcome.payload}})
+    if tail:
+        complete["LogResult"] = base64.b64encode(log_text(outcome).encode()[-LOG_TAIL:]).decode()
+    events.append({"InvokeComplete": complete})
+    return {"StatusCode": 200, "ExecutedVersion": image.version, "EventStream": events}
+
+
+def _invoke(ctx: RequestContext, params: dict[str, Any], *, streamed: bool) -> Any:
     kind = params.get("InvocationType") or "RequestResponse"
+    if streamed and kind not in ("RequestResponse", "DryRun"):
+        raise validation(kind, "invocationType", "Member must satisfy enum value set: [RequestResponse, DryRun]")
     named = parse_name(ctx, params["FunctionName"], params.get("Qualifier"))
     target = resolve_found(ctx, named)
     payload = _payload(params, MAX_ASYNC_PAYLOAD if kind == "Event" else MAX_SYNC_PAYLOAD)
@@ -357,22 +423,21 @@ def invoke(ctx: RequestContext, params: dict[str, Any]) -> Any:
     def work() -> Outcome:
         outcome = run(image, invocation)
         if outcome.service_error is not None:  # the answer is an error: recorded apart
-            with store.transaction(write=True) as tx:
-                own = RequestContext(
-                    service="lambda",
-                    operation="Invoke",
-                    tx=tx,
-                    store=store,
-                    account_id=image.account,
-                    region=image.region,
-                )
-                record(own, image, invocation.request_id, "RequestResponse", outcome)
+            write_apart(
+                store,
+                image.account,
+                image.region,
+                invocation.request_id,
+                lambda own: record(own, image, invocation.request_id, "RequestResponse", outcome),
+            )
         return outcome
 
     def then(ctx2: RequestContext, outcome: Outcome) -> dict[str, Any]:
         if outcome.service_error is not None:
             raise service_error(*outcome.service_error)
         record(ctx2, image, invocation.request_id, "RequestResponse", outcome)
+        if streamed:
+            return _streamed(image, outcome, tail)
         out: dict[str, Any] = {
             "StatusCode": 200,
             "Payload": outcome.payload,
@@ -439,10 +504,13 @@ def _deliver_event(store: Store, payload: dict[str, Any]) -> None:
     outcome = run(
         image, Invocation(request_id=str(payload["request_id"]), payload=event, invoked_arn=invoked)
     )
-    with _acting(store, payload) as ctx:
+
+    def after(ctx: RequestContext) -> None:
         record(ctx, image, str(payload["request_id"]), "Event", outcome)
         if outcome.service_error is None and outcome.error_type is None:
             _to_destination(ctx, payload, image, event, outcome, "Success")
+
+    write_apart(store, str(payload["account"]), str(payload["region"]), str(payload["request_id"]), after)
     if outcome.service_error is not None or outcome.error_type is not None:
         raise outbox.Failed(
             json.dumps(

@@ -7,7 +7,9 @@ enabled, and when a server starts on a state that has some) looks at the enabled
 threads. A mapping is polled only under its lease (a conditional update of its row of
 :class:`~awsmock.models.lambda_.LambdaPollerPosition`, as the outbox takes its entries), so
 several processes on one state never poll one mapping at once; a lease whose process died runs
-out and another process takes the mapping over. The function runs outside any transaction (it
+out and another process takes the mapping over, one whose poller stopped (its state closed) is
+given up, and one of this process that no living poller of it holds (a restored snapshot's) is
+free at once. The function runs outside any transaction (it
 may call awsmock back). The thread ends when the state has had no enabled mapping for a while,
 and stops before its store is disposed.
 
@@ -42,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
 from awsmock.engine import arns, outbox, patterns
@@ -642,7 +644,12 @@ def poll_stream(store: Store, m: Mapping, owner: str, backoff: dict[str, float])
 
 
 def _hold(store: Store, rid: str, owner: str, seconds: float) -> bool:
-    """Take (or keep) the mapping's lease for ``seconds``; whether this owner holds it."""
+    """Take (or keep) the mapping's lease for ``seconds``; whether this owner holds it. A lease
+    of this process's that no living poller of it holds (a poller of a state that was closed,
+    or one a restored snapshot carried) is free too."""
+    mine = f"{os.getpid()}-"
+    with _LOCK:
+        living = [p.owner for p in _POLLERS.values() if p.is_alive() and not p.exiting] or [owner]
 
     def take(session: Any) -> bool:
         now = utcnow()
@@ -655,6 +662,10 @@ def _hold(store: Store, rid: str, owner: str, seconds: float) -> bool:
                     LambdaPollerPosition.lease_owner.is_(None),
                     LambdaPollerPosition.lease_owner == owner,
                     LambdaPollerPosition.lease_until < now,
+                    and_(
+                        LambdaPollerPosition.lease_owner.startswith(mine, autoescape=True),
+                        LambdaPollerPosition.lease_owner.not_in(living),
+                    ),
                 ),
             )
             .values(lease_owner=owner, lease_until=now + dt.timedelta(seconds=seconds))
@@ -662,6 +673,22 @@ def _hold(store: Store, rid: str, owner: str, seconds: float) -> bool:
         return getattr(done, "rowcount", 0) == 1
 
     return bool(store.write_retrying(take))
+
+
+def _release(store: Store, owner: str) -> None:
+    """Give up the leases ``owner`` holds (its poller stops: another may take them at once)."""
+
+    def free(session: Any) -> None:
+        session.execute(
+            update(LambdaPollerPosition)
+            .where(LambdaPollerPosition.lease_owner == owner)
+            .values(lease_owner=None, lease_until=None)
+        )
+
+    try:
+        store.write_retrying(free)
+    except Exception:  # the store is closing under it: the leases run out instead
+        log.debug("lambda pollers: the leases could not be given up", exc_info=True)
 
 
 # -- the thread ------------------------------------------------------------------------------------
@@ -695,6 +722,9 @@ class _Poller(threading.Thread):
         if self is not threading.current_thread() and self.is_alive():
             self.join(STOP_SECONDS)
         self.pool.shutdown(wait=True, cancel_futures=True)
+        store = self.store_ref()
+        if store is not None:
+            _release(store, self.owner)
 
     def run(self) -> None:
         try:

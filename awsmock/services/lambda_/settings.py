@@ -1,7 +1,8 @@
 """What a function has beside its code and configuration: reserved concurrency (within the
 account's limit, GetAccountSettings counting what is used), provisioned concurrency configs,
 event invoke configs (retries, event age, destinations), code signing configs, function URL
-configs, runtime management and recursion settings."""
+configs (served by :mod:`.urls`, whose URL they answer), runtime management and recursion
+settings."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from awsmock.engine.pager import page_list
 from awsmock.engine.registry import handler
 from awsmock.models.resources import Resource
 
+from . import urls as function_urls
 from .errors import (
     CodeSigningConfigNotFoundException,
     InvalidParameterValueException,
@@ -519,7 +521,7 @@ def _url_view(
     ctx: RequestContext, fn: Resource, q: str, cfg: dict[str, Any], *, modified: bool = True
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "FunctionUrl": f"https://{cfg['id']}.lambda-url.{ctx.region}.on.aws/",
+        "FunctionUrl": function_urls.url_of(ctx, cfg["id"]),
         "FunctionArn": function_arn(ctx, fn.rid, q or None),
         "AuthType": cfg["AuthType"],
         "CreationTime": cfg["CreationTime"],
@@ -555,6 +557,7 @@ def create_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> d
     }
     urls[q] = cfg
     _save(ctx, fn, "urls", urls)
+    function_urls.remember(ctx, fn, q, cfg["id"])
     return _url_view(ctx, fn, q, cfg, modified=False)
 
 
@@ -589,8 +592,10 @@ def update_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> d
 def delete_function_url_config(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     fn, q, _cfg = _url(ctx, params)
     urls = dict(fn.document.get("urls") or {})
-    urls.pop(q, None)
+    gone = urls.pop(q, None)
     _save(ctx, fn, "urls", urls)
+    if gone:
+        function_urls.forget(ctx, str(gone.get("id")))
     return {}
 
 

@@ -12,6 +12,7 @@ from awsmock.engine.registry import handler
 from awsmock.models.resources import Resource
 
 from . import code as codes
+from . import urls as function_urls
 from .configuration import config_digest, shown
 from .errors import (
     InvalidParameterValueException,
@@ -248,6 +249,9 @@ def delete_alias(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         ALIASES.delete(ctx, row)
         alias = params["Name"]
         document = dict(fn.document)
+        url = (document.get("urls") or {}).get(alias)
+        if url:
+            function_urls.forget(ctx, str(url.get("id")))
         for key in ("policies", "event_invoke", "provisioned", "urls", "runtime_mgmt"):
             section = dict(document.get(key) or {})
             if section.pop(alias, None) is not None:

@@ -7,6 +7,8 @@ needs, the secret's resource policy, and the condition keys Secrets Manager docu
   ``secret:<name>-??????`` or ``secret:<name>-*``).
 * Permissions beyond the operation's own: CreateSecret with tags also needs
   ``secretsmanager:TagResource``, with replica Regions ``ReplicateSecretToRegions``;
+  RotateSecret naming a function needs ``lambda:InvokeFunction`` on it (and the function's own
+  resource policy must let Secrets Manager invoke it: :mod:`.rotation`);
   ValidateResourcePolicy needs ``PutResourcePolicy`` too; BatchGetSecretValue with filters needs
   ``ListSecrets``, and ``GetSecretValue`` on each secret (checked per secret: a refusal is that
   secret's entry in ``Errors``).
@@ -63,6 +65,9 @@ def access_checks(ctx: RequestContext, operation: str, params: dict[str, Any]) -
     if operation == "ValidateResourcePolicy":
         target = resource_arns(ctx, operation, params)
         return [need("ValidateResourcePolicy", target), need("PutResourcePolicy", target)]
+    if operation == "RotateSecret" and isinstance(params.get("RotationLambdaARN"), str):
+        target = resource_arns(ctx, operation, params)
+        return [need("RotateSecret", target), Access("lambda:InvokeFunction", (params["RotationLambdaARN"],))]
     if operation == "BatchGetSecretValue":
         checks = [need("BatchGetSecretValue", ["*"])]
         if params.get("Filters") is not None:

@@ -29,7 +29,19 @@ IN_SYNC, FAILED = "InSync", "Failed"
 _REGION = re.compile(r"([a-z]+-)+\d+")
 
 #: what a replica copies from its primary (its KMS key and dates are its own)
-_COPIED = ("Description", "Type", "ResourcePolicy", "Tagged", "OwningService", "LastChangedDate")
+_COPIED = (
+    "Description",
+    "Type",
+    "ResourcePolicy",
+    "Tagged",
+    "OwningService",
+    "LastChangedDate",
+    "RotationEnabled",
+    "RotationLambdaARN",
+    "RotationRules",
+    "LastRotatedDate",
+    "NextRotationDate",
+)
 
 
 def _replica_arn(primary_arn: str, region: str) -> str:
@@ -70,8 +82,8 @@ def _copy_to(ctx: RequestContext, primary: Secret, replica: Secret, key_id: str 
             doc[field] = primary.doc[field]
         else:
             doc.pop(field, None)
-    wanted = {v["VersionId"]: v for v in primary.versions}
-    have = {v["VersionId"] for v in replica.versions}
+    wanted = {v["VersionId"]: v for v in primary.versions if not v.get("Empty")}
+    have = {v["VersionId"] for v in replica.versions if not v.get("Empty")}
     for version_id in have - set(wanted):
         row = VALUES.find(rctx, store.value_rid(replica.arn, version_id))
         if row is not None:

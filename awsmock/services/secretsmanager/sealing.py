@@ -69,8 +69,18 @@ def seal(
     }
 
 
+#: values already opened, by everything that opens them (the data key, the nonce, the sealed
+#: value, the version they are bound to): a value read again skips its AES-GCM. KMS opens the
+#: data key first on every read, so a key that was disabled or deleted still refuses it.
+#: Bounded by the bytes it holds.
+_OPENED: dict[tuple[bytes, str, str, str, str], bytes] = {}
+_OPENED_BYTES = 0
+_OPENED_LIMIT = 16 << 20
+
+
 def unseal(ctx: RequestContext, stored: dict[str, Any], secret_arn: str, version_id: str) -> bytes:
     """The value :func:`seal` sealed (``DecryptionFailure`` when it cannot be opened)."""
+    global _OPENED_BYTES
     try:
         data_key, _key_arn = decrypt(
             ctx, base64.b64decode(stored["DataKey"]), _context(secret_arn, version_id)
@@ -78,10 +88,20 @@ def unseal(ctx: RequestContext, stored: dict[str, Any], secret_arn: str, version
     except AwsError as exc:
         raise _translate(exc, encrypting=False) from None
     try:
-        return AESGCM(data_key).decrypt(
+        memo = (data_key, stored["Nonce"], stored["Ciphertext"], secret_arn, version_id)
+        value = _OPENED.get(memo)
+        if value is not None:
+            return value
+        value = AESGCM(data_key).decrypt(
             base64.b64decode(stored["Nonce"]),
             base64.b64decode(stored["Ciphertext"]),
             f"{secret_arn}\n{version_id}".encode(),
         )
     except (InvalidTag, ValueError, KeyError):
         raise DecryptionFailure() from None
+    if _OPENED_BYTES + len(value) > _OPENED_LIMIT:
+        _OPENED.clear()
+        _OPENED_BYTES = 0
+    _OPENED[memo] = value
+    _OPENED_BYTES += len(value)
+    return value

@@ -10,7 +10,7 @@ from awsmock.engine import tagging
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 
-from . import replication, store, versions
+from . import replication, rotation, store, versions
 from .errors import (
     InvalidParameterException,
     InvalidRequestException,
@@ -46,6 +46,7 @@ def _common(ctx: RequestContext, secret: Secret, *, listing: bool) -> dict[str, 
         out["Description"] = doc["Description"]
     if doc.get("KmsKeyId"):
         out["KmsKeyId"] = doc["KmsKeyId"]
+    out.update(rotation.describe(doc))
     out["LastChangedDate"] = store.when(doc.get("LastChangedDate")) or secret.row.created
     if doc.get("LastAccessedDate"):
         out["LastAccessedDate"] = store.when(doc["LastAccessedDate"])
@@ -174,6 +175,7 @@ def update_secret(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]
         if secret.version(token) is not None:
             raise versions.token_in_use(token, secret.arn)
         versions.add(ctx, secret, doc, token, value)
+        rotation.updated_by_hand(ctx, secret, doc)
         out["VersionId"] = token
     secret.save(ctx, doc)
     replication.sync(ctx, secret)

@@ -94,10 +94,19 @@ def when(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
+#: each day's text, as :func:`day_of` gives it (every read asks for today's)
+_DAYS: dict[dt.date, str] = {}
+
+
 def day_of(moment: dt.datetime) -> str:
     """A moment as Secrets Manager keeps access times: the date, at midnight UTC."""
-    day = moment.astimezone(dt.UTC).date()
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).isoformat()
+    day = (moment if moment.tzinfo is dt.UTC else moment.astimezone(dt.UTC)).date()
+    text = _DAYS.get(day)
+    if text is None:
+        if len(_DAYS) >= 64:
+            _DAYS.clear()
+        text = _DAYS[day] = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).isoformat()
+    return text
 
 
 # -- the secret as a handler sees it -------------------------------------------------------

@@ -23,7 +23,7 @@ from awsmock.engine.registry import handler
 from awsmock.engine.resources import Resource
 from awsmock.state import jsontext
 
-from . import access, listing, replication, sealing, store, versions
+from . import access, listing, replication, rotation, sealing, store, versions
 from .errors import (
     InvalidNextTokenException,
     InvalidParameterException,
@@ -116,6 +116,11 @@ def read(
 ) -> dict[str, Any]:
     """A version's value as GetSecretValue answers it."""
     version = _pick(secret, version_id, stage)
+    if version.get("Empty"):  # a rotation's new version, before its createSecret step filled it
+        raise ResourceNotFoundException(
+            "Secrets Manager can't find the specified secret value for "
+            + (f"VersionId: {version_id}" if version_id is not None else f"staging label: {stage or CURRENT}")
+        )
     kind, payload = versions.read_value(ctx, secret, version["VersionId"])
     _touch(ctx, secret.arn, secret.doc, version)
     return _answer(secret.arn, secret.name, version, kind, payload)
@@ -146,9 +151,21 @@ _BY_NAME = _current_statement(
 _BY_ARN = _current_statement(_S.arn == bindparam("arn"))
 
 
+#: documents GetSecretValue's query read, parsed, by their stored text: read-only, shared by
+#: every read of the same text, so never stale (a change is another text)
+_PARSED: dict[str, dict[str, Any]] = {}
+
+
 def _json(value: Any) -> dict[str, Any]:
-    """A JSON column as the driver gives it (text on SQLite, parsed on PostgreSQL)."""
-    return value if isinstance(value, dict) else jsontext.loads(value)  # type: ignore[no-any-return]
+    """A JSON column as the driver gives it (text on SQLite, parsed on PostgreSQL); read only."""
+    if isinstance(value, dict):
+        return value
+    found = _PARSED.get(value)
+    if found is None:
+        if len(_PARSED) >= 1024:
+            _PARSED.clear()
+        found = _PARSED[value] = jsontext.loads(value)
+    return found
 
 
 def _current(ctx: RequestContext, secret_id: str) -> dict[str, Any] | None:
@@ -248,6 +265,17 @@ def put_secret_value(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         raise token_required()
     stages = params.get("VersionStages")
     existing = secret.version(token)
+    if existing is not None and existing.get("Empty"):  # a rotation's createSecret step
+        doc = secret.edit()
+        entry = versions.fill(ctx, secret, doc, token, value, stages)
+        secret.save(ctx, doc)
+        replication.sync(ctx, secret)
+        return {
+            "ARN": secret.arn,
+            "Name": secret.name,
+            "VersionId": token,
+            "VersionStages": list(entry["Stages"]),
+        }
     if existing is not None:
         if not versions.same_value(ctx, secret, token, value):
             raise versions.token_in_use(token, secret.arn)
@@ -259,6 +287,8 @@ def put_secret_value(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         }
     doc = secret.edit()
     entry = versions.add(ctx, secret, doc, token, value, stages)
+    if CURRENT in entry["Stages"]:
+        rotation.updated_by_hand(ctx, secret, doc)
     secret.save(ctx, doc)
     replication.sync(ctx, secret)
     return {

@@ -12,6 +12,10 @@ the request's ``ClientRequestToken``. Staging labels follow AWS's rules:
   the last 24 hours.
 
 Labels are kept, and answered, in sorted order, as Secrets Manager answers them.
+
+RotateSecret makes a version without a value (``Empty`` in its entry), labelled AWSPENDING, for
+the rotation function's createSecret step to fill: GetSecretValue of it answers that the value
+cannot be found, and PutSecretValue with its id gives it its value (:func:`fill`).
 """
 
 from __future__ import annotations
@@ -87,7 +91,7 @@ def value_fields(kind: str, payload: bytes) -> dict[str, Any]:
 def reseal(ctx: RequestContext, secret: Secret, doc: dict[str, Any], key_id: str | None) -> None:
     """Encrypt the live versions (AWSCURRENT, AWSPENDING, AWSPREVIOUS) again under ``key_id``."""
     for version in doc.get("Versions") or []:
-        if not set(version["Stages"]) & set(LIVE_STAGES):
+        if not set(version["Stages"]) & set(LIVE_STAGES) or version.get("Empty"):
             continue
         kind, payload = read_value(ctx, secret, version["VersionId"])
         write_value(ctx, secret.arn, version["VersionId"], kind, payload, key_id)
@@ -187,6 +191,42 @@ def add(
     for stage in wanted:
         attach(doc, version_id, stage)
     _prune(ctx, secret, doc)
+    return next(v for v in doc["Versions"] if v["VersionId"] == version_id)
+
+
+def add_empty(ctx: RequestContext, doc: dict[str, Any], version_id: str, stage: str) -> None:
+    """A new version without a value (``Empty``), labelled ``stage``: what RotateSecret makes
+    for the rotation function's createSecret step to fill (PutSecretValue with its token)."""
+    doc.setdefault("Versions", []).append(
+        {
+            "VersionId": version_id,
+            "Stages": [],
+            "Created": store.stamp(ctx.now),
+            "LastAccessed": None,
+            "KmsKeyId": key_of(doc),
+            "Empty": True,
+        }
+    )
+    attach(doc, version_id, stage)
+
+
+def fill(
+    ctx: RequestContext,
+    secret: Secret,
+    doc: dict[str, Any],
+    version_id: str,
+    value: tuple[str, bytes],
+    stages: list[str] | None,
+) -> dict[str, Any]:
+    """Give the empty version ``version_id`` its value (stored encrypted), and attach ``stages``
+    (AWSCURRENT when None) besides the labels it has. Returns the version's entry."""
+    entry = next(v for v in doc["Versions"] if v["VersionId"] == version_id)
+    key_id = key_of(doc)
+    write_value(ctx, secret.arn, version_id, value[0], value[1], key_id)
+    entry.pop("Empty", None)
+    entry["KmsKeyId"] = key_id
+    for stage in sorted(set(stages)) if stages is not None else [CURRENT]:
+        attach(doc, version_id, stage)
     return next(v for v in doc["Versions"] if v["VersionId"] == version_id)
 
 
