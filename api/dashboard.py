@@ -242,6 +242,17 @@ class Resources:
         _no_store(resp)
 
 
+#: the path segment that stands for a resource name given as the ``name`` query parameter
+#: (a name holding "/", which a path segment cannot carry: servers decode %2F before routing)
+NAME_IN_QUERY = "-"
+
+
+def _named(req: falcon.Request, name: str) -> str:
+    if name == NAME_IN_QUERY:
+        return req.get_param("name") or name
+    return name
+
+
 def _kind_or_404(service: str, kind: str) -> Kind:
     found = inventory.kind(service, kind)
     if found is None:
@@ -260,7 +271,7 @@ class ResourceView:
         v = k.views.get(view)
         if v is None:
             raise _bad(404, f"{service} {kind} have no {view!r} view")
-        name = _text(name, "name")
+        name = _text(_named(req, name), "name")
         query = _query(req, extra=("prefix",))
         try:
             with self.ctx.store.session(write=False) as session:
@@ -273,6 +284,7 @@ class ResourceView:
             "name": name,
             "view": view,
             "title": v.title,
+            "live": v.live,
             "columns": [c.as_dict() for c in v.columns],
             "items": page.items,
             "next_cursor": inventory.encode_cursor(page.after),
@@ -288,7 +300,7 @@ class ResourceDownload:
         k = _kind_or_404(service, kind)
         if k.download is None:
             raise _bad(404, f"{service} {kind} have nothing to download")
-        name = _text(name, "name")
+        name = _text(_named(req, name), "name")
         query = _query(req, extra=("key",))
         try:
             download = k.download(self.ctx.store, name, query)

@@ -332,10 +332,104 @@ def workloads(url: str) -> dict[str, Callable[[], str]]:
                          if k.lower() not in ("content-length", "host"))
         return (SSM_BY_PATH.replace("FIRST", lua_request(first)).replace("HDRS", "{" + hdrs + "}"))
 
+    # -- observability (issue #27, point 6) ----------------------------------------------------
+
+    def logs_group(group: str, events: int) -> Any:
+        logs = client("logs", url)
+        try:
+            logs.create_log_group(logGroupName=group)
+            logs.create_log_stream(logGroupName=group, logStreamName="s")
+        except Exception:
+            pass
+        start = int(time.time() * 1000) - events - 120_000
+        for at in range(0, events, 5000):  # 5,000 events of ~100 bytes a call (within 1 MB)
+            n = min(5000, events - at)
+            logs.put_log_events(logGroupName=group, logStreamName="s", logEvents=[
+                {"timestamp": start + at + i, "message": f"INFO request {at + i:08d} path=/api/items/{i % 977} "
+                                                        f"status=200 took={i % 313}ms user=u{i % 89}"}
+                for i in range(n)])
+        return logs
+
+    def logs_put() -> str:
+        logs_group("/bench/put", 0)
+        now = int(time.time() * 1000)
+        req = capture("logs", url, lambda c: c.put_log_events(
+            logGroupName="/bench/put", logStreamName="s",
+            logEvents=[{"timestamp": now - 100 + i, "message": f"INFO request {i:08d} path=/api/items/{i} "
+                                                               "status=200 took=5ms user=u1"} for i in range(100)]))
+        return SIMPLE.replace("REQ", lua_request(req))
+
+    def logs_filter(group: str = "/bench/filter", events: int = 100_000) -> str:
+        # FilterLogEvents' first page of 100 events over the whole group, no pattern
+        logs_group(group, events)
+        req = capture("logs", url, lambda c: c.filter_log_events(logGroupName=group, limit=100))
+        return SIMPLE.replace("REQ", lua_request(req))
+
+    def logs_filter_10k() -> str:  # the same page over a group a tenth the size
+        return logs_filter("/bench/filter10k", 10_000)
+
+    cw_dims = [{"Name": "Service", "Value": "api"}]
+
+    def cw_put() -> str:
+        batch = [{"MetricName": "Latency", "Dimensions": cw_dims, "Value": 1.0, "Unit": "Milliseconds"}] * 20
+        req = capture("cloudwatch", url, lambda c: c.put_metric_data(Namespace="Bench", MetricData=batch))
+        return SIMPLE.replace("REQ", lua_request(req))
+
+    def cw_get() -> str:
+        # GetMetricData (one MetricStat, Average by 60 s) over a day of one-minute points
+        import datetime as dt
+
+        cw = client("cloudwatch", url)
+        end = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+        begin = end - dt.timedelta(days=1)
+        stamps = [begin + dt.timedelta(minutes=i) for i in range(1440)]
+        for i in range(0, 1440, 144):
+            cw.put_metric_data(Namespace="BenchDay", MetricData=[
+                {"MetricName": "Latency", "Dimensions": cw_dims, "Timestamp": t, "Value": float(n % 97),
+                 "Unit": "Milliseconds"} for n, t in enumerate(stamps[i:i + 144], i)])
+        query = [{"Id": "m", "MetricStat": {"Metric": {"Namespace": "BenchDay", "MetricName": "Latency",
+                                                       "Dimensions": cw_dims}, "Period": 60, "Stat": "Average"}}]
+        req = capture("cloudwatch", url, lambda c: c.get_metric_data(MetricDataQueries=query, StartTime=begin,
+                                                                    EndTime=end))
+        return SIMPLE.replace("REQ", lua_request(req))
+
+    kinesis_records = [{"Data": bytes(range(100)), "PartitionKey": f"key-{i}"} for i in range(100)]
+
+    def kinesis_stream() -> Any:
+        kinesis = client("kinesis", url)
+        try:
+            kinesis.create_stream(StreamName="bench", ShardCount=1)
+            time.sleep(1)  # CREATING for a moment
+            for _ in range(20):
+                kinesis.put_records(StreamName="bench", Records=kinesis_records)
+        except Exception:
+            pass
+        return kinesis
+
+    def kinesis_put() -> str:
+        kinesis_stream()
+        req = capture("kinesis", url, lambda c: c.put_records(StreamName="bench", Records=kinesis_records))
+        return SIMPLE.replace("REQ", lua_request(req))
+
+    def kinesis_get() -> str:
+        # GetRecords of 100 from one iterator in the middle of a shard of 2,000, read again and again
+        kinesis = kinesis_stream()
+        shard = "shardId-000000000000"
+        first = kinesis.get_shard_iterator(StreamName="bench", ShardId=shard,
+                                           ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        middle = kinesis.get_records(ShardIterator=first, Limit=1000)["Records"][-1]["SequenceNumber"]
+        iterator = kinesis.get_shard_iterator(StreamName="bench", ShardId=shard, ShardIteratorType="AT_SEQUENCE_NUMBER",
+                                              StartingSequenceNumber=middle)["ShardIterator"]
+        req = capture("kinesis", url, lambda c: c.get_records(ShardIterator=iterator, Limit=100))
+        return SIMPLE.replace("REQ", lua_request(req))
+
     return {"s3_get": s3_get, "s3_put": s3_put, "sqs_send": sqs_send, "sqs_receive_delete": sqs_receive_delete,
             "dynamodb_get": ddb_get, "dynamodb_put": ddb_put, "dynamodb_query": ddb_query,
             "kms_encrypt": kms_encrypt, "kms_decrypt": kms_decrypt, "secret_get": secret_get,
-            "ssm_get": ssm_get, "ssm_get_secure": ssm_get_secure, "ssm_by_path": ssm_by_path}
+            "ssm_get": ssm_get, "ssm_get_secure": ssm_get_secure, "ssm_by_path": ssm_by_path,
+            "logs_put": logs_put, "logs_filter": logs_filter, "logs_filter_10k": logs_filter_10k,
+            "cloudwatch_put": cw_put, "cloudwatch_get": cw_get, "kinesis_put": kinesis_put,
+            "kinesis_get": kinesis_get}
 
 
 def run_wrk(url: str, script: str, duration: int, connections: int) -> dict[str, float]:

@@ -28,7 +28,7 @@ import weakref
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from awsmock.engine import registry
@@ -166,8 +166,18 @@ def _json_decode_timestamp(v: Any, fmt: str | None) -> datetime:
         raise WireTypeError(f"Invalid timestamp {v!r}") from exc
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _json_encode_timestamp(v: Any, fmt: str | None) -> Any:
     if fmt is None or fmt.lower() == "unixtimestamp":
+        if type(v) is datetime and v.tzinfo is not None:
+            # an aware datetime (answers list many): format_timestamp's arithmetic, without its
+            # time tuple
+            delta = v - _EPOCH
+            whole = delta.days * 86400 + delta.seconds
+            micro = delta.microseconds
+            return float(round(whole + micro / 1_000_000, 3)) if micro else float(whole)
         return float(format_timestamp(v, "unixtimestamp"))  # epoch seconds, as AWS sends them
     return format_timestamp(v, fmt)
 

@@ -6,6 +6,10 @@
 (function () {
   const API = "/_awsmock/dashboard";
   const POLL_MS = 3000;
+  const TAIL_MAX = 1000;       // rows a live view keeps (the oldest go first)
+  const TAIL_PAGES = 5;        // pages a live view reads per poll
+  const TAIL_PAGE = 100;       // rows per page of a live view
+  const SVG = "http://www.w3.org/2000/svg";
   const TOKEN_KEY = "awsmock-admin-token";
 
   const state = {
@@ -16,6 +20,7 @@
     region: "",
     q: "",
     pages: {},          // pages loaded per listing ("load more"); a poll re-walks that many pages
+    tail: null,         // a live view's rows and position: {key, rows, cursor}
     busy: false,
   };
 
@@ -109,6 +114,67 @@
     return isNaN(d.getTime()) ? String(v) : d.toLocaleString();
   }
 
+  // A line through a series of numbers (nulls are gaps), drawn as inline SVG.
+  function sparkline(values) {
+    const W = 180, H = 34, PAD = 3;
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("class", "sparkline");
+    svg.setAttribute("width", String(W));
+    svg.setAttribute("height", String(H));
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+    svg.setAttribute("role", "img");
+    const list = Array.isArray(values) ? values : [];
+    const known = list.filter((v) => typeof v === "number" && isFinite(v));
+    const title = document.createElementNS(SVG, "title");
+    svg.appendChild(title);
+    if (!known.length) {
+      title.textContent = "no datapoints";
+      svg.setAttribute("aria-label", "no datapoints");
+      return svg;
+    }
+    const low = Math.min(...known), high = Math.max(...known);
+    const span = high - low || 1;
+    const step = list.length > 1 ? (W - 2 * PAD) / (list.length - 1) : 0;
+    const x = (i) => PAD + i * step;
+    const y = (v) => high === low ? H / 2 : H - PAD - ((v - low) / span) * (H - 2 * PAD);
+    let d = "";
+    let open = false;
+    let last = null;
+    list.forEach((v, i) => {
+      if (typeof v !== "number" || !isFinite(v)) { open = false; return; }
+      d += (open ? " L" : " M") + x(i).toFixed(1) + " " + y(v).toFixed(1);
+      open = true;
+      last = [x(i), y(v)];
+    });
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", d.trim());
+    path.setAttribute("class", "line");
+    svg.appendChild(path);
+    for (const [i, v] of list.entries()) {  // lone points (gaps on both sides) show as dots
+      const prev = list[i - 1], next = list[i + 1];
+      if (typeof v === "number" && typeof prev !== "number" && typeof next !== "number") {
+        const dot = document.createElementNS(SVG, "circle");
+        dot.setAttribute("cx", x(i).toFixed(1));
+        dot.setAttribute("cy", y(v).toFixed(1));
+        dot.setAttribute("r", "1.8");
+        dot.setAttribute("class", "dot");
+        svg.appendChild(dot);
+      }
+    }
+    if (last) {
+      const end = document.createElementNS(SVG, "circle");
+      end.setAttribute("cx", last[0].toFixed(1));
+      end.setAttribute("cy", last[1].toFixed(1));
+      end.setAttribute("r", "2.4");
+      end.setAttribute("class", "end");
+      svg.appendChild(end);
+    }
+    const text = known.length + " points, min " + low.toLocaleString() + ", max " + high.toLocaleString();
+    title.textContent = text;
+    svg.setAttribute("aria-label", text);
+    return svg;
+  }
+
   function cell(column, value) {
     const td = el("td", { className: "col-" + column.type + " key-" + column.key });
     switch (column.type) {
@@ -128,6 +194,9 @@
         for (const [k, v] of entries) td.appendChild(el("span", { className: "tag" }, k + "=" + v));
         break;
       }
+      case "series":
+        td.appendChild(sparkline(value));
+        break;
       case "json": {
         if (value === undefined || value === null || (typeof value === "object" && !Object.keys(value).length)) break;
         const text = JSON.stringify(value, null, 2);
@@ -334,6 +403,16 @@
       prefix: "", q: "",
     };
     state.pages = {};
+    state.tail = null;
+    writeHash();
+    clear($("content"));
+    refresh();
+  }
+
+  function switchView(name) {
+    state.view = { ...state.view, view: name, prefix: "", q: "" };
+    state.pages = {};
+    state.tail = null;
     writeHash();
     clear($("content"));
     refresh();
@@ -342,6 +421,7 @@
   function closeView() {
     state.view = null;
     state.pages = {};
+    state.tail = null;
     writeHash();
     clear($("content"));
     refresh();
@@ -354,13 +434,17 @@
     refresh();
   }
 
+  // A name holding "/" cannot be a path segment (servers decode %2F before routing): it goes in
+  // the query, "-" in its place.
   function viewPath(v) {
     return API + "/" + encodeURIComponent(v.service) + "/" + encodeURIComponent(v.kind) + "/" +
-      encodeURIComponent(v.name);
+      (v.name.includes("/") ? "-" : encodeURIComponent(v.name));
   }
 
+  function nameParam(v) { return v.name.includes("/") ? { name: v.name } : {}; }
+
   function downloadLink(v, key) {
-    const href = viewPath(v) + "/download" + qs({ key, account: v.account, region: v.region });
+    const href = viewPath(v) + "/download" + qs({ key, account: v.account, region: v.region, ...nameParam(v) });
     return el("a", {
       href, className: "download", download: key.split("/").pop() || "object", title: "Download",
       onclick: async (ev) => {
@@ -396,7 +480,7 @@
   async function renderView() {
     const v = state.view;
     const key = "view";
-    const params = { account: v.account, region: v.region, q: v.q.trim(), prefix: v.prefix };
+    const params = { account: v.account, region: v.region, q: v.q.trim(), prefix: v.prefix, ...nameParam(v) };
     const box = el("div", { className: "view" });
     const svc = state.services.find((s) => s.service === v.service);
     const kindInfo = svc && svc.kinds.find((k) => k.kind === v.kind);
@@ -406,6 +490,12 @@
       el("h2", null, (svc ? svc.title : v.service) + " · " + (kindInfo ? kindInfo.title : v.kind) + " · ",
         el("span", { className: "resource-name" }, v.name), " · " + (viewInfo ? viewInfo.title : v.view)),
       v.region ? el("span", { className: "scope" }, v.region + " · " + v.account) : null));
+    if (kindInfo && kindInfo.views.length > 1) {  // the resource's other views, as tabs
+      box.appendChild(el("nav", { className: "view-tabs" }, ...kindInfo.views.map((x) => el("a", {
+        href: "#", className: x.view === v.view ? "active" : "",
+        onclick: (ev) => { ev.preventDefault(); switchView(x.view); },
+      }, x.title + (x.live ? " ●" : "")))));
+    }
     const filter = el("input", {
       type: "search", placeholder: "Search in " + v.view + "…", value: v.q, className: "view-search",
       "aria-label": "Search in " + v.view,
@@ -417,6 +507,7 @@
     });
     box.appendChild(filter);
     if (v.service === "s3" || v.prefix) box.appendChild(prefixCrumbs(v));
+    if (viewInfo && viewInfo.live) return renderTail(v, params, box);
     let data;
     try {
       const url = viewPath(v) + "/" + encodeURIComponent(v.view);
@@ -465,6 +556,42 @@
       box.appendChild(el("button", { type: "button", className: "more", onclick: () => loadMore(key) },
         "Load more"));
     }
+    return box;
+  }
+
+  // A live view: the rows read so far, and at each poll the rows that arrived after them.
+  async function renderTail(v, params, box) {
+    const url = viewPath(v) + "/" + encodeURIComponent(v.view);
+    const key = url + qs(params);
+    if (!state.tail || state.tail.key !== key) state.tail = { key, rows: [], cursor: null, columns: null };
+    const t = state.tail;
+    try {
+      for (let n = 0; n < TAIL_PAGES; n++) {
+        const data = await api("GET", url + qs({ ...params, cursor: t.cursor, limit: TAIL_PAGE }));
+        if (state.tail !== t) return box; // the view changed while this poll ran
+        t.columns = data.columns;
+        t.rows = t.rows.concat(data.items).slice(-TAIL_MAX);
+        const moved = Boolean(data.next_cursor) && data.next_cursor !== t.cursor;
+        t.cursor = data.next_cursor || t.cursor;
+        if (!moved || data.items.length < TAIL_PAGE) break; // caught up
+      }
+    } catch (e) {
+      if (e.status === 401) throw e;
+      box.appendChild(el("p", { className: "error-row" }, e.message));
+      return box;
+    }
+    box.appendChild(el("p", { className: "tail-note" },
+      $("live").checked ? "Live: new rows are added as they arrive (newest last)."
+        : "Paused: tick Live to follow new rows."));
+    if (!t.rows.length) {
+      box.appendChild(el("p", { className: "empty" }, v.q.trim() ? "No match yet." : "Nothing yet."));
+      return box;
+    }
+    box.appendChild(table(t.columns, t.rows, (row) => {
+      const tr = el("tr");
+      for (const c of t.columns) tr.appendChild(cell(c, row[c.key]));
+      return tr;
+    }));
     return box;
   }
 

@@ -55,7 +55,8 @@ MAX_CURSOR = 32768
 @dataclass(frozen=True)
 class Column:
     """A column of a listing. ``type`` tells the page how to show it:
-    ``text``, ``int``, ``bytes`` (a size), ``time`` (ISO 8601), ``json``, ``tags``."""
+    ``text``, ``int``, ``bytes`` (a size), ``time`` (ISO 8601), ``json``, ``tags``, ``series``
+    (a list of numbers or nulls, oldest first: the page plots it)."""
 
     key: str
     title: str
@@ -107,12 +108,16 @@ Downloader = Callable[..., Download]
 
 @dataclass(frozen=True)
 class View:
-    """A listing inside one resource (a bucket's objects, a table's items)."""
+    """A listing inside one resource (a bucket's objects, a table's items).
+
+    A ``live`` view is a tail: its page always carries the position after its last row (nothing
+    new yet: the position it was given), and the page polls with it to add what arrived since."""
 
     name: str
     title: str
     columns: tuple[Column, ...]
     fn: Lister
+    live: bool = False
 
 
 @dataclass
@@ -133,7 +138,12 @@ class Kind:
             "title": self.title,
             "columns": [c.as_dict() for c in self.columns],
             "views": [
-                {"view": v.name, "title": v.title, "columns": [c.as_dict() for c in v.columns]}
+                {
+                    "view": v.name,
+                    "title": v.title,
+                    "columns": [c.as_dict() for c in v.columns],
+                    **({"live": True} if v.live else {}),
+                }
                 for v in self.views.values()
             ],
             "download": self.download is not None,
@@ -159,12 +169,13 @@ def resources(
 
 
 def view(
-    service: str, kind: str, name: str, *, title: str, columns: Iterable[Column]
+    service: str, kind: str, name: str, *, title: str, columns: Iterable[Column], live: bool = False
 ) -> Callable[[Lister], Lister]:
-    """Register ``fn(session, resource_name, query) -> Page`` listing what one resource holds."""
+    """Register ``fn(session, resource_name, query) -> Page`` listing what one resource holds
+    (``live``: a tail the page polls, see :class:`View`)."""
 
     def register(fn: Lister) -> Lister:
-        _pending_views.append((service, kind, View(name, title, tuple(columns), fn)))
+        _pending_views.append((service, kind, View(name, title, tuple(columns), fn, live)))
         _attach_pending()
         return fn
 

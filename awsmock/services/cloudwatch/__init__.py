@@ -8,7 +8,7 @@ Modules by concern: ``lookup`` (metrics, dimensions, statistics of datapoints), 
 (metric math), ``store`` (alarms and dashboards in the shared store, alarm history),
 ``evaluation`` (alarm states from datapoints, composite rules, transitions and actions),
 ``alarms``, ``dashboards``, ``records`` (anomaly detectors and Contributor Insights rules, as
-records), ``tags``, ``errors``, ``dashboard`` (metrics with a plot of their last half hour in
+records), ``tags``, ``errors``, ``dashboard`` (metrics with a plot of their last hour in
 awsmock's dashboard); what CloudWatch declares about itself:
 ``access`` (resources). Metrics, datapoints and alarm history are CloudWatch's own tables
 (``awsmock.models.cloudwatch``).

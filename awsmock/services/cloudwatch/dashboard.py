@@ -1,5 +1,5 @@
-"""CloudWatch in the awsmock dashboard: metrics, each with its last value and a plot of its
-recent datapoints (the average of each of the last 30 minutes, as a line of block characters).
+"""CloudWatch in the awsmock dashboard: metrics, each with its last value and its recent
+datapoints (the average of each of the last 60 minutes, a ``series`` the page plots as a line).
 Alarms (with their state) and dashboards are listed through their shared-store kinds."""
 
 from __future__ import annotations
@@ -16,18 +16,7 @@ from awsmock.models.cloudwatch import Metric, MetricPoint
 
 from .lookup import at, dims_of_key, millis
 
-BARS = "▁▂▃▄▅▆▇█"
-MINUTES = 30
-
-
-def plot(values: list[float | None]) -> str:
-    """A line of block characters, one per value (a space where there is none)."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return ""
-    low, high = min(known), max(known)
-    span = (high - low) or 1.0
-    return "".join(" " if v is None else BARS[int((v - low) / span * (len(BARS) - 1))] for v in values)
+MINUTES = 60
 
 
 @inventory.resources(
@@ -39,7 +28,7 @@ def plot(values: list[float | None]) -> str:
         Column("name", "Metric"),
         Column("dimensions", "Dimensions"),
         Column("last", "Last value"),
-        Column("plot", f"Last {MINUTES} minutes"),
+        Column("plot", f"Last {MINUTES} minutes (average per minute)", "series"),
         Column("last_put", "Last put", "time"),
         Column("account", "Account"),
     ],
@@ -72,7 +61,7 @@ def list_metrics(session: Session, query: Query) -> Page:
                 "name": m.name,
                 "dimensions": ", ".join(f"{d['Name']}={d['Value']}" for d in dims_of_key(m.dims_key)),
                 "last": "" if last is None else f"{last:g}",
-                "plot": plot(averages),
+                "plot": averages,
                 "last_put": inventory.iso(at(m.last_put)),
                 "account": m.account_id,
             }

@@ -8,12 +8,13 @@ import json
 import math
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from awsmock.engine import pager
 from awsmock.engine.context import RequestContext
 from awsmock.engine.registry import handler
 from awsmock.models.cloudwatch import Metric, MetricPoint
+from awsmock.state.store import compiled_sql
 
 from .errors import (
     InvalidParameterCombinationException,
@@ -168,7 +169,8 @@ def put(ctx: RequestContext, namespace: str, data: list[tuple[str, Any]]) -> int
     rows = []
     for p in points:
         rows.append({"metric_id": ids[p.pop("_metric")], **p})
-    ctx.session.execute(POINTS.insert(), rows)
+    sql, bind = compiled_sql(_NEW_POINT, ctx.tx.dialect)
+    ctx.tx.dbapi.cursor().executemany(sql, [bind(r) for r in rows])
     return len(rows)
 
 
@@ -177,41 +179,54 @@ METRICS = Metric.__table__
 #: how stale a metric's last put may be before it is written again (RecentlyActive is "3 hours")
 LAST_PUT_SLACK_MS = 60_000
 
+#: prebuilt statements (compiled once per dialect, run on the DB-API cursor): PutMetricData is a
+#: hot path
+_POINT_COLUMNS = ("metric_id", "timestamp", "unit", "resolution", "sample_count", "sum", "minimum", "maximum", "values")
+_NEW_POINT = POINTS.insert().values({c: bindparam(c) for c in _POINT_COLUMNS})
+_KNOWN = select(METRICS.c.dims_key, METRICS.c.id, METRICS.c.last_put).where(
+    METRICS.c.account_id == bindparam("account"),
+    METRICS.c.region == bindparam("region"),
+    METRICS.c.namespace == bindparam("namespace"),
+    METRICS.c.name == bindparam("name"),
+)
+_NEW_METRIC = METRICS.insert().values(
+    {c: bindparam(c) for c in ("account_id", "region", "namespace", "name", "dims_key", "last_put")}
+)
+_TOUCH = update(METRICS).where(METRICS.c.id == bindparam("metric_id")).values(last_put=bindparam("now_ms"))
+
 
 def _metric_ids(ctx: RequestContext, namespace: str, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """The ids of the metrics (name, dimensions key) of ``namespace``, made where new; their
     last put moves to now (to the minute)."""
     now_ms = millis(ctx.now)
-    scope = (
-        METRICS.c.account_id == ctx.account_id,
-        METRICS.c.region == ctx.region,
-        METRICS.c.namespace == namespace,
-    )
     names = sorted({n for n, _ in wanted})
+    ctx.tx.flush()  # the raw reads must see the request's own ORM changes (callers of internal.py)
 
     def known() -> dict[tuple[str, str], tuple[int, int]]:
-        found = ctx.session.execute(
-            select(METRICS.c.name, METRICS.c.dims_key, METRICS.c.id, METRICS.c.last_put).where(
-                *scope, METRICS.c.name.in_(names)
-            )
-        )
-        return {(n, k): (i, t) for n, k, i, t in found if (n, k) in wanted}
+        found: dict[tuple[str, str], tuple[int, int]] = {}
+        for name in names:
+            scope = {"account": ctx.account_id, "region": ctx.region, "namespace": namespace, "name": name}
+            for k, i, t in ctx.tx.execute(_KNOWN, scope).fetchall():
+                if (name, k) in wanted:
+                    found[(name, k)] = (int(i), int(t))
+        return found
 
     found = known()
     missing = wanted - set(found)
     if missing:
-        ctx.session.execute(
-            METRICS.insert(),
+        sql, bind = compiled_sql(_NEW_METRIC, ctx.tx.dialect)
+        ctx.tx.dbapi.cursor().executemany(
+            sql,
             [
-                {"account_id": ctx.account_id, "region": ctx.region, "namespace": namespace, "name": n,
-                 "dims_key": k, "last_put": now_ms}
+                bind({"account_id": ctx.account_id, "region": ctx.region, "namespace": namespace, "name": n,
+                      "dims_key": k, "last_put": now_ms})
                 for n, k in sorted(missing)
             ],
         )
         found = known()
-    stale = [i for i, t in found.values() if t < now_ms - LAST_PUT_SLACK_MS]
-    if stale:
-        ctx.session.execute(update(METRICS).where(METRICS.c.id.in_(stale)).values(last_put=now_ms))
+    for i, t in found.values():
+        if t < now_ms - LAST_PUT_SLACK_MS:
+            ctx.tx.execute(_TOUCH, {"metric_id": i, "now_ms": now_ms})
     return {key: i for key, (i, _) in found.items()}
 
 

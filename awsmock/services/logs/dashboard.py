@@ -1,13 +1,13 @@
-"""Logs in the dashboard: log streams, and inside a log group its events newest first (a live
-tail: reload to see new ones). Log groups, destinations and export tasks are listed through
-their shared-store kinds."""
+"""Logs in the dashboard: log streams, and inside a log group its events newest first, and a live
+tail of them (the page polls with the tail's position and adds the events that arrived since).
+Log groups, destinations and export tasks are listed through their shared-store kinds."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from awsmock.engine import inventory
@@ -68,6 +68,80 @@ def list_streams(session: Session, query: Query) -> Page:
     return Page(items, after)
 
 
+def _group(session: Session, name: str, query: Query) -> Resource:
+    grp = session.scalars(
+        inventory.scoped(
+            select(Resource).where(
+                Resource.service == "logs", Resource.kind == GROUPS.kind, Resource.rid == name
+            ),
+            Resource,
+            query,
+        )
+    ).first()
+    if grp is None:
+        raise LookupError(f"no log group {name}")
+    return grp
+
+
+def _items(session: Session, rows: list[LogEvent]) -> list[dict[str, Any]]:
+    streams: dict[Any, Any] = (
+        dict(
+            session.execute(
+                select(LogStream.id, LogStream.name).where(LogStream.id.in_({r.stream_id for r in rows}))
+            ).all()
+        )
+        if rows
+        else {}
+    )
+    return [
+        {
+            "time": _time(r.timestamp),
+            "stream": streams.get(r.stream_id, ""),
+            "message": r.message if len(r.message) <= PREVIEW else r.message[:PREVIEW] + "…",
+            "ingested": _time(r.ingestion),
+        }
+        for r in rows
+    ]
+
+
+@inventory.view(
+    "logs",
+    "log-groups",
+    "tail",
+    title="Live tail",
+    columns=[
+        Column("time", "Time", "time"),
+        Column("stream", "Stream"),
+        Column("message", "Message"),
+        Column("ingested", "Ingested", "time"),
+    ],
+    live=True,
+)
+def tail_events(session: Session, name: str, query: Query) -> Page:
+    """The group's events in the order they arrived, after the position the page holds: without
+    one, the newest events by time (oldest of them first); with one, every event stored since
+    (``limit`` at a time). The next position is always given (a poll with it adds what arrives
+    later): the last event answered when more wait, else the newest event of any group stored
+    now, so that a poll reads only what is new."""
+    grp = _group(session, name, query)
+    after = query.after
+    if after is not None and (not isinstance(after, int) or isinstance(after, bool) or after < 0):
+        raise ValueError("a tail position is an event number")
+    newest = session.scalar(select(func.max(LogEvent.id))) or 0
+    if after is None:
+        stmt = inventory.searched(select(LogEvent).where(LogEvent.group_id == grp.pk), LogEvent.message, query)
+        stmt = stmt.order_by(LogEvent.timestamp.desc(), LogEvent.id.desc()).limit(query.limit)
+        rows = list(reversed(list(session.scalars(stmt))))
+        return Page(_items(session, rows), newest)
+    stmt = select(LogEvent).where(LogEvent.group_id == grp.pk, LogEvent.id > after, LogEvent.id <= newest)
+    stmt = inventory.searched(stmt, LogEvent.message, query)
+    rows = list(session.scalars(stmt.order_by(LogEvent.id).limit(query.limit + 1)))
+    if len(rows) > query.limit:
+        rows = rows[: query.limit]
+        return Page(_items(session, rows), rows[-1].id)
+    return Page(_items(session, rows), newest)  # below a position given: the state was reset
+
+
 @inventory.view(
     "logs",
     "log-groups",
@@ -81,17 +155,7 @@ def list_streams(session: Session, query: Query) -> Page:
     ],
 )
 def list_events(session: Session, name: str, query: Query) -> Page:
-    grp = session.scalars(
-        inventory.scoped(
-            select(Resource).where(
-                Resource.service == "logs", Resource.kind == GROUPS.kind, Resource.rid == name
-            ),
-            Resource,
-            query,
-        )
-    ).first()
-    if grp is None:
-        raise LookupError(f"no log group {name}")
+    grp = _group(session, name, query)
     stmt = select(LogEvent).where(LogEvent.group_id == grp.pk)
     stmt = inventory.searched(stmt, LogEvent.message, query)
     after = query.after
@@ -103,22 +167,4 @@ def list_events(session: Session, name: str, query: Query) -> Page:
     )
     more = len(rows) > query.limit
     rows = rows[: query.limit]
-    streams: dict[Any, Any] = (
-        dict(
-            session.execute(
-                select(LogStream.id, LogStream.name).where(LogStream.id.in_({r.stream_id for r in rows}))
-            ).all()
-        )
-        if rows
-        else {}
-    )
-    items = [
-        {
-            "time": _time(r.timestamp),
-            "stream": streams.get(r.stream_id, ""),
-            "message": r.message if len(r.message) <= PREVIEW else r.message[:PREVIEW] + "…",
-            "ingested": _time(r.ingestion),
-        }
-        for r in rows
-    ]
-    return Page(items, [rows[-1].timestamp, rows[-1].id] if more and rows else None)
+    return Page(_items(session, rows), [rows[-1].timestamp, rows[-1].id] if more and rows else None)

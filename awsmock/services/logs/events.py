@@ -396,12 +396,14 @@ def filter_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
             ).first()
             if end is not None:
                 bound.append(_before((end.timestamp, end.id + 1)))
+        # every event matches a pattern of all: read no more than the page still takes
+        size = min(SCAN_BATCH, limit - len(found)) if pattern.kind == "all" else SCAN_BATCH
         batch = list(
             ctx.session.execute(
                 select(*cols)
                 .where(*where, _after(position), *bound, *prefilter)
                 .order_by(LogEvent.timestamp, LogEvent.id)
-                .limit(SCAN_BATCH)
+                .limit(size)
             )
         )
         for event in batch:
@@ -423,7 +425,7 @@ def filter_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, 
         if full:
             more = True
             break
-        if len(batch) < SCAN_BATCH:
+        if len(batch) < size:
             if end is None:
                 break  # the group's events are read to their end
             position = (end.timestamp, end.id)  # the window is read: on to the next one
