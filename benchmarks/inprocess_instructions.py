@@ -1,6 +1,6 @@
 """In-process overhead counted in CPU instructions (valgrind), not timed.
 
-    python benchmarks/inprocess_instructions.py [--calls 400] [--jobs 2] [--json FILE]
+    python benchmarks/inprocess_instructions.py [--calls 400] [--jobs 2] [--only kms,secrets] [--json FILE]
 
 The workloads of ``inprocess_bench.py`` (the floor, awsmock and moto on the same boto3 calls),
 each run in a child process under ``valgrind --tool=cachegrind --cache-sim=no`` twice: with
@@ -132,6 +132,7 @@ def main() -> int:
     ap.add_argument("--calls", type=int, default=400)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--only", help="count only the workloads whose names contain one of these (comma-separated)")
     ap.add_argument(
         "--minimal-floor",
         action="store_true",
@@ -145,13 +146,15 @@ def main() -> int:
     import inprocess_bench as bench
 
     workloads = [name for name, *_ in bench.WORKLOADS]
+    wanted = [w.strip().lower() for w in args.only.split(",")] if args.only else None
+    chosen = [i for i, name in enumerate(workloads) if wanted is None or any(w in name.lower() for w in wanted)]
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "child.py"
         script.write_text(CHILD.format(here=str(HERE)))
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             futures = {
                 (mode, i): pool.submit(per_call, script, mode, i, args.calls, args.minimal_floor)
-                for i in range(len(workloads))
+                for i in chosen
                 for mode in MODES
             }
             counts = {key: f.result() for key, f in futures.items()}
@@ -162,7 +165,8 @@ def main() -> int:
         "| moto overhead | awsmock/moto overhead |"
     )
     print("|---|---|---|---|---|---|---|")
-    for i, name in enumerate(workloads):
+    for i in chosen:
+        name = workloads[i]
         floor, canned, ours, moto = (counts[(mode, i)] for mode in MODES)
         over, moto_over = ours - floor, moto - floor
         ratio = over / moto_over if moto_over > 0 else float("nan")

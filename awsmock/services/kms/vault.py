@@ -241,8 +241,28 @@ def seal_blob(
     return header + nonce + _aead(material).encrypt(nonce, plaintext, header + canonical_context(context))
 
 
+#: plaintexts already opened, by everything that opens them (the blob, the material, the
+#: context): the same inputs always open to the same plaintext, so a repeated Decrypt of one
+#: ciphertext skips the AES-GCM and the context's canonical text. The key's checks (state,
+#: usage, policy) run before every lookup. Bounded by the bytes it holds.
+_OPENED: dict[tuple[Blob, bytes, tuple[tuple[str, str], ...]], bytes] = {}
+_OPENED_BYTES = 0
+_OPENED_LIMIT = 8 << 20
+
+
 def open_blob(blob: Blob, material: bytes, context: Mapping[str, str] | None) -> bytes:
+    global _OPENED_BYTES
+    memo = (blob, material, tuple(sorted(context.items())) if context else ())
+    plain = _OPENED.get(memo)
+    if plain is not None:
+        return plain
     try:
-        return _aead(material).decrypt(blob.nonce, blob.body, blob.header + canonical_context(context))
+        plain = _aead(material).decrypt(blob.nonce, blob.body, blob.header + canonical_context(context))
     except InvalidTag:
         raise InvalidCiphertextException() from None
+    if _OPENED_BYTES + len(blob.body) > _OPENED_LIMIT:
+        _OPENED.clear()
+        _OPENED_BYTES = 0
+    _OPENED[memo] = plain
+    _OPENED_BYTES += len(blob.body)
+    return plain
