@@ -200,6 +200,16 @@ def _plain(document: Mapping[str, Any]) -> dict[str, Any]:
     return copied
 
 
+def _plural(word: str) -> str:
+    """The dashboard's name for a listing of a kind: "alias" -> "aliases", "delivery" ->
+    "deliveries", "key" -> "keys"."""
+    if word.endswith(("s", "x", "sh", "ch")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
 def _list_in_dashboard(kind: Kind, title: str) -> None:
     """A dashboard listing of the kind's resources: name, id, state, region, created, tags."""
     columns = [
@@ -213,7 +223,7 @@ def _list_in_dashboard(kind: Kind, title: str) -> None:
         inventory.Column("account", "Account"),
     ]
 
-    @inventory.resources(kind.service, kind.kind + "s", title=title, columns=columns)
+    @inventory.resources(kind.service, _plural(kind.kind), title=title, columns=columns)
     def listing(session: Any, query: inventory.Query) -> inventory.Page:
         stmt = select(Resource).where(Resource.service == kind.service, Resource.kind == kind.kind)
         stmt = inventory.scoped(stmt, Resource, query, regional=kind.regional)

@@ -56,6 +56,9 @@ def test_services_lists_every_provider_with_its_kinds(web: Web, inprocess_client
     assert {k["kind"] for k in by_name["iam"]["kinds"]} >= {"users", "roles", "policies"}
     assert "123456789012" in body["accounts"]
     assert "eu-west-1" in body["regions"]
+    # listings of the shared store's kinds are named in English plurals, as a reader types them
+    assert {k["kind"] for k in by_name["kms"]["kinds"]} >= {"keys", "aliases"}
+    assert "deliveries" in {k["kind"] for k in by_name["logs"]["kinds"]}
 
 
 def test_unknown_service_and_bad_cursor(web: Web) -> None:
