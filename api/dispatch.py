@@ -42,6 +42,13 @@ RequestHook = Callable[[RequestContext, WireRequest, Any, dict[str, Any]], None]
 LOCK_RETRIES = 8
 #: seconds a request waits for SQLite's write lock (as long as the connections' busy timeout)
 LOCK_WAIT = 30.0
+#: on the event loop's thread, SQLite's write lock found held is asked for again this many times,
+#: LOOP_LOCK_PAUSE seconds apart, before the request is handed to a worker thread: another
+#: process's write holds it for about 0.15 ms, and the hand-over costs more (with 2 worker
+#: processes writing, a third of the writes found the lock held, and handing them over made
+#: every write hold it up to twice as long; see docs/benchmarks.md, "Worker processes")
+LOOP_LOCK_TRIES = 3
+LOOP_LOCK_PAUSE = 0.0001
 
 # PostgreSQL errors raised by raw driver calls (not wrapped by SQLAlchemy) that mean "run the
 # request again": serialization failure, deadlock (the store's), and a unique-key race between
@@ -340,12 +347,16 @@ class Dispatcher:
                         self.gate.acquire()
                 continue
             except LockBusy as exc:  # SQLite's write lock is held (by another process)
-                # nothing is done yet: the event loop hands the request to a worker thread; a
-                # worker waits for the lock without the gate or the turn, so this process's other
-                # requests go on meanwhile (SQLite's own busy wait would hold both)
-                if turns.on_loop_thread():
-                    raise turns.Handoff() from None
+                # nothing is done yet: the event loop asks again a few times within a fraction of
+                # a millisecond, then hands the request to a worker thread; a worker waits for the
+                # lock without the gate or the turn, so this process's other requests go on
+                # meanwhile (SQLite's own busy wait would hold both)
                 busy += 1
+                if turns.on_loop_thread():
+                    if busy > LOOP_LOCK_TRIES:
+                        raise turns.Handoff() from None
+                    time.sleep(LOOP_LOCK_PAUSE)
+                    continue
                 if busy_since == 0.0:
                     busy_since = clock.monotonic()
                 elif clock.monotonic() - busy_since > LOCK_WAIT:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -391,6 +392,58 @@ def test_quick_writes_queue_behind_the_lock_without_failing(single: ServerProces
         if holder is not None:
             holder.kill()
             holder.wait()
+
+
+KILLED_HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("CREATE TABLE never_committed (x INTEGER)")
+print("locked", flush=True)
+sys.stdin.readline()  # killed -9 before this returns
+"""
+
+
+def test_a_writer_killed_holding_the_write_lock_does_not_wedge_the_others(single: ServerProcess) -> None:
+    """Another process dies by SIGKILL in the middle of a write transaction: the server's write
+    that was waiting for the lock goes through at once (the kernel drops a dead process's locks),
+    and the dead writer's uncommitted change is gone."""
+    srv = single
+    url = srv.client("sqs").create_queue(QueueName=f"k{uuid.uuid4().hex[:6]}")["QueueUrl"]
+    db = srv.data_dir / "awsmock.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", KILLED_HOLDER, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        sent: list[Any] = []
+        sender = threading.Thread(
+            target=lambda: sent.append(srv.client("sqs").send_message(QueueUrl=url, MessageBody="after"))
+        )
+        sender.start()
+        time.sleep(0.3)
+        assert sender.is_alive() and not sent  # waiting for the lock the holder keeps
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+        killed_at = time.monotonic()
+        sender.join(10)
+        assert sent and sent[0]["ResponseMetadata"]["HTTPStatusCode"] == 200
+        assert time.monotonic() - killed_at < 5  # not after a busy timeout (30 s)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+    got = srv.client("sqs").receive_message(QueueUrl=url, WaitTimeSeconds=0)["Messages"]
+    assert [m["Body"] for m in got] == ["after"]
+    reader = sqlite3.connect(db)
+    try:
+        names = {r[0] for r in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        reader.close()
+    assert "never_committed" not in names and "alembic_version" in names
 
 
 class _Committed:
