@@ -151,6 +151,9 @@ def validate(
     check = _checker(shape, (enums, ranges, patterns, types, limit))
     if check is None:  # nothing these options can find wrong in this shape
         return []
+    ok = getattr(check, "ok", None)
+    if ok is not None and ok(value):  # valid: no walk that keeps paths for violations
+        return []
     out: list[Violation] = []
     try:
         check(value, None, out)
@@ -282,6 +285,23 @@ def _compile(shape: Shape, opts: _Opts, building: dict[Any, list[Any]]) -> Check
     return check
 
 
+def _test_of(check: Check) -> Callable[[Any], bool]:
+    """``check``'s fast test (True: no violation), or one that runs the check on a scratch list."""
+    test: Callable[[Any], bool] | None = getattr(check, "ok", None)
+    if test is not None:
+        return test
+
+    def scratch(value: Any) -> bool:
+        out: list[Violation] = []
+        try:
+            check(value, None, out)
+        except _Stop:
+            return False
+        return not out
+
+    return scratch
+
+
 def _element(check: Check | None) -> Check | None:
     """``check`` for the elements of a list or map: a structure whose only checkable members an
     element lacks is not called at all (DynamoDB's ``{"S": ...}`` values in an item)."""
@@ -294,6 +314,8 @@ def _element(check: Check | None) -> Check | None:
         if type(value) is not dict or not gate.isdisjoint(value):
             inner(value, path, out)
 
+    if hasattr(inner, "ok"):
+        gated.ok = inner.ok  # type: ignore[attr-defined]
     return gated
 
 
@@ -339,9 +361,43 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
                 elif types and name not in members:
                     _add(out, opts, Violation("unknown", _flat((path, name)), item, "Member is not known"))
 
-        if not types and not required:
-            # only these members can be wrong: a container may skip a value holding none of them
-            check_struct.gate = frozenset(active)  # type: ignore[attr-defined]
+        if not types:
+            # no wire types to check (decoded already): required members, then the members that
+            # have a check, in the order the value holds them (the violations' order)
+            active_get = active.get
+
+            def check_members(value: Any, path: Where, out: list[Violation]) -> None:
+                for name in required:
+                    if value.get(name) is None:
+                        _add(
+                            out,
+                            opts,
+                            Violation("required", _flat((path, name)), None, "Member must not be null"),
+                        )
+                if active:
+                    for name, item in value.items():
+                        c = active_get(name)
+                        if c is not None and item is not None:
+                            c(item, (path, name), out)
+
+            if not required:
+                # only these members can be wrong: a container may skip a value holding none of them
+                check_members.gate = frozenset(active)  # type: ignore[attr-defined]
+            tests = tuple((name, _test_of(c)) for name, c in active.items())
+
+            def members_ok(value: Any) -> bool:
+                get = value.get
+                for name in required:
+                    if get(name) is None:
+                        return False
+                for name, test in tests:
+                    item = get(name)
+                    if item is not None and not test(item):
+                        return False
+                return True
+
+            check_members.ok = members_ok  # type: ignore[attr-defined]
+            return check_members
         return check_struct
     if t == "list":
         item_check = _element(_compile(shape.member, opts, building))
@@ -361,6 +417,23 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
                         _add(out, opts, Violation("required", _flat((path, i)), None, "Member must not be null"))
 
         dense = not is_sparse(shape)
+        item_test = None if item_check is None else _test_of(item_check)
+        if not types:
+
+            def list_ok(value: Any) -> bool:
+                if sized and not low <= len(value) <= high:
+                    return False
+                if item_test is None:
+                    return True
+                for item in value:
+                    if item is None:
+                        if dense:
+                            return False
+                    elif not item_test(item):
+                        return False
+                return True
+
+            check_list.ok = list_ok  # type: ignore[attr-defined]
         return check_list
     if t == "map":
         key_check = _compile(shape.key, opts, building)
@@ -409,8 +482,23 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
             if rx is not None and not rx.fullmatch(value):
                 _add(out, opts, Violation("pattern", _flat(path), value, pattern_text))
 
+        if not types and rx is None and enum:
+            enum_set = tuple(enum)
+            check_string.ok = (  # type: ignore[attr-defined]
+                (lambda value: value in enum_set and low <= len(value) <= high)
+                if sized
+                else (lambda value: value in enum_set)
+            )
         if not types and not enum and rx is None:
-            check_string.length_only = (low, high)  # type: ignore[attr-defined]
+            # its length alone (decoded strings: no type to check)
+
+            def check_length(value: Any, path: Where, out: list[Violation]) -> None:
+                if not low <= len(value) <= high:
+                    _length(md, value, _flat(path), out, opts)
+
+            check_length.length_only = (low, high)  # type: ignore[attr-defined]
+            check_length.ok = lambda value: low <= len(value) <= high  # type: ignore[attr-defined]
+            return check_length
         return check_string
     if t == "blob":
         if not types and not sized:
@@ -440,6 +528,10 @@ def _build(shape: Shape, opts: _Opts, building: dict[Any, Any]) -> Check | None:
                 text = f"Member must have value less than or equal to {hi}"
                 _add(out, opts, Violation("max_value", _flat(path), value, text))
 
+        if not types:
+            floor = lo if lo is not None else -math.inf
+            ceiling = hi if hi is not None else math.inf
+            check_number.ok = lambda value: floor <= value <= ceiling  # type: ignore[attr-defined]
         return check_number
     if not types:
         return None

@@ -49,8 +49,44 @@ def _number(value: Any, member: str) -> float:
     return number
 
 
-def _datum(ctx: RequestContext, datum: Any, where: str) -> dict[str, Any]:
+class _Clock:
+    """The request's time and the bounds of a datapoint's timestamp, worked out once per put."""
+
+    __slots__ = ("dims", "newest", "now", "now_ms", "oldest")
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now, self.now_ms = now, millis(now)
+        self.oldest, self.newest = now - MAX_AGE, now + MAX_AHEAD
+        #: dimensions met already in this request: their (Name, Value) pairs -> their key
+        self.dims: dict[tuple[Any, ...], str] = {}
+
+
+def _dims_key(clock: _Clock, value: Any, member: str) -> str:
+    """The key of a datum's dimensions (``dimensions_of`` then ``dims_key``), remembered per
+    request for dimensions given again: a batch usually repeats its dimensions, checked once."""
+    pairs = None
+    if type(value) is list:
+        pairs = tuple(
+            (d["Name"], d["Value"])
+            for d in value
+            if type(d) is dict and len(d) == 2 and type(d.get("Name")) is str and type(d.get("Value")) is str
+        )
+        if len(pairs) != len(value):
+            pairs = None
+        else:
+            hit = clock.dims.get(pairs)
+            if hit is not None:
+                return hit
+    key = dims_key(dimensions_of(value, member))
+    if pairs is not None:
+        clock.dims[pairs] = key
+    return key
+
+
+def _datum(ctx: RequestContext, datum: Any, where: str, clock: _Clock | None = None) -> dict[str, Any]:
     """One MetricDatum checked, as the point it writes (and its metric's name and key)."""
+    if clock is None:
+        clock = _Clock(ctx.now)
     if not isinstance(datum, dict):
         raise InvalidParameterValueException(f"The parameter {where} must be a structure.")
     name = datum.get("MetricName")
@@ -58,21 +94,26 @@ def _datum(ctx: RequestContext, datum: Any, where: str) -> dict[str, Any]:
         raise MissingRequiredParameterException(f"The parameter {where}.MetricName is required.")
     if len(name) > 255:
         raise InvalidParameterValueException(f"The value {name[:255]} for parameter {where}.MetricName is invalid.")
-    dims = dimensions_of(datum.get("Dimensions"), f"{where}.Dimensions")
+    raw_dims = datum.get("Dimensions")
+    key = "" if raw_dims is None else _dims_key(clock, raw_dims, f"{where}.Dimensions")
     stamp = datum.get("Timestamp")
-    when = ctx.now if stamp is None else stamp
-    if not isinstance(when, dt.datetime):
-        raise InvalidParameterValueException(f"The parameter {where}.Timestamp is invalid.")
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    if when < ctx.now - MAX_AGE:
-        raise InvalidParameterValueException(
-            f"The parameter {where}.Timestamp must specify a time no more than two weeks in the past."
-        )
-    if when > ctx.now + MAX_AHEAD:
-        raise InvalidParameterValueException(
-            f"The parameter {where}.Timestamp must specify a time no more than two hours in the future."
-        )
+    if stamp is None:
+        stamp_ms = clock.now_ms
+    else:
+        when = stamp
+        if not isinstance(when, dt.datetime):
+            raise InvalidParameterValueException(f"The parameter {where}.Timestamp is invalid.")
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        if when < clock.oldest:
+            raise InvalidParameterValueException(
+                f"The parameter {where}.Timestamp must specify a time no more than two weeks in the past."
+            )
+        if when > clock.newest:
+            raise InvalidParameterValueException(
+                f"The parameter {where}.Timestamp must specify a time no more than two hours in the future."
+            )
+        stamp_ms = millis(when)
     unit = datum.get("Unit") or "None"
     if unit not in UNITS:
         raise InvalidParameterValueException(f"The value {unit} for parameter {where}.Unit is invalid.")
@@ -81,6 +122,27 @@ def _datum(ctx: RequestContext, datum: Any, where: str) -> dict[str, Any]:
         raise InvalidParameterValueException(
             f"The value {resolution} for parameter {where}.StorageResolution is invalid."
         )
+    single = datum.get("Value")
+    if single is not None and datum.get("StatisticValues") is None and datum.get("Values") is None:
+        if datum.get("Counts") is not None:
+            raise InvalidParameterCombinationException(
+                f"The parameter {where}.Values must be specified if {where}.Counts is specified."
+            )
+        if type(single) is float and -MAX_MAGNITUDE <= single <= MAX_MAGNITUDE:  # (NaN fails this)
+            value = single
+        else:
+            value = _number(single, f"{where}.Value")
+        return {
+            "timestamp": stamp_ms,
+            "unit": unit,
+            "resolution": resolution,
+            "values": None,
+            "sample_count": 1.0,
+            "sum": value,
+            "minimum": value,
+            "maximum": value,
+            "_metric": (name, key),
+        }
     given = [m for m in ("Value", "StatisticValues", "Values") if datum.get(m) is not None]
     if len(given) > 1:
         raise InvalidParameterCombinationException(
@@ -91,7 +153,7 @@ def _datum(ctx: RequestContext, datum: Any, where: str) -> dict[str, Any]:
         raise InvalidParameterCombinationException(
             f"The parameter {where}.Values must be specified if {where}.Counts is specified."
         )
-    point: dict[str, Any] = {"timestamp": millis(when), "unit": unit, "resolution": resolution, "values": None}
+    point: dict[str, Any] = {"timestamp": stamp_ms, "unit": unit, "resolution": resolution, "values": None}
     if "Values" in given:
         values, counts = datum["Values"], datum.get("Counts")
         if not isinstance(values, list) or (counts is not None and not isinstance(counts, list)):
@@ -151,13 +213,14 @@ def _datum(ctx: RequestContext, datum: Any, where: str) -> dict[str, Any]:
             f"At least one of the parameters {where}.Value, {where}.StatisticValues or {where}.Values must be "
             "specified."
         )
-    point["_metric"] = (name, dims_key(dims))
+    point["_metric"] = (name, key)
     return point
 
 
 def put(ctx: RequestContext, namespace: str, data: list[tuple[str, Any]]) -> int:
     """Write checked datapoints (``[(member path, datum)]``); the number written."""
-    points = [p for where, datum in data if (p := _datum(ctx, datum, where))]
+    clock = _Clock(ctx.now)
+    points = [p for where, datum in data if (p := _datum(ctx, datum, where, clock))]
     if not points:
         return 0
     wanted = {p["_metric"] for p in points}

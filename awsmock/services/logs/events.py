@@ -118,33 +118,43 @@ def put_log_events(ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any
         raise InvalidParameterException(f"Maximum number of log events in a batch is {MAX_EVENTS}.")
     total = 0
     sizes: list[int] = []
+    stamps: list[int] = []
     previous = None
     for event in events:
-        if not isinstance(event, dict) or not isinstance(event.get("message"), str):
+        message = event.get("message") if isinstance(event, dict) else None
+        if not isinstance(message, str):
             raise InvalidParameterException("Each log event must have a message.")
-        if not isinstance(event.get("timestamp"), int):
+        stamp = event.get("timestamp")
+        if not isinstance(stamp, int):
             raise InvalidParameterException("Each log event must have a timestamp.")
-        size = size_of(event["message"])
+        # (an ASCII message is as many bytes as characters: no encoding to count them)
+        size = (len(message) if message.isascii() else len(message.encode("utf-8", "surrogatepass"))) + EVENT_OVERHEAD
         if size > MAX_BATCH_BYTES:
             raise InvalidParameterException(
                 f"Log event too large: {size} bytes exceeds limit of {MAX_BATCH_BYTES}"
             )
         total += size
         sizes.append(size)
-        if previous is not None and event["timestamp"] < previous:
+        if previous is not None and stamp < previous:
             raise InvalidParameterException(
                 "Log events in a single PutLogEvents request must be in chronological order."
             )
-        previous = event["timestamp"]
+        previous = stamp
+        stamps.append(stamp)
     if total > MAX_BATCH_BYTES:
         raise InvalidParameterException(f"Upload too large: {total} bytes exceeds limit of {MAX_BATCH_BYTES}")
     now = millis(ctx)
-    stamps = [e["timestamp"] for e in events]
-    too_old = sum(1 for t in stamps if t < now - 14 * DAY)
+    oldest = now - 14 * DAY
+    too_old = sum(1 for t in stamps if t < oldest) if stamps and stamps[0] < oldest else 0
     days = document.get("retentionInDays")
     cutoff = now - int(days) * DAY if days else None
-    expired = sum(1 for t in stamps if cutoff is not None and t < cutoff)
-    too_new_start = next((i for i, t in enumerate(stamps) if t > now + 2 * HOUR), len(stamps))
+    expired = sum(1 for t in stamps if t < cutoff) if cutoff is not None and stamps and stamps[0] < cutoff else 0
+    newest = now + 2 * HOUR
+    too_new_start = (
+        next((i for i, t in enumerate(stamps) if t > newest), len(stamps))
+        if stamps and stamps[-1] > newest
+        else len(stamps)
+    )
     first_valid = max(too_old, expired)
     valid = events[first_valid:too_new_start]
     if valid and valid[-1]["timestamp"] - valid[0]["timestamp"] > DAY:
