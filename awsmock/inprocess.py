@@ -4,7 +4,8 @@
 returns status, headers and a streaming body; :func:`urllib3_response` wraps that for
 urllib3/requests (an ``HTTPResponse``). :func:`botocore_response` hands an SDK request straight
 to the app's AWS dispatcher as a :class:`WireRequest` and returns botocore's ``AWSResponse``.
-:func:`is_aws_host` tells the hosts that in-process mode must never let through.
+:func:`is_aws_host` (:mod:`awsmock.engine.hosts`) tells the hosts that in-process mode must
+never let through.
 """
 
 from __future__ import annotations
@@ -25,34 +26,6 @@ from botocore.httpchecksum import AwsChunkedWrapper
 from awsmock.api.app import answer_headers
 from awsmock.engine.wire import WireRequest
 from awsmock.state.store import Store
-
-#: DNS suffixes of AWS endpoints in every partition (commercial, China, GovCloud, ISO, EU), and
-#: of the URLs AWS gives resources of their own (``on.aws``).
-AWS_HOST_SUFFIXES = (
-    ".amazonaws.com",
-    ".amazonaws.com.cn",
-    ".api.aws",
-    ".on.aws",
-    ".amazonaws.eu",
-    ".c2s.ic.gov",
-    ".sc2s.sgov.gov",
-    ".cloud.adc-e.uk",
-    ".csp.hci.ic.gov",
-)
-
-
-def host_of(netloc_or_host: str) -> str:
-    """The lower-cased host name of ``host``, ``host:port`` or ``[v6]:port``."""
-    host = netloc_or_host.rpartition("@")[2].lower()
-    if host.startswith("["):
-        return host[1:].partition("]")[0]
-    return host.partition(":")[0]
-
-
-def is_aws_host(host: str) -> bool:
-    """Whether ``host`` (with or without a port) is an AWS endpoint."""
-    h = host_of(host).rstrip(".")
-    return h in ("amazonaws.com", "amazonaws.com.cn", "api.aws") or h.endswith(AWS_HOST_SUFFIXES)
 
 
 class _Body:

@@ -46,7 +46,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import ClientError
 
 from awsmock import inprocess
-from awsmock.engine import catalog
+from awsmock.engine import catalog, hosts
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -433,7 +433,7 @@ def _is_aws_netloc(netloc: str) -> bool:
         return _aws_netlocs[netloc]
     except KeyError:
         pass
-    found = inprocess.is_aws_host(inprocess.host_of(netloc))
+    found = hosts.is_aws_host(hosts.host_of(netloc))
     if len(_aws_netlocs) < 4096:
         _aws_netlocs[netloc] = found
     return found
@@ -456,7 +456,7 @@ def _patched_urlopen(
             default = 443 if self.scheme == "https" else 80
             netloc = self.host if not self.port or self.port == default else f"{self.host}:{self.port}"
             full = f"{self.scheme}://{netloc}{url}"
-        if inprocess.is_aws_host(target):
+        if hosts.is_aws_host(target):
             return inprocess.urllib3_response(
                 state.app,
                 method,
@@ -598,7 +598,7 @@ def _answer(scheme: str, host: str, raw: bytes) -> bytes:
 def _patched_putrequest(
     self: http.client.HTTPConnection, method: str, url: str, *args: Any, **kwargs: Any
 ) -> Any:
-    if _state is not None and not isinstance(self.sock, _LocalSocket) and inprocess.is_aws_host(self.host):
+    if _state is not None and not isinstance(self.sock, _LocalSocket) and hosts.is_aws_host(self.host):
         if self.sock is not None:  # (a connection opened before the mock started)
             self.close()
         secure = isinstance(self, http.client.HTTPSConnection) or self.port == http.client.HTTPS_PORT

@@ -26,7 +26,7 @@ import math
 import struct
 import weakref
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -454,6 +454,41 @@ def event_message(headers: dict[str, Any], payload: bytes, shapes: dict[str, Sha
     return message + struct.pack(">I", zlib.crc32(message))
 
 
+def event_parts(
+    name: str,
+    shape: Shape,
+    value: Mapping[str, Any],
+    structured: Callable[[Shape, Any], tuple[bytes | None, str | None]],
+) -> tuple[dict[str, Any], dict[str, Shape], bytes | None, dict[str, Any]]:
+    """An event's parts, as every protocol's event stream lays them out: its headers
+    (``:message-type``, ``:event-type`` and its ``eventheader`` members), those members' shapes,
+    its ``eventpayload`` member as the payload (a blob raw, a string in UTF-8, a structure as
+    ``structured(member, value)`` gives it with its content type; None when it has no payload
+    member), and the members left for a body."""
+    headers: dict[str, Any] = {":message-type": "event", ":event-type": name}
+    header_shapes: dict[str, Shape] = {}
+    rest = dict(value)
+    payload: bytes | None = None
+    for mname, member in shape.members.items():
+        ser = member.serialization
+        if ser.get("eventheader") and mname in rest:
+            headers[mname] = rest.pop(mname)
+            header_shapes[mname] = member
+        elif ser.get("eventpayload"):
+            raw = rest.pop(mname, None)
+            if member.type_name == "blob":
+                payload = bytes(raw or b"")
+                headers[":content-type"] = "application/octet-stream"
+            elif member.type_name == "string":
+                payload = (raw or "").encode("utf-8")
+                headers[":content-type"] = "text/plain"
+            else:
+                payload, content_type = structured(member, raw)
+                if content_type is not None:
+                    headers[":content-type"] = content_type
+    return headers, header_shapes, payload, rest
+
+
 def event_stream_body(
     codec: Codec,
     dumps: Callable[[Any], bytes],
@@ -481,25 +516,9 @@ def event_stream_body(
                     dumps(codec.encoder(shape)(value)),
                 )
                 continue
-            headers: dict[str, Any] = {":message-type": "event", ":event-type": name}
-            header_shapes: dict[str, Shape] = {}
-            body_value = dict(value)
-            payload: bytes | None = None
-            for mname, member in shape.members.items():
-                ser = member.serialization
-                if ser.get("eventheader") and mname in body_value:
-                    headers[mname] = body_value.pop(mname)
-                    header_shapes[mname] = member
-                elif ser.get("eventpayload"):
-                    raw = body_value.pop(mname, None)
-                    if member.type_name == "blob":
-                        payload = bytes(raw or b"")
-                        headers[":content-type"] = "application/octet-stream"
-                    elif member.type_name == "string":
-                        payload = (raw or "").encode("utf-8")
-                        headers[":content-type"] = "text/plain"
-                    else:
-                        payload = dumps(codec.encoder(member)(raw or {}))
+            headers, header_shapes, payload, body_value = event_parts(
+                name, shape, value, lambda member, raw: (dumps(codec.encoder(member)(raw or {})), None)
+            )
             if payload is None:
                 payload = dumps(codec.encoder(shape)(body_value))
             headers.setdefault(":content-type", content_type)

@@ -31,7 +31,7 @@ from typing import Any
 
 from awsmock.api.protocols.aws_chunked import AwsChunkedReader, request_body_stream
 from awsmock.api.protocols.base import Protocol
-from awsmock.api.protocols.json import event_message
+from awsmock.api.protocols.json import event_message, event_parts
 from awsmock.api.protocols.query import write_error_fields
 from awsmock.api.protocols.rest import (
     BindingError,
@@ -434,6 +434,15 @@ class RestXmlProtocol(Protocol):
         return WireResponse(status=error.status, headers=headers, body=body, content_length=len(body))
 
 
+def _xml_payload(event: str, member: Shape, raw: Any) -> tuple[bytes | None, str | None]:
+    """A structure ``eventpayload`` as an XML document rooted at the event's name."""
+    if raw is None:
+        return None, None
+    out: list[str] = []
+    write(out, compile_shape(member), raw, event)
+    return "".join(out).encode("utf-8"), "text/xml"
+
+
 def xml_event_stream(stream_shape: Shape, events: Any) -> Iterator[bytes]:
     """The messages of an event stream whose structure payloads are XML, encoded lazily from
     an iterable of ``{EventName: event}`` dicts. A blob or string ``eventpayload`` member is the
@@ -456,29 +465,10 @@ def xml_event_stream(stream_shape: Shape, events: Any) -> Iterator[bytes]:
             shape = members.get(name)
             if shape is None or value is None:
                 continue
-            headers: dict[str, Any] = {":message-type": "event", ":event-type": name}
-            header_shapes: dict[str, Shape] = {}
-            rest = dict(value)
-            payload = b""
-            for mname, member in shape.members.items():
-                ser = member.serialization
-                if ser.get("eventheader") and mname in rest:
-                    headers[mname] = rest.pop(mname)
-                    header_shapes[mname] = member
-                elif ser.get("eventpayload"):
-                    raw = rest.pop(mname, None)
-                    if member.type_name == "blob":
-                        payload = bytes(raw or b"")
-                        headers[":content-type"] = "application/octet-stream"
-                    elif member.type_name == "string":
-                        payload = (raw or "").encode("utf-8")
-                        headers[":content-type"] = "text/plain"
-                    elif raw is not None:
-                        out: list[str] = []
-                        write(out, compile_shape(member), raw, name)
-                        payload = "".join(out).encode("utf-8")
-                        headers[":content-type"] = "text/xml"
-            yield event_message(headers, payload, header_shapes)
+            headers, header_shapes, payload, _rest = event_parts(
+                name, shape, value, lambda member, raw, event=name: _xml_payload(event, member, raw)
+            )
+            yield event_message(headers, payload or b"", header_shapes)
 
 
 def _request_id_headers(info: _ServiceInfo, headers: dict[str, str], request_id: str) -> None:

@@ -1,57 +1,18 @@
-"""Which host names the proxy answers itself: AWS endpoints.
-
-Every DNS suffix botocore's partitions name (``amazonaws.com``, ``amazonaws.com.cn``, the
-dual-stack ``api.aws`` and the other partitions' own: the same hosts in-process mode never lets
-through), and the whole ``.aws`` top-level domain, which is Amazon's alone (``on.aws`` function
-URLs, ``api.aws`` dual-stack endpoints). A request for any of them never leaves the machine.
+"""Which host names the proxy answers itself: AWS endpoints (:mod:`awsmock.engine.hosts`, the
+same hosts in-process mode never lets through). A request for any of them never leaves the
+machine.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
-from pathlib import Path
+
+from awsmock.engine.hosts import host_of, is_aws_host, suffixes
+
+__all__ = ["host_of", "is_aws_host", "is_host_name", "suffixes"]
 
 #: a host name the proxy can issue a certificate for (letters, digits, dots, dashes, underscores)
 _NAME = re.compile(r"^[a-z0-9_]([a-z0-9_.-]{0,251}[a-z0-9_])?$")
-
-
-@cache
-def suffixes() -> tuple[str, ...]:
-    """The DNS suffixes (each starting with a dot) of every AWS endpoint."""
-    import botocore
-
-    found: set[str] = {"amazonaws.com", "amazonaws.com.cn"}  # (whatever botocore's data says)
-    path = Path(botocore.__file__).parent / "data" / "partitions.json"
-    try:
-        partitions = json.loads(path.read_text())["partitions"]
-    except (OSError, ValueError, KeyError):  # pragma: no cover - botocore always ships it
-        partitions = []
-    for partition in partitions:
-        outputs = partition.get("outputs", {})
-        for key in ("dnsSuffix", "dualStackDnsSuffix"):
-            if isinstance(outputs.get(key), str) and outputs[key]:
-                found.add(outputs[key].lower())
-    found.add("aws")
-    return tuple(sorted("." + s for s in found))
-
-
-def host_of(netloc: str) -> str:
-    """The lower-cased host name of ``host``, ``host:port``, ``[v6]:port`` or ``user@host``."""
-    host = netloc.rpartition("@")[2].lower()
-    if host.startswith("["):
-        return host[1:].partition("]")[0]
-    return host.partition(":")[0]
-
-
-def is_aws_host(host: str) -> bool:
-    """Whether ``host`` (a name, ``name:port`` or ``[v6]:port``) is an AWS endpoint."""
-    name = host_of(host).rstrip(".")
-    if not name:
-        return False
-    dotted = "." + name
-    return dotted.endswith(suffixes())
 
 
 def is_host_name(host: str) -> bool:

@@ -60,6 +60,24 @@ def loads(text: str) -> Any:
     return value if end == len(text) else _DECODER.decode(text)  # the rest: as loads does it
 
 
+class ParsedByText:
+    """Documents awsmock stored, parsed once per stored text and shared by every reader of the
+    same text: read-only for them, and never stale (a change is another text). Up to ``limit``
+    texts; beyond, it starts again."""
+
+    def __init__(self, limit: int = 1024) -> None:
+        self._limit = limit
+        self._parsed: dict[str, Any] = {}
+
+    def __call__(self, text: str) -> Any:
+        found = self._parsed.get(text)
+        if found is None:
+            if len(self._parsed) >= self._limit:
+                self._parsed.clear()
+            found = self._parsed[text] = loads(text)
+        return found
+
+
 #: the deepest nesting of arrays and objects :func:`guarded_loads` reads by default: far more than
 #: any AWS document needs (DynamoDB's 32 levels of nested attributes take two JSON levels each,
 #: inside a request's own few), and far from the interpreter's recursion limit for the code that

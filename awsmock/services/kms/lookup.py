@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from awsmock.engine import arns, resources
 from awsmock.engine.context import RequestContext
 from awsmock.models.kms import KeyUsage
 from awsmock.models.resources import Resource
+from awsmock.state import jsontext
 
 from . import keyspecs, vault
 from .errors import (
@@ -250,20 +250,15 @@ _KEY_BY_ARN = (
 )
 
 
-#: parsed key documents by their stored text (SQLite hands a raw statement text): read-only,
-#: shared by every request that reads the same text, so never stale (a change is another text)
-_DOCUMENTS: dict[str, dict[str, Any]] = {}
+#: parsed key documents by their stored text (SQLite hands a raw statement text)
+_DOCUMENTS = jsontext.ParsedByText()
 
 
 def _document(stored: Any) -> dict[str, Any]:
     """A key's document as a raw statement returns it: text on SQLite, parsed on PostgreSQL."""
     if not isinstance(stored, str):
         return dict(stored)  # (a fresh object per read)
-    found = _DOCUMENTS.get(stored)
-    if found is None:
-        if len(_DOCUMENTS) >= 1024:
-            _DOCUMENTS.clear()
-        found = _DOCUMENTS[stored] = json.loads(stored)
+    found: dict[str, Any] = _DOCUMENTS(stored)
     return found
 
 

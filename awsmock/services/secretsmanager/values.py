@@ -151,21 +151,13 @@ _BY_NAME = _current_statement(
 _BY_ARN = _current_statement(_S.arn == bindparam("arn"))
 
 
-#: documents GetSecretValue's query read, parsed, by their stored text: read-only, shared by
-#: every read of the same text, so never stale (a change is another text)
-_PARSED: dict[str, dict[str, Any]] = {}
+#: documents GetSecretValue's query read, parsed once per stored text
+_PARSED = jsontext.ParsedByText()
 
 
 def _json(value: Any) -> dict[str, Any]:
     """A JSON column as the driver gives it (text on SQLite, parsed on PostgreSQL); read only."""
-    if isinstance(value, dict):
-        return value
-    found = _PARSED.get(value)
-    if found is None:
-        if len(_PARSED) >= 1024:
-            _PARSED.clear()
-        found = _PARSED[value] = jsontext.loads(value)
-    return found
+    return value if isinstance(value, dict) else _PARSED(value)  # type: ignore[no-any-return]
 
 
 def _current(ctx: RequestContext, secret_id: str) -> dict[str, Any] | None:
@@ -270,27 +262,21 @@ def put_secret_value(ctx: RequestContext, params: dict[str, Any]) -> dict[str, A
         entry = versions.fill(ctx, secret, doc, token, value, stages)
         secret.save(ctx, doc)
         replication.sync(ctx, secret)
-        return {
-            "ARN": secret.arn,
-            "Name": secret.name,
-            "VersionId": token,
-            "VersionStages": list(entry["Stages"]),
-        }
+        return _put_answer(secret, token, entry)
     if existing is not None:
         if not versions.same_value(ctx, secret, token, value):
             raise versions.token_in_use(token, secret.arn)
-        return {
-            "ARN": secret.arn,
-            "Name": secret.name,
-            "VersionId": token,
-            "VersionStages": list(existing["Stages"]),
-        }
+        return _put_answer(secret, token, existing)
     doc = secret.edit()
     entry = versions.add(ctx, secret, doc, token, value, stages)
     if CURRENT in entry["Stages"]:
         rotation.updated_by_hand(ctx, secret, doc)
     secret.save(ctx, doc)
     replication.sync(ctx, secret)
+    return _put_answer(secret, token, entry)
+
+
+def _put_answer(secret: Secret, token: str, entry: dict[str, Any]) -> dict[str, Any]:
     return {
         "ARN": secret.arn,
         "Name": secret.name,

@@ -177,14 +177,7 @@ def add(
     (AWSCURRENT when None). Returns the version's entry."""
     key_id = key_of(doc)
     write_value(ctx, secret.arn, version_id, value[0], value[1], key_id)
-    entry: dict[str, Any] = {
-        "VersionId": version_id,
-        "Stages": [],
-        "Created": store.stamp(ctx.now),
-        "LastAccessed": None,
-        "KmsKeyId": key_id,
-    }
-    doc.setdefault("Versions", []).append(entry)
+    doc.setdefault("Versions", []).append(_entry(ctx, version_id, key_id))
     wanted = sorted(set(stages)) if stages is not None else [CURRENT]
     if not any(CURRENT in v["Stages"] for v in doc["Versions"]) and CURRENT not in wanted:
         wanted = sorted({*wanted, CURRENT})  # a secret's first version is its current one
@@ -197,17 +190,19 @@ def add(
 def add_empty(ctx: RequestContext, doc: dict[str, Any], version_id: str, stage: str) -> None:
     """A new version without a value (``Empty``), labelled ``stage``: what RotateSecret makes
     for the rotation function's createSecret step to fill (PutSecretValue with its token)."""
-    doc.setdefault("Versions", []).append(
-        {
-            "VersionId": version_id,
-            "Stages": [],
-            "Created": store.stamp(ctx.now),
-            "LastAccessed": None,
-            "KmsKeyId": key_of(doc),
-            "Empty": True,
-        }
-    )
+    doc.setdefault("Versions", []).append({**_entry(ctx, version_id, key_of(doc)), "Empty": True})
     attach(doc, version_id, stage)
+
+
+def _entry(ctx: RequestContext, version_id: str, key_id: str | None) -> dict[str, Any]:
+    """A new version's entry in the secret's document, with no labels yet."""
+    return {
+        "VersionId": version_id,
+        "Stages": [],
+        "Created": store.stamp(ctx.now),
+        "LastAccessed": None,
+        "KmsKeyId": key_id,
+    }
 
 
 def fill(
