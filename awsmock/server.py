@@ -262,12 +262,27 @@ def build_server(
               else f"awsmock: cannot listen on {config.host}:{config.port}: {exc.strerror or exc}",
               file=sys.stderr, flush=True)
         return None
-    server.channel_class = _waitress_channel_fixes()  # type: ignore[union-attr]
+    channel_class = _waitress_channel_fixes()
+    found = listeners(server)
+    for listener in found:
+        listener.channel_class = channel_class
     if config.proxy:  # CONNECT and absolute-form requests too (awsmock/proxy/)
-        proxy.install(server, config, quiet=quiet)
+        proxy.install(found, config, quiet=quiet)
     server.turn_taking = "_dispatcher" in extra  # type: ignore[union-attr]
+    server.effective_port = found[0].effective_port  # (the first address's, when a name has several)
     store.served_url = reachable_url(config.host, int(server.effective_port))  # type: ignore[union-attr]
     return server
+
+
+def listeners(server: Any) -> list[Any]:
+    """The listening servers behind what ``waitress.create_server`` returned: itself, or each of
+    a MultiSocketServer's (a host name with several addresses, such as ``localhost`` with both
+    ``::1`` and ``127.0.0.1``), on which a channel class must be set one by one."""
+    from waitress.server import BaseWSGIServer
+
+    if isinstance(server, BaseWSGIServer):
+        return [server]
+    return [s for s in server.map.values() if isinstance(s, BaseWSGIServer)]
 
 
 def reachable_url(host: str, port: int) -> str:

@@ -52,19 +52,15 @@ def announcement(config: Config) -> list[str]:
     ]
 
 
-def install(server: Any, config: Config, *, quiet: bool = False) -> None:
-    """Make the waitress ``server`` (one listener, or several sharing a map) answer as a proxy too."""
-    from waitress.server import BaseWSGIServer
-
+def install(listeners: list[Any], config: Config, *, quiet: bool = False) -> None:
+    """Make the waitress ``listeners`` (one per address the server listens on) answer as a
+    proxy too."""
     from awsmock.proxy.channel import proxy_channel
     from awsmock.proxy.forward import ProxyApp
     from awsmock.proxy.tunnel import Tunnels
 
     settings = ProxySettings.of(config, quiet=quiet)
     tunnels = Tunnels(settings)
-    listeners = [server] if isinstance(server, BaseWSGIServer) else [
-        s for s in server.map.values() if isinstance(s, BaseWSGIServer)
-    ]
     for listener in listeners:
         listener.application = ProxyApp(listener.application, settings)
         listener.channel_class = proxy_channel(listener.channel_class, tunnels)

@@ -152,3 +152,40 @@ def test_bad_names_and_garbage_imports_change_nothing(server: ServerProcess, tmp
     out = cli(Path(server.data_dir), "snapshot", "save", "../../evil")
     assert out.returncode != 0
     assert not (Path(server.data_dir).parent / "evil.awsmock").exists()
+
+
+def test_a_server_on_several_addresses_answers_on_each_with_its_fixes(tmp_path: Path) -> None:
+    """A host name with several addresses (``localhost`` as ``::1`` and ``127.0.0.1`` on many
+    machines) gives waitress a server per address: each must get awsmock's channel (HTTP/2
+    detection, parking, 100-continue), and the server its port for the ready line."""
+    import socket
+    import threading
+    import urllib.request
+
+    from awsmock import server as single
+    from awsmock.engine.config import Config
+
+    sockets = []
+    for _ in range(2):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", 0))
+        s.listen(16)
+        sockets.append(s)
+    config = Config(data_dir=tmp_path, threads=2)
+    store = single.open_state(config)
+    srv = single.build_server(config, store, quiet=True, sockets=sockets)
+    found = single.listeners(srv)
+    assert len(found) == 2
+    assert all(getattr(listener.channel_class, "first_bytes", False) for listener in found)
+    assert srv.effective_port == found[0].effective_port
+    loop = threading.Thread(target=srv.run, daemon=True)
+    loop.start()
+    try:
+        for s in sockets:
+            port = s.getsockname()[1]
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_awsmock/health", timeout=30) as resp:
+                assert json.load(resp)["status"] == "ok"
+    finally:
+        srv.close()
+        store.dispose()
