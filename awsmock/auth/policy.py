@@ -352,6 +352,17 @@ def _principal_value_matches(value: str, principal: Principal) -> bool:
     return any(arn_matches(value, a) if "*" in value else value == a for a in principal.arns)
 
 
+def names_everyone(spec: Any) -> bool:
+    """Whether a statement's ``Principal`` is everyone: ``"*"`` or ``{"AWS": "*"}`` (alone or
+    in a list)."""
+    if spec == "*":
+        return True
+    if isinstance(spec, Mapping):
+        aws = spec.get("AWS")
+        return aws == "*" or (isinstance(aws, list) and "*" in aws)
+    return False
+
+
 def principal_matches(spec: Any, principal: Principal | None) -> bool:
     """Whether a statement's ``Principal`` names ``principal``."""
     if spec is None:

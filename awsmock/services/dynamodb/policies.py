@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from awsmock.auth.policy import names_everyone
 from awsmock.auth.resources import ResourcePolicy
 from awsmock.engine import arns
 from awsmock.engine.context import RequestContext
@@ -78,22 +79,12 @@ def _checked(policy: str) -> str:
             raise _invalid_document("This policy contains invalid Json")
         if "Resource" not in st and "NotResource" not in st:
             raise _invalid_document("Missing required field Resource")
-        if st.get("Effect") == "Allow" and _public(st.get("Principal")) and not st.get("Condition"):
+        if st.get("Effect") == "Allow" and names_everyone(st.get("Principal")) and not st.get("Condition"):
             raise DynamoValidation(
                 "Resource-based policy grants unbounded access in one or more elements. Please revise "
                 "the policy to ensure least-privilege form of access"
             )
     return policy
-
-
-def _public(principal: Any) -> bool:
-    """Whether a statement's Principal is everyone (``"*"``, or ``{"AWS": "*"}``)."""
-    if principal == "*":
-        return True
-    if isinstance(principal, dict):
-        aws = principal.get("AWS")
-        return aws == "*" or (isinstance(aws, list) and "*" in aws)
-    return False
 
 
 def _next_revision(ctx: RequestContext, previous: str | None) -> str:

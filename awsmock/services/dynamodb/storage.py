@@ -164,25 +164,12 @@ def write_item(
 
 
 def index_entries(table: TableInfo, key: tuple[int, str, bytes], item: Item) -> list[dict[str, Any]]:
-    h, pk, sk = key
     out = []
     for index in table.indexes.values():
         if index.composite:
             found = index.entry_key(item)
             if found is not None:
-                ipk, isk = found
-                out.append(
-                    {
-                        "table_id": table.id,
-                        "index_name": index.name,
-                        "ih": partition_hash(ipk),
-                        "ipk": ipk,
-                        "isk": isk,
-                        "h": h,
-                        "pk": pk,
-                        "sk": sk,
-                    }
-                )
+                out.append(_index_entry(table, index.name, *found, key))
             continue
         hv = item.get(index.hash_key)
         if hv is None or next(iter(hv)) != index.hash_type:
@@ -194,20 +181,25 @@ def index_entries(table: TableInfo, key: tuple[int, str, bytes], item: Item) -> 
             isk = sort_bytes(rv)
         else:
             isk = b""
-        ipk = partition_text(hv)
-        out.append(
-            {
-                "table_id": table.id,
-                "index_name": index.name,
-                "ih": partition_hash(ipk),
-                "ipk": ipk,
-                "isk": isk,
-                "h": h,
-                "pk": pk,
-                "sk": sk,
-            }
-        )
+        out.append(_index_entry(table, index.name, partition_text(hv), isk, key))
     return out
+
+
+def _index_entry(
+    table: TableInfo, index_name: str, ipk: str, isk: bytes, key: tuple[int, str, bytes]
+) -> dict[str, Any]:
+    """An index row: the index's own key (hashed partition, partition, sort) and the item's."""
+    h, pk, sk = key
+    return {
+        "table_id": table.id,
+        "index_name": index_name,
+        "ih": partition_hash(ipk),
+        "ipk": ipk,
+        "isk": isk,
+        "h": h,
+        "pk": pk,
+        "sk": sk,
+    }
 
 
 def _refresh_entries(

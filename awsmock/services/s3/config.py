@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from awsmock.auth.policy import names_everyone
 from awsmock.engine.context import RequestContext
 from awsmock.engine.errors import AwsError
 from awsmock.engine.registry import handler
@@ -521,13 +522,7 @@ def delete_bucket_policy(ctx: RequestContext, params: dict[str, Any]) -> dict[st
 def _statement_is_public(st: Any) -> bool:
     if not isinstance(st, dict) or st.get("Effect") != "Allow" or st.get("Condition"):
         return False
-    principal = st.get("Principal")
-    if principal == "*":
-        return True
-    if isinstance(principal, dict):
-        aws = principal.get("AWS")
-        return aws == "*" or (isinstance(aws, list) and "*" in aws)
-    return False
+    return names_everyone(st.get("Principal"))
 
 
 @handler("s3", "GetBucketPolicyStatus")
