@@ -52,7 +52,7 @@ def wants_dashboard(req: falcon.Request) -> bool:
 
     SDKs sign their requests (``Authorization`` or presigned query) and never ask for HTML, so
     the same URL stays the AWS request it is for them. A host that names a service's endpoint
-    (a virtual-hosted bucket) is that service's, whoever asks.
+    (a resource named in the host) is that service's, whoever asks.
     """
     if req.method != "GET" or req.path != "/":
         return False

@@ -2,11 +2,11 @@
 
 In order: the SigV4 ``Authorization`` credential scope (or ``X-Amz-Credential`` of a presigned
 URL, or an older signature a service declares it accepts), ``X-Amz-Target`` / the CBOR RPC path,
-the host name (a label that is a service's endpoint prefix, ``sqs.us-east-1.amazonaws.com``, or
-a host a service declares as its own, such as virtual-hosted buckets), and for unsigned requests
+the host name (a label that is a service's endpoint prefix, ``<prefix>.us-east-1.amazonaws.com``, or
+a host a service declares as its own, such as a resource named in the host), and for unsigned requests
 the shape of the request (what services declare they recognise, then a query ``Action`` the
-model knows). Services sharing a signing name (dynamodb/dynamodbstreams, elb/elbv2,
-rds/neptune/docdb …) are told apart by target prefix, API version, endpoint prefix in the host
+model knows). Services sharing a signing name (a service and its streams API, two
+generations of one API …) are told apart by target prefix, API version, endpoint prefix in the host
 or the path prefix all their routes share.
 """
 

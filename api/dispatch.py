@@ -130,7 +130,7 @@ class Dispatcher:
     On SQLite the default is 1: measured on waitress with 8 threads and 8 connections, letting
     several worker threads interleave sqlite3 calls (each releases and re-takes the GIL) made a
     primary-key SELECT request ~2x slower than running them one at a time, and SQLite serializes
-    writers anyway. Long-poll waits happen outside the gate, so a waiting ReceiveMessage never
+    writers anyway. Long-poll waits happen outside the gate, so a waiting receive never
     holds it. Other backends wait on the network and default to no bound.
     """
 

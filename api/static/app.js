@@ -506,7 +506,7 @@
       viewTyping = setTimeout(() => { state.pages = {}; refresh(); }, 300);
     });
     box.appendChild(filter);
-    if (v.service === "s3" || v.prefix) box.appendChild(prefixCrumbs(v));
+    if ((viewInfo && viewInfo.folders) || v.prefix) box.appendChild(prefixCrumbs(v));
     if (viewInfo && viewInfo.live) return renderTail(v, params, box);
     let data;
     try {

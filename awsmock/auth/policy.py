@@ -5,7 +5,7 @@ of policies (``allow`` / ``deny`` / ``implicit`` i.e. no statement applies);
 :func:`decide` combines identity policies, permissions boundaries, session policies and a
 resource-based policy the way AWS's evaluation logic does for one account or across accounts.
 
-A request is described by :class:`Request`: the action (``s3:GetObject``), the resource ARNs,
+A request is described by :class:`Request`: the action (``<prefix>:<Action>``), the resource ARNs,
 the principal (for resource policies' ``Principal``) and the condition context (global keys such
 as ``aws:SourceIp``; each value a string or a list of strings).
 """

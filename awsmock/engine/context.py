@@ -43,7 +43,7 @@ os.register_at_fork(after_in_child=_new_request_sequence)  # a forked child gets
 def new_request_id(style: str = "uuid") -> str:
     """A request id, unique per process (a random prefix, then a counter): as unique as
     ``uuid4()`` for this purpose without a system call for randomness per request. UUID-shaped
-    by default; ``hex16``: 16 upper-case hex digits (S3's)."""
+    by default; ``hex16``: 16 upper-case hex digits."""
     if style == "hex16":
         return f"{_HEX16_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFF:010X}"
     return f"{_REQUEST_PREFIX}{next(_request_numbers) & 0xFFFFFFFFFFFF:012x}"
@@ -54,7 +54,7 @@ class RequestContext:
     """What a handler knows about its request (never the HTTP request itself).
 
     ``endpoint`` is the scheme and host the client used (``http://localhost:4566``), for
-    resources whose identifiers are URLs (SQS queue URLs, S3 locations).
+    resources whose identifiers are URLs.
     """
 
     service: str
@@ -76,9 +76,9 @@ class RequestContext:
     #: the request's decoded query parameters, in order (e.g. presigned-URL X-Amz-Date/X-Amz-Expires)
     query: list[tuple[str, str]] = field(default_factory=list)
     response_headers: dict[str, str] = field(default_factory=dict)
-    #: overrides the success status the protocol chose (S3 206 Partial Content, 202 Accepted)
+    #: overrides the success status the protocol chose (206 Partial Content, 202 Accepted)
     response_status: int | None = None
-    #: replaces the body the protocol serialized, with its Content-Type (S3's POST 201 answer)
+    #: replaces the body the protocol serialized, with its Content-Type (a form POST's 201 answer)
     response_body: tuple[bytes, str] | None = None
     final_attempt: bool = False
     _after_commit: list[Callable[[], Any]] = field(default_factory=list)

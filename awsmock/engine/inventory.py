@@ -111,13 +111,15 @@ class View:
     """A listing inside one resource (a bucket's objects, a table's items).
 
     A ``live`` view is a tail: its page always carries the position after its last row (nothing
-    new yet: the position it was given), and the page polls with it to add what arrived since."""
+    new yet: the position it was given), and the page polls with it to add what arrived since.
+    A ``folders`` view lists names with ``/`` as folders under a ``prefix`` the page walks."""
 
     name: str
     title: str
     columns: tuple[Column, ...]
     fn: Lister
     live: bool = False
+    folders: bool = False
 
 
 @dataclass
@@ -143,6 +145,7 @@ class Kind:
                     "title": v.title,
                     "columns": [c.as_dict() for c in v.columns],
                     **({"live": True} if v.live else {}),
+                    **({"folders": True} if v.folders else {}),
                 }
                 for v in self.views.values()
             ],
@@ -169,13 +172,20 @@ def resources(
 
 
 def view(
-    service: str, kind: str, name: str, *, title: str, columns: Iterable[Column], live: bool = False
+    service: str,
+    kind: str,
+    name: str,
+    *,
+    title: str,
+    columns: Iterable[Column],
+    live: bool = False,
+    folders: bool = False,
 ) -> Callable[[Lister], Lister]:
     """Register ``fn(session, resource_name, query) -> Page`` listing what one resource holds
-    (``live``: a tail the page polls, see :class:`View`)."""
+    (``live``: a tail the page polls; ``folders``: walked by prefix; see :class:`View`)."""
 
     def register(fn: Lister) -> Lister:
-        _pending_views.append((service, kind, View(name, title, tuple(columns), fn, live)))
+        _pending_views.append((service, kind, View(name, title, tuple(columns), fn, live, folders)))
         _attach_pending()
         return fn
 

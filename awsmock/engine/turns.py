@@ -152,7 +152,7 @@ _default_waits: dict[str, bool] = {}
 
 
 def note_default_wait(resource: str, waits: bool) -> None:
-    """Record whether requests on ``resource`` (as sent, e.g. a queue URL) that set no wait time
+    """Record whether requests on ``resource`` (as sent: the identifier the request names) that set no wait time
     long-poll by default, so the next one can run on the event loop's thread when they do not."""
     if len(_default_waits) >= 10_000:
         _default_waits.clear()

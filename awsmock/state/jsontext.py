@@ -3,7 +3,7 @@ of JSON a client sent.
 
 ``json.dumps``/``JSONEncoder.encode`` build a new C encoder on every call (nine arguments, a
 markers dict) and ``json.loads`` goes through two Python layers before the C scanner; on the
-hot paths (an S3 object's info, a DynamoDB item, every JSON protocol answer) that setup costs
+hot paths (a stored object's info, a stored item, every JSON protocol answer) that setup costs
 more than encoding a small document. These give the same text and values.
 
 :func:`loads` is for text awsmock wrote itself. Text from a client (a request body, a policy
@@ -79,7 +79,7 @@ class ParsedByText:
 
 
 #: the deepest nesting of arrays and objects :func:`guarded_loads` reads by default: far more than
-#: any AWS document needs (DynamoDB's 32 levels of nested attributes take two JSON levels each,
+#: any AWS document needs (32 levels of nested typed attributes take two JSON levels each,
 #: inside a request's own few), and far from the interpreter's recursion limit for the code that
 #: walks a document once parsed
 MAX_DEPTH = 128

@@ -1,7 +1,7 @@
 """Long-poll wake-ups across processes on PostgreSQL: LISTEN/NOTIFY.
 
 Several awsmock processes (server nodes) share one PostgreSQL database. A write that concerns a
-topic (an SQS send to a queue) runs ``SELECT pg_notify('awsmock_wake', topic)`` inside its own
+topic (a message sent where receivers wait) runs ``SELECT pg_notify('awsmock_wake', topic)`` inside its own
 transaction; PostgreSQL delivers it when (and only when) the transaction commits, to every
 listening session. Each process keeps **one** listener connection (a daemon thread, opened on the
 first long poll) that turns each notification into a local :meth:`Notifier.notify`, waking that

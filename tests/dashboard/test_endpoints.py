@@ -53,6 +53,7 @@ def test_services_lists_every_provider_with_its_kinds(web: Web, inprocess_client
     s3_kinds = {k["kind"]: k for k in by_name["s3"]["kinds"]}
     assert [v["view"] for v in s3_kinds["buckets"]["views"]] == ["objects"]
     assert s3_kinds["buckets"]["download"] is True
+    assert s3_kinds["buckets"]["views"][0]["folders"] is True  # the page walks its keys by prefix
     assert {k["kind"] for k in by_name["iam"]["kinds"]} >= {"users", "roles", "policies"}
     assert "123456789012" in body["accounts"]
     assert "eu-west-1" in body["regions"]

@@ -67,6 +67,7 @@ def _bytewise(session: Session) -> Any:
     "buckets",
     "objects",
     title="Objects",
+    folders=True,
     columns=[
         Column("key", "Key"),
         Column("size", "Size", "bytes"),
